@@ -1,0 +1,90 @@
+//! Routes under `/auth`: read the request, call the service, shape the response.
+
+use fin_spin_edge::auth::{self, tokens, Principal};
+use fin_spin_edge::kv::{self, SpinKv};
+use fin_spin_edge::response::{json, no_content, respond};
+use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem};
+use spin_sdk::http::{Method, Response};
+
+use crate::domain::{LoginRequest, RegisterRequest};
+use crate::error::IdentityError;
+use crate::service::{self, AccessToken, TokenIssuer};
+use crate::store::PgUsers;
+use crate::throttle::{LoginThrottle, ThrottlePolicy};
+
+pub async fn handle(mut req: ApiRequest) -> Response {
+    respond(route(&mut req).await)
+}
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let path = req.path.trim_end_matches('/').to_owned();
+    let method = req.method.clone();
+    match (path.as_str(), method) {
+        ("/auth/register", Method::Post) => register(req).await,
+        ("/auth/login", Method::Post) => login(req).await,
+        ("/auth/logout", Method::Post) => logout(req),
+        ("/auth/profile", Method::Get) => profile(req),
+        ("/auth/register" | "/auth/login" | "/auth/logout", _) => Err(Problem::method_not_allowed(&["POST"])),
+        ("/auth/profile", _) => Err(Problem::method_not_allowed(&["GET"])),
+        _ => Err(Problem::not_found(format!("There is no resource at {path}."))),
+    }
+}
+
+async fn register(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let body: RegisterRequest = req.json(body_limit()?).await?;
+    let user = service::register(&users()?, body)?;
+    let mut response = json(201, &user);
+    response.set_header("location", "/auth/profile");
+    Ok(response)
+}
+
+async fn login(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let body: LoginRequest = req.json(body_limit()?).await?;
+    let address = req.client_addr().unwrap_or_else(|| "unknown".to_owned());
+    let token = service::login(&users()?, &throttle()?, &SpinTokens, body, &address, now())?;
+    Ok(json(200, &token))
+}
+
+fn logout(req: &ApiRequest) -> Result<Response, Problem> {
+    let principal = auth::authenticate(req)?;
+    tokens::revoke(&principal).map_err(auth::token_problem)?;
+    Ok(no_content())
+}
+
+fn profile(req: &ApiRequest) -> Result<Response, Problem> {
+    let Principal { user_id, .. } = auth::authenticate(req)?;
+    Ok(json(200, &service::profile(&users()?, &user_id)?))
+}
+
+fn users() -> Result<PgUsers, Problem> {
+    PgUsers::open(&config::get::<String>("db_url")?).map_err(|e| IdentityError::from(e).into())
+}
+
+fn body_limit() -> Result<BodyLimit, Problem> {
+    config::get("max_body_bytes").map(BodyLimit)
+}
+
+fn throttle() -> Result<LoginThrottle<SpinKv>, Problem> {
+    let policy = ThrottlePolicy {
+        max_failures_per_email: config::get("login_max_failures_per_email")?,
+        max_failures_per_address: config::get("login_max_failures_per_address")?,
+        window_seconds: config::get("login_failure_window_seconds")?,
+    };
+    let store = kv::ephemeral("throttle", config::get("kv_sweep_interval_seconds")?)?;
+    Ok(LoginThrottle::new(store, policy))
+}
+
+/// The `fin:platform/tokens` import as the service's token port.
+struct SpinTokens;
+
+impl TokenIssuer for SpinTokens {
+    fn issue(&self, user_id: &str) -> Result<AccessToken, String> {
+        let issued = tokens::issue(user_id).map_err(|e| format!("tokens: {e:?}"))?;
+        Ok(AccessToken {
+            access_token: issued.access_token,
+            token_type: "Bearer",
+            expires_in: issued.expires_in,
+        })
+    }
+}
+

@@ -1,0 +1,22 @@
+//! Identity: who a freelancer is and how they prove it.
+//!
+//! `domain` parses what users type, `password` and `throttle` hold the security rules,
+//! `service` runs the use cases over the `UserStore` port, and only `http`, `store` and
+//! the entry point below know about Spin.
+
+pub mod domain;
+pub mod error;
+pub mod password;
+pub mod service;
+pub mod throttle;
+
+mod http;
+mod store;
+
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+#[http_component]
+async fn handle(req: IncomingRequest) -> Response {
+    http::handle(fin_spin_edge::ApiRequest::new(req)).await
+}

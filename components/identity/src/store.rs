@@ -1,0 +1,85 @@
+//! Users in Postgres, through Spin's `pg4` binding.
+
+use spin_sdk::pg4::{self, Connection, Decode, QueryError, RowSet};
+
+use crate::domain::User;
+use crate::service::{StoreError, UserStore};
+
+/// Postgres' code for a unique-constraint violation.
+const UNIQUE_VIOLATION: &str = "23505";
+
+/// The columns of [`User`], timestamps as RFC 3339 UTC text.
+const USER_COLUMNS: &str =
+    "id::text, email, name, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+
+pub struct PgUsers {
+    conn: Connection,
+}
+
+impl PgUsers {
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        Connection::open(url)
+            .map(|conn| Self { conn })
+            .map_err(|e| StoreError::Other(format!("postgres connect: {e}")))
+    }
+}
+
+impl UserStore for PgUsers {
+    fn insert(&self, email: &str, name: &str, password_hash: &str) -> Result<User, StoreError> {
+        let sql = format!(
+            "INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING {USER_COLUMNS}"
+        );
+        let rows = self
+            .conn
+            .query(&sql, &[email.to_owned().into(), name.to_owned().into(), password_hash.to_owned().into()])
+            .map_err(store_error)?;
+        first_user(&rows)?.ok_or_else(|| StoreError::Other("insert returned no row".into()))
+    }
+
+    fn credentials(&self, email: &str) -> Result<Option<(String, String)>, StoreError> {
+        let rows = self
+            .conn
+            .query(
+                "SELECT id::text, password_hash FROM users WHERE email = $1",
+                &[email.to_owned().into()],
+            )
+            .map_err(store_error)?;
+        rows.rows
+            .first()
+            .map(|row| Ok((text(&row[0])?, text(&row[1])?)))
+            .transpose()
+    }
+
+    fn find(&self, id: &str) -> Result<Option<User>, StoreError> {
+        // The id comes from a verified token, but compare as text so a malformed one is
+        // simply "not found" rather than a cast error.
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id::text = $1");
+        let rows = self.conn.query(&sql, &[id.to_owned().into()]).map_err(store_error)?;
+        first_user(&rows)
+    }
+}
+
+fn first_user(rows: &RowSet) -> Result<Option<User>, StoreError> {
+    rows.rows
+        .first()
+        .map(|row| {
+            Ok(User {
+                id: text(&row[0])?,
+                email: text(&row[1])?,
+                name: text(&row[2])?,
+                created_at: text(&row[3])?,
+            })
+        })
+        .transpose()
+}
+
+fn text(value: &pg4::DbValue) -> Result<String, StoreError> {
+    String::decode(value).map_err(|e| StoreError::Other(format!("decode: {e}")))
+}
+
+fn store_error(err: pg4::PgError) -> StoreError {
+    match &err {
+        pg4::PgError::QueryFailed(QueryError::DbError(db)) if db.code == UNIQUE_VIOLATION => StoreError::Duplicate,
+        _ => StoreError::Other(format!("postgres: {err:?}")),
+    }
+}

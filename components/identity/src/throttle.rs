@@ -1,0 +1,160 @@
+//! Login throttling: failed attempts are counted per email and per client address in
+//! fixed windows; once either count reaches its limit, logins for it answer 429 until
+//! the window ends. Counters live in an expiring key-value store, shared by every
+//! instance, and increment atomically.
+
+use fin_ephemeral::{window_end, Ephemeral, EntryKey, Kv};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub max_failures_per_email: i64,
+    pub max_failures_per_address: i64,
+    pub window_seconds: i64,
+}
+
+pub struct LoginThrottle<K> {
+    store: Ephemeral<K>,
+    policy: ThrottlePolicy,
+}
+
+/// The client may try again after this many seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub u64);
+
+impl<K: Kv> LoginThrottle<K> {
+    pub fn new(store: Ephemeral<K>, policy: ThrottlePolicy) -> Self {
+        Self { store, policy }
+    }
+
+    fn keys(&self, email: &str, address: &str, now: i64) -> [EntryKey; 2] {
+        let end = window_end(now, self.policy.window_seconds);
+        // Emails are hashed so the store holds no personal data.
+        [
+            EntryKey::new("login-fail-email", end, &hex_sha256(email)),
+            EntryKey::new("login-fail-addr", end, address),
+        ]
+    }
+
+    /// Refuses before any password work when either counter is at its limit.
+    pub fn check(&self, email: &str, address: &str, now: i64) -> Result<Result<(), RetryAfter>, K::Error> {
+        let [by_email, by_address] = self.keys(email, address, now);
+        let retry = RetryAfter((by_email.expires_at - now).max(1) as u64);
+        if self.store.count(&by_email, now)? >= self.policy.max_failures_per_email
+            || self.store.count(&by_address, now)? >= self.policy.max_failures_per_address
+        {
+            return Ok(Err(retry));
+        }
+        Ok(Ok(()))
+    }
+
+    pub fn record_failure(&self, email: &str, address: &str, now: i64) -> Result<(), K::Error> {
+        for key in self.keys(email, address, now) {
+            self.store.bump(&key)?;
+        }
+        self.store.sweep_if_due(now).map(|_| ())
+    }
+
+    /// A successful login clears the email's count (not the address's: one address may
+    /// be guessing at many accounts).
+    pub fn record_success(&self, email: &str, address: &str, now: i64) -> Result<(), K::Error> {
+        let [by_email, _] = self.keys(email, address, now);
+        self.store.clear(&by_email)
+    }
+}
+
+fn hex_sha256(value: &str) -> String {
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    /// An in-memory store with Redis' INCRBY semantics.
+    #[derive(Default)]
+    pub struct MemKv(pub RefCell<BTreeMap<String, i64>>);
+
+    impl Kv for &MemKv {
+        type Error = std::convert::Infallible;
+        fn exists(&self, key: &str) -> Result<bool, Self::Error> {
+            Ok(self.0.borrow().contains_key(key))
+        }
+        fn set(&self, key: &str, _: &[u8]) -> Result<(), Self::Error> {
+            self.0.borrow_mut().insert(key.to_owned(), 1);
+            Ok(())
+        }
+        fn delete(&self, key: &str) -> Result<(), Self::Error> {
+            self.0.borrow_mut().remove(key);
+            Ok(())
+        }
+        fn keys(&self) -> Result<Vec<String>, Self::Error> {
+            Ok(self.0.borrow().keys().cloned().collect())
+        }
+        fn increment(&self, key: &str, delta: i64) -> Result<i64, Self::Error> {
+            let mut map = self.0.borrow_mut();
+            let value = map.entry(key.to_owned()).or_insert(0);
+            *value += delta;
+            Ok(*value)
+        }
+    }
+
+    pub fn throttle(mem: &MemKv, per_email: i64, per_address: i64) -> LoginThrottle<&MemKv> {
+        LoginThrottle::new(
+            Ephemeral::new(mem, 60),
+            ThrottlePolicy {
+                max_failures_per_email: per_email,
+                max_failures_per_address: per_address,
+                window_seconds: 900,
+            },
+        )
+    }
+
+    const NOW: i64 = 9_000;
+
+    #[test]
+    fn the_email_limit_applies_until_the_window_ends() {
+        let mem = MemKv::default();
+        let throttle = throttle(&mem, 3, 100);
+        for _ in 0..3 {
+            assert_eq!(throttle.check("a@b.c", "1.1.1.1", NOW).expect("kv"), Ok(()));
+            throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
+        }
+        assert_eq!(throttle.check("a@b.c", "2.2.2.2", NOW + 10).expect("kv"), Err(RetryAfter(890)));
+        assert_eq!(throttle.check("x@b.c", "1.1.1.1", NOW).expect("kv"), Ok(()), "other emails unaffected");
+        assert_eq!(throttle.check("a@b.c", "1.1.1.1", NOW + 900).expect("kv"), Ok(()), "next window");
+    }
+
+    #[test]
+    fn the_address_limit_spans_emails() {
+        let mem = MemKv::default();
+        let throttle = throttle(&mem, 100, 2);
+        throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
+        throttle.record_failure("b@b.c", "1.1.1.1", NOW).expect("kv");
+        assert!(throttle.check("c@b.c", "1.1.1.1", NOW).expect("kv").is_err());
+        assert!(throttle.check("c@b.c", "9.9.9.9", NOW).expect("kv").is_ok());
+    }
+
+    #[test]
+    fn success_clears_the_email_count_only() {
+        let mem = MemKv::default();
+        let throttle = throttle(&mem, 2, 2);
+        throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
+        throttle.record_success("a@b.c", "1.1.1.1", NOW).expect("kv");
+        throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
+        assert!(throttle.check("a@b.c", "9.9.9.9", NOW).expect("kv").is_ok());
+        assert!(throttle.check("z@b.c", "1.1.1.1", NOW).expect("kv").is_err());
+    }
+
+    #[test]
+    fn no_email_is_stored_in_clear() {
+        let mem = MemKv::default();
+        throttle(&mem, 2, 2).record_failure("secret@b.c", "1.1.1.1", NOW).expect("kv");
+        assert!(mem.0.borrow().keys().all(|k| !k.contains("secret")));
+    }
+}

@@ -1,0 +1,97 @@
+//! The Spin edge of the tokens component: configuration from Spin variables, the
+//! blocklist in the `blocklist` key-value store.
+
+use fin_ephemeral::EntryKey;
+use fin_spin_edge::{config, kv, now};
+
+use crate::claims::{Rejection, TokenConfig};
+
+mod bindings {
+    wit_bindgen::generate!({
+        world: "token-service",
+        path: "../../wit",
+    });
+}
+
+use bindings::exports::fin::platform::tokens::{Guest, IssuedToken, Principal, TokenError};
+
+/// Blocklist entries are named `revoked|<exp>|<jti>`, so they can be swept once the token
+/// would have expired anyway.
+const REVOKED: &str = "revoked";
+const BLOCKLIST_STORE: &str = "blocklist";
+
+struct Tokens;
+
+impl Guest for Tokens {
+    fn issue(user_id: String) -> Result<IssuedToken, TokenError> {
+        let cfg = token_config()?;
+        let jti = uuid::Uuid::new_v4().to_string();
+        let (access_token, _) = cfg.issue(&user_id, &jti, now()).map_err(token_error)?;
+        Ok(IssuedToken {
+            access_token,
+            expires_in: cfg.ttl_seconds,
+        })
+    }
+
+    fn verify(token: String) -> Result<Principal, TokenError> {
+        let now = now();
+        let claims = token_config()?.verify(&token, now).map_err(token_error)?;
+        let key = EntryKey::new(REVOKED, claims.exp, &claims.jti);
+        if blocklist()?.is_marked(&key, now).map_err(unavailable)? {
+            return Err(TokenError::Revoked);
+        }
+        Ok(Principal {
+            user_id: claims.sub,
+            token_id: claims.jti,
+            expires_at: claims.exp,
+        })
+    }
+
+    fn revoke(principal: Principal) -> Result<(), TokenError> {
+        let blocklist = blocklist()?;
+        blocklist
+            .mark(&EntryKey::new(REVOKED, principal.expires_at, &principal.token_id))
+            .map_err(unavailable)?;
+        // Housekeeping must not fail a logout that has already taken effect.
+        if let Err(err) = blocklist.sweep_if_due(now()) {
+            eprintln!("tokens: blocklist sweep failed: {err:?}");
+        }
+        Ok(())
+    }
+}
+
+fn token_config() -> Result<TokenConfig, TokenError> {
+    let var = |name: &str| config::get::<String>(name).map_err(|_| misconfigured(name));
+    Ok(TokenConfig {
+        secret: var("jwt_secret")?.into_bytes(),
+        issuer: var("jwt_issuer")?,
+        audience: var("jwt_audience")?,
+        ttl_seconds: config::get("access_token_ttl_seconds").map_err(|_| misconfigured("access_token_ttl_seconds"))?,
+    })
+}
+
+fn blocklist() -> Result<fin_ephemeral::Ephemeral<kv::SpinKv>, TokenError> {
+    let interval = config::get("kv_sweep_interval_seconds").map_err(|_| misconfigured("kv_sweep_interval_seconds"))?;
+    kv::ephemeral(BLOCKLIST_STORE, interval)
+        .map_err(|_| TokenError::Unavailable(format!("key-value store `{BLOCKLIST_STORE}` cannot be opened")))
+}
+
+fn misconfigured(name: &str) -> TokenError {
+    TokenError::Unavailable(format!("variable `{name}` is missing or invalid"))
+}
+
+fn unavailable<E: std::fmt::Debug>(err: E) -> TokenError {
+    TokenError::Unavailable(format!("blocklist: {err:?}"))
+}
+
+fn token_error(rejection: Rejection) -> TokenError {
+    match rejection {
+        Rejection::Malformed => TokenError::Malformed,
+        Rejection::BadSignature => TokenError::BadSignature,
+        Rejection::Expired => TokenError::Expired,
+        Rejection::InvalidClaims => TokenError::InvalidClaims,
+        Rejection::Misconfigured(reason) => TokenError::Unavailable(reason),
+    }
+}
+
+bindings::export!(Tokens with_types_in bindings);

@@ -1,0 +1,11 @@
+//! What every Fin-Freelancer HTTP component says when something goes wrong, and how it
+//! reads a JSON body, kept free of Spin so the rules are unit-tested natively.
+//!
+//! Each bounded context has its own error type; each maps it *once* onto a [`Problem`],
+//! and the Spin edge turns that into an `application/problem+json` response.
+
+mod body;
+mod problem;
+
+pub use body::{decode_json, BodyLimit};
+pub use problem::{FieldError, Problem};

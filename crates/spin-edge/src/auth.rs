@@ -1,0 +1,64 @@
+//! Bearer authentication through the `fin:platform/tokens` import, which `spin.toml`
+//! satisfies with the tokens library component.
+
+use fin_problem::Problem;
+
+use crate::ApiRequest;
+
+mod bindings {
+    wit_bindgen::generate!({
+        world: "authenticated-http",
+        path: "../../wit",
+    });
+}
+
+pub use bindings::fin::platform::tokens;
+pub use bindings::fin::platform::types::Principal;
+use tokens::TokenError;
+
+/// The caller behind the request's `Authorization: Bearer` header.
+pub fn authenticate(req: &ApiRequest) -> Result<Principal, Problem> {
+    let header = req
+        .header("authorization")
+        .ok_or_else(Problem::missing_credentials)?;
+    let token = bearer_token(header)
+        .ok_or_else(|| Problem::unauthorized("The Authorization header is not a Bearer token."))?;
+    tokens::verify(token).map_err(token_problem)
+}
+
+/// The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive
+/// (RFC 9110 §11.1).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Why a token was refused, as the client sees it: always 401 but for our own failures.
+pub fn token_problem(err: TokenError) -> Problem {
+    match err {
+        TokenError::Malformed => Problem::unauthorized("The token is malformed."),
+        TokenError::BadSignature => Problem::unauthorized("The token signature is invalid."),
+        TokenError::Expired => Problem::unauthorized("The token has expired."),
+        TokenError::InvalidClaims => Problem::unauthorized("The token was not issued for this service."),
+        TokenError::Revoked => Problem::unauthorized("The token has been revoked."),
+        TokenError::Unavailable(reason) => {
+            eprintln!("tokens: unavailable: {reason}");
+            Problem::internal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn reads_bearer_tokens_case_insensitively() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearer"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! Spin variables, parsed.
+//!
+//! A variable that is missing or unparsable is an operator's mistake, not the client's:
+//! it is logged with its name and answered with a generic 500.
+
+use std::str::FromStr;
+
+use fin_problem::Problem;
+
+/// The variable's value parsed as `T`.
+pub fn get<T: FromStr>(name: &str) -> Result<T, Problem> {
+    let raw = spin_sdk::variables::get(name).map_err(|err| {
+        eprintln!("configuration: variable `{name}` is unavailable: {err}");
+        Problem::internal()
+    })?;
+    raw.trim().parse().map_err(|_| {
+        eprintln!("configuration: variable `{name}` has an invalid value");
+        Problem::internal()
+    })
+}

@@ -1,0 +1,24 @@
+//! The edge between Spin and a bounded context.
+//!
+//! Contexts keep their rules in plain Rust; this crate is where requests are read (with a
+//! body limit enforced while streaming), where a [`Problem`] becomes an
+//! `application/problem+json` response, and where Spin variables and key-value stores are
+//! opened. Nothing here may panic on input: every failure is a response.
+
+#[cfg(feature = "auth")]
+pub mod auth;
+pub mod config;
+pub mod kv;
+pub mod request;
+pub mod response;
+
+pub use fin_problem::{BodyLimit, FieldError, Problem};
+pub use request::ApiRequest;
+
+/// Seconds since the Unix epoch, from the host's wall clock.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

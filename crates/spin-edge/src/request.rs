@@ -1,0 +1,87 @@
+use futures::StreamExt;
+use serde::de::DeserializeOwned;
+use spin_sdk::http::{IncomingRequest, Method};
+
+use fin_problem::{decode_json, BodyLimit, Problem};
+
+/// An incoming request whose head has been read and whose body is read on demand, so a
+/// route that needs no body never pays for one, and one that does reads at most the limit.
+pub struct ApiRequest {
+    pub method: Method,
+    pub path: String,
+    pub query: String,
+    headers: Vec<(String, String)>,
+    incoming: Option<IncomingRequest>,
+}
+
+impl ApiRequest {
+    pub fn new(incoming: IncomingRequest) -> Self {
+        let method = incoming.method();
+        let path_with_query = incoming.path_with_query().unwrap_or_else(|| "/".to_owned());
+        let (path, query) = match path_with_query.split_once('?') {
+            Some((p, q)) => (p.to_owned(), q.to_owned()),
+            None => (path_with_query, String::new()),
+        };
+        let headers = incoming
+            .headers()
+            .entries()
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_ascii_lowercase(), String::from_utf8(value).ok()?)))
+            .collect();
+        Self {
+            method,
+            path,
+            query,
+            headers,
+            incoming: Some(incoming),
+        }
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path split into segments, without empty ones (so `/auth/login/` == `/auth/login`).
+    pub fn segments(&self) -> Vec<&str> {
+        self.path.split('/').filter(|s| !s.is_empty()).collect()
+    }
+
+    /// The peer address Spin saw (`spin-client-addr`), without the port.
+    pub fn client_addr(&self) -> Option<String> {
+        let raw = self.header("spin-client-addr")?;
+        let host = match raw.rsplit_once(':') {
+            // `[::1]:1234` or `127.0.0.1:1234`
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+            _ => raw,
+        };
+        Some(host.trim_start_matches('[').trim_end_matches(']').to_owned())
+    }
+
+    /// Reads the body (at most `limit` bytes) and decodes it as JSON into `T`.
+    pub async fn json<T: DeserializeOwned>(&mut self, limit: BodyLimit) -> Result<T, Problem> {
+        let body = self.body(limit).await?;
+        decode_json(self.header("content-type"), &body)
+    }
+
+    /// Reads the raw body, refusing more than `limit` bytes whatever `Content-Length` said.
+    pub async fn body(&mut self, limit: BodyLimit) -> Result<Vec<u8>, Problem> {
+        limit.check_declared(self.header("content-length"))?;
+        let incoming = self
+            .incoming
+            .take()
+            .ok_or_else(|| Problem::bad_request("The request body was already read."))?;
+        let mut stream = Box::pin(incoming.into_body_stream());
+        let mut body = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| Problem::bad_request("The request body could not be read."))?;
+            body.extend_from_slice(&chunk);
+            limit.check_received(body.len())?;
+        }
+        Ok(body)
+    }
+}

@@ -1,0 +1,43 @@
+use serde::Serialize;
+use spin_sdk::http::Response;
+
+use fin_problem::Problem;
+
+/// A JSON response. Serialising our own response types cannot fail; if it ever did, the
+/// client gets a problem, not a panic.
+pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .header("cache-control", "no-store")
+            .body(bytes)
+            .build(),
+        Err(err) => {
+            eprintln!("response serialisation failed: {err}");
+            problem(Problem::internal())
+        }
+    }
+}
+
+pub fn no_content() -> Response {
+    Response::builder().status(204).body(Vec::new()).build()
+}
+
+/// The one place a [`Problem`] becomes an HTTP response.
+pub fn problem(problem: Problem) -> Response {
+    let mut builder = Response::builder();
+    builder
+        .status(problem.status)
+        .header("content-type", "application/problem+json")
+        .header("cache-control", "no-store");
+    for (name, value) in &problem.headers {
+        builder.header(name.as_str(), value.as_str());
+    }
+    builder.body(problem.to_json()).build()
+}
+
+/// Turns a handler's result into a response.
+pub fn respond(result: Result<Response, Problem>) -> Response {
+    result.unwrap_or_else(problem)
+}
