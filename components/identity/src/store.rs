@@ -1,6 +1,7 @@
 //! Users in Postgres, through Spin's `pg4` binding.
 
-use spin_sdk::pg4::{self, Connection, Decode, QueryError, RowSet};
+use fin_spin_edge::pg::select;
+use spin_sdk::pg4::{self, Connection, DbValue, Decode, QueryError};
 
 use crate::domain::User;
 use crate::service::{StoreError, UserStore};
@@ -33,19 +34,17 @@ impl UserStore for PgUsers {
             .conn
             .query(&sql, &[email.to_owned().into(), name.to_owned().into(), password_hash.to_owned().into()])
             .map_err(store_error)?;
-        first_user(&rows)?.ok_or_else(|| StoreError::Other("insert returned no row".into()))
+        first_user(&rows.rows)?.ok_or_else(|| StoreError::Other("insert returned no row".into()))
     }
 
     fn credentials(&self, email: &str) -> Result<Option<(String, String)>, StoreError> {
-        let rows = self
-            .conn
-            .query(
-                "SELECT id::text, password_hash FROM users WHERE email = $1",
-                &[email.to_owned().into()],
-            )
-            .map_err(store_error)?;
-        rows.rows
-            .first()
+        let rows = select(
+            &self.conn,
+            "SELECT id::text, password_hash FROM users WHERE email = $1",
+            &[email.to_owned().into()],
+        )
+        .map_err(store_error)?;
+        rows.first()
             .map(|row| Ok((text(&row[0])?, text(&row[1])?)))
             .transpose()
     }
@@ -54,14 +53,13 @@ impl UserStore for PgUsers {
         // The id comes from a verified token, but compare as text so a malformed one is
         // simply "not found" rather than a cast error.
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id::text = $1");
-        let rows = self.conn.query(&sql, &[id.to_owned().into()]).map_err(store_error)?;
+        let rows = select(&self.conn, &sql, &[id.to_owned().into()]).map_err(store_error)?;
         first_user(&rows)
     }
 }
 
-fn first_user(rows: &RowSet) -> Result<Option<User>, StoreError> {
-    rows.rows
-        .first()
+fn first_user(rows: &[Vec<DbValue>]) -> Result<Option<User>, StoreError> {
+    rows.first()
         .map(|row| {
             Ok(User {
                 id: text(&row[0])?,
@@ -73,7 +71,7 @@ fn first_user(rows: &RowSet) -> Result<Option<User>, StoreError> {
         .transpose()
 }
 
-fn text(value: &pg4::DbValue) -> Result<String, StoreError> {
+fn text(value: &DbValue) -> Result<String, StoreError> {
     String::decode(value).map_err(|e| StoreError::Other(format!("decode: {e}")))
 }
 

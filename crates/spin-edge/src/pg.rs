@@ -1,0 +1,25 @@
+//! Postgres through Spin's `pg4` binding.
+
+use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError};
+
+/// Runs a `SELECT` and returns its rows, in order.
+///
+/// Spin 4.0.0–4.0.2 never return from a synchronous `query` that matches no rows
+/// (spinframework/spin#3671, fixed upstream by #3673 after 4.0.2). Until every host we
+/// run on has the fix, each query is joined to a one-row guard so Postgres always sends
+/// a row; a `found` marker tells real rows from the guard's row of NULLs, and a position
+/// column keeps the inner query's order.
+pub fn select(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Result<Vec<Vec<DbValue>>, PgError> {
+    let guarded = format!(
+        "SELECT t.* FROM (SELECT 1) AS guard \
+         LEFT JOIN (SELECT true AS found, row_number() OVER () AS pos, q.* FROM ({sql}) AS q) AS t ON true \
+         ORDER BY t.pos"
+    );
+    let rows = conn.query(&guarded, params)?;
+    Ok(rows
+        .rows
+        .into_iter()
+        .filter(|row| matches!(row.first(), Some(DbValue::Boolean(true))))
+        .map(|mut row| row.split_off(2))
+        .collect())
+}
