@@ -1,1 +1,13 @@
-//! harness
+//! The end-to-end rig: builds the components, gives each test binary its own Postgres
+//! database and Redis databases, starts the real app with `spin up` on a free port, and
+//! drives it over HTTP.
+//!
+//! Needs `spin` on PATH, the `wasm32-wasip1` target, Postgres on 127.0.0.1:5432 (user
+//! postgres, trust) and Redis on 127.0.0.1:6379 — `make setup` and `.ci/run` see to all
+//! of it. A missing prerequisite fails the tests; nothing is skipped.
+
+mod app;
+mod client;
+
+pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
+pub use client::{Client, Reply};

@@ -1,13 +1,10 @@
 //! Users in Postgres, through Spin's `pg4` binding.
 
 use fin_spin_edge::pg::select;
-use spin_sdk::pg4::{self, Connection, DbValue, Decode, QueryError};
+use spin_sdk::pg4::{self, Connection, DbValue, Decode};
 
 use crate::domain::User;
 use crate::service::{StoreError, UserStore};
-
-/// Postgres' code for a unique-constraint violation.
-const UNIQUE_VIOLATION: &str = "23505";
 
 /// The columns of [`User`], timestamps as RFC 3339 UTC text.
 const USER_COLUMNS: &str =
@@ -27,14 +24,26 @@ impl PgUsers {
 
 impl UserStore for PgUsers {
     fn insert(&self, email: &str, name: &str, password_hash: &str) -> Result<User, StoreError> {
+        // ON CONFLICT rather than catching the unique violation: Spin 4.0.2 flattens
+        // Postgres errors to text, and a concurrent twin simply waits and inserts nothing.
+        // The UNION keeps one row in the result either way (see `pg::select` for why).
         let sql = format!(
-            "INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING {USER_COLUMNS}"
+            "WITH inserted AS (
+                INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+                ON CONFLICT (email) DO NOTHING
+                RETURNING {USER_COLUMNS})
+             SELECT true, inserted.* FROM inserted
+             UNION ALL
+             SELECT false, NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM inserted)"
         );
-        let rows = self
-            .conn
-            .query(&sql, &[email.to_owned().into(), name.to_owned().into(), password_hash.to_owned().into()])
-            .map_err(store_error)?;
-        first_user(&rows.rows)?.ok_or_else(|| StoreError::Other("insert returned no row".into()))
+        let params = [email.to_owned().into(), name.to_owned().into(), password_hash.to_owned().into()];
+        let rows = self.conn.query(&sql, &params).map_err(store_error)?;
+        match rows.rows.first().map(|row| row.split_at(1)) {
+            Some(([DbValue::Boolean(true)], user)) => first_user(&[user.to_vec()])?
+                .ok_or_else(|| StoreError::Other("insert returned no row".into())),
+            Some(_) => Err(StoreError::Duplicate),
+            None => Err(StoreError::Other("insert returned no row".into())),
+        }
     }
 
     fn credentials(&self, email: &str) -> Result<Option<(String, String)>, StoreError> {
@@ -76,8 +85,5 @@ fn text(value: &DbValue) -> Result<String, StoreError> {
 }
 
 fn store_error(err: pg4::PgError) -> StoreError {
-    match &err {
-        pg4::PgError::QueryFailed(QueryError::DbError(db)) if db.code == UNIQUE_VIOLATION => StoreError::Duplicate,
-        _ => StoreError::Other(format!("postgres: {err:?}")),
-    }
+    StoreError::Other(format!("postgres: {err:?}"))
 }

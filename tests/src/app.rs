@@ -1,0 +1,215 @@
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::client::Client;
+
+pub const JWT_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-0123";
+pub const JWT_ISSUER: &str = "fin-freelancer";
+pub const JWT_AUDIENCE: &str = "fin-freelancer-api";
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const READY_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// What a test binary wants from its app instance.
+pub struct AppOptions {
+    /// Names the Postgres database (`fin_e2e_<name>`), recreated on start.
+    pub name: &'static str,
+    /// Two Redis database numbers (blocklist, throttle), flushed on start; each test
+    /// binary uses its own so binaries cannot disturb each other's counters.
+    pub redis_dbs: [u8; 2],
+    /// Spin variables, on top of the secrets set here.
+    pub variables: Vec<(&'static str, String)>,
+}
+
+/// A running app: its base URL and its backing stores.
+pub struct App {
+    pub base_url: String,
+    pub database_url: String,
+    pub redis_dbs: [u8; 2],
+}
+
+impl App {
+    /// Starts the app once per test binary and hands the same instance to every test.
+    pub fn shared(slot: &'static OnceLock<App>, options: impl FnOnce() -> AppOptions) -> &'static App {
+        slot.get_or_init(|| App::start(options()))
+    }
+
+    fn start(options: AppOptions) -> App {
+        let root = repo_root();
+        build_components(&root);
+        let database_url = fresh_database(options.name);
+        let applied = fin_migrate::run(&database_url).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!applied.is_empty(), "a fresh database must receive migrations");
+        for db in options.redis_dbs {
+            flush_redis(db);
+        }
+
+        let work = root.join("target").join("e2e").join(options.name);
+        std::fs::create_dir_all(&work).expect("e2e work dir");
+        let runtime_config = work.join("runtime-config.toml");
+        let [blocklist, throttle] = options.redis_dbs;
+        std::fs::write(
+            &runtime_config,
+            format!(
+                "[key_value_store.blocklist]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{blocklist}\"\n\n\
+                 [key_value_store.throttle]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{throttle}\"\n"
+            ),
+        )
+        .expect("runtime config");
+
+        let port = free_port();
+        let mut command = Command::new("spin");
+        command
+            .current_dir(&root)
+            .args(["up", "--from", "spin.toml", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--runtime-config-file")
+            .arg(&runtime_config)
+            .env("SPIN_VARIABLE_DB_URL", format!("{database_url}?sslmode=disable"))
+            .env("SPIN_VARIABLE_JWT_SECRET", JWT_SECRET)
+            .stdin(Stdio::null())
+            .stdout(log_file(&work, "spin.stdout"))
+            .stderr(log_file(&work, "spin.stderr"));
+        for (name, value) in &options.variables {
+            command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+        }
+        spawn_tied_to_this_process(command);
+
+        let app = App {
+            base_url: format!("http://127.0.0.1:{port}"),
+            database_url,
+            redis_dbs: options.redis_dbs,
+        };
+        app.wait_until_ready(&work);
+        app
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base_url)
+    }
+
+    /// A direct connection to the app's database, for checking what was (not) stored.
+    pub fn db(&self) -> postgres::Client {
+        postgres::Client::connect(&self.database_url, postgres::NoTls).expect("connect to e2e database")
+    }
+
+    pub fn users_with_email(&self, email: &str) -> i64 {
+        self.db()
+            .query_one("SELECT count(*) FROM users WHERE email = $1", &[&email])
+            .expect("count users")
+            .get(0)
+    }
+
+    /// The keys currently in one of the app's Redis databases.
+    pub fn redis_keys(&self, db: u8) -> Vec<String> {
+        let mut conn = redis_connection(db);
+        redis::cmd("KEYS").arg("*").query(&mut conn).expect("KEYS")
+    }
+
+    fn wait_until_ready(&self, work: &Path) {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        while Instant::now() < deadline {
+            if self.client().get("/health-probe").send().status == 404 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let log = std::fs::read_to_string(work.join("spin.stderr")).unwrap_or_default();
+        panic!("spin up did not answer within {READY_TIMEOUT:?}; its stderr:\n{log}");
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the repository")
+        .to_path_buf()
+}
+
+/// `spin build`, once per machine-wide run even when test binaries start together.
+fn build_components(root: &Path) {
+    static BUILT: Mutex<bool> = Mutex::new(false);
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if *built {
+        return;
+    }
+    let status = Command::new("spin")
+        .current_dir(root)
+        .args(["build", "--from", "spin.toml"])
+        .status()
+        .expect("`spin` must be on PATH (run `make setup`)");
+    assert!(status.success(), "spin build failed");
+    for wasm in ["identity", "tokens", "not_found"] {
+        let path = root.join(format!("target/wasm32-wasip1/release/{wasm}.wasm"));
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!("component {wasm}.wasm: {} KiB", size / 1024);
+    }
+    *built = true;
+}
+
+fn fresh_database(name: &str) -> String {
+    let db = format!("fin_e2e_{name}");
+    let mut admin = postgres::Client::connect(PG_ADMIN, postgres::NoTls)
+        .expect("Postgres must run on 127.0.0.1:5432 (make setup starts it)");
+    for statement in [format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"), format!("CREATE DATABASE {db}")] {
+        admin.batch_execute(&statement).expect("recreate e2e database");
+    }
+    format!("postgres://postgres@127.0.0.1:5432/{db}")
+}
+
+fn redis_connection(db: u8) -> redis::Connection {
+    redis::Client::open(format!("redis://127.0.0.1:6379/{db}"))
+        .and_then(|c| c.get_connection())
+        .expect("Redis must run on 127.0.0.1:6379 (make setup starts it)")
+}
+
+fn flush_redis(db: u8) {
+    let mut conn = redis_connection(db);
+    let _: () = redis::cmd("FLUSHDB").query(&mut conn).expect("FLUSHDB");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn log_file(dir: &Path, name: &str) -> std::fs::File {
+    let mut file = std::fs::File::create(dir.join(name)).expect("log file");
+    let _ = writeln!(file);
+    file
+}
+
+/// Spawns `spin up` so that it dies with the test process, however that ends.
+///
+/// The kernel's parent-death signal fires when the *thread* that forked exits, so the
+/// child is forked from a thread that lives as long as the process.
+fn spawn_tied_to_this_process(mut command: Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe and touches no memory of ours.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let child = command.spawn();
+        let spawned = child.is_ok();
+        let _ = tx.send(child.map(|_| ()).map_err(|e| e.to_string()));
+        if spawned {
+            loop {
+                std::thread::park();
+            }
+        }
+    });
+    rx.recv()
+        .expect("spawner thread")
+        .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"));
+}

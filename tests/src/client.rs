@@ -1,0 +1,140 @@
+use std::time::Duration;
+
+use serde_json::Value;
+use ureq::Agent;
+
+/// A plain HTTP client that never treats a status as an error: tests look at statuses.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    agent: Agent,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Asserts an RFC 9457 problem with this status, and returns its body.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "errors are problem+json"
+        );
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "{body}");
+        assert!(body["title"].is_string(), "{body}");
+        body
+    }
+}
+
+/// One request being put together.
+pub struct Call {
+    agent: Agent,
+    method: &'static str,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Self {
+            base: base.to_owned(),
+            agent,
+        }
+    }
+
+    pub fn request(&self, method: &'static str, path: &str) -> Call {
+        Call {
+            agent: self.agent.clone(),
+            method,
+            url: format!("{}{path}", self.base),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Call {
+        self.request("GET", path)
+    }
+
+    pub fn post(&self, path: &str) -> Call {
+        self.request("POST", path)
+    }
+
+    /// POSTs a JSON value.
+    pub fn post_json(&self, path: &str, body: &Value) -> Reply {
+        self.post(path).json(body).send()
+    }
+}
+
+impl Call {
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn json(self, body: &Value) -> Self {
+        self.raw("application/json", body.to_string().into_bytes())
+    }
+
+    pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.headers.push(("content-type".to_owned(), content_type.to_owned()));
+        self.body = Some(body);
+        self
+    }
+
+    pub fn send(self) -> Reply {
+        let mut builder = ureq::http::Request::builder().method(self.method).uri(&self.url);
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        let request = builder.body(self.body.unwrap_or_default()).expect("request");
+        match self.agent.run(request) {
+            Ok(mut response) => Reply {
+                status: response.status().as_u16(),
+                headers: response
+                    .headers()
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_owned()))
+                    .collect(),
+                body: response.body_mut().read_to_string().unwrap_or_default(),
+            },
+            // No HTTP answer at all (not yet listening, connection dropped) reads as
+            // status 0, with the reason as the body.
+            Err(err) => Reply {
+                status: 0,
+                headers: Vec::new(),
+                body: format!("transport error: {err}"),
+            },
+        }
+    }
+}
