@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a built app with a migrated local database:
+#   1. the wasm32-wasip1 target and the Spin CLI (from ../shared on the team's machines,
+#      from rustup / Spin's installer elsewhere);
+#   2. Postgres and Redis running locally (started if down, where this machine can);
+#   3. `spin build`, then the migrations on the development database.
+# Idempotent: a second run only rebuilds what changed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=$(cd "$root/.." && pwd)/shared
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+# --- toolchain ---------------------------------------------------------------------
+if ! [ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/wasm32-wasip1" ]; then
+  if [ -x "$shared/toolchain/install-wasm-toolchain.sh" ] || [ -f "$shared/toolchain/install-wasm-toolchain.sh" ]; then
+    say "installing the wasm32-wasip1 toolchain from $shared/toolchain"
+    bash "$shared/toolchain/install-wasm-toolchain.sh"
+  else
+    say "adding the wasm32-wasip1 target with rustup"
+    rustup target add wasm32-wasip1
+  fi
+fi
+
+if ! spin --version 2>/dev/null | grep -Eq '^spin (3|4)\.'; then
+  if [ -f "$shared/spin/install-spin.sh" ]; then
+    say "installing Spin from $shared/spin"
+    bash "$shared/spin/install-spin.sh"
+  else
+    say "Spin 3.x or 4.x is needed: https://spinframework.dev/install"; exit 1
+  fi
+fi
+
+# --- services ----------------------------------------------------------------------
+bash "$root/scripts/services.sh"
+
+# --- build and migrate -------------------------------------------------------------
+cd "$root"
+say "building components ($(spin --version))"
+spin build
+dev_db=${FIN_DEV_DB:-fin}
+if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$dev_db'" | grep -q 1; then
+  say "creating database $dev_db"
+  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $dev_db"
+fi
+cargo run -q -p fin-migrate -- "postgres://postgres@127.0.0.1:5432/$dev_db"
+say "ready: 'make up' serves the app, 'make test' runs every test"
