@@ -7,6 +7,7 @@ setup:
 
 build:
 	spin build
+	bash scripts/sizes.sh
 
 # Native unit tests, then the end-to-end suites under `spin up` (they build first).
 test:

@@ -38,6 +38,7 @@ bash "$root/scripts/services.sh"
 cd "$root"
 say "building components ($(spin --version))"
 spin build
+bash "$root/scripts/sizes.sh"
 dev_db=${FIN_DEV_DB:-fin}
 if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$dev_db'" | grep -q 1; then
   say "creating database $dev_db"

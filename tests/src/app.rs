@@ -34,7 +34,10 @@ pub struct App {
 
 impl App {
     /// Starts the app once per test binary and hands the same instance to every test.
-    pub fn shared(slot: &'static OnceLock<App>, options: impl FnOnce() -> AppOptions) -> &'static App {
+    pub fn shared(
+        slot: &'static OnceLock<App>,
+        options: impl FnOnce() -> AppOptions,
+    ) -> &'static App {
         slot.get_or_init(|| App::start(options()))
     }
 
@@ -43,7 +46,10 @@ impl App {
         build_components(&root);
         let database_url = fresh_database(options.name);
         let applied = fin_migrate::run(&database_url).unwrap_or_else(|e| panic!("{e}"));
-        assert!(!applied.is_empty(), "a fresh database must receive migrations");
+        assert!(
+            !applied.is_empty(),
+            "a fresh database must receive migrations"
+        );
         for db in options.redis_dbs {
             flush_redis(db);
         }
@@ -69,13 +75,19 @@ impl App {
             .arg(format!("127.0.0.1:{port}"))
             .arg("--runtime-config-file")
             .arg(&runtime_config)
-            .env("SPIN_VARIABLE_DB_URL", format!("{database_url}?sslmode=disable"))
+            .env(
+                "SPIN_VARIABLE_DB_URL",
+                format!("{database_url}?sslmode=disable"),
+            )
             .env("SPIN_VARIABLE_JWT_SECRET", JWT_SECRET)
             .stdin(Stdio::null())
             .stdout(log_file(&work, "spin.stdout"))
             .stderr(log_file(&work, "spin.stderr"));
         for (name, value) in &options.variables {
-            command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+            command.env(
+                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+                value,
+            );
         }
         spawn_tied_to_this_process(command);
 
@@ -94,7 +106,8 @@ impl App {
 
     /// A direct connection to the app's database, for checking what was (not) stored.
     pub fn db(&self) -> postgres::Client {
-        postgres::Client::connect(&self.database_url, postgres::NoTls).expect("connect to e2e database")
+        postgres::Client::connect(&self.database_url, postgres::NoTls)
+            .expect("connect to e2e database")
     }
 
     pub fn users_with_email(&self, email: &str) -> i64 {
@@ -143,11 +156,6 @@ fn build_components(root: &Path) {
         .status()
         .expect("`spin` must be on PATH (run `make setup`)");
     assert!(status.success(), "spin build failed");
-    for wasm in ["identity", "tokens", "not_found"] {
-        let path = root.join(format!("target/wasm32-wasip1/release/{wasm}.wasm"));
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        println!("component {wasm}.wasm: {} KiB", size / 1024);
-    }
     *built = true;
 }
 
@@ -155,8 +163,13 @@ fn fresh_database(name: &str) -> String {
     let db = format!("fin_e2e_{name}");
     let mut admin = postgres::Client::connect(PG_ADMIN, postgres::NoTls)
         .expect("Postgres must run on 127.0.0.1:5432 (make setup starts it)");
-    for statement in [format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"), format!("CREATE DATABASE {db}")] {
-        admin.batch_execute(&statement).expect("recreate e2e database");
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        admin
+            .batch_execute(&statement)
+            .expect("recreate e2e database");
     }
     format!("postgres://postgres@127.0.0.1:5432/{db}")
 }

@@ -32,7 +32,11 @@ impl Reply {
 
     /// Asserts an RFC 9457 problem with this status, and returns its body.
     pub fn problem(&self, status: u16) -> Value {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
         assert_eq!(
             self.header("content-type"),
             Some("application/problem+json"),
@@ -40,7 +44,12 @@ impl Reply {
         );
         let body = self.json();
         assert_eq!(body["status"], status);
-        assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "{body}");
+        assert!(
+            body["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("/problems/")),
+            "{body}"
+        );
         assert!(body["title"].is_string(), "{body}");
         body
     }
@@ -107,17 +116,22 @@ impl Call {
     }
 
     pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Self {
-        self.headers.push(("content-type".to_owned(), content_type.to_owned()));
+        self.headers
+            .push(("content-type".to_owned(), content_type.to_owned()));
         self.body = Some(body);
         self
     }
 
     pub fn send(self) -> Reply {
-        let mut builder = ureq::http::Request::builder().method(self.method).uri(&self.url);
+        let mut builder = ureq::http::Request::builder()
+            .method(self.method)
+            .uri(&self.url);
         for (name, value) in &self.headers {
             builder = builder.header(name, value);
         }
-        let request = builder.body(self.body.unwrap_or_default()).expect("request");
+        let request = builder
+            .body(self.body.unwrap_or_default())
+            .expect("request");
         match self.agent.run(request) {
             Ok(mut response) => Reply {
                 status: response.status().as_u16(),

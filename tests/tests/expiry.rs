@@ -22,20 +22,32 @@ fn app() -> &'static App {
             ("access_token_ttl_seconds", TOKEN_TTL_SECONDS.to_string()),
             ("kv_sweep_interval_seconds", "1".into()),
             ("login_max_failures_per_email", "1000".into()),
-            ("login_max_failures_per_address", ADDRESS_FAILURE_LIMIT.to_string()),
+            (
+                "login_max_failures_per_address",
+                ADDRESS_FAILURE_LIMIT.to_string(),
+            ),
         ],
     })
 }
 
 fn register_and_login(email: &str) -> String {
     let c = app().client();
-    let reply = c.post_json("/auth/register", &json!({"email": email, "password": PASSWORD, "name": "Grace"}));
+    let reply = c.post_json(
+        "/auth/register",
+        &json!({"email": email, "password": PASSWORD, "name": "Grace"}),
+    );
     assert_eq!(reply.status, 201, "{}", reply.body);
-    login(email, PASSWORD).json()["access_token"].as_str().expect("token").to_owned()
+    login(email, PASSWORD).json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
 }
 
 fn login(email: &str, password: &str) -> Reply {
-    app().client().post_json("/auth/login", &json!({"email": email, "password": password}))
+    app().client().post_json(
+        "/auth/login",
+        &json!({"email": email, "password": password}),
+    )
 }
 
 /// The token's `jti`; the test only reads its own tokens, so no signature check.
@@ -46,7 +58,10 @@ fn jti(token: &str) -> String {
 }
 
 fn blocklisted(jti: &str) -> bool {
-    app().redis_keys(BLOCKLIST_DB).iter().any(|k| k.starts_with("revoked|") && k.ends_with(jti))
+    app()
+        .redis_keys(BLOCKLIST_DB)
+        .iter()
+        .any(|k| k.starts_with("revoked|") && k.ends_with(jti))
 }
 
 fn wait_past_token_lifetime() {
@@ -75,7 +90,13 @@ fn tokens_expire_and_the_blocklist_forgets_them_afterwards() {
     wait_past_token_lifetime();
     let expired = c.get("/auth/profile").bearer(&unused).send();
     let problem = expired.problem(401);
-    assert!(problem["detail"].as_str().unwrap_or_default().contains("expired"), "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expired"),
+        "{problem}"
+    );
 
     // The next logout, in a later sweep interval, removes the entries that have expired.
     let fresh = login("expiring@example.com", PASSWORD).json()["access_token"]
@@ -89,11 +110,16 @@ fn tokens_expire_and_the_blocklist_forgets_them_afterwards() {
 
 fn one_address_guessing_at_many_accounts_is_throttled() {
     for n in 0..ADDRESS_FAILURE_LIMIT {
-        assert_eq!(login(&format!("guess-{n}@example.com"), "wrong password").status, 401);
+        assert_eq!(
+            login(&format!("guess-{n}@example.com"), "wrong password").status,
+            401
+        );
     }
     let throttled = login("guess-next@example.com", "wrong password");
     throttled.problem(429);
-    assert!(throttled.header("retry-after").is_some_and(|v| v.parse::<u64>().is_ok_and(|s| s >= 1)));
+    assert!(throttled
+        .header("retry-after")
+        .is_some_and(|v| v.parse::<u64>().is_ok_and(|s| s >= 1)));
     // The lock-out is per address: even a right password from it waits.
     login("expiring@example.com", PASSWORD).problem(429);
 }

@@ -18,7 +18,10 @@ fn app() -> &'static App {
         name: "identity",
         redis_dbs: [3, 4],
         variables: vec![
-            ("login_max_failures_per_email", EMAIL_FAILURE_LIMIT.to_string()),
+            (
+                "login_max_failures_per_email",
+                EMAIL_FAILURE_LIMIT.to_string(),
+            ),
             // Every test logs in from 127.0.0.1; the address limit has its own binary.
             ("login_max_failures_per_address", "100000".into()),
             ("max_body_bytes", "4096".into()),
@@ -34,16 +37,25 @@ fn client() -> Client {
 fn unique_email(tag: &str) -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     format!("{tag}-{nanos}-{n}@example.com")
 }
 
 fn register(email: &str) -> Reply {
-    client().post_json("/auth/register", &json!({"email": email, "password": PASSWORD, "name": "Ada Lovelace"}))
+    client().post_json(
+        "/auth/register",
+        &json!({"email": email, "password": PASSWORD, "name": "Ada Lovelace"}),
+    )
 }
 
 fn login(email: &str, password: &str) -> Reply {
-    client().post_json("/auth/login", &json!({"email": email, "password": password}))
+    client().post_json(
+        "/auth/login",
+        &json!({"email": email, "password": password}),
+    )
 }
 
 /// Registers a new user and returns (email, access token).
@@ -52,7 +64,10 @@ fn signed_in(tag: &str) -> (String, String) {
     assert_eq!(register(&email).status, 201);
     let reply = login(&email, PASSWORD);
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let token = reply.json()["access_token"].as_str().expect("token").to_owned();
+    let token = reply.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     (email, token)
 }
 
@@ -61,12 +76,20 @@ fn profile(token: &str) -> Reply {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// A token signed the way an attacker (or a stale deployment) might sign it.
 fn token_with(claims: Value, alg: Algorithm, secret: &[u8]) -> String {
-    encode(&Header::new(alg), &claims, &EncodingKey::from_secret(secret)).expect("sign")
+    encode(
+        &Header::new(alg),
+        &claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .expect("sign")
 }
 
 fn claims_for(sub: &str) -> Value {
@@ -75,7 +98,9 @@ fn claims_for(sub: &str) -> Value {
 
 fn assert_unauthorized(reply: &Reply) -> Value {
     let body = reply.problem(401);
-    let challenge = reply.header("www-authenticate").expect("401 carries WWW-Authenticate");
+    let challenge = reply
+        .header("www-authenticate")
+        .expect("401 carries WWW-Authenticate");
     assert!(challenge.starts_with("Bearer"), "{challenge}");
     body
 }
@@ -94,10 +119,21 @@ fn register_creates_a_user_with_a_normalised_email_and_no_hash() {
     let user = reply.json();
     assert_eq!(user["email"], email.to_lowercase());
     assert_eq!(user["name"], "Ada");
-    assert!(user["id"].as_str().is_some_and(|id| id.len() == 36), "{user}");
-    assert!(user["created_at"].as_str().is_some_and(|t| t.ends_with('Z')), "{user}");
+    assert!(
+        user["id"].as_str().is_some_and(|id| id.len() == 36),
+        "{user}"
+    );
+    assert!(
+        user["created_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')),
+        "{user}"
+    );
     let text = reply.body.to_lowercase();
-    assert!(!text.contains("hash") && !text.contains("password") && !text.contains("argon"), "{text}");
+    assert!(
+        !text.contains("hash") && !text.contains("password") && !text.contains("argon"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -105,7 +141,10 @@ fn register_refuses_a_taken_email_whatever_its_case() {
     let email = unique_email("dup");
     assert_eq!(register(&email).status, 201);
     let body = register(&format!(" {} ", email.to_uppercase())).problem(409);
-    assert!(body["detail"].as_str().unwrap_or_default().contains("already exists"));
+    assert!(body["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("already exists"));
     assert_eq!(app().users_with_email(&email), 1);
 }
 
@@ -116,14 +155,38 @@ fn register_reports_each_invalid_field_and_stores_nothing() {
         (json!({"password": PASSWORD, "name": "A"}), "email"),
         (json!({"email": email, "name": "A"}), "password"),
         (json!({"email": email, "password": PASSWORD}), "name"),
-        (json!({"email": "not-an-email", "password": PASSWORD, "name": "A"}), "email"),
-        (json!({"email": email, "password": "short", "name": "A"}), "password"),
-        (json!({"email": email, "password": "x".repeat(129), "name": "A"}), "password"),
-        (json!({"email": email, "password": PASSWORD, "name": "   "}), "name"),
-        (json!({"email": 42, "password": PASSWORD, "name": "A"}), "email"),
-        (json!({"email": email, "password": ["a"], "name": "A"}), "password"),
-        (json!({"email": email, "password": PASSWORD, "name": null}), "name"),
-        (json!({"email": email, "password": PASSWORD, "name": "A", "id": "x"}), "id"),
+        (
+            json!({"email": "not-an-email", "password": PASSWORD, "name": "A"}),
+            "email",
+        ),
+        (
+            json!({"email": email, "password": "short", "name": "A"}),
+            "password",
+        ),
+        (
+            json!({"email": email, "password": "x".repeat(129), "name": "A"}),
+            "password",
+        ),
+        (
+            json!({"email": email, "password": PASSWORD, "name": "   "}),
+            "name",
+        ),
+        (
+            json!({"email": 42, "password": PASSWORD, "name": "A"}),
+            "email",
+        ),
+        (
+            json!({"email": email, "password": ["a"], "name": "A"}),
+            "password",
+        ),
+        (
+            json!({"email": email, "password": PASSWORD, "name": null}),
+            "name",
+        ),
+        (
+            json!({"email": email, "password": PASSWORD, "name": "A", "id": "x"}),
+            "id",
+        ),
     ];
     for (body, field) in cases {
         let problem = client().post_json("/auth/register", &body).problem(422);
@@ -142,31 +205,78 @@ fn register_rejects_malformed_json_wrong_type_and_oversized_bodies() {
     let valid = json!({"email": email, "password": PASSWORD, "name": "A"}).to_string();
     let c = client();
 
-    let broken = c.post("/auth/register").raw("application/json", b"{\"email\": ".to_vec()).send();
-    assert!(broken.problem(400)["detail"].as_str().unwrap_or_default().contains("not valid JSON"));
-    c.post("/auth/register").raw("application/json", Vec::new()).send().problem(400);
-    c.post("/auth/register").raw("application/json", b"[]".to_vec()).send().problem(422);
-    c.post("/auth/register").raw("text/plain", valid.clone().into_bytes()).send().problem(415);
-    c.post("/auth/register").raw("application/x-www-form-urlencoded", b"email=a".to_vec()).send().problem(415);
+    let broken = c
+        .post("/auth/register")
+        .raw("application/json", b"{\"email\": ".to_vec())
+        .send();
+    assert!(broken.problem(400)["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("not valid JSON"));
+    c.post("/auth/register")
+        .raw("application/json", Vec::new())
+        .send()
+        .problem(400);
+    c.post("/auth/register")
+        .raw("application/json", b"[]".to_vec())
+        .send()
+        .problem(422);
+    c.post("/auth/register")
+        .raw("text/plain", valid.clone().into_bytes())
+        .send()
+        .problem(415);
+    c.post("/auth/register")
+        .raw("application/x-www-form-urlencoded", b"email=a".to_vec())
+        .send()
+        .problem(415);
 
     let padding = " ".repeat(5000);
-    let oversized = format!("{{\"email\": \"{email}\",{padding} \"password\": \"{PASSWORD}\", \"name\": \"A\"}}");
-    let body = c.post("/auth/register").raw("application/json", oversized.into_bytes()).send().problem(413);
+    let oversized = format!(
+        "{{\"email\": \"{email}\",{padding} \"password\": \"{PASSWORD}\", \"name\": \"A\"}}"
+    );
+    let body = c
+        .post("/auth/register")
+        .raw("application/json", oversized.into_bytes())
+        .send()
+        .problem(413);
     assert!(body["detail"].as_str().unwrap_or_default().contains("4096"));
 
-    assert_eq!(app().users_with_email(&email), 0, "no bad request created the user");
-    assert_eq!(c.post("/auth/register").raw("application/json", valid.into_bytes()).send().status, 201);
+    assert_eq!(
+        app().users_with_email(&email),
+        0,
+        "no bad request created the user"
+    );
+    assert_eq!(
+        c.post("/auth/register")
+            .raw("application/json", valid.into_bytes())
+            .send()
+            .status,
+        201
+    );
 }
 
 #[test]
 fn twenty_concurrent_registrations_of_one_email_make_exactly_one_user() {
     let email = unique_email("race");
     let statuses: Vec<u16> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..20).map(|_| s.spawn(|| register(&email).status)).collect();
-        handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        let handles: Vec<_> = (0..20)
+            .map(|_| s.spawn(|| register(&email).status))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 19, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        19,
+        "{statuses:?}"
+    );
     assert_eq!(app().users_with_email(&email), 1);
 }
 
@@ -202,10 +312,22 @@ fn unknown_email_and_wrong_password_get_the_same_answer() {
 
 #[test]
 fn login_validates_its_body() {
-    client().post_json("/auth/login", &json!({"email": "a@b.c"})).problem(422);
-    client().post_json("/auth/login", &json!({"email": 1, "password": "x"})).problem(422);
-    client().post("/auth/login").raw("application/json", b"{".to_vec()).send().problem(400);
-    client().post("/auth/login").raw("text/plain", b"{}".to_vec()).send().problem(415);
+    client()
+        .post_json("/auth/login", &json!({"email": "a@b.c"}))
+        .problem(422);
+    client()
+        .post_json("/auth/login", &json!({"email": 1, "password": "x"}))
+        .problem(422);
+    client()
+        .post("/auth/login")
+        .raw("application/json", b"{".to_vec())
+        .send()
+        .problem(400);
+    client()
+        .post("/auth/login")
+        .raw("text/plain", b"{}".to_vec())
+        .send()
+        .problem(415);
 }
 
 #[test]
@@ -213,7 +335,11 @@ fn repeated_failures_for_one_email_are_throttled_with_retry_after() {
     let email = unique_email("throttle");
     register(&email);
     for attempt in 1..=EMAIL_FAILURE_LIMIT {
-        assert_eq!(login(&email, "wrong password").status, 401, "attempt {attempt}");
+        assert_eq!(
+            login(&email, "wrong password").status,
+            401,
+            "attempt {attempt}"
+        );
     }
     let throttled = login(&email, PASSWORD);
     throttled.problem(429);
@@ -233,21 +359,37 @@ fn repeated_failures_for_one_email_are_throttled_with_retry_after() {
 #[test]
 fn logout_revokes_the_token_only() {
     let (email, token) = signed_in("logout");
-    let second = login(&email, PASSWORD).json()["access_token"].as_str().expect("token").to_owned();
+    let second = login(&email, PASSWORD).json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
 
     let reply = client().post("/auth/logout").bearer(&token).send();
     assert_eq!(reply.status, 204, "{}", reply.body);
     assert!(reply.body.is_empty());
 
     let reused = assert_unauthorized(&profile(&token));
-    assert!(reused["detail"].as_str().unwrap_or_default().contains("revoked"), "{reused}");
+    assert!(
+        reused["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("revoked"),
+        "{reused}"
+    );
     assert_unauthorized(&client().post("/auth/logout").bearer(&token).send());
-    assert_eq!(profile(&second).status, 200, "other sessions stay signed in");
+    assert_eq!(
+        profile(&second).status,
+        200,
+        "other sessions stay signed in"
+    );
 }
 
 #[test]
 fn logout_and_profile_need_a_token() {
-    for reply in [client().post("/auth/logout").send(), client().get("/auth/profile").send()] {
+    for reply in [
+        client().post("/auth/logout").send(),
+        client().get("/auth/profile").send(),
+    ] {
         assert_eq!(
             reply.header("www-authenticate"),
             Some("Bearer realm=\"fin-freelancer\""),
@@ -255,14 +397,20 @@ fn logout_and_profile_need_a_token() {
         );
         assert_unauthorized(&reply);
     }
-    let basic = client().get("/auth/profile").header("authorization", "Basic YTpi").send();
+    let basic = client()
+        .get("/auth/profile")
+        .header("authorization", "Basic YTpi")
+        .send();
     assert_unauthorized(&basic);
 }
 
 #[test]
 fn expired_forged_unsigned_and_misaddressed_tokens_are_refused() {
     let (_, token) = signed_in("forgery");
-    let sub = profile(&token).json()["id"].as_str().expect("id").to_owned();
+    let sub = profile(&token).json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let secret = JWT_SECRET.as_bytes();
 
     let mut expired = claims_for(&sub);
@@ -276,15 +424,35 @@ fn expired_forged_unsigned_and_misaddressed_tokens_are_refused() {
     // jsonwebtoken will not sign with `none`, so that token is assembled by hand.
     let alg_none = {
         let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
-        format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims_for(&sub)))
+        format!(
+            "{}.{}.",
+            b64(&json!({"alg": "none", "typ": "JWT"})),
+            b64(&claims_for(&sub))
+        )
     };
     let cases = [
         ("expired", token_with(expired, Algorithm::HS256, secret)),
-        ("forged", token_with(claims_for(&sub), Algorithm::HS256, b"not-the-server-secret-not-the-server")),
-        ("other algorithm", token_with(claims_for(&sub), Algorithm::HS384, secret)),
+        (
+            "forged",
+            token_with(
+                claims_for(&sub),
+                Algorithm::HS256,
+                b"not-the-server-secret-not-the-server",
+            ),
+        ),
+        (
+            "other algorithm",
+            token_with(claims_for(&sub), Algorithm::HS384, secret),
+        ),
         ("alg none", alg_none),
-        ("wrong audience", token_with(wrong_audience, Algorithm::HS256, secret)),
-        ("wrong issuer", token_with(wrong_issuer, Algorithm::HS256, secret)),
+        (
+            "wrong audience",
+            token_with(wrong_audience, Algorithm::HS256, secret),
+        ),
+        (
+            "wrong issuer",
+            token_with(wrong_issuer, Algorithm::HS256, secret),
+        ),
         ("garbage", "not-a-token".to_owned()),
         ("tampered", format!("{token}x")),
     ];
@@ -294,7 +462,10 @@ fn expired_forged_unsigned_and_misaddressed_tokens_are_refused() {
         assert_unauthorized(&reply);
     }
     // The control: the same claims signed properly are accepted.
-    assert_eq!(profile(&token_with(claims_for(&sub), Algorithm::HS256, secret)).status, 200);
+    assert_eq!(
+        profile(&token_with(claims_for(&sub), Algorithm::HS256, secret)).status,
+        200
+    );
 }
 
 // --- routing ----------------------------------------------------------------------------

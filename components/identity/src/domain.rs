@@ -153,7 +153,12 @@ impl Credentials {
                 Ok(raw.to_owned())
             }
         };
-        let email = field(&mut errors, "email", req.email.map(|e| normalize_email(&e)), required);
+        let email = field(
+            &mut errors,
+            "email",
+            req.email.map(|e| normalize_email(&e)),
+            required,
+        );
         let password = field(&mut errors, "password", req.password, |raw: &str| {
             if raw.chars().count() > MAX_PASSWORD_CHARS {
                 Err(format!("must be at most {MAX_PASSWORD_CHARS} characters"))
@@ -198,7 +203,10 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").expect("valid").as_str(), "ada@example.com");
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").expect("valid").as_str(),
+            "ada@example.com"
+        );
     }
 
     #[test]
@@ -214,9 +222,15 @@ mod tests {
     fn passwords_need_8_to_128_characters_counted_as_characters() {
         assert!(Password::parse("1234567").is_err());
         assert!(Password::parse("12345678").is_ok());
-        assert!(Password::parse(&"é".repeat(128)).is_ok(), "256 bytes but 128 characters");
+        assert!(
+            Password::parse(&"é".repeat(128)).is_ok(),
+            "256 bytes but 128 characters"
+        );
         assert!(Password::parse(&"x".repeat(129)).is_err());
-        assert!(Password::parse("        ").is_ok(), "no composition rules, no trimming");
+        assert!(
+            Password::parse("        ").is_ok(),
+            "no composition rules, no trimming"
+        );
     }
 
     #[test]
@@ -227,7 +241,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Ada  ").expect("valid").as_str(), "Ada");
+        assert_eq!(
+            DisplayName::parse("  Ada  ").expect("valid").as_str(),
+            "Ada"
+        );
         assert!(DisplayName::parse(" ").is_err());
         assert!(DisplayName::parse(&"n".repeat(101)).is_err());
         assert!(DisplayName::parse("a\u{0}b").is_err());

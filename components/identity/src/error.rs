@@ -24,14 +24,17 @@ impl From<IdentityError> for Problem {
             IdentityError::EmailTaken => {
                 Problem::conflict("An account with this email already exists.")
             }
-            IdentityError::InvalidCredentials => Problem::new(401, "invalid-credentials", "Invalid credentials")
-                .with_detail("The email or password is incorrect.")
-                .with_header("WWW-Authenticate", "Bearer realm=\"fin-freelancer\""),
-            IdentityError::Throttled(RetryAfter(seconds)) => Problem::too_many_requests(
-                seconds,
-                "Too many failed logins; try again later.",
-            ),
-            IdentityError::UnknownUser => Problem::unauthorized("The account for this token no longer exists."),
+            IdentityError::InvalidCredentials => {
+                Problem::new(401, "invalid-credentials", "Invalid credentials")
+                    .with_detail("The email or password is incorrect.")
+                    .with_header("WWW-Authenticate", "Bearer realm=\"fin-freelancer\"")
+            }
+            IdentityError::Throttled(RetryAfter(seconds)) => {
+                Problem::too_many_requests(seconds, "Too many failed logins; try again later.")
+            }
+            IdentityError::UnknownUser => {
+                Problem::unauthorized("The account for this token no longer exists.")
+            }
             IdentityError::Internal(reason) => {
                 eprintln!("identity: internal error: {reason}");
                 Problem::internal()

@@ -24,9 +24,13 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/auth/login", Method::Post) => login(req).await,
         ("/auth/logout", Method::Post) => logout(req),
         ("/auth/profile", Method::Get) => profile(req),
-        ("/auth/register" | "/auth/login" | "/auth/logout", _) => Err(Problem::method_not_allowed(&["POST"])),
+        ("/auth/register" | "/auth/login" | "/auth/logout", _) => {
+            Err(Problem::method_not_allowed(&["POST"]))
+        }
         ("/auth/profile", _) => Err(Problem::method_not_allowed(&["GET"])),
-        _ => Err(Problem::not_found(format!("There is no resource at {path}."))),
+        _ => Err(Problem::not_found(format!(
+            "There is no resource at {path}."
+        ))),
     }
 }
 
@@ -87,4 +91,3 @@ impl TokenIssuer for SpinTokens {
         })
     }
 }
-

@@ -36,7 +36,9 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(stored.unwrap_or(DUMMY_HASH)) else {
         return false;
     };
-    let matches = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+    let matches = hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
     matches && stored.is_some()
 }
 
@@ -66,7 +68,10 @@ mod tests {
     #[test]
     fn unknown_users_never_verify_but_cost_the_same() {
         assert!(DUMMY_HASH.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok(), "the dummy must parse or no work is done");
+        assert!(
+            PasswordHash::new(DUMMY_HASH).is_ok(),
+            "the dummy must parse or no work is done"
+        );
         assert!(!verify("anything at all", None));
     }
 }

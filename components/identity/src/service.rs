@@ -72,7 +72,10 @@ where
         .map_err(IdentityError::Throttled)?;
 
     let account = users.credentials(&creds.email)?;
-    if !password::verify(&creds.password, account.as_ref().map(|(_, hash)| hash.as_str())) {
+    if !password::verify(
+        &creds.password,
+        account.as_ref().map(|(_, hash)| hash.as_str()),
+    ) {
         throttle
             .record_failure(&creds.email, client_address, now)
             .map_err(kv_failed)?;
@@ -117,10 +120,20 @@ mod tests {
             Ok(user)
         }
         fn credentials(&self, email: &str) -> Result<Option<(String, String)>, StoreError> {
-            Ok(self.0.borrow().iter().find(|(u, _)| u.email == email).map(|(u, h)| (u.id.clone(), h.clone())))
+            Ok(self
+                .0
+                .borrow()
+                .iter()
+                .find(|(u, _)| u.email == email)
+                .map(|(u, h)| (u.id.clone(), h.clone())))
         }
         fn find(&self, id: &str) -> Result<Option<User>, StoreError> {
-            Ok(self.0.borrow().iter().find(|(u, _)| u.id == id).map(|(u, _)| u.clone()))
+            Ok(self
+                .0
+                .borrow()
+                .iter()
+                .find(|(u, _)| u.id == id)
+                .map(|(u, _)| u.clone()))
         }
     }
 
@@ -147,12 +160,24 @@ mod tests {
         .expect("registered")
     }
 
-    fn login_as(users: &MemUsers, mem: &MemKv, email: &str, password: &str) -> Result<AccessToken, IdentityError> {
+    fn login_as(
+        users: &MemUsers,
+        mem: &MemKv,
+        email: &str,
+        password: &str,
+    ) -> Result<AccessToken, IdentityError> {
         let req = LoginRequest {
             email: Some(email.into()),
             password: Some(password.into()),
         };
-        login(users, &throttle(mem, 3, 100), &FakeTokens, req, "10.0.0.1", 1_000)
+        login(
+            users,
+            &throttle(mem, 3, 100),
+            &FakeTokens,
+            req,
+            "10.0.0.1",
+            1_000,
+        )
     }
 
     #[test]
@@ -185,7 +210,13 @@ mod tests {
     fn login_issues_a_bearer_token_for_the_user() {
         let users = MemUsers::default();
         let ada = register_ada(&users);
-        let token = login_as(&users, &MemKv::default(), "ADA@example.com", "correct horse").expect("login");
+        let token = login_as(
+            &users,
+            &MemKv::default(),
+            "ADA@example.com",
+            "correct horse",
+        )
+        .expect("login");
         assert_eq!(token.access_token, format!("token-for-{}", ada.id));
         assert_eq!(token.token_type, "Bearer");
     }

@@ -36,7 +36,11 @@ impl UserStore for PgUsers {
              UNION ALL
              SELECT false, NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM inserted)"
         );
-        let params = [email.to_owned().into(), name.to_owned().into(), password_hash.to_owned().into()];
+        let params = [
+            email.to_owned().into(),
+            name.to_owned().into(),
+            password_hash.to_owned().into(),
+        ];
         let rows = self.conn.query(&sql, &params).map_err(store_error)?;
         match rows.rows.first().map(|row| row.split_at(1)) {
             Some(([DbValue::Boolean(true)], user)) => first_user(&[user.to_vec()])?
@@ -52,7 +56,7 @@ impl UserStore for PgUsers {
             "SELECT id::text, password_hash FROM users WHERE email = $1",
             &[email.to_owned().into()],
         )
-        .map_err(store_error)?;
+        .map_err(StoreError::Other)?;
         rows.first()
             .map(|row| Ok((text(&row[0])?, text(&row[1])?)))
             .transpose()
@@ -62,7 +66,7 @@ impl UserStore for PgUsers {
         // The id comes from a verified token, but compare as text so a malformed one is
         // simply "not found" rather than a cast error.
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id::text = $1");
-        let rows = select(&self.conn, &sql, &[id.to_owned().into()]).map_err(store_error)?;
+        let rows = select(&self.conn, &sql, &[id.to_owned().into()]).map_err(StoreError::Other)?;
         first_user(&rows)
     }
 }

@@ -3,7 +3,7 @@
 //! the window ends. Counters live in an expiring key-value store, shared by every
 //! instance, and increment atomically.
 
-use fin_ephemeral::{window_end, Ephemeral, EntryKey, Kv};
+use fin_ephemeral::{window_end, EntryKey, Ephemeral, Kv};
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,12 @@ impl<K: Kv> LoginThrottle<K> {
     }
 
     /// Refuses before any password work when either counter is at its limit.
-    pub fn check(&self, email: &str, address: &str, now: i64) -> Result<Result<(), RetryAfter>, K::Error> {
+    pub fn check(
+        &self,
+        email: &str,
+        address: &str,
+        now: i64,
+    ) -> Result<Result<(), RetryAfter>, K::Error> {
         let [by_email, by_address] = self.keys(email, address, now);
         let retry = RetryAfter((by_email.expires_at - now).max(1) as u64);
         if self.store.count(&by_email, now)? >= self.policy.max_failures_per_email
@@ -123,20 +128,40 @@ pub(crate) mod tests {
         let throttle = throttle(&mem, 3, 100);
         for _ in 0..3 {
             assert_eq!(throttle.check("a@b.c", "1.1.1.1", NOW).expect("kv"), Ok(()));
-            throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
+            throttle
+                .record_failure("a@b.c", "1.1.1.1", NOW)
+                .expect("kv");
         }
-        assert_eq!(throttle.check("a@b.c", "2.2.2.2", NOW + 10).expect("kv"), Err(RetryAfter(890)));
-        assert_eq!(throttle.check("x@b.c", "1.1.1.1", NOW).expect("kv"), Ok(()), "other emails unaffected");
-        assert_eq!(throttle.check("a@b.c", "1.1.1.1", NOW + 900).expect("kv"), Ok(()), "next window");
+        assert_eq!(
+            throttle.check("a@b.c", "2.2.2.2", NOW + 10).expect("kv"),
+            Err(RetryAfter(890))
+        );
+        assert_eq!(
+            throttle.check("x@b.c", "1.1.1.1", NOW).expect("kv"),
+            Ok(()),
+            "other emails unaffected"
+        );
+        assert_eq!(
+            throttle.check("a@b.c", "1.1.1.1", NOW + 900).expect("kv"),
+            Ok(()),
+            "next window"
+        );
     }
 
     #[test]
     fn the_address_limit_spans_emails() {
         let mem = MemKv::default();
         let throttle = throttle(&mem, 100, 2);
-        throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
-        throttle.record_failure("b@b.c", "1.1.1.1", NOW).expect("kv");
-        assert!(throttle.check("c@b.c", "1.1.1.1", NOW).expect("kv").is_err());
+        throttle
+            .record_failure("a@b.c", "1.1.1.1", NOW)
+            .expect("kv");
+        throttle
+            .record_failure("b@b.c", "1.1.1.1", NOW)
+            .expect("kv");
+        assert!(throttle
+            .check("c@b.c", "1.1.1.1", NOW)
+            .expect("kv")
+            .is_err());
         assert!(throttle.check("c@b.c", "9.9.9.9", NOW).expect("kv").is_ok());
     }
 
@@ -144,17 +169,28 @@ pub(crate) mod tests {
     fn success_clears_the_email_count_only() {
         let mem = MemKv::default();
         let throttle = throttle(&mem, 2, 2);
-        throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
-        throttle.record_success("a@b.c", "1.1.1.1", NOW).expect("kv");
-        throttle.record_failure("a@b.c", "1.1.1.1", NOW).expect("kv");
+        throttle
+            .record_failure("a@b.c", "1.1.1.1", NOW)
+            .expect("kv");
+        throttle
+            .record_success("a@b.c", "1.1.1.1", NOW)
+            .expect("kv");
+        throttle
+            .record_failure("a@b.c", "1.1.1.1", NOW)
+            .expect("kv");
         assert!(throttle.check("a@b.c", "9.9.9.9", NOW).expect("kv").is_ok());
-        assert!(throttle.check("z@b.c", "1.1.1.1", NOW).expect("kv").is_err());
+        assert!(throttle
+            .check("z@b.c", "1.1.1.1", NOW)
+            .expect("kv")
+            .is_err());
     }
 
     #[test]
     fn no_email_is_stored_in_clear() {
         let mem = MemKv::default();
-        throttle(&mem, 2, 2).record_failure("secret@b.c", "1.1.1.1", NOW).expect("kv");
+        throttle(&mem, 2, 2)
+            .record_failure("secret@b.c", "1.1.1.1", NOW)
+            .expect("kv");
         assert!(mem.0.borrow().keys().all(|k| !k.contains("secret")));
     }
 }

@@ -10,5 +10,7 @@ use spin_sdk::http_component;
 fn handle(req: IncomingRequest) -> Response {
     let path = req.path_with_query().unwrap_or_default();
     let path = path.split('?').next().unwrap_or_default();
-    problem(Problem::not_found(format!("There is no resource at {path}.")))
+    problem(Problem::not_found(format!(
+        "There is no resource at {path}."
+    )))
 }

@@ -141,7 +141,11 @@ mod tests {
 
     #[test]
     fn another_key_is_a_bad_signature() {
-        let token = sign(&claims_json(NOW + 60), Algorithm::HS256, b"another-secret-another-secret-xx");
+        let token = sign(
+            &claims_json(NOW + 60),
+            Algorithm::HS256,
+            b"another-secret-another-secret-xx",
+        );
         assert_eq!(config().verify(&token, NOW), Err(Rejection::BadSignature));
     }
 
@@ -198,6 +202,9 @@ mod tests {
             secret: b"short".to_vec(),
             ..config()
         };
-        assert!(matches!(cfg.issue("u1", "j1", NOW), Err(Rejection::Misconfigured(_))));
+        assert!(matches!(
+            cfg.issue("u1", "j1", NOW),
+            Err(Rejection::Misconfigured(_))
+        ));
     }
 }

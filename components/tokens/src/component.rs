@@ -50,7 +50,11 @@ impl Guest for Tokens {
     fn revoke(principal: Principal) -> Result<(), TokenError> {
         let blocklist = blocklist()?;
         blocklist
-            .mark(&EntryKey::new(REVOKED, principal.expires_at, &principal.token_id))
+            .mark(&EntryKey::new(
+                REVOKED,
+                principal.expires_at,
+                &principal.token_id,
+            ))
             .map_err(unavailable)?;
         // Housekeeping must not fail a logout that has already taken effect.
         if let Err(err) = blocklist.sweep_if_due(now()) {
@@ -66,14 +70,19 @@ fn token_config() -> Result<TokenConfig, TokenError> {
         secret: var("jwt_secret")?.into_bytes(),
         issuer: var("jwt_issuer")?,
         audience: var("jwt_audience")?,
-        ttl_seconds: config::get("access_token_ttl_seconds").map_err(|_| misconfigured("access_token_ttl_seconds"))?,
+        ttl_seconds: config::get("access_token_ttl_seconds")
+            .map_err(|_| misconfigured("access_token_ttl_seconds"))?,
     })
 }
 
 fn blocklist() -> Result<fin_ephemeral::Ephemeral<kv::SpinKv>, TokenError> {
-    let interval = config::get("kv_sweep_interval_seconds").map_err(|_| misconfigured("kv_sweep_interval_seconds"))?;
-    kv::ephemeral(BLOCKLIST_STORE, interval)
-        .map_err(|_| TokenError::Unavailable(format!("key-value store `{BLOCKLIST_STORE}` cannot be opened")))
+    let interval = config::get("kv_sweep_interval_seconds")
+        .map_err(|_| misconfigured("kv_sweep_interval_seconds"))?;
+    kv::ephemeral(BLOCKLIST_STORE, interval).map_err(|_| {
+        TokenError::Unavailable(format!(
+            "key-value store `{BLOCKLIST_STORE}` cannot be opened"
+        ))
+    })
 }
 
 fn misconfigured(name: &str) -> TokenError {

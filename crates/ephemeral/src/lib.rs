@@ -154,7 +154,11 @@ mod tests {
         assert_eq!(store.bump(&key).expect("bump"), 1);
         assert_eq!(store.bump(&key).expect("bump"), 2);
         assert_eq!(store.count(&key, 0).expect("count"), 2);
-        assert_eq!(store.count(&key, 500).expect("count"), 0, "expired counts are zero");
+        assert_eq!(
+            store.count(&key, 500).expect("count"),
+            0,
+            "expired counts are zero"
+        );
         store.clear(&key).expect("clear");
         assert_eq!(store.count(&key, 0).expect("count"), 0);
     }
@@ -163,25 +167,40 @@ mod tests {
     fn sweep_removes_only_expired_entries_of_ours() {
         let mem = MemKv::default();
         let store = Ephemeral::new(&mem, 60);
-        store.mark(&EntryKey::new("revoked", 100, "old")).expect("mark");
-        store.mark(&EntryKey::new("revoked", 300, "live")).expect("mark");
+        store
+            .mark(&EntryKey::new("revoked", 100, "old"))
+            .expect("mark");
+        store
+            .mark(&EntryKey::new("revoked", 300, "live"))
+            .expect("mark");
         (&mem).set("someone-else", b"x").expect("set");
         assert_eq!(store.sweep(200).expect("sweep"), 1);
         let keys = (&mem).keys().expect("keys");
-        assert_eq!(keys, vec!["revoked|300|live".to_owned(), "someone-else".to_owned()]);
+        assert_eq!(
+            keys,
+            vec!["revoked|300|live".to_owned(), "someone-else".to_owned()]
+        );
     }
 
     #[test]
     fn only_the_first_caller_in_an_interval_sweeps() {
         let mem = MemKv::default();
         let store = Ephemeral::new(&mem, 60);
-        store.mark(&EntryKey::new("revoked", 10, "a")).expect("mark");
+        store
+            .mark(&EntryKey::new("revoked", 10, "a"))
+            .expect("mark");
         assert_eq!(store.sweep_if_due(100).expect("sweep"), 1);
-        store.mark(&EntryKey::new("revoked", 10, "b")).expect("mark");
+        store
+            .mark(&EntryKey::new("revoked", 10, "b"))
+            .expect("mark");
         assert_eq!(store.sweep_if_due(110).expect("sweep"), 0, "same interval");
         // The next interval's sweep also removes the previous interval's gate.
         assert_eq!(store.sweep_if_due(125).expect("sweep"), 2);
-        assert_eq!((&mem).keys().expect("keys").len(), 1, "only the current gate is left");
+        assert_eq!(
+            (&mem).keys().expect("keys").len(),
+            1,
+            "only the current gate is left"
+        );
     }
 
     #[test]
@@ -189,6 +208,10 @@ mod tests {
         assert_eq!(window_end(0, 60), 60);
         assert_eq!(window_end(59, 60), 60);
         assert_eq!(window_end(60, 60), 120);
-        assert_eq!(window_end(5, 0), 6, "a zero length is treated as one second");
+        assert_eq!(
+            window_end(5, 0),
+            6,
+            "a zero length is treated as one second"
+        );
     }
 }

@@ -10,7 +10,8 @@ mod embedded {
 
 /// Applies pending migrations to the database at `url` and returns the versions applied.
 pub fn run(url: &str) -> Result<Vec<String>, String> {
-    let mut client = Client::connect(url, NoTls).map_err(|e| format!("connect to {}: {e}", redact(url)))?;
+    let mut client =
+        Client::connect(url, NoTls).map_err(|e| format!("connect to {}: {e}", redact(url)))?;
     let report = embedded::migrations::runner()
         .set_grouped(false)
         .run(&mut client)
@@ -25,7 +26,9 @@ pub fn run(url: &str) -> Result<Vec<String>, String> {
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
         _ => url.to_owned(),
     }
 }

@@ -39,12 +39,17 @@ impl BodyLimit {
 /// * empty or syntactically broken → 400, saying where it broke;
 /// * well-formed but of the wrong shape (a number where a string belongs, an unknown
 ///   field) → 422 naming the field, so a client can fix exactly that.
-pub fn decode_json<T: DeserializeOwned>(content_type: Option<&str>, body: &[u8]) -> Result<T, Problem> {
+pub fn decode_json<T: DeserializeOwned>(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<T, Problem> {
     if !is_json(content_type) {
         return Err(Problem::unsupported_media_type());
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Problem::bad_request("The request body is empty; a JSON object is expected."));
+        return Err(Problem::bad_request(
+            "The request body is empty; a JSON object is expected.",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
@@ -52,7 +57,10 @@ pub fn decode_json<T: DeserializeOwned>(content_type: Option<&str>, body: &[u8])
         if inner.is_data() {
             let field = err.path().to_string();
             let field = if field == "." { String::new() } else { field };
-            Problem::validation(vec![FieldError::new(field, strip_position(&inner.to_string()))])
+            Problem::validation(vec![FieldError::new(
+                field,
+                strip_position(&inner.to_string()),
+            )])
         } else {
             malformed(inner)
         }
@@ -66,9 +74,17 @@ fn malformed(err: &serde_json::Error) -> Problem {
 }
 
 fn is_json(content_type: Option<&str>) -> bool {
-    let Some(value) = content_type else { return false };
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let Some(value) = content_type else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// serde_json appends " at line 1 column 12" to data errors; the field path says more.
@@ -100,8 +116,11 @@ mod tests {
 
     #[test]
     fn accepts_json_with_charset() {
-        let login: Login =
-            decode_json(Some("application/json; charset=utf-8"), br#"{"email":"a@b.c"}"#).expect("ok");
+        let login: Login = decode_json(
+            Some("application/json; charset=utf-8"),
+            br#"{"email":"a@b.c"}"#,
+        )
+        .expect("ok");
         assert_eq!(login.email.as_deref(), Some("a@b.c"));
     }
 
@@ -123,13 +142,18 @@ mod tests {
         let problem = decode_json::<Login>(JSON, br#"{"email": 42}"#).expect_err("fails");
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors[0].field, "email");
-        assert!(problem.errors[0].message.contains("expected a string"), "{:?}", problem.errors);
+        assert!(
+            problem.errors[0].message.contains("expected a string"),
+            "{:?}",
+            problem.errors
+        );
         assert!(!problem.errors[0].message.contains("line"));
     }
 
     #[test]
     fn unknown_fields_are_refused() {
-        let problem = decode_json::<Login>(JSON, br#"{"email":"a@b.c","id":"x"}"#).expect_err("fails");
+        let problem =
+            decode_json::<Login>(JSON, br#"{"email":"a@b.c","id":"x"}"#).expect_err("fails");
         assert_eq!(problem.status, 422);
         assert!(problem.errors[0].message.contains("unknown field `id`"));
     }
@@ -142,10 +166,19 @@ mod tests {
     #[test]
     fn declared_length_over_limit_is_413() {
         let limit = BodyLimit(10);
-        assert_eq!(limit.check_declared(Some("11")).expect_err("too big").status, 413);
+        assert_eq!(
+            limit
+                .check_declared(Some("11"))
+                .expect_err("too big")
+                .status,
+            413
+        );
         assert!(limit.check_declared(Some("10")).is_ok());
         assert!(limit.check_declared(None).is_ok());
-        assert_eq!(limit.check_declared(Some("ten")).expect_err("nan").status, 400);
+        assert_eq!(
+            limit.check_declared(Some("ten")).expect_err("nan").status,
+            400
+        );
         assert_eq!(limit.check_received(11).expect_err("too big").status, 413);
     }
 }

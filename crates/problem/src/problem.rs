@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// An RFC 9457 problem document.
 ///
@@ -6,9 +6,10 @@ use serde::Serialize;
 /// client developer can look a failure up by its type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
+    /// The last segment of the `type` URI; static so every problem type is in the code.
+    #[serde(rename = "type", serialize_with = "type_uri")]
+    pub slug: &'static str,
+    pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -40,10 +41,10 @@ impl FieldError {
 const BEARER_CHALLENGE: &str = "Bearer realm=\"fin-freelancer\"";
 
 impl Problem {
-    pub fn new(status: u16, slug: &str, title: &str) -> Self {
+    pub fn new(status: u16, slug: &'static str, title: &'static str) -> Self {
         Self {
-            kind: format!("/problems/{slug}"),
-            title: title.to_owned(),
+            slug,
+            title,
             status,
             detail: None,
             errors: Vec::new(),
@@ -141,6 +142,10 @@ impl Problem {
     }
 }
 
+fn type_uri<S: Serializer>(slug: &&'static str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&format_args!("/problems/{slug}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,10 +173,16 @@ mod tests {
 
     #[test]
     fn every_401_carries_a_bearer_challenge() {
-        for problem in [Problem::unauthorized("token expired"), Problem::missing_credentials()] {
+        for problem in [
+            Problem::unauthorized("token expired"),
+            Problem::missing_credentials(),
+        ] {
             let (name, value) = &problem.headers[0];
             assert_eq!(name, "WWW-Authenticate");
-            assert!(value.starts_with("Bearer realm=\"fin-freelancer\""), "{value}");
+            assert!(
+                value.starts_with("Bearer realm=\"fin-freelancer\""),
+                "{value}"
+            );
         }
     }
 

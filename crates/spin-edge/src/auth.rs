@@ -40,7 +40,9 @@ pub fn token_problem(err: TokenError) -> Problem {
         TokenError::Malformed => Problem::unauthorized("The token is malformed."),
         TokenError::BadSignature => Problem::unauthorized("The token signature is invalid."),
         TokenError::Expired => Problem::unauthorized("The token has expired."),
-        TokenError::InvalidClaims => Problem::unauthorized("The token was not issued for this service."),
+        TokenError::InvalidClaims => {
+            Problem::unauthorized("The token was not issued for this service.")
+        }
         TokenError::Revoked => Problem::unauthorized("The token has been revoked."),
         TokenError::Unavailable(reason) => {
             eprintln!("tokens: unavailable: {reason}");

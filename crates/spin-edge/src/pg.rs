@@ -1,6 +1,6 @@
 //! Postgres through Spin's `pg4` binding.
 
-use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError};
+use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 /// Runs a `SELECT` and returns its rows, in order.
 ///
@@ -9,13 +9,22 @@ use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError};
 /// run on has the fix, each query is joined to a one-row guard so Postgres always sends
 /// a row; a `found` marker tells real rows from the guard's row of NULLs, and a position
 /// column keeps the inner query's order.
-pub fn select(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Result<Vec<Vec<DbValue>>, PgError> {
+///
+/// Failures come back as text for the log: Spin 4.0.2 flattens Postgres errors to text
+/// anyway, and no caller shows them to a client.
+pub fn select(
+    conn: &Connection,
+    sql: &str,
+    params: &[ParameterValue],
+) -> Result<Vec<Vec<DbValue>>, String> {
     let guarded = format!(
         "SELECT t.* FROM (SELECT 1) AS guard \
          LEFT JOIN (SELECT true AS found, row_number() OVER () AS pos, q.* FROM ({sql}) AS q) AS t ON true \
          ORDER BY t.pos"
     );
-    let rows = conn.query(&guarded, params)?;
+    let rows = conn
+        .query(&guarded, params)
+        .map_err(|e| format!("postgres: {e:?}"))?;
     Ok(rows
         .rows
         .into_iter()

@@ -26,7 +26,9 @@ impl ApiRequest {
             .headers()
             .entries()
             .into_iter()
-            .filter_map(|(name, value)| Some((name.to_ascii_lowercase(), String::from_utf8(value).ok()?)))
+            .filter_map(|(name, value)| {
+                Some((name.to_ascii_lowercase(), String::from_utf8(value).ok()?))
+            })
             .collect();
         Self {
             method,
@@ -59,7 +61,11 @@ impl ApiRequest {
             Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
             _ => raw,
         };
-        Some(host.trim_start_matches('[').trim_end_matches(']').to_owned())
+        Some(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+        )
     }
 
     /// Reads the body (at most `limit` bytes) and decodes it as JSON into `T`.
@@ -78,7 +84,8 @@ impl ApiRequest {
         let mut stream = Box::pin(incoming.into_body_stream());
         let mut body = Vec::new();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|_| Problem::bad_request("The request body could not be read."))?;
+            let chunk =
+                chunk.map_err(|_| Problem::bad_request("The request body could not be read."))?;
             body.extend_from_slice(&chunk);
             limit.check_received(body.len())?;
         }
