@@ -10,9 +10,9 @@ const MEMORY_KIB: u32 = 19 * 1024;
 const ITERATIONS: u32 = 2;
 const PARALLELISM: u32 = 1;
 
-/// A hash of a random password made with the parameters above. Verifying an unknown
-/// email's login against it costs what a real verification costs, so response time does
-/// not reveal which emails have accounts.
+/// A well-formed PHC string with the parameters above whose hash matches no known
+/// password. Verifying an unknown email's login against it costs what a real verification
+/// costs, so response time does not reveal which emails have accounts.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZS1zYWx0LWZvci1kdW1teQ$Gd0qGCZ0xNK8YRzsNwP0Ay03dN5P4xvLsQoSKOcGtCU";
 
 fn hasher() -> Argon2<'static> {

@@ -97,7 +97,7 @@ pub fn profile(users: &impl UserStore, user_id: &str) -> Result<User, IdentityEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::throttle::tests::{throttle, MemKv};
+    use crate::throttle::tests::{throttle, MemoryKv};
     use crate::throttle::RetryAfter;
     use std::cell::RefCell;
 
@@ -162,7 +162,7 @@ mod tests {
 
     fn login_as(
         users: &MemUsers,
-        mem: &MemKv,
+        mem: &MemoryKv,
         email: &str,
         password: &str,
     ) -> Result<AccessToken, IdentityError> {
@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn unknown_email_and_wrong_password_look_the_same() {
         let users = MemUsers::default();
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         register_ada(&users);
         let unknown = login_as(&users, &mem, "nobody@example.com", "correct horse");
         let wrong = login_as(&users, &mem, "ada@example.com", "wrong horse!");
@@ -212,7 +212,7 @@ mod tests {
         let ada = register_ada(&users);
         let token = login_as(
             &users,
-            &MemKv::default(),
+            &MemoryKv::default(),
             "ADA@example.com",
             "correct horse",
         )
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn repeated_failures_lock_out_even_the_right_password() {
         let users = MemUsers::default();
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         register_ada(&users);
         for _ in 0..3 {
             assert_eq!(

@@ -78,38 +78,9 @@ fn hex_sha256(value: &str) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::BTreeMap;
+    pub use fin_ephemeral::MemoryKv;
 
-    /// An in-memory store with Redis' INCRBY semantics.
-    #[derive(Default)]
-    pub struct MemKv(pub RefCell<BTreeMap<String, i64>>);
-
-    impl Kv for &MemKv {
-        type Error = std::convert::Infallible;
-        fn exists(&self, key: &str) -> Result<bool, Self::Error> {
-            Ok(self.0.borrow().contains_key(key))
-        }
-        fn set(&self, key: &str, _: &[u8]) -> Result<(), Self::Error> {
-            self.0.borrow_mut().insert(key.to_owned(), 1);
-            Ok(())
-        }
-        fn delete(&self, key: &str) -> Result<(), Self::Error> {
-            self.0.borrow_mut().remove(key);
-            Ok(())
-        }
-        fn keys(&self) -> Result<Vec<String>, Self::Error> {
-            Ok(self.0.borrow().keys().cloned().collect())
-        }
-        fn increment(&self, key: &str, delta: i64) -> Result<i64, Self::Error> {
-            let mut map = self.0.borrow_mut();
-            let value = map.entry(key.to_owned()).or_insert(0);
-            *value += delta;
-            Ok(*value)
-        }
-    }
-
-    pub fn throttle(mem: &MemKv, per_email: i64, per_address: i64) -> LoginThrottle<&MemKv> {
+    pub fn throttle(mem: &MemoryKv, per_email: i64, per_address: i64) -> LoginThrottle<&MemoryKv> {
         LoginThrottle::new(
             Ephemeral::new(mem, 60),
             ThrottlePolicy {
@@ -124,7 +95,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_email_limit_applies_until_the_window_ends() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let throttle = throttle(&mem, 3, 100);
         for _ in 0..3 {
             assert_eq!(throttle.check("a@b.c", "1.1.1.1", NOW).expect("kv"), Ok(()));
@@ -150,7 +121,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_address_limit_spans_emails() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let throttle = throttle(&mem, 100, 2);
         throttle
             .record_failure("a@b.c", "1.1.1.1", NOW)
@@ -167,7 +138,7 @@ pub(crate) mod tests {
 
     #[test]
     fn success_clears_the_email_count_only() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let throttle = throttle(&mem, 2, 2);
         throttle
             .record_failure("a@b.c", "1.1.1.1", NOW)
@@ -187,10 +158,10 @@ pub(crate) mod tests {
 
     #[test]
     fn no_email_is_stored_in_clear() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         throttle(&mem, 2, 2)
             .record_failure("secret@b.c", "1.1.1.1", NOW)
             .expect("kv");
-        assert!(mem.0.borrow().keys().all(|k| !k.contains("secret")));
+        assert!(mem.keys().iter().all(|k| !k.contains("secret")));
     }
 }

@@ -7,8 +7,10 @@
 //! them. The sweep lists the store's keys, so give these entries a store of their own.
 
 mod key;
+mod memory;
 
 pub use key::EntryKey;
+pub use memory::MemoryKv;
 
 /// The few store operations this crate needs; Spin's `wasi:keyvalue` backs it in
 /// production and a `BTreeMap` in tests.
@@ -37,12 +39,12 @@ impl<K: Kv> Ephemeral<K> {
         }
     }
 
-    /// Records `id` in `namespace` until `expires_at` (Unix seconds).
+    /// Records the key's id in its namespace until the key's `expires_at` (Unix seconds).
     pub fn mark(&self, key: &EntryKey) -> Result<(), K::Error> {
         self.kv.set(&key.to_string(), b"1")
     }
 
-    /// Whether `id` is marked and not yet expired at `now`.
+    /// Whether the key is marked and not yet expired at `now`.
     pub fn is_marked(&self, key: &EntryKey, now: i64) -> Result<bool, K::Error> {
         if key.expires_at <= now {
             return Ok(false);
@@ -101,40 +103,9 @@ pub fn window_end(now: i64, length: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::BTreeMap;
-
-    #[derive(Default)]
-    struct MemKv(RefCell<BTreeMap<String, Vec<u8>>>);
-
-    impl Kv for &MemKv {
-        type Error = std::convert::Infallible;
-        fn exists(&self, key: &str) -> Result<bool, Self::Error> {
-            Ok(self.0.borrow().contains_key(key))
-        }
-        fn set(&self, key: &str, value: &[u8]) -> Result<(), Self::Error> {
-            self.0.borrow_mut().insert(key.to_owned(), value.to_vec());
-            Ok(())
-        }
-        fn delete(&self, key: &str) -> Result<(), Self::Error> {
-            self.0.borrow_mut().remove(key);
-            Ok(())
-        }
-        fn keys(&self) -> Result<Vec<String>, Self::Error> {
-            Ok(self.0.borrow().keys().cloned().collect())
-        }
-        fn increment(&self, key: &str, delta: i64) -> Result<i64, Self::Error> {
-            let mut map = self.0.borrow_mut();
-            let entry = map.entry(key.to_owned()).or_insert_with(|| b"0".to_vec());
-            let value = String::from_utf8_lossy(entry).parse::<i64>().unwrap_or(0) + delta;
-            *entry = value.to_string().into_bytes();
-            Ok(value)
-        }
-    }
-
     #[test]
     fn a_mark_expires_with_its_key() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let store = Ephemeral::new(&mem, 60);
         let key = EntryKey::new("revoked", 1_000, "jti-1");
         store.mark(&key).expect("mark");
@@ -147,7 +118,7 @@ mod tests {
 
     #[test]
     fn counters_count_and_clear() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let store = Ephemeral::new(&mem, 60);
         let key = EntryKey::new("fail", 500, "a@b.c");
         assert_eq!(store.count(&key, 0).expect("count"), 0);
@@ -165,7 +136,7 @@ mod tests {
 
     #[test]
     fn sweep_removes_only_expired_entries_of_ours() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let store = Ephemeral::new(&mem, 60);
         store
             .mark(&EntryKey::new("revoked", 100, "old"))
@@ -175,7 +146,7 @@ mod tests {
             .expect("mark");
         (&mem).set("someone-else", b"x").expect("set");
         assert_eq!(store.sweep(200).expect("sweep"), 1);
-        let keys = (&mem).keys().expect("keys");
+        let keys = mem.keys();
         assert_eq!(
             keys,
             vec!["revoked|300|live".to_owned(), "someone-else".to_owned()]
@@ -184,7 +155,7 @@ mod tests {
 
     #[test]
     fn only_the_first_caller_in_an_interval_sweeps() {
-        let mem = MemKv::default();
+        let mem = MemoryKv::default();
         let store = Ephemeral::new(&mem, 60);
         store
             .mark(&EntryKey::new("revoked", 10, "a"))
@@ -196,11 +167,7 @@ mod tests {
         assert_eq!(store.sweep_if_due(110).expect("sweep"), 0, "same interval");
         // The next interval's sweep also removes the previous interval's gate.
         assert_eq!(store.sweep_if_due(125).expect("sweep"), 2);
-        assert_eq!(
-            (&mem).keys().expect("keys").len(),
-            1,
-            "only the current gate is left"
-        );
+        assert_eq!(mem.keys().len(), 1, "only the current gate is left");
     }
 
     #[test]

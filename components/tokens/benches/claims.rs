@@ -1,0 +1,41 @@
+//! Token issue and verify: the work every authenticated request pays before its own.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use tokens::claims::TokenConfig;
+
+fn config() -> TokenConfig {
+    TokenConfig {
+        secret: b"bench-secret-bench-secret-bench-secret".to_vec(),
+        issuer: "fin-freelancer".into(),
+        audience: "fin-freelancer-api".into(),
+        ttl_seconds: 900,
+    }
+}
+
+fn claims(c: &mut Criterion) {
+    let cfg = config();
+    let now = 1_800_000_000;
+    let (token, _) = cfg
+        .issue("5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11", "jti", now)
+        .expect("issue");
+    c.bench_function("tokens/issue", |b| {
+        b.iter(|| {
+            cfg.issue(
+                black_box("5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11"),
+                "jti",
+                now,
+            )
+        })
+    });
+    c.bench_function("tokens/verify", |b| {
+        b.iter(|| cfg.verify(black_box(&token), now))
+    });
+    let forged = format!("{token}x");
+    c.bench_function("tokens/verify-forged", |b| {
+        b.iter(|| cfg.verify(black_box(&forged), now))
+    });
+}
+
+criterion_group!(benches, claims);
+criterion_main!(benches);
