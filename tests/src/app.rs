@@ -143,7 +143,7 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `spin build`, once per machine-wide run even when test binaries start together.
+/// `spin build`, once per test binary (cargo runs the binaries one after another).
 fn build_components(root: &Path) {
     static BUILT: Mutex<bool> = Mutex::new(false);
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
