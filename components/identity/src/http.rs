@@ -28,9 +28,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             Err(Problem::method_not_allowed(&["POST"]))
         }
         ("/auth/profile", _) => Err(Problem::method_not_allowed(&["GET"])),
-        _ => Err(Problem::not_found(format!(
-            "There is no resource at {path}."
-        ))),
+        _ => Err(Problem::no_route(&path)),
     }
 }
 

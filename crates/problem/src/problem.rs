@@ -97,6 +97,11 @@ impl Problem {
         Self::new(404, "not-found", "Not found").with_detail(detail)
     }
 
+    /// A path no component serves.
+    pub fn no_route(path: &str) -> Self {
+        Self::not_found(format!("There is no resource at {path}."))
+    }
+
     pub fn method_not_allowed(allowed: &[&str]) -> Self {
         Self::new(405, "method-not-allowed", "Method not allowed")
             .with_detail(format!("This resource supports {}.", allowed.join(", ")))
