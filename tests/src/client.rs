@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use ureq::Agent;
+use ureq::{Agent, SendBody};
 
 /// A plain HTTP client that never treats a status as an error: tests look at statuses.
 #[derive(Clone)]
@@ -62,6 +62,7 @@ pub struct Call {
     url: String,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
+    chunked: bool,
 }
 
 impl Client {
@@ -84,6 +85,7 @@ impl Client {
             url: format!("{}{path}", self.base),
             headers: Vec::new(),
             body: None,
+            chunked: false,
         }
     }
 
@@ -122,6 +124,13 @@ impl Call {
         self
     }
 
+    /// Sends the body with `Transfer-Encoding: chunked` and no `Content-Length`, so the
+    /// server cannot size it up front.
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
+        self
+    }
+
     pub fn send(self) -> Reply {
         let mut builder = ureq::http::Request::builder()
             .method(self.method)
@@ -129,10 +138,14 @@ impl Call {
         for (name, value) in &self.headers {
             builder = builder.header(name, value);
         }
-        let request = builder
-            .body(self.body.unwrap_or_default())
-            .expect("request");
-        match self.agent.run(request) {
+        let body = self.body.unwrap_or_default();
+        let sent = if self.chunked {
+            let reader = SendBody::from_owned_reader(std::io::Cursor::new(body));
+            self.agent.run(builder.body(reader).expect("request"))
+        } else {
+            self.agent.run(builder.body(body).expect("request"))
+        };
+        match sent {
             Ok(mut response) => Reply {
                 status: response.status().as_u16(),
                 headers: response

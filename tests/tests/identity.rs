@@ -240,6 +240,13 @@ fn register_rejects_malformed_json_wrong_type_and_oversized_bodies() {
         .send()
         .problem(413);
     assert!(body["detail"].as_str().unwrap_or_default().contains("4096"));
+    // Without Content-Length the limit is enforced while the body streams in.
+    let chunked = format!("{{\"email\": \"{email}\",{padding} \"name\": \"A\"}}");
+    c.post("/auth/register")
+        .raw("application/json", chunked.into_bytes())
+        .chunked()
+        .send()
+        .problem(413);
 
     assert_eq!(
         app().users_with_email(&email),
