@@ -2,7 +2,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::client::Client;
@@ -68,7 +68,7 @@ impl App {
         .expect("runtime config");
 
         let port = free_port();
-        let mut command = Command::new("spin");
+        let mut command = supervised_spin();
         command
             .current_dir(&root)
             .args(["up", "--from", "spin.toml", "--listen"])
@@ -89,7 +89,9 @@ impl App {
                 value,
             );
         }
-        spawn_tied_to_this_process(command);
+        command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"));
 
         let app = App {
             base_url: format!("http://127.0.0.1:{port}"),
@@ -198,31 +200,25 @@ fn log_file(dir: &Path, name: &str) -> std::fs::File {
     file
 }
 
-/// Spawns `spin up` so that it dies with the test process, however that ends.
+/// A `spin …` command that dies with this test process, however that ends.
 ///
-/// The kernel's parent-death signal fires when the *thread* that forked exits, so the
-/// child is forked from a thread that lives as long as the process.
-fn spawn_tied_to_this_process(mut command: Command) {
+/// `spin up` runs the app in a child process (`spin trigger http`), so killing `spin up`
+/// alone would orphan the server. Instead a small shell supervisor leads a process group
+/// of its own, starts Spin inside it, and when this process (or Spin) is gone, signals
+/// the whole group.
+fn supervised_spin() -> Command {
     use std::os::unix::process::CommandExt;
-    // SAFETY: prctl is async-signal-safe and touches no memory of ours.
-    unsafe {
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
-    }
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let child = command.spawn();
-        let spawned = child.is_ok();
-        let _ = tx.send(child.map(|_| ()).map_err(|e| e.to_string()));
-        if spawned {
-            loop {
-                std::thread::park();
-            }
-        }
-    });
-    rx.recv()
-        .expect("spawner thread")
-        .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"));
+    const SUPERVISOR: &str = r#"
+        test_pid=$1; shift
+        spin "$@" &
+        spin_pid=$!
+        while kill -0 "$test_pid" 2>/dev/null && kill -0 "$spin_pid" 2>/dev/null; do sleep 0.5; done
+        kill -TERM 0
+    "#;
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", SUPERVISOR, "spin-supervisor"])
+        .arg(std::process::id().to_string())
+        .process_group(0);
+    command
 }
