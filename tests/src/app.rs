@@ -1,7 +1,7 @@
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,8 @@ pub struct App {
     pub base_url: String,
     pub database_url: String,
     pub redis_dbs: [u8; 2],
+    /// Held, never waited on: the supervisor ends Spin when this process ends.
+    _supervisor: Child,
 }
 
 impl App {
@@ -89,7 +91,7 @@ impl App {
                 value,
             );
         }
-        command
+        let supervisor = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"));
 
@@ -97,6 +99,7 @@ impl App {
             base_url: format!("http://127.0.0.1:{port}"),
             database_url,
             redis_dbs: options.redis_dbs,
+            _supervisor: supervisor,
         };
         app.wait_until_ready(&work);
         app
