@@ -6,8 +6,10 @@
 //! postgres, trust) and Redis on 127.0.0.1:6379 — `make setup` and `.ci/run` see to all
 //! of it. A missing prerequisite fails the tests; nothing is skipped.
 
+mod accounts;
 mod app;
 mod client;
 
+pub use accounts::{unique_email, PASSWORD};
 pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
 pub use client::{Client, Reply};

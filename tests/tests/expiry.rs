@@ -5,10 +5,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use fin_e2e::{App, AppOptions, Reply};
-use serde_json::json;
+use fin_e2e::{App, AppOptions, Reply, PASSWORD};
 
-const PASSWORD: &str = "correct horse battery";
 const TOKEN_TTL_SECONDS: u64 = 2;
 const ADDRESS_FAILURE_LIMIT: usize = 3;
 const BLOCKLIST_DB: u8 = 5;
@@ -31,11 +29,7 @@ fn app() -> &'static App {
 }
 
 fn register_and_login(email: &str) -> String {
-    let c = app().client();
-    let reply = c.post_json(
-        "/auth/register",
-        &json!({"email": email, "password": PASSWORD, "name": "Grace"}),
-    );
+    let reply = app().register(email);
     assert_eq!(reply.status, 201, "{}", reply.body);
     login(email, PASSWORD).json()["access_token"]
         .as_str()
@@ -44,10 +38,7 @@ fn register_and_login(email: &str) -> String {
 }
 
 fn login(email: &str, password: &str) -> Reply {
-    app().client().post_json(
-        "/auth/login",
-        &json!({"email": email, "password": password}),
-    )
+    app().login(email, password)
 }
 
 /// The token's `jti`; the test only reads its own tokens, so no signature check.

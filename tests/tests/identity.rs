@@ -5,11 +5,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use fin_e2e::{App, AppOptions, Client, Reply, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
+use fin_e2e::{
+    unique_email, App, AppOptions, Client, Reply, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, PASSWORD,
+};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-const PASSWORD: &str = "correct horse battery";
 const EMAIL_FAILURE_LIMIT: usize = 5;
 
 fn app() -> &'static App {
@@ -33,42 +34,16 @@ fn client() -> Client {
     app().client()
 }
 
-/// A fresh address per test, so tests never collide on accounts.
-fn unique_email(tag: &str) -> String {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{tag}-{nanos}-{n}@example.com")
-}
-
 fn register(email: &str) -> Reply {
-    client().post_json(
-        "/auth/register",
-        &json!({"email": email, "password": PASSWORD, "name": "Ada Lovelace"}),
-    )
+    app().register(email)
 }
 
 fn login(email: &str, password: &str) -> Reply {
-    client().post_json(
-        "/auth/login",
-        &json!({"email": email, "password": password}),
-    )
+    app().login(email, password)
 }
 
-/// Registers a new user and returns (email, access token).
 fn signed_in(tag: &str) -> (String, String) {
-    let email = unique_email(tag);
-    assert_eq!(register(&email).status, 201);
-    let reply = login(&email, PASSWORD);
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let token = reply.json()["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    (email, token)
+    app().sign_up(tag)
 }
 
 fn profile(token: &str) -> Reply {

@@ -2,24 +2,27 @@
 
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
-/// Runs a `SELECT` and returns its rows, in order.
+/// Runs a `SELECT`, or an `INSERT`/`UPDATE`/`DELETE … RETURNING`, and returns its rows in
+/// order — zero rows included.
 ///
 /// Spin 4.0.0–4.0.2 never return from a synchronous `query` that matches no rows
 /// (spinframework/spin#3671, fixed upstream by #3673 after 4.0.2). Until every host we
-/// run on has the fix, each query is joined to a one-row guard so Postgres always sends
-/// a row; a `found` marker tells real rows from the guard's row of NULLs, and a position
-/// column keeps the inner query's order.
+/// run on has the fix, the statement runs as a CTE joined to a one-row guard, so Postgres
+/// always sends a row; a `found` marker tells real rows from the guard's row of NULLs,
+/// and a position column keeps the statement's order. Use this for every statement that
+/// returns rows; `Connection::execute` is unaffected.
 ///
 /// Failures come back as text for the log: Spin 4.0.2 flattens Postgres errors to text
 /// anyway, and no caller shows them to a client.
-pub fn select(
+pub fn query(
     conn: &Connection,
     sql: &str,
     params: &[ParameterValue],
 ) -> Result<Vec<Vec<DbValue>>, String> {
     let guarded = format!(
-        "SELECT t.* FROM (SELECT 1) AS guard \
-         LEFT JOIN (SELECT true AS found, row_number() OVER () AS pos, q.* FROM ({sql}) AS q) AS t ON true \
+        "WITH q AS ({sql}) \
+         SELECT t.* FROM (SELECT 1) AS guard \
+         LEFT JOIN (SELECT true AS found, row_number() OVER () AS pos, q.* FROM q) AS t ON true \
          ORDER BY t.pos"
     );
     let rows = conn
@@ -31,4 +34,11 @@ pub fn select(
         .filter(|row| matches!(row.first(), Some(DbValue::Boolean(true))))
         .map(|mut row| row.split_off(2))
         .collect())
+}
+
+/// A nullable text parameter.
+pub fn text_or_null(value: Option<&str>) -> ParameterValue {
+    value.map_or(ParameterValue::DbNull, |v| {
+        ParameterValue::Str(v.to_owned())
+    })
 }

@@ -1,0 +1,343 @@
+//! A client as a freelancer types it, parsed once. POST and PATCH share every rule:
+//! PATCH merges the changes into the stored client and parses the result.
+
+use fin_problem::FieldError;
+use serde::{Deserialize, Serialize};
+use serde_with::rust::double_option;
+use validator::ValidateEmail;
+
+const MAX_NAME: usize = 200;
+const MAX_SHORT: usize = 200;
+const MAX_PHONE: usize = 40;
+const MAX_TAX_ID: usize = 50;
+const MAX_NOTES: usize = 5000;
+
+/// What a client body may say. Every field distinguishes "absent" (`None`) from
+/// `null` (`Some(None)`), so PATCH can clear a field. Unknown fields — `id`, `owner_id`,
+/// timestamps included — are refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientInput {
+    #[serde(default, with = "double_option")]
+    pub name: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub email: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub company: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub tax_id: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub address: Option<Option<Address>>,
+    #[serde(default, with = "double_option")]
+    pub default_currency: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub notes: Option<Option<String>>,
+}
+
+/// A postal address; `country` is ISO 3166-1 alpha-2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    #[serde(default)]
+    pub line1: Option<String>,
+    #[serde(default)]
+    pub line2: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    pub country: String,
+}
+
+/// A client's fields after every rule has passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClientData {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub tax_id: Option<String>,
+    pub address: Option<Address>,
+    pub default_currency: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A stored client, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Client {
+    pub id: String,
+    #[serde(flatten)]
+    pub data: ClientData,
+    pub archived_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl ClientData {
+    /// A new client: `name` is required.
+    pub fn create(input: ClientInput) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if input.name.is_none() {
+            errors.push(FieldError::new("name", "is required"));
+        }
+        Self::default().apply(input, errors)
+    }
+
+    /// This client with `input`'s changes, checked by the same rules as [`Self::create`].
+    pub fn update(self, input: ClientInput) -> Result<Self, Vec<FieldError>> {
+        self.apply(input, Vec::new())
+    }
+
+    fn apply(
+        mut self,
+        input: ClientInput,
+        mut errors: Vec<FieldError>,
+    ) -> Result<Self, Vec<FieldError>> {
+        if let Some(name) = input.name {
+            match name.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => errors.push(FieldError::new("name", "is required")),
+                Some(name) => match bounded(name, MAX_NAME) {
+                    Ok(name) => self.name = name,
+                    Err(message) => errors.push(FieldError::new("name", message)),
+                },
+            }
+        }
+        let e = &mut errors;
+        optional(e, "email", input.email, &mut self.email, email);
+        optional(e, "phone", input.phone, &mut self.phone, phone);
+        optional(e, "company", input.company, &mut self.company, |v| {
+            bounded(v, MAX_SHORT)
+        });
+        optional(e, "tax_id", input.tax_id, &mut self.tax_id, |v| {
+            bounded(v, MAX_TAX_ID)
+        });
+        optional(
+            e,
+            "default_currency",
+            input.default_currency,
+            &mut self.default_currency,
+            currency,
+        );
+        optional(e, "notes", input.notes, &mut self.notes, |v| {
+            bounded(v, MAX_NOTES)
+        });
+        if let Some(address) = input.address {
+            match address.map(parse_address).transpose() {
+                Ok(address) => self.address = address,
+                Err(mut more) => errors.append(&mut more),
+            }
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Applies one optional field's change: absent leaves it, `null` or blank clears it.
+fn optional(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    change: Option<Option<String>>,
+    target: &mut Option<String>,
+    rule: impl Fn(&str) -> Result<String, String>,
+) {
+    let Some(change) = change else { return };
+    match change
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(rule)
+        .transpose()
+    {
+        Ok(value) => *target = value,
+        Err(message) => errors.push(FieldError::new(field, message)),
+    }
+}
+
+fn bounded(value: &str, max: usize) -> Result<String, String> {
+    if value.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err("must not contain control characters".into());
+    }
+    Ok(value.to_owned())
+}
+
+fn email(value: &str) -> Result<String, String> {
+    let value = value.to_lowercase();
+    if value.len() > 254 || !value.validate_email() {
+        return Err("is not a valid email address".into());
+    }
+    Ok(value)
+}
+
+fn phone(value: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+    if value.len() > MAX_PHONE
+        || !value.chars().all(allowed)
+        || !value.chars().any(|c| c.is_ascii_digit())
+    {
+        return Err(format!(
+            "must be a phone number of at most {MAX_PHONE} characters (digits, spaces, + - ( ) .)"
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// ISO 4217, upper-cased: `eur` is accepted as `EUR`.
+fn currency(value: &str) -> Result<String, String> {
+    let code = value.to_ascii_uppercase();
+    iso_currency::Currency::from_code(&code)
+        .map(|c| c.code().to_owned())
+        .ok_or_else(|| "must be an ISO 4217 currency code, such as EUR".into())
+}
+
+fn parse_address(address: Address) -> Result<Address, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut line = |field: &str, value: Option<String>| {
+        let value = value
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())?;
+        bounded(&value, MAX_SHORT)
+            .map_err(|message| errors.push(FieldError::new(format!("address.{field}"), message)))
+            .ok()
+    };
+    let parsed = Address {
+        line1: line("line1", address.line1),
+        line2: line("line2", address.line2),
+        city: line("city", address.city),
+        region: line("region", address.region),
+        postal_code: line("postal_code", address.postal_code),
+        country: address.country.trim().to_ascii_uppercase(),
+    };
+    if isocountry::CountryCode::for_alpha2(&parsed.country).is_err() {
+        errors.push(FieldError::new(
+            "address.country",
+            "must be an ISO 3166-1 alpha-2 country code, such as DE",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A client id from a path: anything but a UUID cannot name a client, so it is "not found".
+pub fn parse_id(raw: &str) -> Option<String> {
+    uuid::Uuid::parse_str(raw).ok().map(|id| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(json: serde_json::Value) -> ClientInput {
+        serde_json::from_value(json).expect("input")
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_full_client_is_normalised() {
+        let client = ClientData::create(input(serde_json::json!({
+            "name": "  Acme GmbH ", "email": "Billing@Acme.DE", "phone": "+49 (30) 123-456",
+            "company": "Acme", "tax_id": "DE123456789", "default_currency": "eur",
+            "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "de"},
+            "notes": "Pays late."
+        })))
+        .expect("valid");
+        assert_eq!(client.name, "Acme GmbH");
+        assert_eq!(client.email.as_deref(), Some("billing@acme.de"));
+        assert_eq!(client.default_currency.as_deref(), Some("EUR"));
+        assert_eq!(
+            client.address.as_ref().map(|a| a.country.as_str()),
+            Some("DE")
+        );
+    }
+
+    #[test]
+    fn name_is_required_and_others_are_optional() {
+        let errors = ClientData::create(input(serde_json::json!({}))).expect_err("no name");
+        assert_eq!(fields(&errors), ["name"]);
+        let errors =
+            ClientData::create(input(serde_json::json!({"name": "  "}))).expect_err("blank");
+        assert_eq!(fields(&errors), ["name"]);
+        assert!(ClientData::create(input(serde_json::json!({"name": "A", "email": null}))).is_ok());
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let errors = ClientData::create(input(serde_json::json!({
+            "name": "x".repeat(201), "email": "nope", "phone": "call me", "default_currency": "EUROS",
+            "address": {"country": "XX"}, "notes": "n".repeat(5001), "tax_id": "t".repeat(51)
+        })))
+        .expect_err("invalid");
+        let mut got = fields(&errors);
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            [
+                "address.country",
+                "default_currency",
+                "email",
+                "name",
+                "notes",
+                "phone",
+                "tax_id"
+            ]
+        );
+    }
+
+    #[test]
+    fn patch_changes_only_what_it_names_and_null_clears() {
+        let stored = ClientData::create(input(
+            serde_json::json!({"name": "A", "email": "a@b.co", "notes": "x"}),
+        ))
+        .expect("valid");
+        let patched = stored
+            .clone()
+            .update(input(serde_json::json!({"email": null, "company": "Acme"})))
+            .expect("valid");
+        assert_eq!(patched.name, "A");
+        assert_eq!(patched.email, None);
+        assert_eq!(patched.company.as_deref(), Some("Acme"));
+        assert_eq!(patched.notes.as_deref(), Some("x"));
+        assert!(stored
+            .clone()
+            .update(input(serde_json::json!({"name": null})))
+            .is_err());
+        assert!(stored
+            .update(input(serde_json::json!({"email": "bad"})))
+            .is_err());
+    }
+
+    #[test]
+    fn fields_a_user_must_not_set_are_refused() {
+        for field in ["id", "owner_id", "created_at", "archived_at"] {
+            let body = serde_json::json!({ field: "x" });
+            assert!(
+                serde_json::from_value::<ClientInput>(body).is_err(),
+                "{field} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_must_be_uuids() {
+        assert!(parse_id("not-a-uuid").is_none());
+        assert!(parse_id("5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11").is_some());
+    }
+}

@@ -1,0 +1,77 @@
+//! Routes under `/clients`: read the request, call the service, shape the response.
+
+use fin_spin_edge::auth::{self, Principal};
+use fin_spin_edge::response::{json, no_content, respond};
+use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem};
+use spin_sdk::http::{Method, Response};
+
+use crate::domain::ClientInput;
+use crate::error::ClientsError;
+use crate::listing::ListQuery;
+use crate::service;
+use crate::store::PgClients;
+
+pub async fn handle(mut req: ApiRequest) -> Response {
+    respond(route(&mut req).await)
+}
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let path = req.path.trim_end_matches('/').to_owned();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let method = req.method.clone();
+    match (segments.as_slice(), method) {
+        (["clients"], Method::Get) => list(req),
+        (["clients"], Method::Post) => create(req).await,
+        (["clients"], _) => Err(Problem::method_not_allowed(&["GET", "POST"])),
+        (["clients", id], Method::Get) => get(req, id),
+        (["clients", id], Method::Patch) => update(req, id).await,
+        (["clients", id], Method::Delete) => archive(req, id),
+        (["clients", _], _) => Err(Problem::method_not_allowed(&["GET", "PATCH", "DELETE"])),
+        _ => Err(Problem::no_route(&path)),
+    }
+}
+
+fn list(req: &ApiRequest) -> Result<Response, Problem> {
+    let owner = owner(req)?;
+    let query = ListQuery::parse(&req.query).map_err(ClientsError::Invalid)?;
+    Ok(json(200, &service::list(&clients()?, &owner, &query)?))
+}
+
+async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let owner = owner(req)?;
+    let input: ClientInput = req.json(body_limit()?).await?;
+    let client = service::create(&clients()?, &owner, input)?;
+    let mut response = json(201, &client);
+    response.set_header("location", format!("/clients/{}", client.id));
+    Ok(response)
+}
+
+fn get(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let owner = owner(req)?;
+    Ok(json(200, &service::get(&clients()?, &owner, id)?))
+}
+
+async fn update(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
+    let owner = owner(req)?;
+    let input: ClientInput = req.json(body_limit()?).await?;
+    Ok(json(200, &service::update(&clients()?, &owner, id, input)?))
+}
+
+fn archive(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let owner = owner(req)?;
+    service::archive(&clients()?, &owner, id)?;
+    Ok(no_content())
+}
+
+fn owner(req: &ApiRequest) -> Result<String, Problem> {
+    let Principal { user_id, .. } = auth::authenticate(req)?;
+    Ok(user_id)
+}
+
+fn clients() -> Result<PgClients, Problem> {
+    PgClients::open(&config::get::<String>("db_url")?).map_err(|e| ClientsError::Internal(e).into())
+}
+
+fn body_limit() -> Result<BodyLimit, Problem> {
+    config::get("max_body_bytes").map(BodyLimit)
+}

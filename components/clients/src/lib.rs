@@ -1,0 +1,21 @@
+//! Clients: the people and companies a freelancer invoices.
+//!
+//! `domain` parses what users type (POST and PATCH share it), `listing` holds the
+//! pagination rules, `service` runs the use cases over the `ClientStore` port, and only
+//! `http`, `store` and the entry point below know about Spin.
+
+pub mod domain;
+pub mod error;
+pub mod listing;
+pub mod service;
+
+mod http;
+mod store;
+
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+#[http_component]
+async fn handle(req: IncomingRequest) -> Response {
+    http::handle(fin_spin_edge::ApiRequest::new(req)).await
+}

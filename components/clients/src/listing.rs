@@ -1,0 +1,222 @@
+//! How a client list is asked for: page size, order, search, and an opaque cursor.
+//!
+//! Pagination is keyset (the cursor carries the last row's sort key and id), so pages
+//! stay stable while clients are added and cost the same however deep one pages.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use fin_problem::FieldError;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+const MAX_QUERY_CHARS: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub sort: Sort,
+    /// The last row's sort key, as text (a lower-cased name, or a UTC timestamp).
+    pub key: String,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    fn decode(raw: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).ok()?;
+        uuid::Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub limit: u32,
+    pub sort: Sort,
+    /// Matched case-insensitively against name, email and company.
+    pub search: Option<String>,
+    /// `true` lists only archived clients; by default they are hidden.
+    pub archived: bool,
+    pub after: Option<Cursor>,
+}
+
+impl ListQuery {
+    /// Parses `limit`, `sort` (`name`, `-name`, `created_at`, `-created_at`), `q`,
+    /// `archived` and `cursor`; anything else is refused so a typo is not silently ignored.
+    pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut list = ListQuery {
+            limit: DEFAULT_LIMIT,
+            sort: Sort {
+                key: SortKey::Name,
+                descending: false,
+            },
+            search: None,
+            archived: false,
+            after: None,
+        };
+        let mut cursor = None;
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
+            match name.as_ref() {
+                "limit" => match value.parse::<u32>() {
+                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => list.limit = n,
+                    _ => bad(&format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                },
+                "sort" => match parse_sort(&value) {
+                    Some(sort) => list.sort = sort,
+                    None => bad("must be one of name, -name, created_at, -created_at"),
+                },
+                "q" => {
+                    let q = value.trim();
+                    if q.chars().count() > MAX_QUERY_CHARS {
+                        bad(&format!("must be at most {MAX_QUERY_CHARS} characters"));
+                    } else if !q.is_empty() {
+                        list.search = Some(q.to_owned());
+                    }
+                }
+                "archived" => match value.as_ref() {
+                    "true" => list.archived = true,
+                    "false" => list.archived = false,
+                    _ => bad("must be true or false"),
+                },
+                "cursor" => cursor = Some(value.into_owned()),
+                _ => bad("is not a known parameter (limit, sort, q, archived, cursor)"),
+            }
+        }
+        if let Some(raw) = cursor {
+            match Cursor::decode(&raw) {
+                Some(c) if c.sort == list.sort => list.after = Some(c),
+                Some(_) => errors.push(FieldError::new("cursor", "belongs to another sort order")),
+                None => errors.push(FieldError::new("cursor", "is not a cursor this API issued")),
+            }
+        }
+        if errors.is_empty() {
+            Ok(list)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn parse_sort(raw: &str) -> Option<Sort> {
+    let (descending, key) = match raw.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, raw),
+    };
+    let key = match key {
+        "name" => SortKey::Name,
+        "created_at" => SortKey::CreatedAt,
+        _ => return None,
+    };
+    Some(Sort { key, descending })
+}
+
+/// A `LIKE` pattern matching `text` anywhere, with its wildcards taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// One page of results.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn defaults_are_twenty_by_name() {
+        let q = ListQuery::parse("").expect("valid");
+        assert_eq!(q.limit, DEFAULT_LIMIT);
+        assert_eq!(
+            q.sort,
+            Sort {
+                key: SortKey::Name,
+                descending: false
+            }
+        );
+        assert!(!q.archived && q.search.is_none() && q.after.is_none());
+    }
+
+    #[test]
+    fn parses_every_parameter() {
+        let q =
+            ListQuery::parse("limit=5&sort=-created_at&q=%20acme%20&archived=true").expect("valid");
+        assert_eq!(q.limit, 5);
+        assert_eq!(
+            q.sort,
+            Sort {
+                key: SortKey::CreatedAt,
+                descending: true
+            }
+        );
+        assert_eq!(q.search.as_deref(), Some("acme"));
+        assert!(q.archived);
+    }
+
+    #[test]
+    fn refuses_bad_and_unknown_parameters() {
+        let errors =
+            ListQuery::parse("limit=0&sort=email&archived=yes&page=2").expect_err("invalid");
+        assert_eq!(fields(&errors), ["limit", "sort", "archived", "page"]);
+        assert!(ListQuery::parse(&format!("limit={}", MAX_LIMIT + 1)).is_err());
+        assert!(ListQuery::parse("limit=abc").is_err());
+    }
+
+    #[test]
+    fn cursors_round_trip_and_are_checked() {
+        let sort = Sort {
+            key: SortKey::Name,
+            descending: false,
+        };
+        let cursor = Cursor {
+            sort,
+            key: "acme".into(),
+            id: "5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11".into(),
+        };
+        let q = ListQuery::parse(&format!("cursor={}", cursor.encode())).expect("valid");
+        assert_eq!(q.after, Some(cursor.clone()));
+        let other_sort = ListQuery::parse(&format!("sort=created_at&cursor={}", cursor.encode()));
+        assert_eq!(fields(&other_sort.expect_err("mismatch")), ["cursor"]);
+        assert!(ListQuery::parse("cursor=garbage!").is_err());
+    }
+
+    #[test]
+    fn search_wildcards_are_literal() {
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

@@ -1,0 +1,82 @@
+//! The clients use cases, over a store port so they run natively in tests.
+
+use crate::domain::{parse_id, Client, ClientData, ClientInput};
+use crate::error::ClientsError;
+use crate::listing::{Cursor, ListQuery, Page};
+
+/// Where clients are kept (Postgres in production). Every call is scoped to an owner:
+/// no method can reach another user's client.
+pub trait ClientStore {
+    fn insert(&self, owner: &str, data: &ClientData) -> Result<Client, String>;
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Client>, String>;
+    fn update(&self, owner: &str, id: &str, data: &ClientData) -> Result<Option<Client>, String>;
+    fn archive(&self, owner: &str, id: &str) -> Result<bool, String>;
+    /// Up to `query.limit + 1` clients after the cursor, each with its sort key as text.
+    fn list(&self, owner: &str, query: &ListQuery) -> Result<Vec<(Client, String)>, String>;
+}
+
+pub fn create(
+    store: &impl ClientStore,
+    owner: &str,
+    input: ClientInput,
+) -> Result<Client, ClientsError> {
+    let data = ClientData::create(input).map_err(ClientsError::Invalid)?;
+    store.insert(owner, &data).map_err(ClientsError::Internal)
+}
+
+pub fn get(store: &impl ClientStore, owner: &str, raw_id: &str) -> Result<Client, ClientsError> {
+    let id = parse_id(raw_id).ok_or(ClientsError::NotFound)?;
+    store
+        .get(owner, &id)
+        .map_err(ClientsError::Internal)?
+        .ok_or(ClientsError::NotFound)
+}
+
+/// Applies a partial change. Concurrent PATCHes of one client: the last write wins.
+pub fn update(
+    store: &impl ClientStore,
+    owner: &str,
+    raw_id: &str,
+    input: ClientInput,
+) -> Result<Client, ClientsError> {
+    let current = get(store, owner, raw_id)?;
+    let data = current.data.update(input).map_err(ClientsError::Invalid)?;
+    store
+        .update(owner, &current.id, &data)
+        .map_err(ClientsError::Internal)?
+        .ok_or(ClientsError::NotFound)
+}
+
+/// Archives rather than deletes, so invoices keep a client to point at. Idempotent.
+pub fn archive(store: &impl ClientStore, owner: &str, raw_id: &str) -> Result<(), ClientsError> {
+    let id = parse_id(raw_id).ok_or(ClientsError::NotFound)?;
+    match store.archive(owner, &id).map_err(ClientsError::Internal)? {
+        true => Ok(()),
+        false => Err(ClientsError::NotFound),
+    }
+}
+
+pub fn list(
+    store: &impl ClientStore,
+    owner: &str,
+    query: &ListQuery,
+) -> Result<Page<Client>, ClientsError> {
+    let mut rows = store.list(owner, query).map_err(ClientsError::Internal)?;
+    let more = rows.len() > query.limit as usize;
+    rows.truncate(query.limit as usize);
+    let next_cursor = match rows.last() {
+        Some((client, key)) if more => Some(
+            Cursor {
+                sort: query.sort,
+                key: key.clone(),
+                id: client.id.clone(),
+            }
+            .encode(),
+        ),
+        _ => None,
+    };
+    Ok(Page {
+        items: rows.into_iter().map(|(client, _)| client).collect(),
+        next_cursor,
+    })
+}

@@ -1,0 +1,49 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
+
+use crate::{App, Reply};
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A fresh address per call, so tests (and repeated runs) never collide on accounts.
+pub fn unique_email(tag: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{tag}-{nanos}-{n}@example.com")
+}
+
+impl App {
+    pub fn register(&self, email: &str) -> Reply {
+        self.client().post_json(
+            "/auth/register",
+            &json!({"email": email, "password": PASSWORD, "name": "Ada Lovelace"}),
+        )
+    }
+
+    pub fn login(&self, email: &str, password: &str) -> Reply {
+        self.client().post_json(
+            "/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+    }
+
+    /// Registers a new account and logs it in: (email, access token).
+    pub fn sign_up(&self, tag: &str) -> (String, String) {
+        let email = unique_email(tag);
+        assert_eq!(self.register(&email).status, 201);
+        let reply = self.login(&email, PASSWORD);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let token = reply.json()["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        (email, token)
+    }
+}
