@@ -1,0 +1,169 @@
+//! An invoice's life: draft → sent → paid, or void. `overdue` is not stored: it is what a
+//! sent invoice is once its due date has passed.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Sent,
+    Paid,
+    Void,
+}
+
+/// What a user asks of an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Edit,
+    Delete,
+    Send,
+    Void,
+    RecordPayment,
+}
+
+/// The action is not possible in the invoice's current status (a 409 naming it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IllegalTransition {
+    pub current: Status,
+    pub action: Action,
+}
+
+/// Why a payment cannot be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentError {
+    Illegal(IllegalTransition),
+    /// Amounts are positive minor units.
+    NotPositive,
+    /// More than is still due; carries the balance.
+    ExceedsBalance(i64),
+}
+
+impl Status {
+    /// Drafts may be edited freely or deleted; sent invoices only voided or paid; paid and
+    /// void invoices are final.
+    pub fn check(self, action: Action) -> Result<(), IllegalTransition> {
+        let legal = matches!(
+            (self, action),
+            (
+                Status::Draft,
+                Action::Edit | Action::Delete | Action::Send | Action::Void
+            ) | (Status::Sent, Action::Void | Action::RecordPayment)
+        );
+        if legal {
+            Ok(())
+        } else {
+            Err(IllegalTransition {
+                current: self,
+                action,
+            })
+        }
+    }
+
+    pub fn send(self) -> Result<Status, IllegalTransition> {
+        self.check(Action::Send).map(|()| Status::Sent)
+    }
+
+    pub fn void(self) -> Result<Status, IllegalTransition> {
+        self.check(Action::Void).map(|()| Status::Void)
+    }
+
+    /// Records `amount` against an invoice of `total` of which `paid` is already paid; the
+    /// invoice becomes paid when payments reach the total.
+    pub fn pay(self, total: i64, paid: i64, amount: i64) -> Result<Status, PaymentError> {
+        self.check(Action::RecordPayment)
+            .map_err(PaymentError::Illegal)?;
+        if amount <= 0 {
+            return Err(PaymentError::NotPositive);
+        }
+        let balance = total - paid;
+        if amount > balance {
+            return Err(PaymentError::ExceedsBalance(balance));
+        }
+        Ok(if amount == balance {
+            Status::Paid
+        } else {
+            Status::Sent
+        })
+    }
+
+    /// The status a client sees: a sent invoice past its due date is `overdue`.
+    pub fn shown(self, due: Date, today: Date) -> &'static str {
+        match self {
+            Status::Sent if due < today => "overdue",
+            Status::Draft => "draft",
+            Status::Sent => "sent",
+            Status::Paid => "paid",
+            Status::Void => "void",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_legal_paths() {
+        assert_eq!(Status::Draft.send(), Ok(Status::Sent));
+        assert_eq!(Status::Draft.void(), Ok(Status::Void));
+        assert_eq!(Status::Sent.void(), Ok(Status::Void));
+        assert_eq!(Status::Sent.pay(100, 0, 40), Ok(Status::Sent));
+        assert_eq!(Status::Sent.pay(100, 40, 60), Ok(Status::Paid));
+    }
+
+    #[test]
+    fn every_illegal_transition_names_the_current_status() {
+        let illegal = [
+            (Status::Sent, Action::Edit),
+            (Status::Sent, Action::Delete),
+            (Status::Sent, Action::Send),
+            (Status::Paid, Action::Edit),
+            (Status::Paid, Action::Delete),
+            (Status::Paid, Action::Send),
+            (Status::Paid, Action::Void),
+            (Status::Paid, Action::RecordPayment),
+            (Status::Void, Action::Edit),
+            (Status::Void, Action::Delete),
+            (Status::Void, Action::Send),
+            (Status::Void, Action::Void),
+            (Status::Void, Action::RecordPayment),
+            (Status::Draft, Action::RecordPayment),
+        ];
+        for (current, action) in illegal {
+            assert_eq!(
+                current.check(action),
+                Err(IllegalTransition { current, action })
+            );
+        }
+    }
+
+    #[test]
+    fn payments_are_positive_and_never_overpay() {
+        assert_eq!(Status::Sent.pay(100, 0, 0), Err(PaymentError::NotPositive));
+        assert_eq!(Status::Sent.pay(100, 0, -5), Err(PaymentError::NotPositive));
+        assert_eq!(
+            Status::Sent.pay(100, 30, 71),
+            Err(PaymentError::ExceedsBalance(70))
+        );
+        assert!(matches!(
+            Status::Draft.pay(100, 0, 10),
+            Err(PaymentError::Illegal(_))
+        ));
+    }
+
+    #[test]
+    fn sent_invoices_past_due_show_as_overdue() {
+        let due = date!(2026 - 03 - 31);
+        assert_eq!(
+            Status::Sent.shown(due, date!(2026 - 03 - 31)),
+            "sent",
+            "due today is not late"
+        );
+        assert_eq!(Status::Sent.shown(due, date!(2026 - 04 - 01)), "overdue");
+        assert_eq!(Status::Draft.shown(due, date!(2026 - 05 - 01)), "draft");
+        assert_eq!(Status::Paid.shown(due, date!(2026 - 05 - 01)), "paid");
+    }
+}
