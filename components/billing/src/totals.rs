@@ -124,7 +124,9 @@ fn allocate(amount: i128, weights: &[i128]) -> Vec<i128> {
     shares
 }
 
+// Amounts in tests are written units_minor: `100_01` is 100.01.
 #[cfg(test)]
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
 
