@@ -76,6 +76,17 @@ impl User {
     }
 }
 
+/// The user's own claims, re-signed with the server's key but already expired.
+fn expired_token_for(user: &User) -> String {
+    let mut claims: Value =
+        jsonwebtoken::dangerous::insecure_decode_claims(&user.token).expect("claims");
+    let now = claims["iat"].as_i64().expect("iat");
+    claims["exp"] = json!(now - 1);
+    claims["iat"] = json!(now - 3600);
+    let key = jsonwebtoken::EncodingKey::from_secret(fin_e2e::JWT_SECRET.as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("sign")
+}
+
 fn id(client: &Value) -> String {
     client["id"].as_str().expect("id").to_owned()
 }
@@ -382,6 +393,20 @@ fn every_route_needs_a_valid_token_and_knows_its_methods() {
         reply.problem(401);
         assert!(reply.header("www-authenticate").is_some());
     }
+    // An expired token signed with the real key, and a logged-out one, are refused too.
+    let user = User::new("tokens");
+    let expired = expired_token_for(&user);
+    user.http
+        .get("/clients")
+        .bearer(&expired)
+        .send()
+        .problem(401);
+    assert_eq!(
+        http.post("/auth/logout").bearer(&user.token).send().status,
+        204
+    );
+    user.get("/clients").problem(401);
+
     let put = http.request("PUT", "/clients").send();
     put.problem(405);
     assert_eq!(put.header("allow"), Some("GET, POST"));
