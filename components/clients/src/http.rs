@@ -2,7 +2,7 @@
 
 use fin_spin_edge::auth::{self, Principal};
 use fin_spin_edge::response::{json, no_content, respond};
-use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem};
+use fin_spin_edge::{config, ApiRequest, Problem};
 use spin_sdk::http::{Method, Response};
 
 use crate::domain::ClientInput;
@@ -39,7 +39,7 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
 
 async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {
     let owner = owner(req)?;
-    let input: ClientInput = req.json(body_limit()?).await?;
+    let input: ClientInput = req.json(config::body_limit()?).await?;
     let client = service::create(&clients()?, &owner, input)?;
     let mut response = json(201, &client);
     response.set_header("location", format!("/clients/{}", client.id));
@@ -53,7 +53,7 @@ fn get(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
 
 async fn update(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let owner = owner(req)?;
-    let input: ClientInput = req.json(body_limit()?).await?;
+    let input: ClientInput = req.json(config::body_limit()?).await?;
     Ok(json(200, &service::update(&clients()?, &owner, id, input)?))
 }
 
@@ -70,8 +70,4 @@ fn owner(req: &ApiRequest) -> Result<String, Problem> {
 
 fn clients() -> Result<PgClients, Problem> {
     PgClients::open(&config::get::<String>("db_url")?).map_err(|e| ClientsError::Internal(e).into())
-}
-
-fn body_limit() -> Result<BodyLimit, Problem> {
-    config::get("max_body_bytes").map(BodyLimit)
 }

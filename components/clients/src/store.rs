@@ -1,6 +1,6 @@
 //! Clients in Postgres, through Spin's `pg4` binding.
 
-use fin_spin_edge::pg::{query, text_or_null};
+use fin_spin_edge::pg::{optional_text as optional, query, text, text_or_null};
 use spin_sdk::pg4::{self, Connection, DbValue, Decode, ParameterValue};
 
 use crate::domain::{Address, Client, ClientData};
@@ -171,13 +171,4 @@ fn client(row: &[DbValue]) -> Result<Client, String> {
         created_at: text(row.get(10))?,
         updated_at: text(row.get(11))?,
     })
-}
-
-fn text(value: Option<&DbValue>) -> Result<String, String> {
-    optional(value)?.ok_or_else(|| "unexpected NULL".to_owned())
-}
-
-fn optional(value: Option<&DbValue>) -> Result<Option<String>, String> {
-    let value = value.ok_or_else(|| "missing column".to_owned())?;
-    Option::<String>::decode(value).map_err(|e| format!("decode: {e}"))
 }

@@ -3,7 +3,7 @@
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
 use fin_spin_edge::response::{json, no_content, respond};
-use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem};
+use fin_spin_edge::{config, now, ApiRequest, Problem};
 use spin_sdk::http::{Method, Response};
 
 use crate::domain::{LoginRequest, RegisterRequest};
@@ -33,7 +33,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
 }
 
 async fn register(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let body: RegisterRequest = req.json(body_limit()?).await?;
+    let body: RegisterRequest = req.json(config::body_limit()?).await?;
     let user = service::register(&users()?, body)?;
     let mut response = json(201, &user);
     response.set_header("location", "/auth/profile");
@@ -41,7 +41,7 @@ async fn register(req: &mut ApiRequest) -> Result<Response, Problem> {
 }
 
 async fn login(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let body: LoginRequest = req.json(body_limit()?).await?;
+    let body: LoginRequest = req.json(config::body_limit()?).await?;
     let address = req.client_addr().unwrap_or_else(|| "unknown".to_owned());
     let token = service::login(&users()?, &throttle()?, &SpinTokens, body, &address, now())?;
     Ok(json(200, &token))
@@ -60,10 +60,6 @@ fn profile(req: &ApiRequest) -> Result<Response, Problem> {
 
 fn users() -> Result<PgUsers, Problem> {
     PgUsers::open(&config::get::<String>("db_url")?).map_err(|e| IdentityError::from(e).into())
-}
-
-fn body_limit() -> Result<BodyLimit, Problem> {
-    config::get("max_body_bytes").map(BodyLimit)
 }
 
 fn throttle() -> Result<LoginThrottle<SpinKv>, Problem> {

@@ -1,7 +1,7 @@
 //! Users in Postgres, through Spin's `pg4` binding.
 
-use fin_spin_edge::pg::query;
-use spin_sdk::pg4::{Connection, DbValue, Decode};
+use fin_spin_edge::pg::{self, query};
+use spin_sdk::pg4::{Connection, DbValue};
 
 use crate::domain::User;
 use crate::service::{StoreError, UserStore};
@@ -48,7 +48,7 @@ impl UserStore for PgUsers {
         )
         .map_err(StoreError::Other)?;
         rows.first()
-            .map(|row| Ok((text(&row[0])?, text(&row[1])?)))
+            .map(|row| Ok((text(row.first())?, text(row.get(1))?)))
             .transpose()
     }
 
@@ -65,15 +65,15 @@ fn first_user(rows: &[Vec<DbValue>]) -> Result<Option<User>, StoreError> {
     rows.first()
         .map(|row| {
             Ok(User {
-                id: text(&row[0])?,
-                email: text(&row[1])?,
-                name: text(&row[2])?,
-                created_at: text(&row[3])?,
+                id: text(row.first())?,
+                email: text(row.get(1))?,
+                name: text(row.get(2))?,
+                created_at: text(row.get(3))?,
             })
         })
         .transpose()
 }
 
-fn text(value: &DbValue) -> Result<String, StoreError> {
-    String::decode(value).map_err(|e| StoreError::Other(format!("decode: {e}")))
+fn text(value: Option<&DbValue>) -> Result<String, StoreError> {
+    pg::text(value).map_err(StoreError::Other)
 }

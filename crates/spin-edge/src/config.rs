@@ -18,3 +18,8 @@ pub fn get<T: FromStr>(name: &str) -> Result<T, Problem> {
         Problem::internal()
     })
 }
+
+/// The request-body limit every component enforces, from `max_body_bytes`.
+pub fn body_limit() -> Result<fin_problem::BodyLimit, Problem> {
+    get("max_body_bytes").map(fin_problem::BodyLimit)
+}

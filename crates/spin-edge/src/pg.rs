@@ -1,6 +1,6 @@
 //! Postgres through Spin's `pg4` binding.
 
-use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
+use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue};
 
 /// Runs a `SELECT`, or an `INSERT`/`UPDATE`/`DELETE … RETURNING`, and returns its rows in
 /// order — zero rows included.
@@ -41,4 +41,15 @@ pub fn text_or_null(value: Option<&str>) -> ParameterValue {
     value.map_or(ParameterValue::DbNull, |v| {
         ParameterValue::Str(v.to_owned())
     })
+}
+
+/// A text column that may be NULL. A missing column is an error, not a panic.
+pub fn optional_text(value: Option<&DbValue>) -> Result<Option<String>, String> {
+    let value = value.ok_or_else(|| "missing column".to_owned())?;
+    Option::<String>::decode(value).map_err(|e| format!("decode: {e}"))
+}
+
+/// A text column that must not be NULL.
+pub fn text(value: Option<&DbValue>) -> Result<String, String> {
+    optional_text(value)?.ok_or_else(|| "unexpected NULL".to_owned())
 }
