@@ -18,9 +18,11 @@ const READY_TIMEOUT: Duration = Duration::from_secs(90);
 pub struct AppOptions {
     /// Names the Postgres database (`fin_e2e_<name>`), recreated on start.
     pub name: &'static str,
-    /// Two Redis database numbers (blocklist, throttle), flushed on start; each test
-    /// binary uses its own so binaries cannot disturb each other's counters.
-    pub redis_dbs: [u8; 2],
+    /// Redis database numbers for the blocklist, throttle and breaker stores, flushed on
+    /// start; each test binary uses its own (1–3 are the dev app's) so binaries cannot
+    /// disturb each other's counters. Suites that never call billing may give the breaker
+    /// the throttle's database: both stores only ever delete their own expired entries.
+    pub redis_dbs: [u8; 3],
     /// Spin variables, on top of the secrets set here.
     pub variables: Vec<(&'static str, String)>,
 }
@@ -29,7 +31,7 @@ pub struct AppOptions {
 pub struct App {
     pub base_url: String,
     pub database_url: String,
-    pub redis_dbs: [u8; 2],
+    pub redis_dbs: [u8; 3],
     /// Held, never waited on: the supervisor ends Spin when this process ends.
     _supervisor: Child,
 }
@@ -59,12 +61,13 @@ impl App {
         let work = root.join("target").join("e2e").join(options.name);
         std::fs::create_dir_all(&work).expect("e2e work dir");
         let runtime_config = work.join("runtime-config.toml");
-        let [blocklist, throttle] = options.redis_dbs;
+        let [blocklist, throttle, breaker] = options.redis_dbs;
         std::fs::write(
             &runtime_config,
             format!(
                 "[key_value_store.blocklist]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{blocklist}\"\n\n\
-                 [key_value_store.throttle]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{throttle}\"\n"
+                 [key_value_store.throttle]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{throttle}\"\n\n\
+                 [key_value_store.breaker]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{breaker}\"\n"
             ),
         )
         .expect("runtime config");

@@ -9,7 +9,7 @@ fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     App::shared(&APP, || AppOptions {
         name: "clients",
-        redis_dbs: [7, 8],
+        redis_dbs: [7, 8, 8],
         variables: vec![("max_body_bytes", "8192".into())],
     })
 }

@@ -15,7 +15,7 @@ fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     App::shared(&APP, || AppOptions {
         name: "expiry",
-        redis_dbs: [BLOCKLIST_DB, 6],
+        redis_dbs: [BLOCKLIST_DB, 6, 6],
         variables: vec![
             ("access_token_ttl_seconds", TOKEN_TTL_SECONDS.to_string()),
             ("kv_sweep_interval_seconds", "1".into()),

@@ -17,7 +17,7 @@ fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     App::shared(&APP, || AppOptions {
         name: "identity",
-        redis_dbs: [3, 4],
+        redis_dbs: [3, 4, 4],
         variables: vec![
             (
                 "login_max_failures_per_email",

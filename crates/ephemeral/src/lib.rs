@@ -39,6 +39,11 @@ impl<K: Kv> Ephemeral<K> {
         }
     }
 
+    /// The store itself, for callers that keep plain (non-expiring) keys beside these.
+    pub fn kv(&self) -> &K {
+        &self.kv
+    }
+
     /// Records the key's id in its namespace until the key's `expires_at` (Unix seconds).
     pub fn mark(&self, key: &EntryKey) -> Result<(), K::Error> {
         self.kv.set(&key.to_string(), b"1")

@@ -16,6 +16,10 @@ pub struct Problem {
     /// Field-level validation failures, so a form can highlight each field at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension members (RFC 9457 §3.2) a client can act on, e.g. `current_status`;
+    /// boxed because few problems have any and every `Result` carries a `Problem`.
+    #[serde(flatten)]
+    pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// Headers the response must carry (`Retry-After`, `WWW-Authenticate`, `Allow`).
     #[serde(skip)]
     pub headers: Vec<(String, String)>,
@@ -48,12 +52,20 @@ impl Problem {
             status,
             detail: None,
             errors: Vec::new(),
+            extensions: None,
             headers: Vec::new(),
         }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_extension(mut self, name: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.extensions
+            .get_or_insert_with(Default::default)
+            .insert(name.to_owned(), value.into());
         self
     }
 
@@ -112,6 +124,11 @@ impl Problem {
         Self::new(409, "conflict", "Conflict").with_detail(detail)
     }
 
+    /// A conditional request (`If-Match`) whose condition no longer holds.
+    pub fn precondition_failed(detail: impl Into<String>) -> Self {
+        Self::new(412, "precondition-failed", "Precondition failed").with_detail(detail)
+    }
+
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(413, "payload-too-large", "Payload too large")
             .with_detail(format!("Request bodies are limited to {limit} bytes."))
@@ -168,6 +185,14 @@ mod tests {
             problem.headers,
             vec![("Retry-After".to_owned(), "30".to_owned())]
         );
+    }
+
+    #[test]
+    fn extensions_are_top_level_members() {
+        let problem = Problem::conflict("no").with_extension("current_status", "sent");
+        let json: serde_json::Value = serde_json::from_slice(&problem.to_json()).expect("json");
+        assert_eq!(json["current_status"], "sent");
+        assert_eq!(json["status"], 409);
     }
 
     #[test]

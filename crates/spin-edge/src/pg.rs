@@ -19,8 +19,25 @@ pub fn query(
     sql: &str,
     params: &[ParameterValue],
 ) -> Result<Vec<Vec<DbValue>>, String> {
+    query_with(conn, "", sql, params)
+}
+
+/// [`query`] for a statement that needs common table expressions of its own, such as
+/// data-modifying ones (`n AS (INSERT … RETURNING …)`), which Postgres allows only at the
+/// top level: `ctes` is the list after `WITH`, `sql` the statement that reads them.
+pub fn query_with(
+    conn: &Connection,
+    ctes: &str,
+    sql: &str,
+    params: &[ParameterValue],
+) -> Result<Vec<Vec<DbValue>>, String> {
+    let ctes = if ctes.is_empty() {
+        String::new()
+    } else {
+        format!("{ctes}, ")
+    };
     let guarded = format!(
-        "WITH q AS ({sql}) \
+        "WITH {ctes}q AS ({sql}) \
          SELECT t.* FROM (SELECT 1) AS guard \
          LEFT JOIN (SELECT true AS found, row_number() OVER () AS pos, q.* FROM q) AS t ON true \
          ORDER BY t.pos"
@@ -34,6 +51,16 @@ pub fn query(
         .filter(|row| matches!(row.first(), Some(DbValue::Boolean(true))))
         .map(|mut row| row.split_off(2))
         .collect())
+}
+
+/// An integer column of any width that must not be NULL.
+pub fn int(value: Option<&DbValue>) -> Result<i64, String> {
+    match value {
+        Some(DbValue::Int16(v)) => Ok(i64::from(*v)),
+        Some(DbValue::Int32(v)) => Ok(i64::from(*v)),
+        Some(DbValue::Int64(v)) => Ok(*v),
+        other => Err(format!("expected an integer, got {other:?}")),
+    }
 }
 
 /// A nullable text parameter.

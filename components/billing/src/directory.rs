@@ -1,0 +1,128 @@
+//! The clients context, asked over HTTP (Spin service chaining in one app,
+//! `clients_base_url` when deployed apart) behind a circuit breaker.
+//!
+//! A 200 or a 404 is an answer — the breaker counts it as a success; a connect error, a
+//! timeout, a 5xx or an unreadable 200 is a failure. While the breaker is open no call is
+//! made and the caller gets 503 with `Retry-After` at once.
+
+use fin_breaker::{Breaker, Open, Settings};
+use fin_spin_edge::kv::SpinKv;
+use fin_spin_edge::outbound::{self, Answer, CallError};
+use fin_spin_edge::{config, now, Problem};
+use serde::Deserialize;
+
+use crate::error::BillingError;
+use crate::service::{ClientDirectory, ClientLookup};
+
+/// The breaker's name in its store: one per downstream service.
+const BREAKER: &str = "clients";
+
+pub struct HttpClients {
+    base_url: String,
+    authorization: String,
+    timeout_ms: u64,
+    breaker: Breaker<SpinKv>,
+}
+
+/// The part of a client this context needs.
+#[derive(Deserialize)]
+struct ClientView {
+    archived_at: Option<String>,
+    default_currency: Option<String>,
+}
+
+impl HttpClients {
+    /// Reads the settings from Spin variables; `authorization` is the caller's own header,
+    /// so clients answers for the same user.
+    pub fn open(authorization: &str) -> Result<Self, Problem> {
+        let timeout_ms: u64 = config::get("clients_call_timeout_ms")?;
+        let settings = Settings {
+            failure_threshold: config::get("clients_breaker_failures")?,
+            cooldown: config::get("clients_breaker_cooldown_seconds")?,
+            // A trial gets the whole call timeout, plus a second of slack.
+            trial_window: (timeout_ms.div_ceil(1000) + 1) as i64,
+        };
+        let sweep: i64 = config::get("kv_sweep_interval_seconds")?;
+        Ok(Self {
+            base_url: config::get::<String>("clients_base_url")?
+                .trim_end_matches('/')
+                .to_owned(),
+            authorization: authorization.to_owned(),
+            timeout_ms,
+            breaker: Breaker::new(SpinKv::open("breaker")?, BREAKER, settings, sweep),
+        })
+    }
+
+    fn kv_failed(err: impl std::fmt::Debug) -> BillingError {
+        BillingError::Internal(format!("breaker store: {err:?}"))
+    }
+}
+
+/// What one call said, as the breaker sees it.
+enum Outcome {
+    Answered(ClientLookup),
+    Failed(String),
+}
+
+fn classify(result: Result<Answer, CallError>) -> Result<Outcome, BillingError> {
+    Ok(match result {
+        Ok(Answer { status: 200, body }) => match serde_json::from_slice::<ClientView>(&body) {
+            Ok(view) => Outcome::Answered(ClientLookup::Found {
+                archived: view.archived_at.is_some(),
+                default_currency: view.default_currency,
+            }),
+            Err(err) => Outcome::Failed(format!("unreadable client: {err}")),
+        },
+        Ok(Answer { status: 404, .. }) => Outcome::Answered(ClientLookup::Missing),
+        Ok(Answer { status, .. }) if status >= 500 => Outcome::Failed(format!("status {status}")),
+        // 401/403/…: clients is up but refused us; not its outage, not the user's input.
+        Ok(Answer { status, .. }) => {
+            return Err(BillingError::Internal(format!(
+                "clients answered {status} to a token billing accepted"
+            )))
+        }
+        Err(CallError::Request(reason)) => {
+            return Err(BillingError::Internal(format!(
+                "clients_base_url: {reason}"
+            )))
+        }
+        Err(CallError::Timeout) => Outcome::Failed("timed out".into()),
+        Err(CallError::Transport(reason)) => Outcome::Failed(reason),
+    })
+}
+
+impl ClientDirectory for HttpClients {
+    fn lookup(&self, client_id: &str) -> Result<ClientLookup, BillingError> {
+        let permit = match self.breaker.admit(now()).map_err(Self::kv_failed)? {
+            Ok(permit) => permit,
+            Err(Open { retry_after }) => {
+                return Err(BillingError::ClientsUnavailable { retry_after })
+            }
+        };
+        let url = format!("{}/clients/{client_id}", self.base_url);
+        let result = outbound::get(
+            &url,
+            &[
+                ("authorization", self.authorization.as_str()),
+                ("accept", "application/json"),
+            ],
+            self.timeout_ms,
+        );
+        let outcome = classify(result);
+        let succeeded = !matches!(outcome, Ok(Outcome::Failed(_)));
+        self.breaker
+            .record(permit, succeeded, now())
+            .map_err(Self::kv_failed)?;
+        match outcome? {
+            Outcome::Answered(lookup) => Ok(lookup),
+            Outcome::Failed(reason) => {
+                eprintln!("billing: clients call failed: {reason}");
+                let retry_after = match self.breaker.state(now()).map_err(Self::kv_failed)? {
+                    fin_breaker::State::Open { retry_after } => retry_after,
+                    _ => 1,
+                };
+                Err(BillingError::ClientsUnavailable { retry_after })
+            }
+        }
+    }
+}

@@ -1,0 +1,557 @@
+//! An invoice as a freelancer writes it, parsed once. POST and PATCH share every rule:
+//! PATCH merges the changes into the stored draft and the result is checked again.
+
+use fin_problem::FieldError;
+use serde::{Deserialize, Serialize};
+use serde_with::rust::double_option;
+use time::{Date, Duration};
+
+use crate::decimal::{format_scaled, parse_scaled, DecimalText};
+use crate::money::Currency;
+use crate::totals::{self, Discount, Line, Totals, TotalsError};
+
+pub const MAX_LINES: usize = 200;
+const MAX_DESCRIPTION: usize = 1_000;
+const MAX_NOTES: usize = 5_000;
+/// One million units, in thousandths.
+const MAX_QUANTITY_MILLI: i64 = 1_000_000_000;
+/// A trillion minor units: far above any freelancer's line, far below overflow.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+/// 100 %, in basis points.
+const MAX_RATE_BP: i64 = 10_000;
+/// When no due date is given: net 30.
+const DEFAULT_TERM_DAYS: i64 = 30;
+
+/// What an invoice body may say. `None` is "absent"; for `discount` and `notes`,
+/// `Some(None)` is an explicit `null` that clears them on PATCH. Unknown fields —
+/// `number`, `status`, totals, timestamps included — are refused: the server owns them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceInput {
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub issue_date: Option<String>,
+    #[serde(default)]
+    pub due_date: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub lines: Option<Vec<LineInput>>,
+    #[serde(default, with = "double_option")]
+    pub discount: Option<Option<DiscountInput>>,
+    #[serde(default, with = "double_option")]
+    pub notes: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Up to three decimals: `1.5` (hours), `"0.25"`.
+    #[serde(default)]
+    pub quantity: Option<DecimalText>,
+    /// Minor units of the invoice currency.
+    #[serde(default)]
+    pub unit_price: Option<i64>,
+    /// A percentage with up to two decimals: `19`, `"7.7"`. Absent means 0.
+    #[serde(default)]
+    pub tax_rate: Option<DecimalText>,
+}
+
+/// Exactly one of `percent` (up to two decimals) or `amount` (minor units).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountInput {
+    #[serde(default)]
+    pub percent: Option<DecimalText>,
+    #[serde(default)]
+    pub amount: Option<i64>,
+}
+
+/// One line after every rule has passed; `Line` is the part totals need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub description: String,
+    pub quantity_milli: i64,
+    pub unit_price: i64,
+    pub tax_rate_bp: u32,
+}
+
+impl LineItem {
+    pub fn priced(&self) -> Line {
+        Line {
+            quantity_milli: self.quantity_milli,
+            unit_price: self.unit_price,
+            tax_rate_bp: self.tax_rate_bp,
+        }
+    }
+}
+
+/// An invoice's editable fields, valid together. `currency` is `None` only before the
+/// client's default currency has been applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceFields {
+    pub client_id: String,
+    pub issue_date: Date,
+    pub due_date: Date,
+    pub currency: Option<Currency>,
+    pub lines: Vec<LineItem>,
+    pub discount: Discount,
+    pub notes: Option<String>,
+}
+
+impl InvoiceFields {
+    /// A new invoice: `client_id` and at least one line are required; the issue date
+    /// defaults to `today` and the due date to 30 days after it.
+    pub fn create(input: InvoiceInput, today: Date) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if input.client_id.is_none() {
+            errors.push(FieldError::new("client_id", "is required"));
+        }
+        if input.lines.is_none() {
+            errors.push(FieldError::new("lines", "is required"));
+        }
+        let blank = InvoiceFields {
+            client_id: String::new(),
+            issue_date: today,
+            due_date: today,
+            currency: None,
+            lines: Vec::new(),
+            discount: Discount::None,
+            notes: None,
+        };
+        let due_given = input.due_date.is_some();
+        match blank.merge(input, &mut errors) {
+            Some(mut fields) if errors.is_empty() => {
+                if !due_given {
+                    fields.due_date = fields.issue_date + Duration::days(DEFAULT_TERM_DAYS);
+                }
+                fields.check(&mut errors);
+                if errors.is_empty() {
+                    Ok(fields)
+                } else {
+                    Err(errors)
+                }
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The stored draft with `input`'s changes applied, checked like a new invoice.
+    pub fn update(&self, input: InvoiceInput) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        match self.clone().merge(input, &mut errors) {
+            Some(fields) if errors.is_empty() => {
+                fields.check(&mut errors);
+                if errors.is_empty() {
+                    Ok(fields)
+                } else {
+                    Err(errors)
+                }
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Applies each field present in `input`, collecting every field's error.
+    fn merge(mut self, input: InvoiceInput, errors: &mut Vec<FieldError>) -> Option<Self> {
+        if let Some(raw) = input.client_id {
+            match uuid::Uuid::parse_str(raw.trim()) {
+                Ok(id) => self.client_id = id.to_string(),
+                Err(_) => errors.push(FieldError::new("client_id", "must be a client id")),
+            }
+        }
+        if let Some(raw) = input.issue_date {
+            match parse_date(&raw) {
+                Ok(date) => self.issue_date = date,
+                Err(message) => errors.push(FieldError::new("issue_date", message)),
+            }
+        }
+        if let Some(raw) = input.due_date {
+            match parse_date(&raw) {
+                Ok(date) => self.due_date = date,
+                Err(message) => errors.push(FieldError::new("due_date", message)),
+            }
+        }
+        if let Some(raw) = input.currency {
+            match Currency::parse(&raw) {
+                Ok(currency) => self.currency = Some(currency),
+                Err(message) => errors.push(FieldError::new("currency", message)),
+            }
+        }
+        if let Some(lines) = input.lines {
+            if let Some(lines) = parse_lines(lines, errors) {
+                self.lines = lines;
+            }
+        }
+        if let Some(discount) = input.discount {
+            match discount.map(parse_discount).transpose() {
+                Ok(discount) => self.discount = discount.unwrap_or(Discount::None),
+                Err(error) => errors.push(error),
+            }
+        }
+        if let Some(notes) = input.notes {
+            let notes = notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+            match notes {
+                Some(n) if n.chars().count() > MAX_NOTES => errors.push(FieldError::new(
+                    "notes",
+                    format!("must be at most {MAX_NOTES} characters"),
+                )),
+                notes => self.notes = notes,
+            }
+        }
+        Some(self)
+    }
+
+    /// The rules that tie fields together.
+    fn check(&self, errors: &mut Vec<FieldError>) {
+        if self.due_date < self.issue_date {
+            errors.push(FieldError::new(
+                "due_date",
+                "must not be before the issue date",
+            ));
+        }
+        if let Err(err) = self.totals() {
+            errors.push(totals_error(err));
+        }
+    }
+
+    pub fn totals(&self) -> Result<Totals, TotalsError> {
+        let lines: Vec<Line> = self.lines.iter().map(LineItem::priced).collect();
+        totals::compute(&lines, self.discount)
+    }
+}
+
+pub fn totals_error(err: TotalsError) -> FieldError {
+    match err {
+        TotalsError::DiscountExceedsSubtotal => {
+            FieldError::new("discount", "must not exceed the subtotal")
+        }
+        TotalsError::TooLarge => FieldError::new("lines", "add up to more than can be invoiced"),
+    }
+}
+
+fn parse_lines(lines: Vec<LineInput>, errors: &mut Vec<FieldError>) -> Option<Vec<LineItem>> {
+    if lines.is_empty() {
+        errors.push(FieldError::new("lines", "must have at least one line"));
+        return None;
+    }
+    if lines.len() > MAX_LINES {
+        errors.push(FieldError::new(
+            "lines",
+            format!("must have at most {MAX_LINES} lines"),
+        ));
+        return None;
+    }
+    let before = errors.len();
+    let parsed: Vec<LineItem> = lines
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, line)| parse_line(i, line, errors))
+        .collect();
+    (errors.len() == before).then_some(parsed)
+}
+
+fn parse_line(i: usize, line: LineInput, errors: &mut Vec<FieldError>) -> Option<LineItem> {
+    let before = errors.len();
+    let mut bad = |field: &str, message: String| {
+        errors.push(FieldError::new(format!("lines[{i}].{field}"), message));
+    };
+    let description = match line.description.as_deref().map(str::trim) {
+        None | Some("") => {
+            bad("description", "is required".into());
+            String::new()
+        }
+        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
+            bad(
+                "description",
+                format!("must be at most {MAX_DESCRIPTION} characters"),
+            );
+            String::new()
+        }
+        Some(d) => d.to_owned(),
+    };
+    let quantity_milli = match line.quantity {
+        None => {
+            bad("quantity", "is required".into());
+            0
+        }
+        Some(DecimalText(raw)) => match parse_scaled(&raw, 3, MAX_QUANTITY_MILLI) {
+            Ok(0) => {
+                bad("quantity", "must be more than 0".into());
+                0
+            }
+            Ok(q) => q,
+            Err(message) => {
+                bad("quantity", message);
+                0
+            }
+        },
+    };
+    let unit_price = match line.unit_price {
+        None => {
+            bad("unit_price", "is required".into());
+            0
+        }
+        Some(p) if !(0..=MAX_AMOUNT).contains(&p) => {
+            bad(
+                "unit_price",
+                format!("must be from 0 to {MAX_AMOUNT} minor units"),
+            );
+            0
+        }
+        Some(p) => p,
+    };
+    let tax_rate_bp = match line.tax_rate {
+        None => 0,
+        Some(DecimalText(raw)) => match parse_scaled(&raw, 2, MAX_RATE_BP) {
+            Ok(bp) => bp as u32,
+            Err(message) => {
+                bad("tax_rate", format!("{message} (a percentage)"));
+                0
+            }
+        },
+    };
+    (errors.len() == before).then_some(LineItem {
+        description,
+        quantity_milli,
+        unit_price,
+        tax_rate_bp,
+    })
+}
+
+fn parse_discount(input: DiscountInput) -> Result<Discount, FieldError> {
+    match (input.percent, input.amount) {
+        (Some(DecimalText(raw)), None) => parse_scaled(&raw, 2, MAX_RATE_BP)
+            .map(|bp| Discount::Percent(bp as u32))
+            .map_err(|m| FieldError::new("discount.percent", m)),
+        (None, Some(amount)) if (0..=MAX_AMOUNT).contains(&amount) => Ok(Discount::Amount(amount)),
+        (None, Some(_)) => Err(FieldError::new(
+            "discount.amount",
+            format!("must be from 0 to {MAX_AMOUNT} minor units"),
+        )),
+        _ => Err(FieldError::new(
+            "discount",
+            "must have exactly one of `percent` or `amount`",
+        )),
+    }
+}
+
+/// An ISO 8601 calendar date, `2026-03-31`.
+pub fn parse_date(raw: &str) -> Result<Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(raw.trim(), format).map_err(|_| "must be a date such as 2026-03-31".to_owned())
+}
+
+pub fn format_date(date: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(format).unwrap_or_default()
+}
+
+/// How a discount is shown: `{"percent": "10"}`, `{"amount": 500}` or `null`.
+pub fn discount_json(discount: Discount) -> serde_json::Value {
+    match discount {
+        Discount::None => serde_json::Value::Null,
+        Discount::Percent(bp) => {
+            serde_json::json!({ "percent": format_scaled(i64::from(bp), 2) })
+        }
+        Discount::Amount(amount) => serde_json::json!({ "amount": amount }),
+    }
+}
+
+/// A payment as recorded by the freelancer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// Defaults to today.
+    #[serde(default)]
+    pub paid_on: Option<String>,
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    pub amount: i64,
+    pub paid_on: Date,
+    pub method: Option<String>,
+    pub reference: Option<String>,
+}
+
+impl NewPayment {
+    /// Checks the payment's own fields; whether it fits the invoice is the status rules'.
+    pub fn parse(input: PaymentInput, today: Date) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let amount = match input.amount {
+            None => {
+                errors.push(FieldError::new("amount", "is required"));
+                0
+            }
+            Some(a) if a <= 0 => {
+                errors.push(FieldError::new("amount", "must be more than 0 minor units"));
+                0
+            }
+            Some(a) => a,
+        };
+        let paid_on = match input.paid_on.as_deref().map(parse_date) {
+            None => today,
+            Some(Ok(date)) => date,
+            Some(Err(message)) => {
+                errors.push(FieldError::new("paid_on", message));
+                today
+            }
+        };
+        let mut short = |field: &str, value: Option<String>, max: usize| {
+            let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+                errors.push(FieldError::new(
+                    field,
+                    format!("must be at most {max} characters"),
+                ));
+            }
+            value
+        };
+        let method = short("method", input.method, 50);
+        let reference = short("reference", input.reference, 200);
+        if errors.is_empty() {
+            Ok(Self {
+                amount,
+                paid_on,
+                method,
+                reference,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 03 - 01);
+    const CLIENT: &str = "6f1c2b1e-8a7d-4c7e-9f55-0d2b6d0e4a11";
+
+    fn input(value: serde_json::Value) -> InvoiceInput {
+        serde_json::from_value(value).expect("input")
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_minimal_invoice_gets_dates_by_default() {
+        let invoice = InvoiceFields::create(
+            input(json!({"client_id": CLIENT, "lines": [
+                {"description": "Design", "quantity": 1.5, "unit_price": 8000, "tax_rate": "19"}
+            ]})),
+            TODAY,
+        )
+        .expect("valid");
+        assert_eq!(invoice.issue_date, TODAY);
+        assert_eq!(invoice.due_date, date!(2026 - 03 - 31));
+        assert_eq!(invoice.lines[0].quantity_milli, 1500);
+        assert_eq!(invoice.lines[0].tax_rate_bp, 1900);
+        assert_eq!(invoice.currency, None, "filled in from the client later");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let errors = InvoiceFields::create(
+            input(json!({
+                "client_id": "nope", "issue_date": "2026-02-30", "currency": "EURO",
+                "lines": [
+                    {"description": " ", "quantity": 0, "unit_price": -1, "tax_rate": 101},
+                    {"description": "ok", "quantity": "1.0001", "unit_price": 1}
+                ],
+                "discount": {"percent": 5, "amount": 5}
+            })),
+            TODAY,
+        )
+        .expect_err("invalid");
+        assert_eq!(
+            fields(&errors),
+            [
+                "client_id",
+                "issue_date",
+                "currency",
+                "lines[0].description",
+                "lines[0].quantity",
+                "lines[0].unit_price",
+                "lines[0].tax_rate",
+                "lines[1].quantity",
+                "discount"
+            ]
+        );
+    }
+
+    #[test]
+    fn required_fields_and_cross_field_rules() {
+        let errors = InvoiceFields::create(input(json!({})), TODAY).expect_err("invalid");
+        assert_eq!(fields(&errors), ["client_id", "lines"]);
+        let errors = InvoiceFields::create(
+            input(json!({"client_id": CLIENT, "lines": [], "due_date": "2026-01-01"})),
+            TODAY,
+        )
+        .expect_err("invalid");
+        assert_eq!(fields(&errors), ["lines"]);
+        let errors = InvoiceFields::create(
+            input(
+                json!({"client_id": CLIENT, "due_date": "2026-02-01", "lines": [
+                {"description": "x", "quantity": 1, "unit_price": 100}
+            ], "discount": {"amount": 101}}),
+            ),
+            TODAY,
+        )
+        .expect_err("invalid");
+        assert_eq!(fields(&errors), ["due_date", "discount"]);
+    }
+
+    #[test]
+    fn patch_merges_and_null_clears() {
+        let draft = InvoiceFields::create(
+            input(
+                json!({"client_id": CLIENT, "notes": "thanks", "discount": {"percent": "5"},
+                "lines": [{"description": "x", "quantity": 1, "unit_price": 100}]}),
+            ),
+            TODAY,
+        )
+        .expect("valid");
+        let updated = draft
+            .update(input(
+                json!({"notes": null, "discount": null, "due_date": "2026-04-15"}),
+            ))
+            .expect("valid");
+        assert_eq!(updated.notes, None);
+        assert_eq!(updated.discount, Discount::None);
+        assert_eq!(updated.due_date, date!(2026 - 04 - 15));
+        assert_eq!(updated.lines, draft.lines);
+        let errors = draft
+            .update(input(json!({"issue_date": "2026-05-01"})))
+            .expect_err("due before issue");
+        assert_eq!(fields(&errors), ["due_date"]);
+    }
+
+    #[test]
+    fn payments_are_positive_with_short_notes() {
+        let ok: PaymentInput = serde_json::from_value(json!({"amount": 500})).expect("input");
+        let payment = NewPayment::parse(ok, TODAY).expect("valid");
+        assert_eq!((payment.amount, payment.paid_on), (500, TODAY));
+        let bad: PaymentInput = serde_json::from_value(
+            json!({"amount": 0, "paid_on": "yesterday", "method": "x".repeat(51)}),
+        )
+        .expect("input");
+        let errors = NewPayment::parse(bad, TODAY).expect_err("invalid");
+        assert_eq!(fields(&errors), ["amount", "paid_on", "method"]);
+    }
+}

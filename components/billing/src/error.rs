@@ -1,0 +1,91 @@
+//! The billing context's one error type, and its one mapping to a problem response.
+
+use fin_problem::{FieldError, Problem};
+
+use crate::status::{Action, IllegalTransition, Status};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum BillingError {
+    Invalid(Vec<FieldError>),
+    /// No such invoice for this user — another user's included, indistinguishably.
+    NotFound,
+    /// The action is not legal in the invoice's current status.
+    Illegal(IllegalTransition),
+    /// `If-Match` named another version than the current one.
+    StaleVersion {
+        current: i64,
+    },
+    /// The invoice kept changing under us; the client may retry.
+    Contended,
+    /// The `Idempotency-Key` was first used for a different request.
+    KeyReused,
+    /// The clients service cannot be asked (breaker open, down, slow): try again later.
+    ClientsUnavailable {
+        retry_after: i64,
+    },
+    /// Storage or configuration failed; the text is for the log only.
+    Internal(String),
+}
+
+impl BillingError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "draft",
+        Status::Sent => "sent",
+        Status::Paid => "paid",
+        Status::Void => "void",
+    }
+}
+
+fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Edit => "edited",
+        Action::Delete => "deleted",
+        Action::Send => "sent",
+        Action::Void => "voided",
+        Action::RecordPayment => "paid",
+    }
+}
+
+impl From<BillingError> for Problem {
+    fn from(err: BillingError) -> Self {
+        match err {
+            BillingError::Invalid(errors) => Problem::validation(errors),
+            BillingError::NotFound => Problem::not_found("There is no such invoice."),
+            BillingError::Illegal(IllegalTransition { current, action }) => {
+                Problem::conflict(format!(
+                    "The invoice's status is {}; it cannot be {}.",
+                    status_name(current),
+                    action_name(action)
+                ))
+                .with_extension("current_status", status_name(current))
+            }
+            BillingError::StaleVersion { current } => Problem::precondition_failed(format!(
+                "The invoice has changed; its current version is {current}. Fetch it and retry."
+            ))
+            .with_header("ETag", format!("\"{current}\"")),
+            BillingError::Contended => Problem::conflict(
+                "The invoice was changed by another request at the same time; retry.",
+            ),
+            BillingError::KeyReused => Problem::validation(vec![FieldError::new(
+                "Idempotency-Key",
+                "was already used for a different request",
+            )]),
+            BillingError::ClientsUnavailable { retry_after } => {
+                Problem::unavailable(retry_after.max(1) as u64).with_detail(
+                    "The clients service is unavailable, so the client cannot be checked; \
+                     nothing was saved. Try again shortly.",
+                )
+            }
+            BillingError::Internal(reason) => {
+                eprintln!("billing: internal error: {reason}");
+                Problem::internal()
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Routes under `/invoices`: read the request, call the service, shape the response.
+
+use fin_spin_edge::auth;
+use fin_spin_edge::response::{json, no_content, respond};
+use fin_spin_edge::{config, ApiRequest, FieldError, Problem};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use spin_sdk::http::{Method, Response};
+use time::{Date, OffsetDateTime};
+
+use crate::directory::HttpClients;
+use crate::domain::{InvoiceInput, PaymentInput};
+use crate::error::BillingError;
+use crate::invoice::Invoice;
+use crate::listing::{ListQuery, Page};
+use crate::service::{Billing, Created, IdempotencyKey};
+use crate::store::PgInvoices;
+
+const MAX_KEY_CHARS: usize = 255;
+
+pub async fn handle(mut req: ApiRequest) -> Response {
+    respond(route(&mut req).await)
+}
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let path = req.path.trim_end_matches('/').to_owned();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let method = req.method.clone();
+    match (segments.as_slice(), method) {
+        (["invoices"], Method::Get) => list(req),
+        (["invoices"], Method::Post) => create(req).await,
+        (["invoices"], _) => Err(Problem::method_not_allowed(&["GET", "POST"])),
+        (["invoices", id], Method::Get) => get(req, id),
+        (["invoices", id], Method::Patch) => update(req, id).await,
+        (["invoices", id], Method::Delete) => delete(req, id),
+        (["invoices", _], _) => Err(Problem::method_not_allowed(&["GET", "PATCH", "DELETE"])),
+        (["invoices", id, "send"], Method::Post) => send(req, id),
+        (["invoices", id, "void"], Method::Post) => void(req, id),
+        (["invoices", id, "payments"], Method::Post) => pay(req, id).await,
+        (["invoices", _, "send" | "void" | "payments"], _) => {
+            Err(Problem::method_not_allowed(&["POST"]))
+        }
+        _ => Err(Problem::no_route(&path)),
+    }
+}
+
+/// Everything a route needs once the caller is known.
+struct Context {
+    owner: String,
+    authorization: String,
+    store: PgInvoices,
+    today: Date,
+}
+
+impl Context {
+    fn open(req: &ApiRequest) -> Result<Self, Problem> {
+        let principal = auth::authenticate(req)?;
+        let store =
+            PgInvoices::open(&config::get::<String>("db_url")?).map_err(BillingError::Internal)?;
+        Ok(Self {
+            owner: principal.user_id,
+            authorization: req.header("authorization").unwrap_or_default().to_owned(),
+            store,
+            today: OffsetDateTime::now_utc().date(),
+        })
+    }
+
+    /// Runs a use case. The clients service is only opened (and only called) by the use
+    /// cases that check a client; reads never depend on it.
+    fn billing<T>(
+        &self,
+        with_clients: bool,
+        run: impl FnOnce(&Billing<'_, PgInvoices, Clients>) -> Result<T, BillingError>,
+    ) -> Result<T, Problem> {
+        let clients = if with_clients {
+            Clients::Http(HttpClients::open(&self.authorization)?)
+        } else {
+            Clients::Unused
+        };
+        let billing = Billing {
+            store: &self.store,
+            clients: &clients,
+            owner: &self.owner,
+            today: self.today,
+        };
+        run(&billing).map_err(Problem::from)
+    }
+
+    fn invoice(&self, status: u16, invoice: &Invoice) -> Response {
+        let mut response = json(status, &invoice.view(self.today));
+        response.set_header("etag", invoice.etag());
+        response
+    }
+
+    fn created(&self, created: &Created) -> Response {
+        let mut response = self.invoice(201, &created.invoice);
+        response.set_header("location", format!("/invoices/{}", created.invoice.id));
+        if created.replayed {
+            response.set_header("idempotent-replayed", "true");
+        }
+        response
+    }
+}
+
+/// The directory for the use cases: the real one, or none for routes that never ask.
+enum Clients {
+    Http(HttpClients),
+    Unused,
+}
+
+impl crate::service::ClientDirectory for Clients {
+    fn lookup(&self, client_id: &str) -> Result<crate::service::ClientLookup, BillingError> {
+        match self {
+            Clients::Http(clients) => clients.lookup(client_id),
+            Clients::Unused => Err(BillingError::Internal(
+                "this route does not consult clients".into(),
+            )),
+        }
+    }
+}
+
+fn list(req: &ApiRequest) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let query = ListQuery::parse(&req.query).map_err(BillingError::Invalid)?;
+    let page = cx.billing(false, |b| b.list(&query))?;
+    Ok(json(
+        200,
+        &Page {
+            items: page.items.iter().map(|i| i.view(cx.today)).collect(),
+            next_cursor: page.next_cursor,
+        },
+    ))
+}
+
+async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let (input, key) = body_and_key::<InvoiceInput>(req).await?;
+    let created = cx.billing(true, |b| b.create(input, key.as_ref()))?;
+    Ok(cx.created(&created))
+}
+
+fn get(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let invoice = cx.billing(false, |b| b.get(id))?;
+    Ok(cx.invoice(200, &invoice))
+}
+
+async fn update(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let if_match = if_match(req);
+    let input: InvoiceInput = req.json(config::body_limit()?).await?;
+    let invoice = cx.billing(true, |b| b.update(id, if_match, input))?;
+    Ok(cx.invoice(200, &invoice))
+}
+
+fn delete(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    cx.billing(false, |b| b.delete(id, if_match(req)))?;
+    Ok(no_content())
+}
+
+fn send(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let invoice = cx.billing(false, |b| b.send(id, if_match(req)))?;
+    Ok(cx.invoice(200, &invoice))
+}
+
+fn void(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let invoice = cx.billing(false, |b| b.void(id, if_match(req)))?;
+    Ok(cx.invoice(200, &invoice))
+}
+
+async fn pay(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let if_match = if_match(req);
+    let (input, key) = body_and_key::<PaymentInput>(req).await?;
+    let created = cx.billing(false, |b| {
+        b.record_payment(id, if_match, input, key.as_ref())
+    })?;
+    let mut response = cx.invoice(201, &created.invoice);
+    if created.replayed {
+        response.set_header("idempotent-replayed", "true");
+    }
+    Ok(response)
+}
+
+/// The JSON body, and the `Idempotency-Key` with a digest of the request it came with
+/// (method, path and body), so a key reused for something else is caught.
+async fn body_and_key<T: DeserializeOwned>(
+    req: &mut ApiRequest,
+) -> Result<(T, Option<IdempotencyKey>), Problem> {
+    let key = match req.header("idempotency-key").map(str::trim) {
+        None => None,
+        Some(key)
+            if (1..=MAX_KEY_CHARS).contains(&key.len())
+                && key.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Some(key.to_owned())
+        }
+        Some(_) => {
+            return Err(Problem::validation(vec![FieldError::new(
+                "Idempotency-Key",
+                format!("must be 1 to {MAX_KEY_CHARS} visible ASCII characters"),
+            )]))
+        }
+    };
+    let body = req.body(config::body_limit()?).await?;
+    let input = fin_problem::decode_json(req.header("content-type"), &body)?;
+    let key = key.map(|key| {
+        let mut digest = Sha256::new();
+        digest.update(format!("{:?} {}\n", req.method, req.path));
+        digest.update(&body);
+        IdempotencyKey {
+            key,
+            request_hash: format!("{:x}", digest.finalize()),
+        }
+    });
+    Ok((input, key))
+}
+
+/// The version an `If-Match` header pins: `None` when absent or `*`; a value that names
+/// no version (a weak or malformed tag) pins one that never matches, so it gets a 412.
+fn if_match(req: &ApiRequest) -> Option<i64> {
+    let raw = req.header("if-match")?.trim();
+    if raw == "*" {
+        return None;
+    }
+    Some(
+        raw.strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-1),
+    )
+}

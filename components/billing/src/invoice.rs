@@ -1,0 +1,134 @@
+//! A stored invoice and how the API shows it.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::decimal::format_scaled;
+use crate::domain::{discount_json, format_date, InvoiceFields};
+use crate::number::invoice_number;
+use crate::status::Status;
+use crate::totals::Totals;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    pub id: String,
+    /// The number's year and its sequence within the year.
+    pub year: i32,
+    pub sequence: i64,
+    pub status: Status,
+    pub fields: InvoiceFields,
+    pub totals: Totals,
+    pub amount_paid: i64,
+    /// Bumped by every change; the ETag.
+    pub version: i64,
+    pub payments: Vec<Payment>,
+    pub sent_at: Option<String>,
+    pub paid_at: Option<String>,
+    pub voided_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Payment {
+    pub id: String,
+    pub amount: i64,
+    pub paid_on: String,
+    pub method: Option<String>,
+    pub reference: Option<String>,
+    pub recorded_at: String,
+}
+
+impl Invoice {
+    pub fn number(&self) -> String {
+        invoice_number(self.year, self.sequence.try_into().unwrap_or(u32::MAX))
+    }
+
+    pub fn balance_due(&self) -> i64 {
+        self.totals.total - self.amount_paid
+    }
+
+    /// The strong ETag of this version.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+
+    /// The API's view of this invoice; `today` decides whether it shows as overdue.
+    pub fn view(&self, today: Date) -> InvoiceView<'_> {
+        let f = &self.fields;
+        InvoiceView {
+            id: &self.id,
+            number: self.number(),
+            client_id: &f.client_id,
+            status: self.status.shown(f.due_date, today),
+            issue_date: format_date(f.issue_date),
+            due_date: format_date(f.due_date),
+            currency: f.currency.map(|c| c.code()),
+            lines: f
+                .lines
+                .iter()
+                .zip(&self.totals.line_nets)
+                .map(|(line, net)| LineView {
+                    description: &line.description,
+                    quantity: format_scaled(line.quantity_milli, 3),
+                    unit_price: line.unit_price,
+                    tax_rate: format_scaled(i64::from(line.tax_rate_bp), 2),
+                    net: *net,
+                })
+                .collect(),
+            discount: discount_json(f.discount),
+            notes: f.notes.as_deref(),
+            subtotal: self.totals.subtotal,
+            discount_amount: self.totals.discount,
+            tax: self.totals.tax,
+            total: self.totals.total,
+            amount_paid: self.amount_paid,
+            balance_due: self.balance_due(),
+            payments: &self.payments,
+            version: self.version,
+            sent_at: self.sent_at.as_deref(),
+            paid_at: self.paid_at.as_deref(),
+            voided_at: self.voided_at.as_deref(),
+            created_at: &self.created_at,
+            updated_at: &self.updated_at,
+        }
+    }
+}
+
+/// An invoice as the API shows it, fields in reading order. Quantities and tax rates are
+/// decimal strings (`"1.5"`, `"19"`), so no client parses them as binary floats.
+#[derive(Debug, Serialize)]
+pub struct InvoiceView<'a> {
+    pub id: &'a str,
+    pub number: String,
+    pub client_id: &'a str,
+    pub status: &'static str,
+    pub issue_date: String,
+    pub due_date: String,
+    pub currency: Option<&'static str>,
+    pub lines: Vec<LineView<'a>>,
+    pub discount: serde_json::Value,
+    pub notes: Option<&'a str>,
+    pub subtotal: i64,
+    pub discount_amount: i64,
+    pub tax: i64,
+    pub total: i64,
+    pub amount_paid: i64,
+    pub balance_due: i64,
+    pub payments: &'a [Payment],
+    pub version: i64,
+    pub sent_at: Option<&'a str>,
+    pub paid_at: Option<&'a str>,
+    pub voided_at: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LineView<'a> {
+    pub description: &'a str,
+    pub quantity: String,
+    pub unit_price: i64,
+    pub tax_rate: String,
+    pub net: i64,
+}

@@ -1,0 +1,194 @@
+//! How an invoice list is asked for: filters, page size and an opaque cursor.
+//!
+//! Invoices are listed newest number first. Pagination is keyset on the number
+//! (`(year, sequence)`, unique per user), so pages stay stable while invoices are added.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use fin_problem::FieldError;
+use time::Date;
+
+use crate::domain::parse_date;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// A status as a client sees it; `overdue` is a sent invoice past its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Draft,
+    Sent,
+    Overdue,
+    Paid,
+    Void,
+}
+
+/// Where the previous page ended: the last invoice's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub year: i32,
+    pub sequence: i64,
+}
+
+impl Cursor {
+    pub fn encode(self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{}:{}", self.year, self.sequence))
+    }
+
+    fn decode(raw: &str) -> Option<Self> {
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+        let (year, sequence) = text.split_once(':')?;
+        Some(Self {
+            year: year.parse().ok()?,
+            sequence: sequence.parse().ok()?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub limit: u32,
+    pub status: Option<StatusFilter>,
+    pub client_id: Option<String>,
+    /// Issue dates from and to, both inclusive.
+    pub issued_from: Option<Date>,
+    pub issued_to: Option<Date>,
+    pub after: Option<Cursor>,
+}
+
+impl ListQuery {
+    /// Parses `limit`, `status`, `client_id`, `issued_from`, `issued_to` and `cursor`;
+    /// anything else is refused so a typo is not silently ignored.
+    pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut list = ListQuery {
+            limit: DEFAULT_LIMIT,
+            status: None,
+            client_id: None,
+            issued_from: None,
+            issued_to: None,
+            after: None,
+        };
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
+            match name.as_ref() {
+                "limit" => match value.parse::<u32>() {
+                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => list.limit = n,
+                    _ => bad(&format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                },
+                "status" => match parse_status(&value) {
+                    Some(status) => list.status = Some(status),
+                    None => bad("must be one of draft, sent, overdue, paid, void"),
+                },
+                "client_id" => match uuid::Uuid::parse_str(&value) {
+                    Ok(id) => list.client_id = Some(id.to_string()),
+                    Err(_) => bad("must be a client id"),
+                },
+                "issued_from" => match parse_date(&value) {
+                    Ok(date) => list.issued_from = Some(date),
+                    Err(message) => bad(&message),
+                },
+                "issued_to" => match parse_date(&value) {
+                    Ok(date) => list.issued_to = Some(date),
+                    Err(message) => bad(&message),
+                },
+                "cursor" => match Cursor::decode(&value) {
+                    Some(cursor) => list.after = Some(cursor),
+                    None => bad("is not a cursor this API issued"),
+                },
+                _ => bad(
+                    "is not a known parameter (limit, status, client_id, issued_from, issued_to, cursor)",
+                ),
+            }
+        }
+        if let (Some(from), Some(to)) = (list.issued_from, list.issued_to) {
+            if to < from {
+                errors.push(FieldError::new(
+                    "issued_to",
+                    "must not be before issued_from",
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(list)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn parse_status(raw: &str) -> Option<StatusFilter> {
+    Some(match raw {
+        "draft" => StatusFilter::Draft,
+        "sent" => StatusFilter::Sent,
+        "overdue" => StatusFilter::Overdue,
+        "paid" => StatusFilter::Paid,
+        "void" => StatusFilter::Void,
+        _ => return None,
+    })
+}
+
+/// One page of a list, and where the next one starts.
+#[derive(Debug, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn defaults_and_filters() {
+        let q = ListQuery::parse("").expect("valid");
+        assert_eq!((q.limit, q.status, q.after), (DEFAULT_LIMIT, None, None));
+        let q = ListQuery::parse(
+            "status=overdue&limit=5&issued_from=2026-01-01&issued_to=2026-01-31\
+             &client_id=6F1C2B1E-8A7D-4C7E-9F55-0D2B6D0E4A11",
+        )
+        .expect("valid");
+        assert_eq!(q.status, Some(StatusFilter::Overdue));
+        assert_eq!(q.limit, 5);
+        assert_eq!(q.issued_from, Some(date!(2026 - 01 - 01)));
+        assert_eq!(
+            q.client_id.as_deref(),
+            Some("6f1c2b1e-8a7d-4c7e-9f55-0d2b6d0e4a11")
+        );
+    }
+
+    #[test]
+    fn cursors_round_trip() {
+        let cursor = Cursor {
+            year: 2026,
+            sequence: 42,
+        };
+        let q = ListQuery::parse(&format!("cursor={}", cursor.encode())).expect("valid");
+        assert_eq!(q.after, Some(cursor));
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let errors = ListQuery::parse(
+            "limit=0&status=late&client_id=x&issued_from=yesterday&cursor=zz&page=2",
+        )
+        .expect_err("invalid");
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "limit",
+                "status",
+                "client_id",
+                "issued_from",
+                "cursor",
+                "page"
+            ]
+        );
+        let errors =
+            ListQuery::parse("issued_from=2026-02-01&issued_to=2026-01-01").expect_err("range");
+        assert_eq!(errors[0].field, "issued_to");
+        assert!(ListQuery::parse("limit=101").is_err());
+    }
+}

@@ -1,0 +1,372 @@
+//! The billing use cases, over ports so they run natively in tests: the store keeps
+//! invoices, the directory answers for the clients context.
+
+use time::Date;
+
+use crate::domain::{totals_error, InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
+use crate::error::BillingError;
+use crate::invoice::Invoice;
+use crate::listing::{Cursor, ListQuery, Page};
+use crate::money::Currency;
+use crate::status::{Action, PaymentError, Status};
+use crate::totals::Totals;
+
+/// How often a change is retried when another request changed the invoice in between.
+const ATTEMPTS: usize = 3;
+
+/// A request's `Idempotency-Key`, with a digest of the request it was first sent with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// A change to one invoice, applied only if the invoice is still at the version it was
+/// decided on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Fields(InvoiceFields, Totals),
+    Status(Status),
+    Payment(NewPayment, Status),
+    Delete,
+}
+
+/// Where invoices are kept (Postgres in production). Every call is scoped to an owner.
+pub trait InvoiceStore {
+    /// Stores a new draft under the owner's next number for the issue date's year; the
+    /// number and the row (and the idempotency key) are written together or not at all.
+    fn create(
+        &self,
+        owner: &str,
+        fields: &InvoiceFields,
+        totals: &Totals,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Invoice, String>;
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String>;
+    /// Up to `query.limit + 1` invoices, newest number first.
+    fn list(&self, owner: &str, query: &ListQuery, today: Date) -> Result<Vec<Invoice>, String>;
+    /// Applies the change if the invoice is still at `version`; `None` when it is not.
+    fn apply(
+        &self,
+        owner: &str,
+        id: &str,
+        version: i64,
+        change: &Change,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Option<Invoice>, String>;
+    /// The id of the invoice an idempotency key produced, and the request's digest.
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String>;
+}
+
+/// What the clients context says about a client of the caller's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientLookup {
+    Found {
+        archived: bool,
+        default_currency: Option<String>,
+    },
+    Missing,
+}
+
+/// Asks the clients context; an error is `ClientsUnavailable` or `Internal`.
+pub trait ClientDirectory {
+    fn lookup(&self, client_id: &str) -> Result<ClientLookup, BillingError>;
+}
+
+/// The outcome of a POST that may be a replay.
+#[derive(Debug)]
+pub struct Created {
+    pub invoice: Invoice,
+    pub replayed: bool,
+}
+
+pub struct Billing<'a, S, D> {
+    pub store: &'a S,
+    pub clients: &'a D,
+    pub owner: &'a str,
+    pub today: Date,
+}
+
+fn internal(reason: String) -> BillingError {
+    BillingError::Internal(reason)
+}
+
+impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
+    pub fn create(
+        &self,
+        input: InvoiceInput,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Created, BillingError> {
+        if let Some(invoice) = self.replay(key)? {
+            return Ok(Created {
+                invoice,
+                replayed: true,
+            });
+        }
+        let mut fields = InvoiceFields::create(input, self.today).map_err(BillingError::Invalid)?;
+        let default_currency = self.check_client(&fields.client_id)?;
+        if fields.currency.is_none() {
+            fields.currency = Some(default_currency.ok_or_else(|| {
+                BillingError::field(
+                    "currency",
+                    "is required: the client has no default currency",
+                )
+            })?);
+        }
+        let totals = fields
+            .totals()
+            .map_err(|e| BillingError::Invalid(vec![totals_error(e)]))?;
+        match self.store.create(self.owner, &fields, &totals, key) {
+            Ok(invoice) => Ok(Created {
+                invoice,
+                replayed: false,
+            }),
+            // A concurrent request with the same key won the race: answer as it did.
+            Err(reason) => match self.replay(key)? {
+                Some(invoice) => Ok(Created {
+                    invoice,
+                    replayed: true,
+                }),
+                None => Err(internal(reason)),
+            },
+        }
+    }
+
+    pub fn get(&self, raw_id: &str) -> Result<Invoice, BillingError> {
+        let id = parse_id(raw_id)?;
+        self.store
+            .get(self.owner, &id)
+            .map_err(internal)?
+            .ok_or(BillingError::NotFound)
+    }
+
+    pub fn list(&self, query: &ListQuery) -> Result<Page<Invoice>, BillingError> {
+        let mut rows = self
+            .store
+            .list(self.owner, query, self.today)
+            .map_err(internal)?;
+        let more = rows.len() > query.limit as usize;
+        rows.truncate(query.limit as usize);
+        let next_cursor = match rows.last() {
+            Some(last) if more => Some(
+                Cursor {
+                    year: last.year,
+                    sequence: last.sequence,
+                }
+                .encode(),
+            ),
+            _ => None,
+        };
+        Ok(Page {
+            items: rows,
+            next_cursor,
+        })
+    }
+
+    /// Edits a draft; moving it to another client asks the clients context again.
+    pub fn update(
+        &self,
+        raw_id: &str,
+        if_match: Option<i64>,
+        input: InvoiceInput,
+    ) -> Result<Invoice, BillingError> {
+        let current = self.get(raw_id)?;
+        check_version(&current, if_match)?;
+        current
+            .status
+            .check(Action::Edit)
+            .map_err(BillingError::Illegal)?;
+        let fields = current
+            .fields
+            .update(input)
+            .map_err(BillingError::Invalid)?;
+        if fields.client_id != current.fields.client_id {
+            self.check_client(&fields.client_id)?;
+        }
+        let totals = fields
+            .totals()
+            .map_err(|e| BillingError::Invalid(vec![totals_error(e)]))?;
+        let change = Change::Fields(fields, totals);
+        match self
+            .store
+            .apply(self.owner, &current.id, current.version, &change, None)
+            .map_err(internal)?
+        {
+            Some(invoice) => Ok(invoice),
+            // Someone else changed it after we read it: the edit was based on stale data.
+            None => Err(self.lost_race(&current.id, if_match)),
+        }
+    }
+
+    pub fn send(&self, raw_id: &str, if_match: Option<i64>) -> Result<Invoice, BillingError> {
+        self.transition(raw_id, if_match, |invoice| {
+            invoice.status.send().map(Change::Status)
+        })
+    }
+
+    pub fn void(&self, raw_id: &str, if_match: Option<i64>) -> Result<Invoice, BillingError> {
+        self.transition(raw_id, if_match, |invoice| {
+            invoice.status.void().map(Change::Status)
+        })
+    }
+
+    /// Deletes a draft. Its number stays taken (the row is kept, hidden), so the numbers
+    /// a user has seen stay gapless and every one can be accounted for.
+    pub fn delete(&self, raw_id: &str, if_match: Option<i64>) -> Result<(), BillingError> {
+        self.transition(raw_id, if_match, |invoice| {
+            invoice
+                .status
+                .check(Action::Delete)
+                .map(|()| Change::Delete)
+        })
+        .map(|_| ())
+    }
+
+    pub fn record_payment(
+        &self,
+        raw_id: &str,
+        if_match: Option<i64>,
+        input: PaymentInput,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Created, BillingError> {
+        if let Some(invoice) = self.replay(key)? {
+            return Ok(Created {
+                invoice,
+                replayed: true,
+            });
+        }
+        let payment = NewPayment::parse(input, self.today).map_err(BillingError::Invalid)?;
+        for _ in 0..ATTEMPTS {
+            let current = self.get(raw_id)?;
+            check_version(&current, if_match)?;
+            let status = current
+                .status
+                .pay(current.totals.total, current.amount_paid, payment.amount)
+                .map_err(|err| match err {
+                    PaymentError::Illegal(illegal) => BillingError::Illegal(illegal),
+                    PaymentError::NotPositive => {
+                        BillingError::field("amount", "must be more than 0 minor units")
+                    }
+                    PaymentError::ExceedsBalance(balance) => BillingError::field(
+                        "amount",
+                        format!("must not exceed the balance due ({balance} minor units)"),
+                    ),
+                })?;
+            let change = Change::Payment(payment.clone(), status);
+            match self
+                .store
+                .apply(self.owner, &current.id, current.version, &change, key)
+            {
+                Ok(Some(invoice)) => {
+                    return Ok(Created {
+                        invoice,
+                        replayed: false,
+                    })
+                }
+                Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
+                Ok(None) => continue,
+                Err(reason) => {
+                    return match self.replay(key)? {
+                        Some(invoice) => Ok(Created {
+                            invoice,
+                            replayed: true,
+                        }),
+                        None => Err(internal(reason)),
+                    }
+                }
+            }
+        }
+        Err(BillingError::Contended)
+    }
+
+    /// Read, decide by the status rules, write if nothing changed in between; retried
+    /// a few times when another request got there first, unless the caller pinned a
+    /// version with `If-Match`.
+    fn transition(
+        &self,
+        raw_id: &str,
+        if_match: Option<i64>,
+        decide: impl Fn(&Invoice) -> Result<Change, crate::status::IllegalTransition>,
+    ) -> Result<Invoice, BillingError> {
+        for _ in 0..ATTEMPTS {
+            let current = self.get(raw_id)?;
+            check_version(&current, if_match)?;
+            let change = decide(&current).map_err(BillingError::Illegal)?;
+            match self
+                .store
+                .apply(self.owner, &current.id, current.version, &change, None)
+                .map_err(internal)?
+            {
+                Some(invoice) => return Ok(invoice),
+                None if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
+                None => continue,
+            }
+        }
+        Err(BillingError::Contended)
+    }
+
+    /// Why a versioned write matched nothing: the invoice is gone, or has a new version.
+    fn lost_race(&self, id: &str, if_match: Option<i64>) -> BillingError {
+        match self.store.get(self.owner, id) {
+            Ok(None) => BillingError::NotFound,
+            Ok(Some(now)) if if_match.is_some() => BillingError::StaleVersion {
+                current: now.version,
+            },
+            Ok(Some(_)) => BillingError::Contended,
+            Err(reason) => internal(reason),
+        }
+    }
+
+    /// The invoice an earlier request with this key produced; a key reused for another
+    /// request is refused.
+    fn replay(&self, key: Option<&IdempotencyKey>) -> Result<Option<Invoice>, BillingError> {
+        let Some(key) = key else { return Ok(None) };
+        let Some((id, hash)) = self.store.replay(self.owner, &key.key).map_err(internal)? else {
+            return Ok(None);
+        };
+        if hash != key.request_hash {
+            return Err(BillingError::KeyReused);
+        }
+        self.store
+            .get(self.owner, &id)
+            .map_err(internal)?
+            .map_or_else(
+                // The draft it made has been deleted since: there is nothing to answer with.
+                || Err(BillingError::NotFound),
+                |invoice| Ok(Some(invoice)),
+            )
+    }
+
+    /// Asks the clients context whether the client is the caller's and usable; returns
+    /// its default currency.
+    fn check_client(&self, client_id: &str) -> Result<Option<Currency>, BillingError> {
+        match self.clients.lookup(client_id)? {
+            ClientLookup::Missing => {
+                Err(BillingError::field("client_id", "there is no such client"))
+            }
+            ClientLookup::Found { archived: true, .. } => Err(BillingError::field(
+                "client_id",
+                "the client is archived; restore it or pick another",
+            )),
+            ClientLookup::Found {
+                default_currency, ..
+            } => Ok(default_currency.and_then(|c| Currency::parse(&c).ok())),
+        }
+    }
+}
+
+fn check_version(invoice: &Invoice, if_match: Option<i64>) -> Result<(), BillingError> {
+    match if_match {
+        Some(version) if version != invoice.version => Err(BillingError::StaleVersion {
+            current: invoice.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// An invoice id; anything that is not a UUID cannot name an invoice.
+fn parse_id(raw: &str) -> Result<String, BillingError> {
+    uuid::Uuid::parse_str(raw)
+        .map(|id| id.to_string())
+        .map_err(|_| BillingError::NotFound)
+}

@@ -1,0 +1,433 @@
+//! Invoices in Postgres, through Spin's `pg4` binding.
+
+use fin_spin_edge::pg::{int, optional_text as optional, query, query_with, text, text_or_null};
+use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
+use time::Date;
+
+use crate::domain::{format_date, parse_date, InvoiceFields, LineItem};
+use crate::invoice::{Invoice, Payment};
+use crate::listing::{ListQuery, StatusFilter};
+use crate::money::Currency;
+use crate::service::{Change, IdempotencyKey, InvoiceStore};
+use crate::status::Status;
+use crate::totals::{Discount, Totals};
+
+// Parameters are sent as text or int8 and cast in SQL (`$1::text::uuid`,
+// `$2::bigint::int`): Spin prepares each statement and refuses a value whose type does
+// not match the parameter's exactly.
+
+/// A timestamp as RFC 3339 UTC text.
+macro_rules! ts {
+    ($col:literal) => {
+        concat!(
+            "to_char(",
+            $col,
+            " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        )
+    };
+}
+
+/// The columns of [`Invoice`], read from an invoice aliased `i`.
+const COLUMNS: &str = concat!(
+    "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
+    "to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'), i.currency, ",
+    "i.lines::text, i.discount_kind, i.discount_value, i.notes, ",
+    "i.subtotal, i.discount_amount, i.tax, i.total, i.amount_paid, i.version::bigint, ",
+    "(SELECT coalesce(json_agg(json_build_object(",
+    "'id', p.id, 'amount', p.amount, 'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), ",
+    "'method', p.method, 'reference', p.reference, 'recorded_at', ",
+    ts!("p.created_at"),
+    ") ORDER BY p.created_at, p.id), '[]'::json)::text FROM payments p WHERE p.invoice_id = i.id), ",
+    ts!("i.sent_at"),
+    ", ",
+    ts!("i.paid_at"),
+    ", ",
+    ts!("i.voided_at"),
+    ", ",
+    ts!("i.created_at"),
+    ", ",
+    ts!("i.updated_at")
+);
+
+pub struct PgInvoices {
+    conn: Connection,
+}
+
+impl PgInvoices {
+    pub fn open(url: &str) -> Result<Self, String> {
+        Connection::open(url)
+            .map(|conn| Self { conn })
+            .map_err(|e| format!("postgres connect: {e}"))
+    }
+
+    fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Invoice>, String> {
+        query(&self.conn, sql, params)?
+            .first()
+            .map(|row| invoice(row))
+            .transpose()
+    }
+}
+
+fn owner_and_id(owner: &str, id: &str) -> Vec<ParameterValue> {
+    vec![owner.to_owned().into(), id.to_owned().into()]
+}
+
+fn key_params(key: Option<&IdempotencyKey>) -> [ParameterValue; 2] {
+    [
+        text_or_null(key.map(|k| k.key.as_str())),
+        text_or_null(key.map(|k| k.request_hash.as_str())),
+    ]
+}
+
+/// The editable columns as parameters, in the order of [`FIELD_COLUMNS`].
+fn field_params(fields: &InvoiceFields, totals: &Totals) -> Result<Vec<ParameterValue>, String> {
+    let (kind, value) = match fields.discount {
+        Discount::None => (None, ParameterValue::DbNull),
+        Discount::Percent(bp) => (Some("percent"), ParameterValue::Int64(i64::from(bp))),
+        Discount::Amount(amount) => (Some("amount"), ParameterValue::Int64(amount)),
+    };
+    Ok(vec![
+        fields.client_id.clone().into(),
+        format_date(fields.issue_date).into(),
+        format_date(fields.due_date).into(),
+        text_or_null(fields.currency.map(Currency::code)),
+        pg4::jsonb(&fields.lines).map_err(|e| format!("lines: {e}"))?,
+        text_or_null(kind),
+        value,
+        text_or_null(fields.notes.as_deref()),
+        ParameterValue::Int64(totals.subtotal),
+        ParameterValue::Int64(totals.discount),
+        ParameterValue::Int64(totals.tax),
+        ParameterValue::Int64(totals.total),
+    ])
+}
+
+/// `$n` casts for [`field_params`], starting at `$first`.
+fn field_casts(first: usize) -> Vec<String> {
+    [
+        "::text::uuid",
+        "::text::date",
+        "::text::date",
+        "::text",
+        "::jsonb",
+        "::text",
+        "::bigint",
+        "::text",
+        "::bigint",
+        "::bigint",
+        "::bigint",
+        "::bigint",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, cast)| format!("${}{cast}", first + i))
+    .collect()
+}
+
+const FIELD_COLUMNS: [&str; 12] = [
+    "client_id",
+    "issue_date",
+    "due_date",
+    "currency",
+    "lines",
+    "discount_kind",
+    "discount_value",
+    "notes",
+    "subtotal",
+    "discount_amount",
+    "tax",
+    "total",
+];
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "draft",
+        Status::Sent => "sent",
+        Status::Paid => "paid",
+        Status::Void => "void",
+    }
+}
+
+impl InvoiceStore for PgInvoices {
+    fn create(
+        &self,
+        owner: &str,
+        fields: &InvoiceFields,
+        totals: &Totals,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Invoice, String> {
+        // $1 owner, $2 year, $3…$14 fields, $15 key, $16 request hash.
+        let casts = field_casts(3).join(", ");
+        let ctes = format!(
+            "n AS (INSERT INTO invoice_counters AS c (owner_id, year, last)
+                   VALUES ($1::text::uuid, $2::bigint::int, 1)
+                   ON CONFLICT (owner_id, year) DO UPDATE SET last = c.last + 1
+                   RETURNING last),
+             i AS (INSERT INTO invoices (owner_id, number_year, number_seq, {columns})
+                   SELECT $1::text::uuid, $2::bigint::int, n.last, {casts} FROM n
+                   RETURNING *),
+             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
+                   SELECT i.owner_id, $15::text, $16::text, i.id FROM i WHERE $15::text IS NOT NULL)",
+            columns = FIELD_COLUMNS.join(", ")
+        );
+        let mut params = vec![
+            ParameterValue::Str(owner.to_owned()),
+            ParameterValue::Int64(i64::from(fields.issue_date.year())),
+        ];
+        params.extend(field_params(fields, totals)?);
+        params.extend(key_params(key));
+        query_with(
+            &self.conn,
+            &ctes,
+            &format!("SELECT {COLUMNS} FROM i"),
+            &params,
+        )?
+        .first()
+        .map(|row| invoice(row))
+        .transpose()?
+        .ok_or_else(|| "insert returned no row".to_owned())
+    }
+
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM invoices i
+             WHERE i.owner_id = $1::text::uuid AND i.id = $2::text::uuid AND i.deleted_at IS NULL"
+        );
+        self.one(&sql, &owner_and_id(owner, id))
+    }
+
+    fn list(&self, owner: &str, list: &ListQuery, today: Date) -> Result<Vec<Invoice>, String> {
+        let mut params: Vec<ParameterValue> = vec![owner.to_owned().into()];
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM invoices i
+             WHERE i.owner_id = $1::text::uuid AND i.deleted_at IS NULL"
+        );
+        let mut param = |value: ParameterValue, clause: &str, params: &mut Vec<_>| {
+            params.push(value);
+            sql.push_str(&clause.replace("$?", &format!("${}", params.len())));
+        };
+        if let Some(client) = &list.client_id {
+            param(
+                client.clone().into(),
+                " AND i.client_id = $?::text::uuid",
+                &mut params,
+            );
+        }
+        if let Some(from) = list.issued_from {
+            param(
+                format_date(from).into(),
+                " AND i.issue_date >= $?::text::date",
+                &mut params,
+            );
+        }
+        if let Some(to) = list.issued_to {
+            param(
+                format_date(to).into(),
+                " AND i.issue_date <= $?::text::date",
+                &mut params,
+            );
+        }
+        match list.status {
+            None => {}
+            Some(StatusFilter::Draft) => {
+                param("draft".to_owned().into(), " AND i.status = $?", &mut params)
+            }
+            Some(StatusFilter::Paid) => {
+                param("paid".to_owned().into(), " AND i.status = $?", &mut params)
+            }
+            Some(StatusFilter::Void) => {
+                param("void".to_owned().into(), " AND i.status = $?", &mut params)
+            }
+            Some(StatusFilter::Sent) => param(
+                format_date(today).into(),
+                " AND i.status = 'sent' AND i.due_date >= $?::text::date",
+                &mut params,
+            ),
+            Some(StatusFilter::Overdue) => param(
+                format_date(today).into(),
+                " AND i.status = 'sent' AND i.due_date < $?::text::date",
+                &mut params,
+            ),
+        }
+        if let Some(cursor) = list.after {
+            param(
+                ParameterValue::Int64(i64::from(cursor.year)),
+                " AND (i.number_year, i.number_seq) < ($?::bigint::int",
+                &mut params,
+            );
+            param(
+                ParameterValue::Int64(cursor.sequence),
+                ", $?::bigint::int)",
+                &mut params,
+            );
+        }
+        sql.push_str(&format!(
+            " ORDER BY i.number_year DESC, i.number_seq DESC LIMIT {}",
+            list.limit + 1
+        ));
+        query(&self.conn, &sql, &params)?
+            .iter()
+            .map(|row| invoice(row))
+            .collect()
+    }
+
+    fn apply(
+        &self,
+        owner: &str,
+        id: &str,
+        version: i64,
+        change: &Change,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Option<Invoice>, String> {
+        // $1 owner, $2 id, $3 version; the change's own parameters follow.
+        let mut params = owner_and_id(owner, id);
+        params.push(ParameterValue::Int64(version));
+        let matches = "i.owner_id = $1::text::uuid AND i.id = $2::text::uuid \
+                       AND i.version = $3::bigint AND i.deleted_at IS NULL";
+        let set = match change {
+            Change::Fields(fields, totals) => {
+                params.extend(field_params(fields, totals)?);
+                FIELD_COLUMNS
+                    .iter()
+                    .zip(field_casts(4))
+                    .map(|(column, value)| format!("{column} = {value}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            Change::Status(status) => {
+                params.push(status_name(*status).to_owned().into());
+                "status = $4::text, \
+                 sent_at = CASE WHEN $4::text = 'sent' THEN now() ELSE sent_at END, \
+                 voided_at = CASE WHEN $4::text = 'void' THEN now() ELSE voided_at END"
+                    .to_owned()
+            }
+            Change::Delete => "deleted_at = now()".to_owned(),
+            Change::Payment(payment, status) => {
+                return self.pay(params, matches, payment, *status, key);
+            }
+        };
+        let sql = format!(
+            "UPDATE invoices AS i SET {set}, version = i.version + 1, updated_at = now()
+             WHERE {matches} RETURNING {COLUMNS}"
+        );
+        self.one(&sql, &params)
+    }
+
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String> {
+        let rows = query(
+            &self.conn,
+            "SELECT invoice_id::text, request_hash FROM idempotency_keys
+             WHERE owner_id = $1::text::uuid AND key = $2",
+            &[owner.to_owned().into(), key.to_owned().into()],
+        )?;
+        rows.first()
+            .map(|row| Ok((text(row.first())?, text(row.get(1))?)))
+            .transpose()
+    }
+}
+
+impl PgInvoices {
+    /// The payment row, the invoice's paid amount and status, and the idempotency key,
+    /// in one statement.
+    fn pay(
+        &self,
+        mut params: Vec<ParameterValue>,
+        matches: &str,
+        payment: &crate::domain::NewPayment,
+        status: Status,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Option<Invoice>, String> {
+        params.extend([
+            ParameterValue::Int64(payment.amount),
+            status_name(status).to_owned().into(),
+            format_date(payment.paid_on).into(),
+            text_or_null(payment.method.as_deref()),
+            text_or_null(payment.reference.as_deref()),
+        ]);
+        params.extend(key_params(key));
+        let ctes = format!(
+            "u AS (UPDATE invoices AS i SET amount_paid = i.amount_paid + $4::bigint,
+                     status = $5::text,
+                     paid_at = CASE WHEN $5::text = 'paid' THEN now() ELSE i.paid_at END,
+                     version = i.version + 1, updated_at = now()
+                   WHERE {matches} RETURNING i.id, i.owner_id),
+             p AS (INSERT INTO payments (invoice_id, owner_id, amount, paid_on, method, reference)
+                   SELECT u.id, u.owner_id, $4::bigint, $6::text::date, $7::text, $8::text FROM u),
+             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
+                   SELECT u.owner_id, $9::text, $10::text, u.id FROM u WHERE $9::text IS NOT NULL)"
+        );
+        let paid = query_with(&self.conn, &ctes, "SELECT id::text FROM u", &params)?;
+        match paid.first() {
+            // Read back after the statement, so the new payment is in the list.
+            Some(row) => {
+                let owner = match params.first() {
+                    Some(ParameterValue::Str(owner)) => owner.clone(),
+                    _ => return Err("owner parameter missing".to_owned()),
+                };
+                self.get(&owner, &text(row.first())?)
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
+    let date = |i: usize| -> Result<Date, String> { parse_date(&text(row.get(i))?) };
+    let lines: Vec<LineItem> =
+        serde_json::from_str(&text(row.get(8))?).map_err(|e| format!("decode lines: {e}"))?;
+    let discount = match optional(row.get(9))?.as_deref() {
+        None => Discount::None,
+        Some("percent") => Discount::Percent(int(row.get(10))?.try_into().unwrap_or(0)),
+        Some("amount") => Discount::Amount(int(row.get(10))?),
+        Some(other) => return Err(format!("unknown discount kind {other}")),
+    };
+    let currency = optional(row.get(7))?
+        .map(|c| Currency::parse(&c))
+        .transpose()?;
+    let fields = InvoiceFields {
+        client_id: text(row.get(4))?,
+        issue_date: date(5)?,
+        due_date: date(6)?,
+        currency,
+        lines,
+        discount,
+        notes: optional(row.get(11))?,
+    };
+    let line_nets = fields
+        .totals()
+        .map_err(|e| format!("stored lines do not add up: {e:?}"))?
+        .line_nets;
+    let status = match text(row.get(3))?.as_str() {
+        "draft" => Status::Draft,
+        "sent" => Status::Sent,
+        "paid" => Status::Paid,
+        "void" => Status::Void,
+        other => return Err(format!("unknown status {other}")),
+    };
+    let payments: Vec<Payment> =
+        serde_json::from_str(&text(row.get(18))?).map_err(|e| format!("decode payments: {e}"))?;
+    Ok(Invoice {
+        id: text(row.first())?,
+        year: int(row.get(1))?
+            .try_into()
+            .map_err(|_| "year out of range")?,
+        sequence: int(row.get(2))?,
+        status,
+        totals: Totals {
+            line_nets,
+            subtotal: int(row.get(12))?,
+            discount: int(row.get(13))?,
+            tax: int(row.get(14))?,
+            total: int(row.get(15))?,
+        },
+        fields,
+        amount_paid: int(row.get(16))?,
+        version: int(row.get(17))?,
+        payments,
+        sent_at: optional(row.get(19))?,
+        paid_at: optional(row.get(20))?,
+        voided_at: optional(row.get(21))?,
+        created_at: text(row.get(22))?,
+        updated_at: text(row.get(23))?,
+    })
+}

@@ -1,0 +1,293 @@
+//! A circuit breaker for components that live one request long.
+//!
+//! A Spin instance serves one request and is gone, so a breaker cannot keep its state in
+//! memory: every count lives in a key-value store that all instances share, and every
+//! change is an atomic increment or a single write, so concurrent instances agree.
+//!
+//! - **Closed**: calls go through; each failure adds one to a consecutive-failure count,
+//!   each success clears it. When the count reaches the threshold the breaker opens.
+//! - **Open**: for `cooldown` seconds after it opened, callers are refused at once (with
+//!   how long to wait) and no call is made.
+//! - **Half-open**: after the cool-down, one caller per `trial_window` wins an atomic
+//!   increment and makes a trial call; everyone else is still refused. A successful trial
+//!   closes the breaker; a failed one opens it for another cool-down. The window bounds
+//!   how long a trial that never reports back (its instance died) can hold the breaker.
+
+use fin_ephemeral::{EntryKey, Ephemeral, Kv};
+
+/// How a breaker behaves; every figure comes from configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Consecutive failures that open the breaker (at least 1).
+    pub failure_threshold: i64,
+    /// Seconds the breaker stays open before it allows a trial call.
+    pub cooldown: i64,
+    /// Seconds one trial may take before another caller may try; keep it above the call
+    /// timeout.
+    pub trial_window: i64,
+}
+
+/// Permission to make a call; hand it back with the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permit {
+    /// The breaker is closed.
+    Closed,
+    /// This caller makes the half-open trial call for the breaker opened at `opened_at`.
+    Trial { opened_at: i64 },
+}
+
+/// The breaker refuses calls; try again after `retry_after` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Open {
+    pub retry_after: i64,
+}
+
+/// What a caller can observe of the breaker, for logs and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Closed { failures: i64 },
+    Open { retry_after: i64 },
+    HalfOpen,
+}
+
+pub struct Breaker<K> {
+    store: Ephemeral<K>,
+    kv_failures: String,
+    kv_opened_at: String,
+    trial_namespace: String,
+    settings: Settings,
+}
+
+impl<K: Kv> Breaker<K> {
+    /// A breaker named `name` (one per downstream service) over `kv`. The store is also
+    /// swept of expired trial gates every `sweep_interval` seconds.
+    pub fn new(kv: K, name: &str, settings: Settings, sweep_interval: i64) -> Self {
+        Self {
+            store: Ephemeral::new(kv, sweep_interval),
+            kv_failures: format!("breaker:{name}:failures"),
+            kv_opened_at: format!("breaker:{name}:opened_at"),
+            trial_namespace: format!("breaker-trial:{name}"),
+            settings: Settings {
+                failure_threshold: settings.failure_threshold.max(1),
+                cooldown: settings.cooldown.max(1),
+                trial_window: settings.trial_window.max(1),
+            },
+        }
+    }
+
+    /// Whether a call may be made now.
+    pub fn admit(&self, now: i64) -> Result<Result<Permit, Open>, K::Error> {
+        self.store.sweep_if_due(now)?;
+        let opened_at = self.opened_at()?;
+        if opened_at == 0 {
+            return Ok(Ok(Permit::Closed));
+        }
+        let reopens_at = opened_at + self.settings.cooldown;
+        if now < reopens_at {
+            return Ok(Err(Open {
+                retry_after: reopens_at - now,
+            }));
+        }
+        // Half-open: the first caller of each trial window makes the trial.
+        let window = self.settings.trial_window;
+        let slot = (now - reopens_at) / window;
+        let slot_ends = reopens_at + (slot + 1) * window;
+        let gate = EntryKey::new(
+            &self.trial_namespace,
+            slot_ends,
+            &format!("{opened_at}:{slot}"),
+        );
+        if self.store.bump(&gate)? == 1 {
+            Ok(Ok(Permit::Trial { opened_at }))
+        } else {
+            Ok(Err(Open {
+                retry_after: slot_ends - now,
+            }))
+        }
+    }
+
+    /// Records how a permitted call went.
+    pub fn record(&self, permit: Permit, succeeded: bool, now: i64) -> Result<(), K::Error> {
+        let kv = self.store.kv();
+        if succeeded {
+            kv.delete(&self.kv_failures)?;
+            if self.opened_at()? != 0 {
+                kv.delete(&self.kv_opened_at)?;
+            }
+            return Ok(());
+        }
+        match permit {
+            Permit::Trial { .. } => self.open(now),
+            Permit::Closed => {
+                let failures = kv.increment(&self.kv_failures, 1)?;
+                // Calls admitted while closed may fail after another instance opened the
+                // breaker; they must not push its cool-down further out.
+                if failures >= self.settings.failure_threshold && self.opened_at()? == 0 {
+                    self.open(now)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn state(&self, now: i64) -> Result<State, K::Error> {
+        let opened_at = self.opened_at()?;
+        if opened_at == 0 {
+            let failures = self.store.kv().increment(&self.kv_failures, 0)?;
+            return Ok(State::Closed { failures });
+        }
+        let reopens_at = opened_at + self.settings.cooldown;
+        Ok(if now < reopens_at {
+            State::Open {
+                retry_after: reopens_at - now,
+            }
+        } else {
+            State::HalfOpen
+        })
+    }
+
+    fn open(&self, now: i64) -> Result<(), K::Error> {
+        self.store
+            .kv()
+            .set(&self.kv_opened_at, now.to_string().as_bytes())
+    }
+
+    /// When the breaker opened, 0 when it is closed. An increment of zero reads the value
+    /// atomically whatever encoding the store uses for integers.
+    fn opened_at(&self) -> Result<i64, K::Error> {
+        self.store.kv().increment(&self.kv_opened_at, 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fin_ephemeral::MemoryKv;
+
+    const SETTINGS: Settings = Settings {
+        failure_threshold: 3,
+        cooldown: 30,
+        trial_window: 5,
+    };
+
+    fn breaker(kv: &MemoryKv) -> Breaker<&MemoryKv> {
+        Breaker::new(kv, "clients", SETTINGS, 60)
+    }
+
+    fn admit(b: &Breaker<&MemoryKv>, now: i64) -> Result<Permit, Open> {
+        b.admit(now).unwrap_or_else(|never| match never {})
+    }
+
+    fn fail(b: &Breaker<&MemoryKv>, permit: Permit, now: i64) {
+        b.record(permit, false, now)
+            .unwrap_or_else(|never| match never {});
+    }
+
+    fn succeed(b: &Breaker<&MemoryKv>, permit: Permit, now: i64) {
+        b.record(permit, true, now)
+            .unwrap_or_else(|never| match never {});
+    }
+
+    fn state(b: &Breaker<&MemoryKv>, now: i64) -> State {
+        b.state(now).unwrap_or_else(|never| match never {})
+    }
+
+    #[test]
+    fn opens_after_the_threshold_of_consecutive_failures() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..2 {
+            fail(&b, admit(&b, 100).expect("closed"), 100);
+        }
+        assert_eq!(state(&b, 100), State::Closed { failures: 2 });
+        fail(&b, admit(&b, 100).expect("closed"), 100);
+        assert_eq!(admit(&b, 101), Err(Open { retry_after: 29 }));
+    }
+
+    #[test]
+    fn a_success_resets_the_count() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        fail(&b, Permit::Closed, 100);
+        fail(&b, Permit::Closed, 100);
+        succeed(&b, Permit::Closed, 100);
+        fail(&b, Permit::Closed, 100);
+        fail(&b, Permit::Closed, 100);
+        assert_eq!(
+            admit(&b, 100),
+            Ok(Permit::Closed),
+            "2 failures since the success"
+        );
+    }
+
+    #[test]
+    fn after_the_cooldown_exactly_one_caller_gets_the_trial() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        assert!(admit(&b, 129).is_err(), "still cooling down");
+        assert_eq!(state(&b, 130), State::HalfOpen);
+        let trial = admit(&b, 130).expect("the first caller tries");
+        assert_eq!(trial, Permit::Trial { opened_at: 100 });
+        assert_eq!(admit(&b, 131), Err(Open { retry_after: 4 }));
+        succeed(&b, trial, 131);
+        assert_eq!(state(&b, 131), State::Closed { failures: 0 });
+        assert_eq!(admit(&b, 131), Ok(Permit::Closed));
+    }
+
+    #[test]
+    fn a_failed_trial_opens_for_another_cooldown() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        let trial = admit(&b, 140).expect("trial");
+        fail(&b, trial, 141);
+        assert_eq!(admit(&b, 150), Err(Open { retry_after: 21 }));
+        assert!(matches!(admit(&b, 171), Ok(Permit::Trial { .. })));
+    }
+
+    #[test]
+    fn a_trial_that_never_reports_frees_the_next_window() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        assert!(admit(&b, 130).is_ok(), "this trial's instance dies");
+        assert!(admit(&b, 134).is_err());
+        assert!(admit(&b, 135).is_ok(), "next window, next trial");
+    }
+
+    #[test]
+    fn late_failures_do_not_extend_an_open_breaker() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        // A call admitted before the breaker opened fails later.
+        fail(&b, Permit::Closed, 120);
+        assert_eq!(admit(&b, 125), Err(Open { retry_after: 5 }));
+    }
+
+    #[test]
+    fn expired_trial_gates_are_swept() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        let trial = admit(&b, 130).expect("trial");
+        succeed(&b, trial, 130);
+        admit(&b, 1000).expect("closed");
+        assert!(
+            !kv.keys().iter().any(|k| k.contains("breaker-trial")),
+            "{:?}",
+            kv.keys()
+        );
+    }
+}

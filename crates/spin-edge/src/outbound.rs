@@ -1,0 +1,149 @@
+//! Outbound HTTP with a deadline.
+//!
+//! `spin_sdk::http::send` waits as long as the peer makes it wait, and a component that
+//! calls another service must not: a slow dependency would hold every request up. This
+//! sends through `wasi:http/outgoing-handler` directly and waits on two things at once —
+//! the response and a monotonic-clock timer — so the call ends at the deadline whatever
+//! the peer does (the host's connect and first-byte timeouts are set too).
+
+use spin_sdk::wit::wasi::clocks0_2_0::monotonic_clock;
+use spin_sdk::wit::wasi::http0_2_0::outgoing_handler;
+use spin_sdk::wit::wasi::http0_2_0::types::{
+    Fields, IncomingResponse, Method, OutgoingRequest, RequestOptions, Scheme,
+};
+
+/// Why a call produced no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The URL or a header could not be sent (our mistake, not the peer's).
+    Request(String),
+    /// No connection, a reset, a protocol error: the peer is unreachable.
+    Transport(String),
+    /// No complete answer within the timeout.
+    Timeout,
+}
+
+/// A response read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// The largest answer body read; a bigger one is a transport error.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// `GET url` with `headers`, answered within `timeout_ms` or abandoned.
+pub fn get(url: &str, headers: &[(&str, &str)], timeout_ms: u64) -> Result<Answer, CallError> {
+    let (scheme, authority, path) = split_url(url)
+        .ok_or_else(|| CallError::Request(format!("`{url}` is not an absolute http(s) URL")))?;
+    let fields = Fields::new();
+    for (name, value) in headers {
+        fields
+            .append(name, value.as_bytes())
+            .map_err(|e| CallError::Request(format!("header {name}: {e:?}")))?;
+    }
+    let request = OutgoingRequest::new(fields);
+    let scheme = match scheme {
+        "https" => Scheme::Https,
+        _ => Scheme::Http,
+    };
+    request
+        .set_method(&Method::Get)
+        .and_then(|()| request.set_scheme(Some(&scheme)))
+        .and_then(|()| request.set_authority(Some(authority)))
+        .and_then(|()| request.set_path_with_query(Some(path)))
+        .map_err(|()| CallError::Request(format!("cannot address `{url}`")))?;
+
+    let timeout_ns = timeout_ms.saturating_mul(1_000_000);
+    let options = RequestOptions::new();
+    // Hosts may refuse to set these; the timer below is the deadline that counts.
+    let _ = options.set_connect_timeout(Some(timeout_ns));
+    let _ = options.set_first_byte_timeout(Some(timeout_ns));
+    let _ = options.set_between_bytes_timeout(Some(timeout_ns));
+
+    let deadline = monotonic_clock::now().saturating_add(timeout_ns);
+    let pending = outgoing_handler::handle(request, Some(options))
+        .map_err(|e| CallError::Transport(format!("{e:?}")))?;
+    let response = loop {
+        if let Some(result) = pending.get() {
+            break result
+                .map_err(|()| CallError::Transport("response already taken".into()))?
+                .map_err(|e| CallError::Transport(format!("{e:?}")))?;
+        }
+        wait(&pending.subscribe(), deadline)?;
+    };
+    read(response, deadline)
+}
+
+/// Waits until `ready` fires or the deadline passes.
+fn wait(ready: &wasi::io::poll::Pollable, deadline: u64) -> Result<(), CallError> {
+    let timer = monotonic_clock::subscribe_instant(deadline);
+    let fired = wasi::io::poll::poll(&[ready, &timer]);
+    if fired.contains(&0) {
+        Ok(())
+    } else {
+        Err(CallError::Timeout)
+    }
+}
+
+fn read(response: IncomingResponse, deadline: u64) -> Result<Answer, CallError> {
+    let status = response.status();
+    let body = response
+        .consume()
+        .map_err(|()| CallError::Transport("response body unavailable".into()))?;
+    let stream = body
+        .stream()
+        .map_err(|()| CallError::Transport("response body unavailable".into()))?;
+    let mut bytes = Vec::new();
+    loop {
+        match stream.read(64 * 1024) {
+            Ok(chunk) if chunk.is_empty() => wait(&stream.subscribe(), deadline)?,
+            Ok(chunk) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > MAX_ANSWER_BYTES {
+                    return Err(CallError::Transport("response body too large".into()));
+                }
+            }
+            Err(wasi::io::streams::StreamError::Closed) => break,
+            Err(e) => return Err(CallError::Transport(format!("{e:?}"))),
+        }
+    }
+    Ok(Answer {
+        status,
+        body: bytes,
+    })
+}
+
+/// `http://host:port/prefix` → (`http`, `host:port`, `/prefix`).
+fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    (!authority.is_empty()).then_some((scheme, authority, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_url;
+
+    #[test]
+    fn splits_absolute_urls() {
+        assert_eq!(
+            split_url("http://clients.spin.internal/clients/1"),
+            Some(("http", "clients.spin.internal", "/clients/1"))
+        );
+        assert_eq!(
+            split_url("https://127.0.0.1:8080"),
+            Some(("https", "127.0.0.1:8080", "/"))
+        );
+        assert_eq!(split_url("ftp://x/y"), None);
+        assert_eq!(split_url("clients.spin.internal/x"), None);
+        assert_eq!(split_url("http:///x"), None);
+    }
+}
