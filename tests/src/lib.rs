@@ -9,7 +9,9 @@
 mod accounts;
 mod app;
 mod client;
+mod user;
 
 pub use accounts::{unique_email, PASSWORD};
 pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
-pub use client::{Client, Reply};
+pub use client::{Call, Client, Reply};
+pub use user::{id, User};

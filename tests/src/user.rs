@@ -1,0 +1,63 @@
+use serde_json::{json, Value};
+
+use crate::{App, Call, Client, Reply, JWT_SECRET};
+
+/// A signed-in freelancer, and requests made with their token.
+pub struct User {
+    pub token: String,
+    pub http: Client,
+}
+
+impl User {
+    pub fn sign_up(app: &App, tag: &str) -> Self {
+        let (_, token) = app.sign_up(tag);
+        Self {
+            token,
+            http: app.client(),
+        }
+    }
+
+    /// A request carrying this user's token.
+    pub fn call(&self, method: &'static str, path: &str) -> Call {
+        self.http.request(method, path).bearer(&self.token)
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.call("GET", path).send()
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Reply {
+        self.call("POST", path).json(body).send()
+    }
+
+    pub fn patch(&self, path: &str, body: &Value) -> Reply {
+        self.call("PATCH", path).json(body).send()
+    }
+
+    pub fn delete(&self, path: &str) -> Reply {
+        self.call("DELETE", path).send()
+    }
+
+    /// POSTs and expects 201: the created resource.
+    pub fn created(&self, path: &str, body: &Value) -> Value {
+        let reply = self.post(path, body);
+        assert_eq!(reply.status, 201, "POST {path}: {}", reply.body);
+        reply.json()
+    }
+
+    /// This user's own claims, re-signed with the server's key but already expired.
+    pub fn expired_token(&self) -> String {
+        let mut claims: Value =
+            jsonwebtoken::dangerous::insecure_decode_claims(&self.token).expect("claims");
+        let now = claims["iat"].as_i64().expect("iat");
+        claims["exp"] = json!(now - 1);
+        claims["iat"] = json!(now - 3600);
+        let key = jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes());
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("sign")
+    }
+}
+
+/// The `id` of a created resource.
+pub fn id(resource: &Value) -> String {
+    resource["id"].as_str().expect("id").to_owned()
+}
