@@ -9,9 +9,11 @@
 mod accounts;
 mod app;
 mod client;
+mod stub;
 mod user;
 
 pub use accounts::{unique_email, PASSWORD};
 pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
 pub use client::{Call, Client, Reply};
+pub use stub::{Mode, Stub, STALL};
 pub use user::{id, User};

@@ -200,7 +200,10 @@ fn invalid_invoices_are_refused_field_by_field_and_nothing_is_stored() {
             json!({"client_id": acme, "lines": [line], "notes": "n".repeat(5001)}),
             "notes",
         ),
-        (json!({"client_id": acme, "lines": [line], "total": 1}), "total"),
+        (
+            json!({"client_id": acme, "lines": [line], "total": 1}),
+            "total",
+        ),
         (
             json!({"client_id": acme, "lines": [line], "status": "paid"}),
             "status",
@@ -276,7 +279,9 @@ fn invalid_invoices_are_refused_field_by_field_and_nothing_is_stored() {
         &json!({"client_id": plain, "currency": "EUR", "lines": [line]}),
     );
     assert!(
-        first["number"].as_str().is_some_and(|n| n.ends_with("-0001")),
+        first["number"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("-0001")),
         "no refused request used up a number: {first}"
     );
 }
@@ -339,7 +344,10 @@ fn the_lifecycle_and_every_illegal_transition() {
     let partial = partial.json();
     assert_eq!(partial["status"], "sent");
     assert_eq!(
-        (partial["amount_paid"].as_i64(), partial["balance_due"].as_i64()),
+        (
+            partial["amount_paid"].as_i64(),
+            partial["balance_due"].as_i64()
+        ),
         (Some(10000), Some(13800))
     );
     assert_eq!(partial["payments"][0]["reference"], "TX-1");
@@ -349,7 +357,8 @@ fn the_lifecycle_and_every_illegal_transition() {
     assert_eq!(problem["errors"][0]["field"], "amount");
     pay(0).problem(422);
     pay(-5).problem(422);
-    user.post(&format!("{at}/payments"), &json!({})).problem(422);
+    user.post(&format!("{at}/payments"), &json!({}))
+        .problem(422);
     user.post(&format!("{at}/payments"), &json!({"amount": "12"}))
         .problem(422);
 
@@ -397,7 +406,10 @@ fn a_sent_invoice_past_its_due_date_is_overdue() {
                 "lines": [{"description": "x", "quantity": 1, "unit_price": 100}]}),
     );
     assert_eq!(late["status"], "draft", "drafts are never overdue");
-    assert_eq!(late["number"], "INV-2025-0001", "numbered in the issue year");
+    assert_eq!(
+        late["number"], "INV-2025-0001",
+        "numbered in the issue year"
+    );
     let sent = user.post(&format!("{}/send", path(&late)), &json!({}));
     assert_eq!(sent.json()["status"], "overdue");
     let current = invoice(&user, &acme);
@@ -441,7 +453,11 @@ fn drafts_are_edited_with_the_same_rules_and_deleted_without_freeing_their_numbe
     assert_eq!(edited["discount"], json!({"percent": "10"}));
     // 30.00 − 3.00 = 27.00 × 8.1 % = 2.187 → 2.19
     assert_eq!(
-        (edited["subtotal"].as_i64(), edited["tax"].as_i64(), edited["total"].as_i64()),
+        (
+            edited["subtotal"].as_i64(),
+            edited["tax"].as_i64(),
+            edited["total"].as_i64()
+        ),
         (Some(3000), Some(219), Some(2919))
     );
     assert_eq!(edited["number"], draft["number"]);
@@ -453,7 +469,10 @@ fn drafts_are_edited_with_the_same_rules_and_deleted_without_freeing_their_numbe
         (json!({"discount": {"amount": 999_999}}), "discount"),
         (json!({"total": 5}), "total"),
         (json!({"id": MISSING}), "id"),
-        (json!({"lines": [{"description": "x"}]}), "lines[0].quantity"),
+        (
+            json!({"lines": [{"description": "x"}]}),
+            "lines[0].quantity",
+        ),
     ] {
         let problem = user.patch(&at, &body).problem(422);
         assert!(
@@ -476,7 +495,9 @@ fn drafts_are_edited_with_the_same_rules_and_deleted_without_freeing_their_numbe
     user.delete(&at).problem(404);
     let next = invoice(&user, &acme);
     assert!(
-        next["number"].as_str().is_some_and(|n| n.ends_with("-0002")),
+        next["number"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("-0002")),
         "the deleted draft keeps its number: {next}"
     );
 }
