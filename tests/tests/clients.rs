@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use fin_e2e::{App, AppOptions, Client, Reply};
+use fin_e2e::{id, App, AppOptions, User};
 use serde_json::{json, Value};
 
 fn app() -> &'static App {
@@ -14,87 +14,33 @@ fn app() -> &'static App {
     })
 }
 
-/// A signed-in freelancer.
-struct User {
-    token: String,
-    http: Client,
+fn user(tag: &str) -> User {
+    User::sign_up(app(), tag)
 }
 
-impl User {
-    fn new(tag: &str) -> Self {
-        let (_, token) = app().sign_up(tag);
-        Self {
-            token,
-            http: app().client(),
-        }
-    }
-
-    fn create(&self, body: &Value) -> Reply {
-        self.http
-            .post("/clients")
-            .bearer(&self.token)
-            .json(body)
-            .send()
-    }
-
-    fn created(&self, body: &Value) -> Value {
-        let reply = self.create(body);
-        assert_eq!(reply.status, 201, "{}", reply.body);
-        reply.json()
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        self.http.get(path).bearer(&self.token).send()
-    }
-
-    fn patch(&self, id: &str, body: &Value) -> Reply {
-        self.http
-            .request("PATCH", &format!("/clients/{id}"))
-            .bearer(&self.token)
-            .json(body)
-            .send()
-    }
-
-    fn delete(&self, id: &str) -> Reply {
-        self.http
-            .request("DELETE", &format!("/clients/{id}"))
-            .bearer(&self.token)
-            .send()
-    }
-
-    fn names(&self, query: &str) -> (Vec<String>, Option<String>) {
-        let reply = self.get(&format!("/clients?{query}"));
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        let page = reply.json();
-        let names = page["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|c| c["name"].as_str().expect("name").to_owned())
-            .collect();
-        (names, page["next_cursor"].as_str().map(str::to_owned))
-    }
+/// A client's own path.
+fn at(client: &Value) -> String {
+    format!("/clients/{}", id(client))
 }
 
-/// The user's own claims, re-signed with the server's key but already expired.
-fn expired_token_for(user: &User) -> String {
-    let mut claims: Value =
-        jsonwebtoken::dangerous::insecure_decode_claims(&user.token).expect("claims");
-    let now = claims["iat"].as_i64().expect("iat");
-    claims["exp"] = json!(now - 1);
-    claims["iat"] = json!(now - 3600);
-    let key = jsonwebtoken::EncodingKey::from_secret(fin_e2e::JWT_SECRET.as_bytes());
-    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("sign")
-}
-
-fn id(client: &Value) -> String {
-    client["id"].as_str().expect("id").to_owned()
+/// The names on one page of the user's client list, and the next page's cursor.
+fn listed(user: &User, query: &str) -> (Vec<String>, Option<String>) {
+    let reply = user.get(&format!("/clients?{query}"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let page = reply.json();
+    let names = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name").to_owned())
+        .collect();
+    (names, page["next_cursor"].as_str().map(str::to_owned))
 }
 
 #[test]
 fn create_then_read_a_full_client() {
-    let user = User::new("full");
-    let reply = user.create(&json!({
+    let user = user("full");
+    let reply = user.post("/clients", &json!({
         "name": "  Acme GmbH ", "email": "Billing@Acme.DE", "phone": "+49 30 123456",
         "company": "Acme", "tax_id": "DE123456789", "default_currency": "eur",
         "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "de"},
@@ -102,10 +48,7 @@ fn create_then_read_a_full_client() {
     }));
     assert_eq!(reply.status, 201, "{}", reply.body);
     let client = reply.json();
-    assert_eq!(
-        reply.header("location"),
-        Some(format!("/clients/{}", id(&client)).as_str())
-    );
+    assert_eq!(reply.header("location"), Some(at(&client).as_str()));
     assert_eq!(client["name"], "Acme GmbH");
     assert_eq!(client["email"], "billing@acme.de");
     assert_eq!(client["default_currency"], "EUR");
@@ -114,14 +57,14 @@ fn create_then_read_a_full_client() {
     assert_eq!(client["archived_at"], Value::Null);
     assert!(client.get("owner_id").is_none(), "the owner is implicit");
 
-    let read = user.get(&format!("/clients/{}", id(&client)));
+    let read = user.get(&at(&client));
     assert_eq!(read.status, 200);
     assert_eq!(read.json(), client);
 }
 
 #[test]
 fn invalid_clients_are_refused_field_by_field_and_nothing_is_stored() {
-    let user = User::new("invalid");
+    let user = user("invalid");
     let cases = [
         (json!({}), "name"),
         (json!({"name": null}), "name"),
@@ -166,33 +109,26 @@ fn invalid_clients_are_refused_field_by_field_and_nothing_is_stored() {
         ),
     ];
     for (body, field) in cases {
-        let problem = user.create(&body).problem(422);
+        let problem = user.post("/clients", &body).problem(422);
         let errors = problem["errors"].as_array().expect("errors");
         assert!(
             errors.iter().any(|e| e["field"] == field),
             "expected an error on `{field}` for {body}: {problem}"
         );
     }
-    let http = &user.http;
-    http.post("/clients")
-        .bearer(&user.token)
+    user.call("POST", "/clients")
         .raw("application/json", b"{\"name\":".to_vec())
         .send()
         .problem(400);
-    http.post("/clients")
-        .bearer(&user.token)
+    user.call("POST", "/clients")
         .raw("text/plain", b"{}".to_vec())
         .send()
         .problem(415);
     let big = json!({"name": "Big", "notes": "n".repeat(9000)});
-    http.post("/clients")
-        .bearer(&user.token)
-        .json(&big)
-        .send()
-        .problem(413);
+    user.post("/clients", &big).problem(413);
 
     assert_eq!(
-        user.names("").0,
+        listed(&user, "").0,
         Vec::<String>::new(),
         "no bad request stored a client"
     );
@@ -200,10 +136,10 @@ fn invalid_clients_are_refused_field_by_field_and_nothing_is_stored() {
 
 #[test]
 fn another_users_client_is_not_found_for_read_update_and_delete() {
-    let owner = User::new("owner");
-    let intruder = User::new("intruder");
-    let client = owner.created(&json!({"name": "Private Client"}));
-    let path = format!("/clients/{}", id(&client));
+    let owner = user("owner");
+    let intruder = user("intruder");
+    let client = owner.created("/clients", &json!({"name": "Private Client"}));
+    let path = at(&client);
     let missing = intruder.get("/clients/5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11");
     let missing_body = missing.problem(404);
 
@@ -214,10 +150,10 @@ fn another_users_client_is_not_found_for_read_update_and_delete() {
         "indistinguishable from a missing id"
     );
     intruder
-        .patch(&id(&client), &json!({"name": "Hijacked"}))
+        .patch(&at(&client), &json!({"name": "Hijacked"}))
         .problem(404);
-    intruder.delete(&id(&client)).problem(404);
-    assert!(intruder.names("").0.is_empty());
+    intruder.delete(&at(&client)).problem(404);
+    assert!(listed(&intruder, "").0.is_empty());
 
     let after = owner.get(&path);
     assert_eq!(after.json(), client, "the owner's client is untouched");
@@ -226,10 +162,13 @@ fn another_users_client_is_not_found_for_read_update_and_delete() {
 
 #[test]
 fn patch_changes_only_the_named_fields_with_the_same_rules() {
-    let user = User::new("patch");
-    let client = user.created(&json!({"name": "Old", "email": "old@example.com", "notes": "keep"}));
+    let user = user("patch");
+    let client = user.created(
+        "/clients",
+        &json!({"name": "Old", "email": "old@example.com", "notes": "keep"}),
+    );
     let reply = user.patch(
-        &id(&client),
+        &at(&client),
         &json!({"name": "New", "email": null, "company": "Co"}),
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
@@ -248,7 +187,7 @@ fn patch_changes_only_the_named_fields_with_the_same_rules() {
         (json!({"archived_at": null}), "archived_at"),
         (json!({"updated_at": "2020-01-01T00:00:00Z"}), "updated_at"),
     ] {
-        let problem = user.patch(&id(&client), &body).problem(422);
+        let problem = user.patch(&at(&client), &body).problem(422);
         assert!(
             problem["errors"]
                 .as_array()
@@ -258,14 +197,12 @@ fn patch_changes_only_the_named_fields_with_the_same_rules() {
             "{problem}"
         );
     }
-    user.http
-        .request("PATCH", &format!("/clients/{}", id(&client)))
-        .bearer(&user.token)
+    user.call("PATCH", &at(&client))
         .raw("application/json", b"not json".to_vec())
         .send()
         .problem(400);
     assert_eq!(
-        user.get(&format!("/clients/{}", id(&client))).json(),
+        user.get(&at(&client)).json(),
         patched,
         "refused patches change nothing"
     );
@@ -273,20 +210,20 @@ fn patch_changes_only_the_named_fields_with_the_same_rules() {
 
 #[test]
 fn delete_archives_the_client() {
-    let user = User::new("archive");
-    let client = user.created(&json!({"name": "Gone Ltd"}));
-    user.created(&json!({"name": "Staying Ltd"}));
-    let reply = user.delete(&id(&client));
+    let user = user("archive");
+    let client = user.created("/clients", &json!({"name": "Gone Ltd"}));
+    user.created("/clients", &json!({"name": "Staying Ltd"}));
+    let reply = user.delete(&at(&client));
     assert_eq!(reply.status, 204, "{}", reply.body);
     assert_eq!(
-        user.delete(&id(&client)).status,
+        user.delete(&at(&client)).status,
         204,
         "archiving is idempotent"
     );
 
-    assert_eq!(user.names("").0, ["Staying Ltd"]);
-    assert_eq!(user.names("archived=true").0, ["Gone Ltd"]);
-    let archived = user.get(&format!("/clients/{}", id(&client))).json();
+    assert_eq!(listed(&user, "").0, ["Staying Ltd"]);
+    assert_eq!(listed(&user, "archived=true").0, ["Gone Ltd"]);
+    let archived = user.get(&at(&client)).json();
     assert!(
         archived["archived_at"]
             .as_str()
@@ -297,16 +234,16 @@ fn delete_archives_the_client() {
 
 #[test]
 fn lists_page_through_every_client_once_in_order() {
-    let user = User::new("pages");
+    let user = user("pages");
     let names = ["delta", "Alpha", "echo", "charlie", "Bravo"];
     for name in names {
-        user.created(&json!({"name": name}));
+        user.created("/clients", &json!({"name": name}));
     }
     let mut seen = Vec::new();
     let mut query = "limit=2".to_owned();
     let mut pages = 0;
     loop {
-        let (page, next) = user.names(&query);
+        let (page, next) = listed(&user, &query);
         assert!(page.len() <= 2);
         seen.extend(page);
         pages += 1;
@@ -322,17 +259,16 @@ fn lists_page_through_every_client_once_in_order() {
         "by name, case-insensitively"
     );
     assert_eq!(
-        user.names("sort=-name").0,
+        listed(&user, "sort=-name").0,
         ["echo", "delta", "charlie", "Bravo", "Alpha"]
     );
-    assert_eq!(user.names("sort=created_at").0, names);
+    assert_eq!(listed(&user, "sort=created_at").0, names);
 
-    let (first, cursor) = user.names("sort=-created_at&limit=3");
+    let (first, cursor) = listed(&user, "sort=-created_at&limit=3");
     assert_eq!(first, ["Bravo", "charlie", "echo"]);
     let cursor = cursor.expect("a second page");
     assert_eq!(
-        user.names(&format!("sort=-created_at&limit=3&cursor={cursor}"))
-            .0,
+        listed(&user, &format!("sort=-created_at&limit=3&cursor={cursor}")).0,
         ["Alpha", "delta"]
     );
     // A cursor from one order cannot be replayed against another.
@@ -342,7 +278,7 @@ fn lists_page_through_every_client_once_in_order() {
 
 #[test]
 fn list_parameters_are_checked() {
-    let user = User::new("params");
+    let user = user("params");
     for query in [
         "limit=0",
         "limit=101",
@@ -363,21 +299,24 @@ fn list_parameters_are_checked() {
 
 #[test]
 fn search_matches_name_email_and_company_literally() {
-    let user = User::new("search");
-    user.created(&json!({"name": "Zeta Studio"}));
-    user.created(&json!({"name": "Other", "email": "ZETA@example.com"}));
-    user.created(&json!({"name": "Third", "company": "Zetamax"}));
-    user.created(&json!({"name": "100% Design"}));
-    user.created(&json!({"name": "Unrelated"}));
-    let (mut found, _) = user.names("q=zeta");
+    let user = user("search");
+    user.created("/clients", &json!({"name": "Zeta Studio"}));
+    user.created(
+        "/clients",
+        &json!({"name": "Other", "email": "ZETA@example.com"}),
+    );
+    user.created("/clients", &json!({"name": "Third", "company": "Zetamax"}));
+    user.created("/clients", &json!({"name": "100% Design"}));
+    user.created("/clients", &json!({"name": "Unrelated"}));
+    let (mut found, _) = listed(&user, "q=zeta");
     found.sort();
     assert_eq!(found, ["Other", "Third", "Zeta Studio"]);
     assert_eq!(
-        user.names("q=100%25").0,
+        listed(&user, "q=100%25").0,
         ["100% Design"],
         "% is a character, not a wildcard"
     );
-    assert_eq!(user.names("q=%25").0, ["100% Design"]);
+    assert_eq!(listed(&user, "q=%25").0, ["100% Design"]);
 }
 
 #[test]
@@ -394,8 +333,8 @@ fn every_route_needs_a_valid_token_and_knows_its_methods() {
         assert!(reply.header("www-authenticate").is_some());
     }
     // An expired token signed with the real key, and a logged-out one, are refused too.
-    let user = User::new("tokens");
-    let expired = expired_token_for(&user);
+    let user = user("tokens");
+    let expired = user.expired_token();
     user.http
         .get("/clients")
         .bearer(&expired)
