@@ -2,7 +2,7 @@
 
 use fin_problem::{FieldError, Problem};
 
-use crate::status::{Action, IllegalTransition, Status};
+use crate::status::{Action, IllegalTransition};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum BillingError {
@@ -33,15 +33,6 @@ impl BillingError {
     }
 }
 
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Draft => "draft",
-        Status::Sent => "sent",
-        Status::Paid => "paid",
-        Status::Void => "void",
-    }
-}
-
 fn action_name(action: Action) -> &'static str {
     match action {
         Action::Edit => "edited",
@@ -60,10 +51,10 @@ impl From<BillingError> for Problem {
             BillingError::Illegal(IllegalTransition { current, action }) => {
                 Problem::conflict(format!(
                     "The invoice's status is {}; it cannot be {}.",
-                    status_name(current),
+                    current.as_str(),
                     action_name(action)
                 ))
-                .with_extension("current_status", status_name(current))
+                .with_extension("current_status", current.as_str())
             }
             BillingError::StaleVersion { current } => Problem::precondition_failed(format!(
                 "The invoice has changed; its current version is {current}. Fetch it and retry."

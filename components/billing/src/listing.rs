@@ -9,18 +9,18 @@ use fin_problem::FieldError;
 use time::Date;
 
 use crate::domain::parse_date;
+use crate::status::Status;
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 
-/// A status as a client sees it; `overdue` is a sent invoice past its due date.
+/// A status as a client sees it: `sent` and `overdue` split the stored `sent` by the
+/// due date; the others are stored as they are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
-    Draft,
+    Stored(Status),
     Sent,
     Overdue,
-    Paid,
-    Void,
 }
 
 /// Where the previous page ended: the last invoice's number.
@@ -118,14 +118,11 @@ impl ListQuery {
 }
 
 fn parse_status(raw: &str) -> Option<StatusFilter> {
-    Some(match raw {
-        "draft" => StatusFilter::Draft,
-        "sent" => StatusFilter::Sent,
-        "overdue" => StatusFilter::Overdue,
-        "paid" => StatusFilter::Paid,
-        "void" => StatusFilter::Void,
-        _ => return None,
-    })
+    match raw {
+        "sent" => Some(StatusFilter::Sent),
+        "overdue" => Some(StatusFilter::Overdue),
+        _ => Status::parse(raw).map(StatusFilter::Stored),
+    }
 }
 
 /// One page of a list, and where the next one starts.

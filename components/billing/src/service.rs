@@ -80,6 +80,22 @@ pub struct Created {
     pub replayed: bool,
 }
 
+impl Created {
+    fn new(invoice: Invoice) -> Self {
+        Self {
+            invoice,
+            replayed: false,
+        }
+    }
+
+    fn replayed(invoice: Invoice) -> Self {
+        Self {
+            invoice,
+            replayed: true,
+        }
+    }
+}
+
 pub struct Billing<'a, S, D> {
     pub store: &'a S,
     pub clients: &'a D,
@@ -98,10 +114,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
         key: Option<&IdempotencyKey>,
     ) -> Result<Created, BillingError> {
         if let Some(invoice) = self.replay(key)? {
-            return Ok(Created {
-                invoice,
-                replayed: true,
-            });
+            return Ok(Created::replayed(invoice));
         }
         let mut fields = InvoiceFields::create(input, self.today).map_err(BillingError::Invalid)?;
         let default_currency = self.check_client(&fields.client_id)?;
@@ -117,16 +130,10 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             .totals()
             .map_err(|e| BillingError::Invalid(vec![totals_error(e)]))?;
         match self.store.create(self.owner, &fields, &totals, key) {
-            Ok(invoice) => Ok(Created {
-                invoice,
-                replayed: false,
-            }),
+            Ok(invoice) => Ok(Created::new(invoice)),
             // A concurrent request with the same key won the race: answer as it did.
             Err(reason) => match self.replay(key)? {
-                Some(invoice) => Ok(Created {
-                    invoice,
-                    replayed: true,
-                }),
+                Some(invoice) => Ok(Created::replayed(invoice)),
                 None => Err(internal(reason)),
             },
         }
@@ -230,10 +237,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
         key: Option<&IdempotencyKey>,
     ) -> Result<Created, BillingError> {
         if let Some(invoice) = self.replay(key)? {
-            return Ok(Created {
-                invoice,
-                replayed: true,
-            });
+            return Ok(Created::replayed(invoice));
         }
         let payment = NewPayment::parse(input, self.today).map_err(BillingError::Invalid)?;
         for _ in 0..ATTEMPTS {
@@ -257,20 +261,12 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                 .store
                 .apply(self.owner, &current.id, current.version, &change, key)
             {
-                Ok(Some(invoice)) => {
-                    return Ok(Created {
-                        invoice,
-                        replayed: false,
-                    })
-                }
+                Ok(Some(invoice)) => return Ok(Created::new(invoice)),
                 Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
                 Ok(None) => continue,
                 Err(reason) => {
                     return match self.replay(key)? {
-                        Some(invoice) => Ok(Created {
-                            invoice,
-                            replayed: true,
-                        }),
+                        Some(invoice) => Ok(Created::replayed(invoice)),
                         None => Err(internal(reason)),
                     }
                 }
@@ -369,4 +365,326 @@ fn parse_id(raw: &str) -> Result<String, BillingError> {
     uuid::Uuid::parse_str(raw)
         .map(|id| id.to_string())
         .map_err(|_| BillingError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::{Cell, RefCell};
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+    use time::macros::date;
+
+    use super::*;
+
+    const TODAY: Date = date!(2026 - 03 - 01);
+    const OWNER: &str = "owner";
+    const ACME: &str = "6f1c2b1e-8a7d-4c7e-9f55-0d2b6d0e4a11";
+
+    /// Invoices in memory, with the store's contract: versioned writes, per-year numbers.
+    #[derive(Default)]
+    struct MemoryStore {
+        invoices: RefCell<Vec<Invoice>>,
+        keys: RefCell<BTreeMap<String, (String, String)>>,
+        /// Versions to bump behind the service's back before the next `apply`.
+        interfere: Cell<usize>,
+    }
+
+    impl InvoiceStore for MemoryStore {
+        fn create(
+            &self,
+            _owner: &str,
+            fields: &InvoiceFields,
+            totals: &Totals,
+            key: Option<&IdempotencyKey>,
+        ) -> Result<Invoice, String> {
+            let mut invoices = self.invoices.borrow_mut();
+            let year = fields.issue_date.year();
+            let sequence = invoices.iter().filter(|i| i.year == year).count() as i64 + 1;
+            let invoice = Invoice {
+                id: format!("00000000-0000-4000-8000-{:012}", invoices.len() + 1),
+                year,
+                sequence,
+                status: Status::Draft,
+                fields: fields.clone(),
+                totals: totals.clone(),
+                amount_paid: 0,
+                version: 1,
+                payments: Vec::new(),
+                sent_at: None,
+                paid_at: None,
+                voided_at: None,
+                created_at: String::new(),
+                updated_at: String::new(),
+            };
+            if let Some(key) = key {
+                self.keys.borrow_mut().insert(
+                    key.key.clone(),
+                    (invoice.id.clone(), key.request_hash.clone()),
+                );
+            }
+            invoices.push(invoice.clone());
+            Ok(invoice)
+        }
+
+        fn get(&self, _owner: &str, id: &str) -> Result<Option<Invoice>, String> {
+            Ok(self.invoices.borrow().iter().find(|i| i.id == id).cloned())
+        }
+
+        fn list(&self, _: &str, _: &ListQuery, _: Date) -> Result<Vec<Invoice>, String> {
+            Ok(self.invoices.borrow().clone())
+        }
+
+        fn apply(
+            &self,
+            _owner: &str,
+            id: &str,
+            version: i64,
+            change: &Change,
+            _key: Option<&IdempotencyKey>,
+        ) -> Result<Option<Invoice>, String> {
+            let mut invoices = self.invoices.borrow_mut();
+            let Some(at) = invoices.iter().position(|i| i.id == id) else {
+                return Ok(None);
+            };
+            if self.interfere.get() > 0 {
+                self.interfere.set(self.interfere.get() - 1);
+                invoices[at].version += 1;
+            }
+            let invoice = &mut invoices[at];
+            if invoice.version != version {
+                return Ok(None);
+            }
+            match change {
+                Change::Fields(fields, totals) => {
+                    invoice.fields = fields.clone();
+                    invoice.totals = totals.clone();
+                }
+                Change::Status(status) => invoice.status = *status,
+                Change::Payment(payment, status) => {
+                    invoice.amount_paid += payment.amount;
+                    invoice.status = *status;
+                }
+                Change::Delete => {
+                    invoices.remove(at);
+                    return Ok(None);
+                }
+            }
+            invoice.version += 1;
+            Ok(Some(invoice.clone()))
+        }
+
+        fn replay(&self, _owner: &str, key: &str) -> Result<Option<(String, String)>, String> {
+            Ok(self.keys.borrow().get(key).cloned())
+        }
+    }
+
+    /// The clients context's answers, counted.
+    struct Directory {
+        answer: Result<ClientLookup, BillingError>,
+        calls: Cell<usize>,
+    }
+
+    impl Directory {
+        fn answering(answer: Result<ClientLookup, BillingError>) -> Self {
+            Self {
+                answer,
+                calls: Cell::new(0),
+            }
+        }
+
+        fn active(currency: Option<&str>) -> Self {
+            Self::answering(Ok(ClientLookup::Found {
+                archived: false,
+                default_currency: currency.map(str::to_owned),
+            }))
+        }
+    }
+
+    impl ClientDirectory for Directory {
+        fn lookup(&self, _client_id: &str) -> Result<ClientLookup, BillingError> {
+            self.calls.set(self.calls.get() + 1);
+            match &self.answer {
+                Ok(lookup) => Ok(lookup.clone()),
+                Err(BillingError::ClientsUnavailable { retry_after }) => {
+                    Err(BillingError::ClientsUnavailable {
+                        retry_after: *retry_after,
+                    })
+                }
+                Err(_) => Err(BillingError::Internal("directory".into())),
+            }
+        }
+    }
+
+    fn billing<'a>(
+        store: &'a MemoryStore,
+        clients: &'a Directory,
+    ) -> Billing<'a, MemoryStore, Directory> {
+        Billing {
+            store,
+            clients,
+            owner: OWNER,
+            today: TODAY,
+        }
+    }
+
+    fn input(value: serde_json::Value) -> InvoiceInput {
+        serde_json::from_value(value).expect("input")
+    }
+
+    fn one_line() -> InvoiceInput {
+        input(json!({"client_id": ACME, "lines": [
+            {"description": "Work", "quantity": 1, "unit_price": 1000}
+        ]}))
+    }
+
+    fn key(hash: &str) -> IdempotencyKey {
+        IdempotencyKey {
+            key: "k".into(),
+            request_hash: hash.into(),
+        }
+    }
+
+    #[test]
+    fn a_new_invoice_takes_the_clients_default_currency() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("chf")));
+        let created = billing(&store, &clients)
+            .create(one_line(), None)
+            .expect("created");
+        assert_eq!(
+            created.invoice.fields.currency.map(|c| c.code()),
+            Some("CHF")
+        );
+        assert_eq!(created.invoice.totals.total, 1000);
+        assert_eq!(clients.calls.get(), 1);
+    }
+
+    #[test]
+    fn a_client_the_directory_denies_stores_nothing() {
+        let cases = [
+            (Directory::answering(Ok(ClientLookup::Missing)), "client_id"),
+            (
+                Directory::answering(Ok(ClientLookup::Found {
+                    archived: true,
+                    default_currency: Some("EUR".into()),
+                })),
+                "client_id",
+            ),
+            (Directory::active(None), "currency"),
+        ];
+        for (clients, field) in cases {
+            let store = MemoryStore::default();
+            match billing(&store, &clients).create(one_line(), None) {
+                Err(BillingError::Invalid(errors)) => assert_eq!(errors[0].field, field),
+                other => panic!("expected a 422 on {field}, got {other:?}"),
+            }
+            assert!(store.invoices.borrow().is_empty());
+        }
+        let store = MemoryStore::default();
+        let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 7 }));
+        assert_eq!(
+            billing(&store, &down)
+                .create(one_line(), None)
+                .map(|c| c.invoice.id),
+            Err(BillingError::ClientsUnavailable { retry_after: 7 })
+        );
+        assert!(store.invoices.borrow().is_empty());
+    }
+
+    #[test]
+    fn invalid_input_is_refused_before_asking_clients() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let result = billing(&store, &clients).create(input(json!({"client_id": ACME})), None);
+        assert!(matches!(result, Err(BillingError::Invalid(_))));
+        assert_eq!(clients.calls.get(), 0);
+    }
+
+    #[test]
+    fn a_replayed_key_answers_without_asking_clients_again() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let b = billing(&store, &clients);
+        let first = b.create(one_line(), Some(&key("h1"))).expect("created");
+        let again = b.create(one_line(), Some(&key("h1"))).expect("replayed");
+        assert!(again.replayed);
+        assert_eq!(again.invoice.id, first.invoice.id);
+        assert_eq!(clients.calls.get(), 1);
+        assert_eq!(
+            b.create(one_line(), Some(&key("h2"))).map(|c| c.invoice.id),
+            Err(BillingError::KeyReused)
+        );
+        assert_eq!(store.invoices.borrow().len(), 1);
+    }
+
+    #[test]
+    fn reads_and_lifecycle_actions_never_ask_clients() {
+        let store = MemoryStore::default();
+        let id = billing(&store, &Directory::active(Some("EUR")))
+            .create(one_line(), None)
+            .expect("created")
+            .invoice
+            .id;
+        let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 1 }));
+        let b = billing(&store, &down);
+        assert!(b.get(&id).is_ok());
+        assert!(b.list(&ListQuery::parse("").expect("query")).is_ok());
+        assert_eq!(b.send(&id, None).map(|i| i.status), Ok(Status::Sent));
+        let paid = b
+            .record_payment(
+                &id,
+                None,
+                serde_json::from_value(json!({"amount": 1000})).expect("payment"),
+                None,
+            )
+            .expect("paid");
+        assert_eq!(paid.invoice.status, Status::Paid);
+        assert_eq!(down.calls.get(), 0);
+    }
+
+    #[test]
+    fn a_pinned_version_that_moved_is_stale_and_an_unpinned_action_retries() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let b = billing(&store, &clients);
+        let id = b.create(one_line(), None).expect("created").invoice.id;
+        assert_eq!(
+            b.send(&id, Some(7)).map(|i| i.version),
+            Err(BillingError::StaleVersion { current: 1 })
+        );
+        // Another request changes the invoice between our read and our write.
+        store.interfere.set(1);
+        assert_eq!(
+            b.update(&id, Some(1), input(json!({"notes": "x"})))
+                .map(|i| i.version),
+            Err(BillingError::StaleVersion { current: 2 })
+        );
+        store.interfere.set(1);
+        let sent = b.send(&id, None).expect("retried");
+        assert_eq!(sent.status, Status::Sent);
+        store.interfere.set(ATTEMPTS);
+        assert_eq!(
+            b.void(&id, None).map(|i| i.status),
+            Err(BillingError::Contended)
+        );
+    }
+
+    #[test]
+    fn moving_a_draft_to_another_client_asks_clients() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let id = billing(&store, &clients)
+            .create(one_line(), None)
+            .expect("created")
+            .invoice
+            .id;
+        let gone = Directory::answering(Ok(ClientLookup::Missing));
+        let b = billing(&store, &gone);
+        assert!(b
+            .update(&id, None, input(json!({"notes": "same client"})))
+            .is_ok());
+        assert_eq!(gone.calls.get(), 0);
+        let other = "7f1c2b1e-8a7d-4c7e-9f55-0d2b6d0e4a11";
+        assert!(matches!(
+            b.update(&id, None, input(json!({"client_id": other}))),
+            Err(BillingError::Invalid(_))
+        ));
+        assert_eq!(gone.calls.get(), 1);
+    }
 }

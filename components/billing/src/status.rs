@@ -41,6 +41,22 @@ pub enum PaymentError {
 }
 
 impl Status {
+    /// The status's name, as stored and as shown (but for `overdue`, see [`Status::shown`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Sent => "sent",
+            Status::Paid => "paid",
+            Status::Void => "void",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Status::Draft, Status::Sent, Status::Paid, Status::Void]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+
     /// Drafts may be edited freely or deleted; sent invoices only voided or paid; paid and
     /// void invoices are final.
     pub fn check(self, action: Action) -> Result<(), IllegalTransition> {
@@ -92,10 +108,7 @@ impl Status {
     pub fn shown(self, due: Date, today: Date) -> &'static str {
         match self {
             Status::Sent if due < today => "overdue",
-            Status::Draft => "draft",
-            Status::Sent => "sent",
-            Status::Paid => "paid",
-            Status::Void => "void",
+            status => status.as_str(),
         }
     }
 }
@@ -152,6 +165,14 @@ mod tests {
             Status::Draft.pay(100, 0, 10),
             Err(PaymentError::Illegal(_))
         ));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for status in [Status::Draft, Status::Sent, Status::Paid, Status::Void] {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::parse("overdue"), None, "derived, never stored");
     }
 
     #[test]

@@ -139,15 +139,6 @@ const FIELD_COLUMNS: [&str; 12] = [
     "total",
 ];
 
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Draft => "draft",
-        Status::Sent => "sent",
-        Status::Paid => "paid",
-        Status::Void => "void",
-    }
-}
-
 impl InvoiceStore for PgInvoices {
     fn create(
         &self,
@@ -229,15 +220,11 @@ impl InvoiceStore for PgInvoices {
         }
         match list.status {
             None => {}
-            Some(StatusFilter::Draft) => {
-                param("draft".to_owned().into(), " AND i.status = $?", &mut params)
-            }
-            Some(StatusFilter::Paid) => {
-                param("paid".to_owned().into(), " AND i.status = $?", &mut params)
-            }
-            Some(StatusFilter::Void) => {
-                param("void".to_owned().into(), " AND i.status = $?", &mut params)
-            }
+            Some(StatusFilter::Stored(status)) => param(
+                status.as_str().to_owned().into(),
+                " AND i.status = $?",
+                &mut params,
+            ),
             Some(StatusFilter::Sent) => param(
                 format_date(today).into(),
                 " AND i.status = 'sent' AND i.due_date >= $?::text::date",
@@ -295,7 +282,7 @@ impl InvoiceStore for PgInvoices {
                     .join(", ")
             }
             Change::Status(status) => {
-                params.push(status_name(*status).to_owned().into());
+                params.push(status.as_str().to_owned().into());
                 "status = $4::text, \
                  sent_at = CASE WHEN $4::text = 'sent' THEN now() ELSE sent_at END, \
                  voided_at = CASE WHEN $4::text = 'void' THEN now() ELSE voided_at END"
@@ -339,7 +326,7 @@ impl PgInvoices {
     ) -> Result<Option<Invoice>, String> {
         params.extend([
             ParameterValue::Int64(payment.amount),
-            status_name(status).to_owned().into(),
+            status.as_str().to_owned().into(),
             format_date(payment.paid_on).into(),
             text_or_null(payment.method.as_deref()),
             text_or_null(payment.reference.as_deref()),
@@ -397,13 +384,8 @@ fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         .totals()
         .map_err(|e| format!("stored lines do not add up: {e:?}"))?
         .line_nets;
-    let status = match text(row.get(3))?.as_str() {
-        "draft" => Status::Draft,
-        "sent" => Status::Sent,
-        "paid" => Status::Paid,
-        "void" => Status::Void,
-        other => return Err(format!("unknown status {other}")),
-    };
+    let status = text(row.get(3))?;
+    let status = Status::parse(&status).ok_or_else(|| format!("unknown status {status}"))?;
     let payments: Vec<Payment> =
         serde_json::from_str(&text(row.get(18))?).map_err(|e| format!("decode payments: {e}"))?;
     Ok(Invoice {
