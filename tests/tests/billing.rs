@@ -719,3 +719,83 @@ fn every_route_needs_a_valid_token_and_knows_its_methods() {
         .send()
         .problem(404);
 }
+
+#[test]
+fn every_body_and_every_token_is_checked_on_every_route() {
+    let user = user("edges");
+    let acme = client(&user, "EUR");
+    let draft = invoice(&user, &acme);
+    let sent = invoice(&user, &acme);
+    let sent_at = path(&sent);
+    assert_eq!(
+        user.post(&format!("{sent_at}/send"), &json!({})).status,
+        200
+    );
+    let huge = json!({"notes": "n".repeat(9000)}).to_string().into_bytes();
+    let with_body: [(&'static str, String); 3] = [
+        ("POST", "/invoices".to_owned()),
+        ("PATCH", path(&draft)),
+        ("POST", format!("{sent_at}/payments")),
+    ];
+    for (method, at) in &with_body {
+        for (content_type, body, status) in [
+            ("application/json", b"{\"amount\": ".to_vec(), 400),
+            ("application/json", Vec::new(), 400),
+            ("application/json", b"\"text\"".to_vec(), 422),
+            (
+                "application/x-www-form-urlencoded",
+                b"amount=5".to_vec(),
+                415,
+            ),
+            ("application/json", huge.clone(), 413),
+        ] {
+            user.call(method, at)
+                .raw(content_type, body)
+                .send()
+                .problem(status);
+        }
+        user.call(method, at)
+            .raw("application/json", huge.clone())
+            .chunked()
+            .send()
+            .problem(413);
+    }
+    // Nothing above changed anything.
+    assert_eq!(user.get(&path(&draft)).json(), draft);
+    assert_eq!(user.get(&sent_at).json()["amount_paid"], 0);
+    assert_eq!(numbers(&user, "").0.len(), 2);
+
+    let expired = user.expired_token();
+    let forged = {
+        let mut parts: Vec<String> = user.token.split('.').map(str::to_owned).collect();
+        parts[2] = "AAAA".repeat(10);
+        parts.join(".")
+    };
+    let draft_at = path(&draft);
+    let routes: [(&'static str, String); 8] = [
+        ("GET", "/invoices".to_owned()),
+        ("POST", "/invoices".to_owned()),
+        ("GET", draft_at.clone()),
+        ("PATCH", draft_at.clone()),
+        ("DELETE", draft_at.clone()),
+        ("POST", format!("{draft_at}/send")),
+        ("POST", format!("{draft_at}/void")),
+        ("POST", format!("{sent_at}/payments")),
+    ];
+    for token in [&expired, &forged] {
+        for (method, at) in &routes {
+            let reply = user
+                .http
+                .request(method, at)
+                .bearer(token)
+                .json(&json!({"amount": 1, "notes": "x"}))
+                .send();
+            reply.problem(401);
+        }
+    }
+    assert_eq!(
+        user.get(&draft_at).json(),
+        draft,
+        "no refused token changed it"
+    );
+}

@@ -364,7 +364,11 @@ fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         serde_json::from_str(&text(row.get(8))?).map_err(|e| format!("decode lines: {e}"))?;
     let discount = match optional(row.get(9))?.as_deref() {
         None => Discount::None,
-        Some("percent") => Discount::Percent(int(row.get(10))?.try_into().unwrap_or(0)),
+        Some("percent") => Discount::Percent(
+            int(row.get(10))?
+                .try_into()
+                .map_err(|_| "discount percent out of range")?,
+        ),
         Some("amount") => Discount::Amount(int(row.get(10))?),
         Some(other) => return Err(format!("unknown discount kind {other}")),
     };

@@ -51,6 +51,9 @@ pub fn decode_json<T: DeserializeOwned>(
             "The request body is empty; a JSON object is expected.",
         ));
     }
+    // Syntax first: a truncated body must read as malformed (400) even when the typed
+    // decode would have stopped earlier, at an unknown field.
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| malformed(&e))?;
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let inner = err.inner();
@@ -156,6 +159,11 @@ mod tests {
             decode_json::<Login>(JSON, br#"{"email":"a@b.c","id":"x"}"#).expect_err("fails");
         assert_eq!(problem.status, 422);
         assert!(problem.errors[0].message.contains("unknown field `id`"));
+    }
+
+    #[test]
+    fn a_truncated_body_is_malformed_whatever_it_names() {
+        assert_eq!(status(decode_json::<Login>(JSON, b"{\"unknown\": ")), 400);
     }
 
     #[test]
