@@ -26,47 +26,36 @@ const DEFAULT_TERM_DAYS: i64 = 30;
 /// `Some(None)` is an explicit `null` that clears them on PATCH. Unknown fields —
 /// `number`, `status`, totals, timestamps included — are refused: the server owns them.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct InvoiceInput {
-    #[serde(default)]
     pub client_id: Option<String>,
-    #[serde(default)]
     pub issue_date: Option<String>,
-    #[serde(default)]
     pub due_date: Option<String>,
-    #[serde(default)]
     pub currency: Option<String>,
-    #[serde(default)]
     pub lines: Option<Vec<LineInput>>,
-    #[serde(default, with = "double_option")]
+    #[serde(with = "double_option")]
     pub discount: Option<Option<DiscountInput>>,
-    #[serde(default, with = "double_option")]
+    #[serde(with = "double_option")]
     pub notes: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LineInput {
-    #[serde(default)]
     pub description: Option<String>,
     /// Up to three decimals: `1.5` (hours), `"0.25"`.
-    #[serde(default)]
     pub quantity: Option<DecimalText>,
     /// Minor units of the invoice currency.
-    #[serde(default)]
     pub unit_price: Option<i64>,
     /// A percentage with up to two decimals: `19`, `"7.7"`. Absent means 0.
-    #[serde(default)]
     pub tax_rate: Option<DecimalText>,
 }
 
 /// Exactly one of `percent` (up to two decimals) or `amount` (minor units).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DiscountInput {
-    #[serde(default)]
     pub percent: Option<DecimalText>,
-    #[serde(default)]
     pub amount: Option<i64>,
 }
 
@@ -362,17 +351,13 @@ pub fn discount_json(discount: Discount) -> serde_json::Value {
 }
 
 /// A payment as recorded by the freelancer.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PaymentInput {
-    #[serde(default)]
     pub amount: Option<i64>,
     /// Defaults to today.
-    #[serde(default)]
     pub paid_on: Option<String>,
-    #[serde(default)]
     pub method: Option<String>,
-    #[serde(default)]
     pub reference: Option<String>,
 }
 
