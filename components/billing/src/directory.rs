@@ -126,3 +126,20 @@ impl ClientDirectory for HttpClients {
         }
     }
 }
+
+/// The directory for the use cases: the real one, or none for routes that never ask.
+pub enum Clients {
+    Http(HttpClients),
+    Unused,
+}
+
+impl ClientDirectory for Clients {
+    fn lookup(&self, client_id: &str) -> Result<ClientLookup, BillingError> {
+        match self {
+            Clients::Http(clients) => clients.lookup(client_id),
+            Clients::Unused => Err(BillingError::Internal(
+                "this route does not consult clients".into(),
+            )),
+        }
+    }
+}

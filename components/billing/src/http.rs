@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use spin_sdk::http::{Method, Response};
 use time::{Date, OffsetDateTime};
 
-use crate::directory::HttpClients;
+use crate::directory::{Clients, HttpClients};
 use crate::domain::{InvoiceInput, PaymentInput};
 use crate::error::BillingError;
 use crate::invoice::Invoice;
@@ -99,23 +99,6 @@ impl Context {
             response.set_header("idempotent-replayed", "true");
         }
         response
-    }
-}
-
-/// The directory for the use cases: the real one, or none for routes that never ask.
-enum Clients {
-    Http(HttpClients),
-    Unused,
-}
-
-impl crate::service::ClientDirectory for Clients {
-    fn lookup(&self, client_id: &str) -> Result<crate::service::ClientLookup, BillingError> {
-        match self {
-            Clients::Http(clients) => clients.lookup(client_id),
-            Clients::Unused => Err(BillingError::Internal(
-                "this route does not consult clients".into(),
-            )),
-        }
     }
 }
 
