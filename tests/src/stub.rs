@@ -21,6 +21,8 @@ pub enum Mode {
     Slow = 3,
     /// Nothing listens on the port: connections are refused.
     Refusing = 4,
+    /// 401: the caller's token is refused (say, logged out a moment ago).
+    Unauthorized = 5,
 }
 
 /// Long enough to outlast any call timeout the tests configure.
@@ -134,6 +136,7 @@ fn answer(stream: TcpStream, mode: u8, hits: &AtomicUsize, auths: &Mutex<Vec<Str
     let (status, body) = match mode {
         m if m == Mode::NotFound as u8 => ("404 Not Found", r#"{"status":404}"#),
         m if m == Mode::Failing as u8 => ("500 Internal Server Error", r#"{"status":500}"#),
+        m if m == Mode::Unauthorized as u8 => ("401 Unauthorized", r#"{"status":401}"#),
         m if m == Mode::Slow as u8 => {
             std::thread::sleep(STALL);
             ("200 OK", healthy)

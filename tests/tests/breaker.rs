@@ -87,10 +87,13 @@ fn the_breaker_goes_through_every_state() {
         assert_eq!(problem["errors"][0]["field"], "client_id");
     }
 
-    // Three consecutive failures of three kinds open it: 5xx, refused, timed out.
+    // A token clients refuses is the caller's 401, not an outage either.
+    stub.set(Mode::Unauthorized);
+    create(&user).problem(401);
+
+    // Three consecutive failures of three kinds open it: 5xx, timed out, refused.
     stub.set(Mode::Failing);
-    unavailable(&create(&user));
-    stub.set(Mode::Refusing);
+    let before = stub.hits();
     unavailable(&create(&user));
     stub.set(Mode::Slow);
     let started = Instant::now();
@@ -100,6 +103,13 @@ fn the_breaker_goes_through_every_state() {
         took < Duration::from_millis(TIMEOUT_MS) + Duration::from_secs(2),
         "the call timeout ends a stalled call ({took:?})"
     );
+    assert_eq!(
+        stub.hits(),
+        before + 2,
+        "both calls were made: the 404s and the 401 had reset the count"
+    );
+    stub.set(Mode::Refusing);
+    unavailable(&create(&user));
 
     // Open: refused at once, with no call made, by every (fresh) instance.
     stub.set(Mode::Healthy);

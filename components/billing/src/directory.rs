@@ -75,7 +75,10 @@ fn classify(result: Result<Answer, CallError>) -> Result<Outcome, BillingError> 
         },
         Ok(Answer { status: 404, .. }) => Outcome::Answered(ClientLookup::Missing),
         Ok(Answer { status, .. }) if status >= 500 => Outcome::Failed(format!("status {status}")),
-        // 401/403/…: clients is up but refused us; not its outage, not the user's input.
+        // The token was revoked between billing's check and clients' (a logout racing
+        // this request): the caller's problem, and clients is up.
+        Ok(Answer { status: 401, .. }) => return Err(BillingError::TokenRefused),
+        // 403/…: clients is up but refused us; not its outage, not the user's input.
         Ok(Answer { status, .. }) => {
             return Err(BillingError::Internal(format!(
                 "clients answered {status} to a token billing accepted"

@@ -19,6 +19,8 @@ pub enum BillingError {
     Contended,
     /// The `Idempotency-Key` was first used for a different request.
     KeyReused,
+    /// The clients service refused the caller's token (revoked since billing checked it).
+    TokenRefused,
     /// The clients service cannot be asked (breaker open, down, slow): try again later.
     ClientsUnavailable {
         retry_after: i64,
@@ -67,6 +69,7 @@ impl From<BillingError> for Problem {
                 "Idempotency-Key",
                 "was already used for a different request",
             )]),
+            BillingError::TokenRefused => Problem::unauthorized("The token is no longer accepted."),
             BillingError::ClientsUnavailable { retry_after } => {
                 Problem::unavailable(retry_after.max(1) as u64).with_detail(
                     "The clients service is unavailable, so the client cannot be checked; \
