@@ -5,7 +5,7 @@
 //! timeout, a 5xx or an unreadable 200 is a failure. While the breaker is open no call is
 //! made and the caller gets 503 with `Retry-After` at once.
 
-use fin_breaker::{Breaker, Open, Settings};
+use fin_breaker::{Breaker, Open, Settings, Transition};
 use fin_spin_edge::kv::SpinKv;
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use fin_spin_edge::{config, now, Problem};
@@ -21,6 +21,7 @@ pub struct HttpClients {
     base_url: String,
     authorization: String,
     timeout_ms: u64,
+    failure_threshold: i64,
     breaker: Breaker<SpinKv>,
 }
 
@@ -49,6 +50,7 @@ impl HttpClients {
                 .to_owned(),
             authorization: authorization.to_owned(),
             timeout_ms,
+            failure_threshold: settings.failure_threshold,
             breaker: Breaker::new(SpinKv::open("breaker")?, BREAKER, settings, sweep),
         })
     }
@@ -113,9 +115,21 @@ impl ClientDirectory for HttpClients {
         );
         let outcome = classify(result);
         let succeeded = !matches!(outcome, Ok(Outcome::Failed(_)));
-        self.breaker
+        match self
+            .breaker
             .record(permit, succeeded, now())
-            .map_err(Self::kv_failed)?;
+            .map_err(Self::kv_failed)?
+        {
+            Some(Transition::Opened) => eprintln!(
+                "billing: clients breaker OPEN after {} consecutive failures",
+                self.failure_threshold
+            ),
+            Some(Transition::Reopened) => {
+                eprintln!("billing: clients breaker trial failed; open again")
+            }
+            Some(Transition::Closed) => eprintln!("billing: clients breaker closed"),
+            None => {}
+        }
         match outcome? {
             Outcome::Answered(lookup) => Ok(lookup),
             Outcome::Failed(reason) => {

@@ -42,6 +42,17 @@ pub struct Open {
     pub retry_after: i64,
 }
 
+/// A change of state caused by a recorded outcome, for the operator's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Closed → open: the failure threshold was reached.
+    Opened,
+    /// Half-open → open: the trial call failed.
+    Reopened,
+    /// Open or half-open → closed: a call succeeded.
+    Closed,
+}
+
 /// What a caller can observe of the breaker, for logs and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -106,26 +117,33 @@ impl<K: Kv> Breaker<K> {
         }
     }
 
-    /// Records how a permitted call went.
-    pub fn record(&self, permit: Permit, succeeded: bool, now: i64) -> Result<(), K::Error> {
+    /// Records how a permitted call went, and says if that changed the state.
+    pub fn record(
+        &self,
+        permit: Permit,
+        succeeded: bool,
+        now: i64,
+    ) -> Result<Option<Transition>, K::Error> {
         let kv = self.store.kv();
         if succeeded {
             kv.delete(&self.kv_failures)?;
-            if self.opened_at()? != 0 {
-                kv.delete(&self.kv_opened_at)?;
+            if self.opened_at()? == 0 {
+                return Ok(None);
             }
-            return Ok(());
+            kv.delete(&self.kv_opened_at)?;
+            return Ok(Some(Transition::Closed));
         }
         match permit {
-            Permit::Trial { .. } => self.open(now),
+            Permit::Trial { .. } => self.open(now).map(|()| Some(Transition::Reopened)),
             Permit::Closed => {
                 let failures = kv.increment(&self.kv_failures, 1)?;
                 // Calls admitted while closed may fail after another instance opened the
                 // breaker; they must not push its cool-down further out.
                 if failures >= self.settings.failure_threshold && self.opened_at()? == 0 {
                     self.open(now)?;
+                    return Ok(Some(Transition::Opened));
                 }
-                Ok(())
+                Ok(None)
             }
         }
     }
@@ -178,14 +196,14 @@ mod tests {
         b.admit(now).unwrap_or_else(|never| match never {})
     }
 
-    fn fail(b: &Breaker<&MemoryKv>, permit: Permit, now: i64) {
+    fn fail(b: &Breaker<&MemoryKv>, permit: Permit, now: i64) -> Option<Transition> {
         b.record(permit, false, now)
-            .unwrap_or_else(|never| match never {});
+            .unwrap_or_else(|never| match never {})
     }
 
-    fn succeed(b: &Breaker<&MemoryKv>, permit: Permit, now: i64) {
+    fn succeed(b: &Breaker<&MemoryKv>, permit: Permit, now: i64) -> Option<Transition> {
         b.record(permit, true, now)
-            .unwrap_or_else(|never| match never {});
+            .unwrap_or_else(|never| match never {})
     }
 
     fn state(b: &Breaker<&MemoryKv>, now: i64) -> State {
@@ -260,6 +278,21 @@ mod tests {
         assert!(admit(&b, 130).is_ok(), "this trial's instance dies");
         assert!(admit(&b, 134).is_err());
         assert!(admit(&b, 135).is_ok(), "next window, next trial");
+    }
+
+    #[test]
+    fn each_change_of_state_is_reported_once() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        assert_eq!(fail(&b, Permit::Closed, 100), None);
+        assert_eq!(fail(&b, Permit::Closed, 100), None);
+        assert_eq!(fail(&b, Permit::Closed, 100), Some(Transition::Opened));
+        assert_eq!(fail(&b, Permit::Closed, 101), None, "already open");
+        let trial = admit(&b, 130).expect("trial");
+        assert_eq!(fail(&b, trial, 130), Some(Transition::Reopened));
+        let trial = admit(&b, 160).expect("trial");
+        assert_eq!(succeed(&b, trial, 160), Some(Transition::Closed));
+        assert_eq!(succeed(&b, Permit::Closed, 161), None);
     }
 
     #[test]
