@@ -1,8 +1,8 @@
 //! The clients context, asked over HTTP (Spin service chaining in one app,
 //! `clients_base_url` when deployed apart) behind a circuit breaker.
 //!
-//! A 200 or a 404 is an answer — the breaker counts it as a success; a connect error, a
-//! timeout, a 5xx or an unreadable 200 is a failure. While the breaker is open no call is
+//! A 200, a 404 or a 401 is an answer — the breaker counts it as a success; a connect
+//! error, a timeout, a 5xx or an unreadable 200 is a failure. While the breaker is open no call is
 //! made and the caller gets 503 with `Retry-After` at once.
 
 use fin_breaker::{Breaker, Open, Settings, Transition};
