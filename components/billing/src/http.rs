@@ -23,10 +23,8 @@ pub async fn handle(mut req: ApiRequest) -> Response {
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let path = req.path.trim_end_matches('/').to_owned();
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let method = req.method.clone();
-    match (segments.as_slice(), method) {
+    let route = req.route();
+    match (route.segments().as_slice(), route.method.clone()) {
         (["invoices"], Method::Get) => list(req),
         (["invoices"], Method::Post) => create(req).await,
         (["invoices"], _) => Err(Problem::method_not_allowed(&["GET", "POST"])),
@@ -40,7 +38,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         (["invoices", _, "send" | "void" | "payments"], _) => {
             Err(Problem::method_not_allowed(&["POST"]))
         }
-        _ => Err(Problem::no_route(&path)),
+        _ => Err(Problem::no_route(&route.path)),
     }
 }
 

@@ -16,10 +16,8 @@ pub async fn handle(mut req: ApiRequest) -> Response {
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let path = req.path.trim_end_matches('/').to_owned();
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let method = req.method.clone();
-    match (segments.as_slice(), method) {
+    let route = req.route();
+    match (route.segments().as_slice(), route.method.clone()) {
         (["clients"], Method::Get) => list(req),
         (["clients"], Method::Post) => create(req).await,
         (["clients"], _) => Err(Problem::method_not_allowed(&["GET", "POST"])),
@@ -27,7 +25,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         (["clients", id], Method::Patch) => update(req, id).await,
         (["clients", id], Method::Delete) => archive(req, id),
         (["clients", _], _) => Err(Problem::method_not_allowed(&["GET", "PATCH", "DELETE"])),
-        _ => Err(Problem::no_route(&path)),
+        _ => Err(Problem::no_route(&route.path)),
     }
 }
 

@@ -17,9 +17,8 @@ pub async fn handle(mut req: ApiRequest) -> Response {
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let path = req.path.trim_end_matches('/').to_owned();
-    let method = req.method.clone();
-    match (path.as_str(), method) {
+    let route = req.route();
+    match (route.path.as_str(), route.method.clone()) {
         ("/auth/register", Method::Post) => register(req).await,
         ("/auth/login", Method::Post) => login(req).await,
         ("/auth/logout", Method::Post) => logout(req),
@@ -28,7 +27,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             Err(Problem::method_not_allowed(&["POST"]))
         }
         ("/auth/profile", _) => Err(Problem::method_not_allowed(&["GET"])),
-        _ => Err(Problem::no_route(&path)),
+        _ => Err(Problem::no_route(&route.path)),
     }
 }
 

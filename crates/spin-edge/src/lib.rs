@@ -15,7 +15,7 @@ pub mod request;
 pub mod response;
 
 pub use fin_problem::{BodyLimit, FieldError, Problem};
-pub use request::ApiRequest;
+pub use request::{ApiRequest, Route};
 
 /// Seconds since the Unix epoch, from the host's wall clock.
 pub fn now() -> i64 {

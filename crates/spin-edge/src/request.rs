@@ -4,6 +4,20 @@ use spin_sdk::http::{IncomingRequest, Method};
 
 use fin_problem::{decode_json, BodyLimit, Problem};
 
+/// A request's path without trailing slashes (what routes match and a 404 names) and
+/// its method.
+pub struct Route {
+    pub path: String,
+    pub method: Method,
+}
+
+impl Route {
+    /// The path split into segments, without empty ones (so `/a//b/` is `["a", "b"]`).
+    pub fn segments(&self) -> Vec<&str> {
+        self.path.split('/').filter(|s| !s.is_empty()).collect()
+    }
+}
+
 /// An incoming request whose head has been read and whose body is read on demand, so a
 /// route that needs no body never pays for one, and one that does reads at most the limit.
 pub struct ApiRequest {
@@ -48,9 +62,12 @@ impl ApiRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The path split into segments, without empty ones (so `/auth/login/` == `/auth/login`).
-    pub fn segments(&self) -> Vec<&str> {
-        self.path.split('/').filter(|s| !s.is_empty()).collect()
+    /// What routing matches on, owned so a route can still read the body afterwards.
+    pub fn route(&self) -> Route {
+        Route {
+            path: self.path.trim_end_matches('/').to_owned(),
+            method: self.method.clone(),
+        }
     }
 
     /// The peer address Spin saw (`spin-client-addr`), without the port.
