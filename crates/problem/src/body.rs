@@ -51,13 +51,15 @@ pub fn decode_json<T: DeserializeOwned>(
             "The request body is empty; a JSON object is expected.",
         ));
     }
-    // Syntax first: a truncated body must read as malformed (400) even when the typed
-    // decode would have stopped earlier, at an unknown field.
-    serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| malformed(&e))?;
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let inner = err.inner();
-        if inner.is_data() {
+        // The typed decode stops at the first wrong field, possibly before a syntax
+        // error further on: a broken body is malformed (400) whatever it names first.
+        // Only failing bodies pay for this second, untyped pass.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            malformed(&syntax)
+        } else if inner.is_data() {
             let field = err.path().to_string();
             let field = if field == "." { String::new() } else { field };
             Problem::validation(vec![FieldError::new(
