@@ -1,6 +1,8 @@
 //! Invoices in Postgres, through Spin's `pg4` binding.
 
-use fin_spin_edge::pg::{int, optional_text as optional, query, query_with, text, text_or_null};
+use fin_spin_edge::pg::{
+    connect, int, optional_text as optional, query, query_with, text, text_or_null,
+};
 use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
@@ -55,9 +57,7 @@ pub struct PgInvoices {
 
 impl PgInvoices {
     pub fn open(url: &str) -> Result<Self, String> {
-        Connection::open(url)
-            .map(|conn| Self { conn })
-            .map_err(|e| format!("postgres connect: {e}"))
+        connect(url).map(|conn| Self { conn })
     }
 
     fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Invoice>, String> {

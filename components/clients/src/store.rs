@@ -1,6 +1,6 @@
 //! Clients in Postgres, through Spin's `pg4` binding.
 
-use fin_spin_edge::pg::{optional_text as optional, query, text, text_or_null};
+use fin_spin_edge::pg::{connect, optional_text as optional, query, text, text_or_null};
 use spin_sdk::pg4::{self, Connection, DbValue, Decode, ParameterValue};
 
 use crate::domain::{Address, Client, ClientData};
@@ -23,9 +23,7 @@ pub struct PgClients {
 
 impl PgClients {
     pub fn open(url: &str) -> Result<Self, String> {
-        Connection::open(url)
-            .map(|conn| Self { conn })
-            .map_err(|e| format!("postgres connect: {e}"))
+        connect(url).map(|conn| Self { conn })
     }
 
     fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Client>, String> {

@@ -16,9 +16,9 @@ pub struct PgUsers {
 
 impl PgUsers {
     pub fn open(url: &str) -> Result<Self, StoreError> {
-        Connection::open(url)
+        pg::connect(url)
             .map(|conn| Self { conn })
-            .map_err(|e| StoreError::Other(format!("postgres connect: {e}")))
+            .map_err(StoreError::Other)
     }
 }
 

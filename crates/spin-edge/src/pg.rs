@@ -2,6 +2,11 @@
 
 use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue};
 
+/// Opens a connection. Like every failure here, the reason is text for the log.
+pub fn connect(url: &str) -> Result<Connection, String> {
+    Connection::open(url).map_err(|e| format!("postgres connect: {e}"))
+}
+
 /// Runs a `SELECT`, or an `INSERT`/`UPDATE`/`DELETE … RETURNING`, and returns its rows in
 /// order — zero rows included.
 ///
