@@ -11,8 +11,7 @@ use time::Date;
 use crate::domain::parse_date;
 use crate::status::Status;
 
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
+pub use fin_paging::{Page, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// A status as a client sees it: `sent` and `overdue` split the stored `sent` by the
 /// due date; the others are stored as they are named.
@@ -72,9 +71,9 @@ impl ListQuery {
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
             let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
             match name.as_ref() {
-                "limit" => match value.parse::<u32>() {
-                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => list.limit = n,
-                    _ => bad(&format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                "limit" => match fin_paging::parse_limit(&value) {
+                    Ok(n) => list.limit = n,
+                    Err(message) => bad(&message),
                 },
                 "status" => match parse_status(&value) {
                     Some(status) => list.status = Some(status),
@@ -123,13 +122,6 @@ fn parse_status(raw: &str) -> Option<StatusFilter> {
         "overdue" => Some(StatusFilter::Overdue),
         _ => Status::parse(raw).map(StatusFilter::Stored),
     }
-}
-
-/// One page of a list, and where the next one starts.
-#[derive(Debug, serde::Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
 }
 
 #[cfg(test)]

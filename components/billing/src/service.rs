@@ -148,26 +148,17 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
     }
 
     pub fn list(&self, query: &ListQuery) -> Result<Page<Invoice>, BillingError> {
-        let mut rows = self
+        let rows = self
             .store
             .list(self.owner, query, self.today)
             .map_err(internal)?;
-        let more = rows.len() > query.limit as usize;
-        rows.truncate(query.limit as usize);
-        let next_cursor = match rows.last() {
-            Some(last) if more => Some(
-                Cursor {
-                    year: last.year,
-                    sequence: last.sequence,
-                }
-                .encode(),
-            ),
-            _ => None,
-        };
-        Ok(Page {
-            items: rows,
-            next_cursor,
-        })
+        Ok(Page::from_rows(rows, query.limit, |last| {
+            Cursor {
+                year: last.year,
+                sequence: last.sequence,
+            }
+            .encode()
+        }))
     }
 
     /// Edits a draft; moving it to another client asks the clients context again.

@@ -8,8 +8,8 @@ use base64::Engine;
 use fin_problem::FieldError;
 use serde::{Deserialize, Serialize};
 
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
+pub use fin_paging::{Page, DEFAULT_LIMIT, MAX_LIMIT};
+
 const MAX_QUERY_CHARS: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,9 +77,9 @@ impl ListQuery {
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
             let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
             match name.as_ref() {
-                "limit" => match value.parse::<u32>() {
-                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => list.limit = n,
-                    _ => bad(&format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                "limit" => match fin_paging::parse_limit(&value) {
+                    Ok(n) => list.limit = n,
+                    Err(message) => bad(&message),
                 },
                 "sort" => match parse_sort(&value) {
                     Some(sort) => list.sort = sort,
@@ -140,14 +140,6 @@ pub fn contains_pattern(text: &str) -> String {
         })
         .collect();
     format!("%{escaped}%")
-}
-
-/// One page of results.
-#[derive(Debug, Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
 }
 
 #[cfg(test)]

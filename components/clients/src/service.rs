@@ -61,22 +61,14 @@ pub fn list(
     owner: &str,
     query: &ListQuery,
 ) -> Result<Page<Client>, ClientsError> {
-    let mut rows = store.list(owner, query).map_err(ClientsError::Internal)?;
-    let more = rows.len() > query.limit as usize;
-    rows.truncate(query.limit as usize);
-    let next_cursor = match rows.last() {
-        Some((client, key)) if more => Some(
-            Cursor {
-                sort: query.sort,
-                key: key.clone(),
-                id: client.id.clone(),
-            }
-            .encode(),
-        ),
-        _ => None,
-    };
-    Ok(Page {
-        items: rows.into_iter().map(|(client, _)| client).collect(),
-        next_cursor,
-    })
+    let rows = store.list(owner, query).map_err(ClientsError::Internal)?;
+    let page = Page::from_rows(rows, query.limit, |(client, key)| {
+        Cursor {
+            sort: query.sort,
+            key: key.clone(),
+            id: client.id.clone(),
+        }
+        .encode()
+    });
+    Ok(page.map(|(client, _)| client))
 }

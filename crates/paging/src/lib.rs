@@ -1,0 +1,91 @@
+//! How every list in the API pages: `limit` between 1 and [`MAX_LIMIT`] (default
+//! [`DEFAULT_LIMIT`]) and keyset pages whose `next_cursor` is opaque to clients.
+//!
+//! Each context decides what its cursor holds (a sort key and id, an invoice number);
+//! this crate holds what must not differ between contexts.
+
+use serde::Serialize;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// A `limit` query parameter, or the message for its field error.
+pub fn parse_limit(raw: &str) -> Result<u32, String> {
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from 1 to {MAX_LIMIT}")),
+    }
+}
+
+/// One page of results.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page from the rows a store returned for `limit`: it asks for one row more than
+    /// it shows, and only when that extra row came is there a next page, starting after
+    /// the last row shown (`cursor_after` writes its cursor).
+    pub fn from_rows(
+        mut rows: Vec<T>,
+        limit: u32,
+        cursor_after: impl FnOnce(&T) -> String,
+    ) -> Self {
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_cursor = rows.last().filter(|_| more).map(cursor_after);
+        Self {
+            items: rows,
+            next_cursor,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_bounded() {
+        assert_eq!(parse_limit("1"), Ok(1));
+        assert_eq!(parse_limit("100"), Ok(100));
+        for bad in ["0", "101", "-1", "ten", ""] {
+            assert!(parse_limit(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_extra_row_means_a_next_page_after_the_last_shown() {
+        let page = Page::from_rows(vec![1, 2, 3], 2, |last| format!("after {last}"));
+        assert_eq!(page.items, [1, 2]);
+        assert_eq!(page.next_cursor.as_deref(), Some("after 2"));
+    }
+
+    #[test]
+    fn an_exact_or_short_page_is_the_last() {
+        let exact = Page::from_rows(vec![1, 2], 2, |_| unreachable!("no next page"));
+        assert_eq!((exact.items.len(), exact.next_cursor), (2, None));
+        let empty = Page::from_rows(Vec::<i32>::new(), 2, |_| unreachable!("no next page"));
+        assert!(empty.items.is_empty());
+    }
+
+    #[test]
+    fn pages_serialise_with_a_null_cursor_at_the_end() {
+        let json =
+            serde_json::to_value(Page::from_rows(vec!["a"], 5, |_| String::new())).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({"items": ["a"], "next_cursor": null})
+        );
+    }
+}
