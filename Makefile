@@ -1,5 +1,5 @@
 # Day-to-day commands; each is a line or two, the scripts say why.
-.PHONY: setup build test lint fmt up migrate
+.PHONY: setup build test lint fmt up migrate rebuild-read-model
 
 # Toolchain, Spin, local services, build, migrations: everything a fresh clone needs.
 setup:
@@ -23,10 +23,11 @@ fmt:
 migrate:
 	cargo run -q -p fin-migrate -- $${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fin}
 
-# Serves the app on http://127.0.0.1:3000 against the local database. The development
-# JWT secret is generated once into .dev/ (git-ignored); production sets its own.
+# Serves the API on http://127.0.0.1:3000 and runs the projector beside it; Ctrl-C stops
+# both (scripts/up.sh says where each logs).
 up:
-	@mkdir -p .dev && [ -s .dev/jwt-secret ] || head -c 48 /dev/urandom | base64 | tr -d '\n' > .dev/jwt-secret
-	SPIN_VARIABLE_DB_URL=$${SPIN_VARIABLE_DB_URL:-postgres://postgres@127.0.0.1:5432/fin?sslmode=disable} \
-	SPIN_VARIABLE_JWT_SECRET=$$(cat .dev/jwt-secret) \
-	spin up --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml
+	bash scripts/up.sh
+
+# Empties the dashboard's read model and replays billing's whole outbox into it.
+rebuild-read-model:
+	bash scripts/rebuild-read-model.sh

@@ -6,10 +6,13 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::client::Client;
+use crate::redis_server::RedisServer;
 
 pub const JWT_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-0123";
 pub const JWT_ISSUER: &str = "fin-freelancer";
 pub const JWT_AUDIENCE: &str = "fin-freelancer-api";
+/// The Stripe webhook signing secret every e2e app is started with.
+pub const WEBHOOK_SECRET: &str = "whsec_e2e_0123456789abcdef";
 
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const READY_TIMEOUT: Duration = Duration::from_secs(90);
@@ -25,6 +28,11 @@ pub struct AppOptions {
     pub redis_dbs: [u8; 3],
     /// Spin variables, on top of the secrets set here.
     pub variables: Vec<(&'static str, String)>,
+    /// The events Redis the suite runs itself (see [`RedisServer`]): billing publishes
+    /// there and the projector runs, supervised by `scripts/projector.sh`, as in
+    /// `make up`. Without it events go to the machine's Redis on a channel nobody hears
+    /// and no projector runs.
+    pub events_redis: Option<&'static RedisServer>,
 }
 
 /// A running app: its base URL and its backing stores.
@@ -32,8 +40,8 @@ pub struct App {
     pub base_url: String,
     pub database_url: String,
     pub redis_dbs: [u8; 3],
-    /// Held, never waited on: the supervisor ends Spin when this process ends.
-    _supervisor: Child,
+    /// Held, never waited on: the supervisors end Spin when this process ends.
+    _supervisors: Vec<Child>,
 }
 
 impl App {
@@ -72,37 +80,86 @@ impl App {
         )
         .expect("runtime config");
 
+        let mut variables = vec![
+            (
+                "db_url".to_owned(),
+                format!("{database_url}?sslmode=disable"),
+            ),
+            ("jwt_secret".to_owned(), JWT_SECRET.to_owned()),
+            (
+                "payments_webhook_secret".to_owned(),
+                WEBHOOK_SECRET.to_owned(),
+            ),
+            (
+                "events_channel".to_owned(),
+                format!("fin-events-e2e-{}", options.name),
+            ),
+        ];
+        if let Some(redis) = options.events_redis {
+            variables.push(("events_redis_url".into(), redis.url()));
+            variables.push(("events_redis_host".into(), redis.host()));
+        }
+        variables.extend(
+            options
+                .variables
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone())),
+        );
+        let environment = |command: &mut Command| {
+            for (name, value) in &variables {
+                command.env(
+                    format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+                    value,
+                );
+            }
+        };
+
+        // The HTTP components in one process, as `make up` runs them.
         let port = free_port();
-        let mut command = supervised_spin();
-        command
-            .current_dir(&root)
+        let mut http = supervised("spin");
+        http.current_dir(&root)
             .args(["up", "--from", "spin.toml", "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("--runtime-config-file")
             .arg(&runtime_config)
-            .env(
-                "SPIN_VARIABLE_DB_URL",
-                format!("{database_url}?sslmode=disable"),
+            .args(
+                components(&root, "http")
+                    .iter()
+                    .flat_map(|id| ["--component-id", id.as_str()]),
             )
-            .env("SPIN_VARIABLE_JWT_SECRET", JWT_SECRET)
             .stdin(Stdio::null())
             .stdout(log_file(&work, "spin.stdout"))
             .stderr(log_file(&work, "spin.stderr"));
-        for (name, value) in &options.variables {
-            command.env(
-                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
-                value,
+        environment(&mut http);
+        let mut supervisors = vec![http
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"))];
+
+        // The projector in its own supervised process, as `make up` runs it.
+        if options.events_redis.is_some() {
+            let mut projector = supervised("bash");
+            projector
+                .current_dir(&root)
+                .arg("scripts/projector.sh")
+                .arg("--runtime-config-file")
+                .arg(&runtime_config)
+                .env("PROJECTOR_NUDGE_SECONDS", "2")
+                .stdin(Stdio::null())
+                .stdout(log_file(&work, "projector.stdout"))
+                .stderr(log_file(&work, "projector.stderr"));
+            environment(&mut projector);
+            supervisors.push(
+                projector
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("cannot start the projector: {e}")),
             );
         }
-        let supervisor = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"));
 
         let app = App {
             base_url: format!("http://127.0.0.1:{port}"),
             database_url,
             redis_dbs: options.redis_dbs,
-            _supervisor: supervisor,
+            _supervisors: supervisors,
         };
         app.wait_until_ready(&work);
         app
@@ -144,7 +201,7 @@ impl App {
     }
 }
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ lives in the repository")
@@ -193,38 +250,57 @@ fn flush_redis(db: u8) {
     let _: () = redis::cmd("FLUSHDB").query(&mut conn).expect("FLUSHDB");
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
 }
 
-fn log_file(dir: &Path, name: &str) -> std::fs::File {
+pub(crate) fn log_file(dir: &Path, name: &str) -> std::fs::File {
     let mut file = std::fs::File::create(dir.join(name)).expect("log file");
     let _ = writeln!(file);
     file
 }
 
-/// A `spin …` command that dies with this test process, however that ends.
+/// The component ids `spin.toml` serves on one trigger type (`scripts/components.sh`).
+fn components(root: &Path, trigger: &str) -> Vec<String> {
+    let out = Command::new("bash")
+        .current_dir(root)
+        .args(["scripts/components.sh", trigger])
+        .output()
+        .expect("scripts/components.sh");
+    assert!(
+        out.status.success(),
+        "scripts/components.sh {trigger} failed"
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `program …` (arguments added by the caller) in a process group that dies with this
+/// test process, however that ends.
 ///
 /// `spin up` runs the app in a child process (`spin trigger http`), so killing `spin up`
 /// alone would orphan the server. Instead a small shell supervisor leads a process group
-/// of its own, starts Spin inside it, and when this process (or Spin) is gone, signals
-/// the whole group.
-fn supervised_spin() -> Command {
+/// of its own, starts the program inside it, and when this process (or the program) is
+/// gone, signals the whole group.
+pub(crate) fn supervised(program: &str) -> Command {
     use std::os::unix::process::CommandExt;
     const SUPERVISOR: &str = r#"
         test_pid=$1; shift
-        spin "$@" &
-        spin_pid=$!
-        while kill -0 "$test_pid" 2>/dev/null && kill -0 "$spin_pid" 2>/dev/null; do sleep 0.5; done
+        "$@" &
+        child=$!
+        while kill -0 "$test_pid" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5; done
         kill -TERM 0
     "#;
     let mut command = Command::new("sh");
     command
-        .args(["-c", SUPERVISOR, "spin-supervisor"])
+        .args(["-c", SUPERVISOR, "supervisor"])
         .arg(std::process::id().to_string())
+        .arg(program)
         .process_group(0);
     command
 }

@@ -9,11 +9,14 @@
 mod accounts;
 mod app;
 mod client;
+mod redis_server;
+pub mod stripe;
 mod stub;
 mod user;
 
 pub use accounts::{unique_email, PASSWORD};
-pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
+pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, WEBHOOK_SECRET};
 pub use client::{Call, Client, Reply};
+pub use redis_server::RedisServer;
 pub use stub::{Mode, Stub, STALL};
 pub use user::{id, User};

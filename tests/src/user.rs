@@ -17,6 +17,13 @@ impl User {
         }
     }
 
+    /// The user's id (the token's `sub`).
+    pub fn user_id(&self) -> String {
+        let claims: Value =
+            jsonwebtoken::dangerous::insecure_decode_claims(&self.token).expect("claims");
+        claims["sub"].as_str().expect("sub").to_owned()
+    }
+
     /// A request carrying this user's token.
     pub fn call(&self, method: &'static str, path: &str) -> Call {
         self.http.request(method, path).bearer(&self.token)
@@ -43,6 +50,39 @@ impl User {
         let reply = self.post(path, body);
         assert_eq!(reply.status, 201, "POST {path}: {}", reply.body);
         reply.json()
+    }
+
+    /// A new client of this user's, invoiced in `currency` by default: its id.
+    pub fn client(&self, currency: &str) -> String {
+        id(&self.created(
+            "/clients",
+            &json!({"name": "Acme", "default_currency": currency}),
+        ))
+    }
+
+    /// A new draft for `client_id` of one line of `amount` minor units, no tax.
+    pub fn draft(&self, client_id: &str, amount: i64) -> Value {
+        self.created(
+            "/invoices",
+            &json!({"client_id": client_id, "lines": [
+                {"description": "Work", "quantity": 1, "unit_price": amount}
+            ]}),
+        )
+    }
+
+    /// Runs an invoice action (`send`, `void`) and expects 200: the invoice.
+    pub fn act(&self, invoice_id: &str, action: &str) -> Value {
+        let reply = self
+            .call("POST", &format!("/invoices/{invoice_id}/{action}"))
+            .send();
+        assert_eq!(reply.status, 200, "{action}: {}", reply.body);
+        reply.json()
+    }
+
+    /// A sent invoice of `amount` minor units in `currency`, for a new client.
+    pub fn sent_invoice(&self, currency: &str, amount: i64) -> Value {
+        let draft = self.draft(&self.client(currency), amount);
+        self.act(&id(&draft), "send")
     }
 
     /// This user's own claims, re-signed with the server's key but already expired.

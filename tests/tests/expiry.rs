@@ -25,6 +25,7 @@ fn app() -> &'static App {
                 ADDRESS_FAILURE_LIMIT.to_string(),
             ),
         ],
+        events_redis: None,
     })
 }
 

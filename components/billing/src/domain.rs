@@ -363,10 +363,39 @@ pub struct PaymentInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPayment {
+    /// The money received, in minor units.
     pub amount: i64,
+    /// The part of `amount` above the balance (only a provider's payment has any).
+    pub overpaid: i64,
     pub paid_on: Date,
     pub method: Option<String>,
     pub reference: Option<String>,
+    pub source: PaymentSource,
+}
+
+/// Who recorded a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentSource {
+    /// The freelancer, by hand.
+    Manual,
+    /// Stripe's webhook; `payment_ref` is Stripe's id for the money (`pi_…`).
+    Stripe { payment_ref: String },
+}
+
+impl PaymentSource {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PaymentSource::Manual => "manual",
+            PaymentSource::Stripe { .. } => "stripe",
+        }
+    }
+
+    pub fn payment_ref(&self) -> Option<&str> {
+        match self {
+            PaymentSource::Manual => None,
+            PaymentSource::Stripe { payment_ref } => Some(payment_ref),
+        }
+    }
 }
 
 impl NewPayment {
@@ -407,9 +436,11 @@ impl NewPayment {
         if errors.is_empty() {
             Ok(Self {
                 amount,
+                overpaid: 0,
                 paid_on,
                 method,
                 reference,
+                source: PaymentSource::Manual,
             })
         } else {
             Err(errors)

@@ -19,6 +19,8 @@ pub struct Invoice {
     pub fields: InvoiceFields,
     pub totals: Totals,
     pub amount_paid: i64,
+    /// Money received above the total (from a provider; never from a manual payment).
+    pub amount_overpaid: i64,
     /// Bumped by every change; the ETag.
     pub version: i64,
     pub payments: Vec<Payment>,
@@ -32,10 +34,14 @@ pub struct Invoice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Payment {
     pub id: String,
+    /// The money received; `overpaid` of it is above what was due.
     pub amount: i64,
+    pub overpaid: i64,
     pub paid_on: String,
     pub method: Option<String>,
     pub reference: Option<String>,
+    /// `manual` or `stripe`.
+    pub source: String,
     pub recorded_at: String,
 }
 
@@ -83,6 +89,7 @@ impl Invoice {
             tax: self.totals.tax,
             total: self.totals.total,
             amount_paid: self.amount_paid,
+            amount_overpaid: self.amount_overpaid,
             balance_due: self.balance_due(),
             payments: &self.payments,
             version: self.version,
@@ -114,6 +121,7 @@ pub struct InvoiceView<'a> {
     pub tax: i64,
     pub total: i64,
     pub amount_paid: i64,
+    pub amount_overpaid: i64,
     pub balance_due: i64,
     pub payments: &'a [Payment],
     pub version: i64,

@@ -3,29 +3,39 @@
 //! The rules are plain Rust: money in integer minor units (`money`), exact decimals
 //! (`decimal`), what an invoice may say (`domain`), how lines, tax and discount make a
 //! total and how it is rounded (`totals`), which status changes are legal (`status`),
-//! numbering (`number`) and listing (`listing`). `service` runs the use cases over two
-//! ports — the invoice store and the clients directory — and only `http`, `store`,
-//! `directory` and the entry point below know about Spin.
+//! numbering (`number`), listing (`listing`), which events a change writes (`events`)
+//! and how a provider's payment is settled (`settlement`). `service` runs the use cases
+//! over two ports — the invoice store and the clients directory — and only `http`,
+//! `store`, `outbox`, `directory` and the entry point below know about Spin.
+//!
+//! The same crate is the library behind `billing-service` (components/billing/service),
+//! which exports the event feed and settlement to other components; that build leaves
+//! the HTTP entry point out (`default-features = false`).
 
 pub mod decimal;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod invoice;
 pub mod listing;
 pub mod money;
 pub mod number;
+pub mod outbox;
 pub mod service;
+pub mod settlement;
 pub mod status;
+pub mod store;
 pub mod totals;
 
+#[cfg(feature = "http-component")]
 mod directory;
+#[cfg(feature = "http-component")]
 mod http;
-mod store;
+#[cfg(test)]
+mod memory;
 
-use spin_sdk::http::{IncomingRequest, Response};
-use spin_sdk::http_component;
-
-#[http_component]
-async fn handle(req: IncomingRequest) -> Response {
+#[cfg(feature = "http-component")]
+#[spin_sdk::http_component]
+async fn handle(req: spin_sdk::http::IncomingRequest) -> spin_sdk::http::Response {
     http::handle(fin_spin_edge::ApiRequest::new(req)).await
 }

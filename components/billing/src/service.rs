@@ -5,6 +5,7 @@ use time::Date;
 
 use crate::domain::{totals_error, InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
 use crate::error::BillingError;
+use crate::events::EventType;
 use crate::invoice::Invoice;
 use crate::listing::{Cursor, ListQuery, Page};
 use crate::money::Currency;
@@ -31,10 +32,15 @@ pub enum Change {
     Delete,
 }
 
-/// Where invoices are kept (Postgres in production). Every call is scoped to an owner.
+/// Where invoices are kept (Postgres in production). Every call is scoped to an owner,
+/// but for the two that settle a provider's payment, which arrives without one.
+///
+/// Every write also writes its events (`invoice.created` for `create`, `events` for
+/// `apply`) to the outbox, in the same statement: both happen or neither.
 pub trait InvoiceStore {
     /// Stores a new draft under the owner's next number for the issue date's year; the
-    /// number and the row (and the idempotency key) are written together or not at all.
+    /// number and the row (and the idempotency key, and `invoice.created`) are written
+    /// together or not at all.
     fn create(
         &self,
         owner: &str,
@@ -45,17 +51,40 @@ pub trait InvoiceStore {
     fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String>;
     /// Up to `query.limit + 1` invoices, newest number first.
     fn list(&self, owner: &str, query: &ListQuery, today: Date) -> Result<Vec<Invoice>, String>;
-    /// Applies the change if the invoice is still at `version`; `None` when it is not.
+    /// Applies the change, with its `events`, if the invoice is still at `version`;
+    /// `None` when it is not.
     fn apply(
         &self,
         owner: &str,
         id: &str,
         version: i64,
         change: &Change,
+        events: &[EventType],
         key: Option<&IdempotencyKey>,
     ) -> Result<Option<Invoice>, String>;
     /// The id of the invoice an idempotency key produced, and the request's digest.
     fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String>;
+    /// Whose invoice `id` is, deleted ones included; any owner.
+    fn locate(&self, id: &str) -> Result<Option<Located>, String>;
+    /// The payment already recorded for a provider's payment reference, if any.
+    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, String>;
+}
+
+/// An invoice found without knowing its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub owner: String,
+    pub deleted: bool,
+}
+
+/// A provider's payment billing has already recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub owner: String,
+    pub payment_id: String,
+    pub invoice_status: Status,
+    pub amount: i64,
+    pub overpaid: i64,
 }
 
 /// What the clients context says about a client of the caller's.
@@ -185,9 +214,17 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             .totals()
             .map_err(|e| BillingError::Invalid(vec![totals_error(e)]))?;
         let change = Change::Fields(fields, totals);
+        let events = change.events(current.status);
         match self
             .store
-            .apply(self.owner, &current.id, current.version, &change, None)
+            .apply(
+                self.owner,
+                &current.id,
+                current.version,
+                &change,
+                &events,
+                None,
+            )
             .map_err(internal)?
         {
             Some(invoice) => Ok(invoice),
@@ -248,10 +285,15 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                     ),
                 })?;
             let change = Change::Payment(payment.clone(), status);
-            match self
-                .store
-                .apply(self.owner, &current.id, current.version, &change, key)
-            {
+            let events = change.events(current.status);
+            match self.store.apply(
+                self.owner,
+                &current.id,
+                current.version,
+                &change,
+                &events,
+                key,
+            ) {
                 Ok(Some(invoice)) => return Ok(Created::new(invoice)),
                 Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
                 Ok(None) => continue,
@@ -279,9 +321,17 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             let current = self.get(raw_id)?;
             check_version(&current, if_match)?;
             let change = decide(&current).map_err(BillingError::Illegal)?;
+            let events = change.events(current.status);
             match self
                 .store
-                .apply(self.owner, &current.id, current.version, &change, None)
+                .apply(
+                    self.owner,
+                    &current.id,
+                    current.version,
+                    &change,
+                    &events,
+                    None,
+                )
                 .map_err(internal)?
             {
                 Some(invoice) => return Ok(invoice),
@@ -342,7 +392,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
     }
 }
 
-fn check_version(invoice: &Invoice, if_match: Option<i64>) -> Result<(), BillingError> {
+pub(crate) fn check_version(invoice: &Invoice, if_match: Option<i64>) -> Result<(), BillingError> {
     match if_match {
         Some(version) if version != invoice.version => Err(BillingError::StaleVersion {
             current: invoice.version,
@@ -352,7 +402,7 @@ fn check_version(invoice: &Invoice, if_match: Option<i64>) -> Result<(), Billing
 }
 
 /// An invoice id; anything that is not a UUID cannot name an invoice.
-fn parse_id(raw: &str) -> Result<String, BillingError> {
+pub(crate) fn parse_id(raw: &str) -> Result<String, BillingError> {
     uuid::Uuid::parse_str(raw)
         .map(|id| id.to_string())
         .map_err(|_| BillingError::NotFound)
@@ -360,115 +410,17 @@ fn parse_id(raw: &str) -> Result<String, BillingError> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::{Cell, RefCell};
-    use std::collections::BTreeMap;
+    use std::cell::Cell;
 
     use serde_json::json;
     use time::macros::date;
 
     use super::*;
+    use crate::memory::MemoryStore;
 
     const TODAY: Date = date!(2026 - 03 - 01);
     const OWNER: &str = "owner";
     const ACME: &str = "6f1c2b1e-8a7d-4c7e-9f55-0d2b6d0e4a11";
-
-    /// Invoices in memory, with the store's contract: versioned writes, per-year numbers.
-    #[derive(Default)]
-    struct MemoryStore {
-        invoices: RefCell<Vec<Invoice>>,
-        keys: RefCell<BTreeMap<String, (String, String)>>,
-        /// Versions to bump behind the service's back before the next `apply`.
-        interfere: Cell<usize>,
-    }
-
-    impl InvoiceStore for MemoryStore {
-        fn create(
-            &self,
-            _owner: &str,
-            fields: &InvoiceFields,
-            totals: &Totals,
-            key: Option<&IdempotencyKey>,
-        ) -> Result<Invoice, String> {
-            let mut invoices = self.invoices.borrow_mut();
-            let year = fields.issue_date.year();
-            let sequence = invoices.iter().filter(|i| i.year == year).count() as i64 + 1;
-            let invoice = Invoice {
-                id: format!("00000000-0000-4000-8000-{:012}", invoices.len() + 1),
-                year,
-                sequence,
-                status: Status::Draft,
-                fields: fields.clone(),
-                totals: totals.clone(),
-                amount_paid: 0,
-                version: 1,
-                payments: Vec::new(),
-                sent_at: None,
-                paid_at: None,
-                voided_at: None,
-                created_at: String::new(),
-                updated_at: String::new(),
-            };
-            if let Some(key) = key {
-                self.keys.borrow_mut().insert(
-                    key.key.clone(),
-                    (invoice.id.clone(), key.request_hash.clone()),
-                );
-            }
-            invoices.push(invoice.clone());
-            Ok(invoice)
-        }
-
-        fn get(&self, _owner: &str, id: &str) -> Result<Option<Invoice>, String> {
-            Ok(self.invoices.borrow().iter().find(|i| i.id == id).cloned())
-        }
-
-        fn list(&self, _: &str, _: &ListQuery, _: Date) -> Result<Vec<Invoice>, String> {
-            Ok(self.invoices.borrow().clone())
-        }
-
-        fn apply(
-            &self,
-            _owner: &str,
-            id: &str,
-            version: i64,
-            change: &Change,
-            _key: Option<&IdempotencyKey>,
-        ) -> Result<Option<Invoice>, String> {
-            let mut invoices = self.invoices.borrow_mut();
-            let Some(at) = invoices.iter().position(|i| i.id == id) else {
-                return Ok(None);
-            };
-            if self.interfere.get() > 0 {
-                self.interfere.set(self.interfere.get() - 1);
-                invoices[at].version += 1;
-            }
-            let invoice = &mut invoices[at];
-            if invoice.version != version {
-                return Ok(None);
-            }
-            match change {
-                Change::Fields(fields, totals) => {
-                    invoice.fields = fields.clone();
-                    invoice.totals = totals.clone();
-                }
-                Change::Status(status) => invoice.status = *status,
-                Change::Payment(payment, status) => {
-                    invoice.amount_paid += payment.amount;
-                    invoice.status = *status;
-                }
-                Change::Delete => {
-                    invoices.remove(at);
-                    return Ok(None);
-                }
-            }
-            invoice.version += 1;
-            Ok(Some(invoice.clone()))
-        }
-
-        fn replay(&self, _owner: &str, key: &str) -> Result<Option<(String, String)>, String> {
-            Ok(self.keys.borrow().get(key).cloned())
-        }
-    }
 
     /// The clients context's answers, counted.
     struct Directory {
@@ -569,7 +521,7 @@ mod tests {
                 Err(BillingError::Invalid(errors)) => assert_eq!(errors[0].field, field),
                 other => panic!("expected a 422 on {field}, got {other:?}"),
             }
-            assert!(store.invoices.borrow().is_empty());
+            assert!(store.count() == 0);
         }
         let store = MemoryStore::default();
         let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 7 }));
@@ -579,7 +531,7 @@ mod tests {
                 .map(|c| c.invoice.id),
             Err(BillingError::ClientsUnavailable { retry_after: 7 })
         );
-        assert!(store.invoices.borrow().is_empty());
+        assert!(store.count() == 0);
     }
 
     #[test]
@@ -603,7 +555,7 @@ mod tests {
             b.create(one_line(), Some(&key("h2"))).map(|c| c.invoice.id),
             Err(BillingError::KeyReused)
         );
-        assert_eq!(store.invoices.borrow().len(), 1);
+        assert_eq!(store.count(), 1);
     }
 
     #[test]

@@ -40,6 +40,16 @@ pub enum PaymentError {
     ExceedsBalance(i64),
 }
 
+/// How money from a provider lands on an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    pub status: Status,
+    /// Goes to `amount_paid`, never past the total.
+    pub applied: i64,
+    /// The rest, kept visible as `amount_overpaid`.
+    pub overpaid: i64,
+}
+
 impl Status {
     /// The status's name, as stored and as shown (but for `overdue`, see [`Status::shown`]).
     pub fn as_str(self) -> &'static str {
@@ -104,6 +114,29 @@ impl Status {
         })
     }
 
+    /// Settles `amount` that a payment provider says has already moved against an
+    /// invoice of `total` of which `paid` is paid. Unlike [`Status::pay`] nothing is
+    /// refused for being too much — money that moved is never dropped: what exceeds the
+    /// balance (all of it, on an invoice already paid) is kept as overpaid.
+    pub fn receive(self, total: i64, paid: i64, amount: i64) -> Result<Receipt, IllegalTransition> {
+        if !matches!(self, Status::Sent | Status::Paid) {
+            return Err(IllegalTransition {
+                current: self,
+                action: Action::RecordPayment,
+            });
+        }
+        let applied = amount.clamp(0, (total - paid).max(0));
+        Ok(Receipt {
+            status: if paid + applied >= total {
+                Status::Paid
+            } else {
+                Status::Sent
+            },
+            applied,
+            overpaid: amount - applied,
+        })
+    }
+
     /// The status a client sees: a sent invoice past its due date is `overdue`.
     pub fn shown(self, due: Date, today: Date) -> &'static str {
         match self {
@@ -165,6 +198,53 @@ mod tests {
             Status::Draft.pay(100, 0, 10),
             Err(PaymentError::Illegal(_))
         ));
+    }
+
+    #[test]
+    fn provider_money_is_applied_up_to_the_balance_and_the_rest_kept() {
+        let receipt = |status: Status, total, paid, amount| status.receive(total, paid, amount);
+        assert_eq!(
+            receipt(Status::Sent, 100, 0, 40),
+            Ok(Receipt {
+                status: Status::Sent,
+                applied: 40,
+                overpaid: 0
+            })
+        );
+        assert_eq!(
+            receipt(Status::Sent, 100, 40, 60),
+            Ok(Receipt {
+                status: Status::Paid,
+                applied: 60,
+                overpaid: 0
+            })
+        );
+        assert_eq!(
+            receipt(Status::Sent, 100, 40, 75),
+            Ok(Receipt {
+                status: Status::Paid,
+                applied: 60,
+                overpaid: 15
+            })
+        );
+        assert_eq!(
+            receipt(Status::Paid, 100, 100, 30),
+            Ok(Receipt {
+                status: Status::Paid,
+                applied: 0,
+                overpaid: 30
+            }),
+            "paying twice keeps the second payment as overpaid"
+        );
+        for status in [Status::Draft, Status::Void] {
+            assert_eq!(
+                receipt(status, 100, 0, 10),
+                Err(IllegalTransition {
+                    current: status,
+                    action: Action::RecordPayment
+                })
+            );
+        }
     }
 
     #[test]

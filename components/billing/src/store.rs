@@ -1,4 +1,6 @@
-//! Invoices in Postgres, through Spin's `pg4` binding.
+//! Invoices in Postgres, through Spin's `pg4` binding. Every statement that changes an
+//! invoice also writes its events to the outbox (data-modifying CTEs: one statement, one
+//! transaction), and the events it wrote are then published as nudges.
 
 use fin_spin_edge::pg::{
     connect, int, optional_text as optional, query, query_with, text, text_or_null,
@@ -6,11 +8,12 @@ use fin_spin_edge::pg::{
 use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
-use crate::domain::{format_date, parse_date, InvoiceFields, LineItem};
+use crate::domain::{format_date, parse_date, InvoiceFields, LineItem, NewPayment};
+use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
 use crate::money::Currency;
-use crate::service::{Change, IdempotencyKey, InvoiceStore};
+use crate::service::{Change, IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use crate::totals::{Discount, Totals};
 
@@ -36,8 +39,9 @@ const COLUMNS: &str = concat!(
     "i.lines::text, i.discount_kind, i.discount_value, i.notes, ",
     "i.subtotal, i.discount_amount, i.tax, i.total, i.amount_paid, i.version::bigint, ",
     "(SELECT coalesce(json_agg(json_build_object(",
-    "'id', p.id, 'amount', p.amount, 'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), ",
-    "'method', p.method, 'reference', p.reference, 'recorded_at', ",
+    "'id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
+    "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), ",
+    "'method', p.method, 'reference', p.reference, 'source', p.source, 'recorded_at', ",
     ts!("p.created_at"),
     ") ORDER BY p.created_at, p.id), '[]'::json)::text FROM payments p WHERE p.invoice_id = i.id), ",
     ts!("i.sent_at"),
@@ -48,8 +52,51 @@ const COLUMNS: &str = concat!(
     ", ",
     ts!("i.created_at"),
     ", ",
-    ts!("i.updated_at")
+    ts!("i.updated_at"),
+    ", i.amount_overpaid"
 );
+
+/// An invoice row aliased `u` as an event's `invoice` (docs/events.md).
+const SNAPSHOT: &str = concat!(
+    "jsonb_build_object(",
+    "'id', u.id, 'number', 'INV-' || u.number_year || '-' || ",
+    "CASE WHEN u.number_seq < 10000 THEN lpad(u.number_seq::text, 4, '0') ELSE u.number_seq::text END, ",
+    "'client_id', u.client_id, 'status', u.status, ",
+    "'issue_date', to_char(u.issue_date, 'YYYY-MM-DD'), 'due_date', to_char(u.due_date, 'YYYY-MM-DD'), ",
+    "'currency', u.currency, 'subtotal', u.subtotal, 'discount_amount', u.discount_amount, ",
+    "'tax', u.tax, 'total', u.total, 'amount_paid', u.amount_paid, ",
+    "'amount_overpaid', u.amount_overpaid, 'version', u.version, ",
+    "'sent_at', ",
+    ts!("u.sent_at"),
+    ", 'paid_at', ",
+    ts!("u.paid_at"),
+    ", 'voided_at', ",
+    ts!("u.voided_at"),
+    ", 'deleted_at', ",
+    ts!("u.deleted_at"),
+    ")"
+);
+
+/// A payment row aliased `p` as the `payment` of `payment.recorded`.
+const PAYMENT: &str = concat!(
+    "jsonb_build_object('id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
+    "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), 'method', p.method, ",
+    "'reference', p.reference, 'source', p.source)"
+);
+
+/// The outbox rows a statement wrote (aliased `o`), as the JSON envelopes it publishes.
+const ENVELOPES: &str = concat!(
+    "(SELECT json_agg(json_build_object(",
+    "'id', o.id, 'type', o.type, 'occurred_at', ",
+    ts!("o.occurred_at"),
+    ", 'owner_id', o.owner_id, 'aggregate_id', o.aggregate_id, ",
+    "'aggregate_version', o.aggregate_version, 'payload', o.payload, ",
+    "'position', json_build_object('tx', o.tx::text::numeric, 'seq', o.seq)) ",
+    "ORDER BY o.seq)::text FROM o)"
+);
+
+/// The index of [`ENVELOPES`] in a row that reads `COLUMNS` first.
+const ENVELOPES_AT: usize = 25;
 
 pub struct PgInvoices {
     conn: Connection,
@@ -158,8 +205,10 @@ impl InvoiceStore for PgInvoices {
                    SELECT $1::text::uuid, $2::bigint::int, n.last, {casts} FROM n
                    RETURNING *),
              k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-                   SELECT i.owner_id, $15::text, $16::text, i.id FROM i WHERE $15::text IS NOT NULL)",
-            columns = FIELD_COLUMNS.join(", ")
+                   SELECT i.owner_id, $15::text, $16::text, i.id FROM i WHERE $15::text IS NOT NULL),
+             {outbox}",
+            columns = FIELD_COLUMNS.join(", "),
+            outbox = outbox("i AS u", None, "ARRAY['invoice.created']")
         );
         let mut params = vec![
             ParameterValue::Str(owner.to_owned()),
@@ -167,16 +216,8 @@ impl InvoiceStore for PgInvoices {
         ];
         params.extend(field_params(fields, totals)?);
         params.extend(key_params(key));
-        query_with(
-            &self.conn,
-            &ctes,
-            &format!("SELECT {COLUMNS} FROM i"),
-            &params,
-        )?
-        .first()
-        .map(|row| invoice(row))
-        .transpose()?
-        .ok_or_else(|| "insert returned no row".to_owned())
+        self.write(&ctes, "i", &params)?
+            .ok_or_else(|| "insert returned no row".to_owned())
     }
 
     fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String> {
@@ -264,6 +305,7 @@ impl InvoiceStore for PgInvoices {
         id: &str,
         version: i64,
         change: &Change,
+        events: &[EventType],
         key: Option<&IdempotencyKey>,
     ) -> Result<Option<Invoice>, String> {
         // $1 owner, $2 id, $3 version; the change's own parameters follow.
@@ -290,14 +332,57 @@ impl InvoiceStore for PgInvoices {
             }
             Change::Delete => "deleted_at = now()".to_owned(),
             Change::Payment(payment, status) => {
-                return self.pay(params, matches, payment, *status, key);
+                return self.pay(params, matches, payment, *status, events, key);
             }
         };
-        let sql = format!(
-            "UPDATE invoices AS i SET {set}, version = i.version + 1, updated_at = now()
-             WHERE {matches} RETURNING {COLUMNS}"
+        // The events' names come last.
+        params.push(event_names(events));
+        let ctes = format!(
+            "u AS (UPDATE invoices AS i SET {set}, version = i.version + 1, updated_at = now()
+                   WHERE {matches} RETURNING i.*),
+             {outbox}",
+            outbox = outbox("u", None, &format!("${}::text[]", params.len()))
         );
-        self.one(&sql, &params)
+        self.write(&ctes, "u", &params)
+    }
+
+    fn locate(&self, id: &str) -> Result<Option<Located>, String> {
+        let rows = query(
+            &self.conn,
+            "SELECT owner_id::text, deleted_at IS NOT NULL FROM invoices WHERE id = $1::text::uuid",
+            &[id.to_owned().into()],
+        )?;
+        rows.first()
+            .map(|row| {
+                Ok(Located {
+                    owner: text(row.first())?,
+                    deleted: matches!(row.get(1), Some(DbValue::Boolean(true))),
+                })
+            })
+            .transpose()
+    }
+
+    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, String> {
+        let rows = query(
+            &self.conn,
+            "SELECT p.owner_id::text, p.id::text, i.status, p.amount, p.overpaid
+             FROM payments p JOIN invoices i ON i.id = p.invoice_id
+             WHERE p.provider_payment_ref = $1",
+            &[payment_ref.to_owned().into()],
+        )?;
+        rows.first()
+            .map(|row| {
+                let status = text(row.get(2))?;
+                Ok(Settled {
+                    owner: text(row.first())?,
+                    payment_id: text(row.get(1))?,
+                    invoice_status: Status::parse(&status)
+                        .ok_or_else(|| format!("unknown status {status}"))?,
+                    amount: int(row.get(3))?,
+                    overpaid: int(row.get(4))?,
+                })
+            })
+            .transpose()
     }
 
     fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String> {
@@ -314,14 +399,15 @@ impl InvoiceStore for PgInvoices {
 }
 
 impl PgInvoices {
-    /// The payment row, the invoice's paid amount and status, and the idempotency key,
-    /// in one statement.
+    /// The payment row, the invoice's paid amounts and status, the idempotency key and
+    /// the events, in one statement.
     fn pay(
         &self,
         mut params: Vec<ParameterValue>,
         matches: &str,
-        payment: &crate::domain::NewPayment,
+        payment: &NewPayment,
         status: Status,
+        events: &[EventType],
         key: Option<&IdempotencyKey>,
     ) -> Result<Option<Invoice>, String> {
         params.extend([
@@ -332,30 +418,94 @@ impl PgInvoices {
             text_or_null(payment.reference.as_deref()),
         ]);
         params.extend(key_params(key));
+        params.extend([
+            ParameterValue::Int64(payment.overpaid),
+            payment.source.name().to_owned().into(),
+            text_or_null(payment.source.payment_ref()),
+            event_names(events),
+        ]);
+        // $4 amount, $5 status, $6 paid on, $7 method, $8 reference, $9 key, $10 hash,
+        // $11 overpaid, $12 source, $13 provider reference, $14 event names.
         let ctes = format!(
-            "u AS (UPDATE invoices AS i SET amount_paid = i.amount_paid + $4::bigint,
+            "u AS (UPDATE invoices AS i SET amount_paid = i.amount_paid + $4::bigint - $11::bigint,
+                     amount_overpaid = i.amount_overpaid + $11::bigint,
                      status = $5::text,
-                     paid_at = CASE WHEN $5::text = 'paid' THEN now() ELSE i.paid_at END,
+                     paid_at = CASE WHEN $5::text = 'paid' THEN coalesce(i.paid_at, now()) ELSE i.paid_at END,
                      version = i.version + 1, updated_at = now()
-                   WHERE {matches} RETURNING i.id, i.owner_id),
-             p AS (INSERT INTO payments (invoice_id, owner_id, amount, paid_on, method, reference)
-                   SELECT u.id, u.owner_id, $4::bigint, $6::text::date, $7::text, $8::text FROM u),
+                   WHERE {matches} RETURNING i.*),
+             p AS (INSERT INTO payments (invoice_id, owner_id, amount, overpaid, paid_on, method,
+                                         reference, source, provider_payment_ref)
+                   SELECT u.id, u.owner_id, $4::bigint, $11::bigint, $6::text::date, $7::text,
+                          $8::text, $12::text, $13::text FROM u
+                   RETURNING *),
              k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-                   SELECT u.owner_id, $9::text, $10::text, u.id FROM u WHERE $9::text IS NOT NULL)"
+                   SELECT u.owner_id, $9::text, $10::text, u.id FROM u WHERE $9::text IS NOT NULL),
+             {outbox}",
+            outbox = outbox(
+                "u LEFT JOIN p ON true",
+                Some(&format!("CASE WHEN t.type = 'payment.recorded' THEN jsonb_build_object('payment', {PAYMENT}) ELSE '{{}}'::jsonb END")),
+                "$14::text[]"
+            )
         );
-        let paid = query_with(&self.conn, &ctes, "SELECT id::text FROM u", &params)?;
-        match paid.first() {
+        let paid = self.write(&ctes, "u", &params)?;
+        match paid {
             // Read back after the statement, so the new payment is in the list.
-            Some(row) => {
+            Some(invoice) => {
                 let owner = match params.first() {
                     Some(ParameterValue::Str(owner)) => owner.clone(),
                     _ => return Err("owner parameter missing".to_owned()),
                 };
-                self.get(&owner, &text(row.first())?)
+                self.get(&owner, &invoice.id)
             }
             None => Ok(None),
         }
     }
+
+    /// Runs a write whose CTEs end in the outbox insert `o` and whose changed invoice is
+    /// the CTE `changed`; publishes the events it wrote and returns the invoice as the
+    /// statement left it (`None` when it matched no invoice).
+    fn write(
+        &self,
+        ctes: &str,
+        changed: &str,
+        params: &[ParameterValue],
+    ) -> Result<Option<Invoice>, String> {
+        let rows = query_with(
+            &self.conn,
+            ctes,
+            &format!("SELECT {COLUMNS}, {ENVELOPES} FROM {changed} i"),
+            params,
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let written = invoice(row)?;
+        match optional(row.get(ENVELOPES_AT)) {
+            Ok(Some(envelopes)) => fin_spin_edge::nudge::publish_all(&envelopes),
+            Ok(None) => eprintln!("billing: a change to {} wrote no events", written.id),
+            Err(e) => eprintln!("billing: cannot read the events just written: {e}"),
+        }
+        Ok(Some(written))
+    }
+}
+
+/// Event names as a `text[]` parameter.
+fn event_names(events: &[EventType]) -> ParameterValue {
+    ParameterValue::ArrayStr(events.iter().map(|e| Some(e.as_str().to_owned())).collect())
+}
+
+/// The CTE `o` that writes one outbox row per name in `names` (a `text[]` expression)
+/// about the invoice row `u` of `from`, its payload the invoice snapshot merged with
+/// `extra` (a `jsonb` expression that may read `t.type`).
+fn outbox(from: &str, extra: Option<&str>, names: &str) -> String {
+    let extra = extra.map(|e| format!(" || {e}")).unwrap_or_default();
+    format!(
+        "o AS (INSERT INTO outbox (type, owner_id, aggregate_id, aggregate_version, payload)
+               SELECT t.type, u.owner_id, u.id, u.version, jsonb_build_object('invoice', {SNAPSHOT}){extra}
+               FROM {from}, unnest({names}) WITH ORDINALITY AS t(type, n)
+               ORDER BY t.n
+               RETURNING *)"
+    )
 }
 
 fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
@@ -415,5 +565,6 @@ fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         voided_at: optional(row.get(21))?,
         created_at: text(row.get(22))?,
         updated_at: text(row.get(23))?,
+        amount_overpaid: int(row.get(24))?,
     })
 }

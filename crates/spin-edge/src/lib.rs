@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod config;
 pub mod kv;
+pub mod nudge;
 pub mod outbound;
 pub mod pg;
 pub mod request;

@@ -1,0 +1,101 @@
+//! The analytics projector, on Spin's Redis trigger (the events channel).
+//!
+//! Every message — an event billing published, or the supervisor's `catch-up` nudge —
+//! means the same: read billing's event feed from the read model's checkpoint to its
+//! end and apply it. The message's own content is never applied: the feed (billing's
+//! outbox) is the truth, so a lost message delays the dashboard and a forged or stale
+//! one changes nothing.
+//!
+//! Spin ends the whole `spin up` when the trigger's Redis connection drops, so this
+//! component runs in a process of its own (`scripts/projector.sh`), apart from the
+//! HTTP API.
+
+use analytics::catch_up::{catch_up, Feed};
+use analytics::event::{FeedEvent, Position};
+use analytics::store::PgReadModel;
+use fin_spin_edge::config;
+use spin_sdk::redis_component;
+
+mod bindings {
+    wit_bindgen::generate!({
+        world: "fin:billing/reads-events",
+        path: "../../../wit",
+        generate_all,
+    });
+}
+
+use bindings::fin::billing::event_feed::{self, FeedError};
+use bindings::fin::platform::events;
+
+/// Billing's outbox through the composed billing-service component.
+struct BillingFeed;
+
+impl Feed for BillingFeed {
+    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, String> {
+        let after = events::Position {
+            tx: after.tx,
+            seq: after.seq,
+        };
+        event_feed::read(Some(after), limit)
+            .map_err(|FeedError::Unavailable(reason)| format!("event feed: {reason}"))
+            .map(|events| {
+                events
+                    .into_iter()
+                    .map(|e| FeedEvent {
+                        id: e.id,
+                        event_type: e.event_type,
+                        occurred_at: e.occurred_at,
+                        owner_id: e.owner_id,
+                        aggregate_id: e.aggregate_id,
+                        aggregate_version: e.aggregate_version,
+                        payload: e.payload,
+                        position: Position {
+                            tx: e.position.tx,
+                            seq: e.position.seq,
+                        },
+                    })
+                    .collect()
+            })
+    }
+}
+
+#[redis_component]
+fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
+    let nudge = describe(&message);
+    let result = (|| {
+        let batch_size: u32 = config::get("projector_batch_size")
+            .map_err(|_| "variable `projector_batch_size` is missing or invalid".to_owned())?;
+        let url: String =
+            config::get("db_url").map_err(|_| "variable `db_url` is missing".to_owned())?;
+        let model = PgReadModel::open(&url)?;
+        catch_up(&BillingFeed, &model, batch_size)
+    })();
+    match result {
+        Ok(done) if done.applied + done.skipped > 0 => {
+            println!(
+                "projector: {nudge}: applied {} event(s), skipped {}, now at {}:{}",
+                done.applied, done.skipped, done.position.tx, done.position.seq
+            );
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        // The next message retries from the same checkpoint; nothing is half-applied
+        // (each batch is one statement).
+        Err(reason) => {
+            eprintln!("projector: {nudge}: catch-up failed: {reason}");
+            Ok(())
+        }
+    }
+}
+
+/// What the message was, for the log.
+fn describe(message: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(message) {
+        Ok(envelope) if envelope.get("type").is_some() => format!(
+            "{} {}",
+            envelope["type"].as_str().unwrap_or("?"),
+            envelope["id"].as_str().unwrap_or("?")
+        ),
+        _ => String::from_utf8_lossy(&message[..message.len().min(40)]).into_owned(),
+    }
+}

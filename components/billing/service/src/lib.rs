@@ -1,0 +1,110 @@
+//! Billing's use cases for other components: the outbox as `fin:platform/event-feed`
+//! (for the analytics projector) and settlement of a provider's payment as
+//! `fin:platform/invoice-payments` (for the payments webhook). `spin.toml` composes this
+//! component into each of them, so they reach billing's data only through billing's code.
+//!
+//! A dependency runs with its parent's configuration (`inherit_configuration`): the
+//! parent must list `db_url`, the events variables and their hosts.
+
+use billing::settlement::{self, Outcome, ProviderPayment, Unapplied};
+use billing::store::PgInvoices;
+use billing::{domain::parse_date, outbox};
+use fin_spin_edge::{config, pg};
+
+mod bindings {
+    wit_bindgen::generate!({
+        world: "fin:billing/billing-service",
+        path: "../../../wit",
+        generate_all,
+    });
+}
+
+use bindings::exports::fin::billing::event_feed::{self, FeedError};
+use bindings::exports::fin::billing::invoice_payments::{
+    self, Applied, SettleError, Settlement, UnappliedReason,
+};
+use bindings::fin::platform::events::{Event, Position};
+
+struct BillingService;
+
+/// The most events one read returns, whatever the caller asks.
+const MAX_BATCH: u32 = 1000;
+
+impl event_feed::Guest for BillingService {
+    fn read(after: Option<Position>, limit: u32) -> Result<Vec<Event>, FeedError> {
+        let unavailable = |reason: String| {
+            eprintln!("billing-service: event feed: {reason}");
+            FeedError::Unavailable(reason)
+        };
+        let url: String = config::get("db_url").map_err(|_| unavailable("db_url".into()))?;
+        let conn = pg::connect(&url).map_err(unavailable)?;
+        let events = outbox::read(
+            &conn,
+            after.map(|p| (p.tx, p.seq)),
+            limit.clamp(1, MAX_BATCH),
+        )
+        .map_err(unavailable)?;
+        Ok(events
+            .into_iter()
+            .map(|e| Event {
+                id: e.id,
+                event_type: e.event_type,
+                occurred_at: e.occurred_at,
+                owner_id: e.owner_id,
+                aggregate_id: e.aggregate_id,
+                aggregate_version: e.aggregate_version,
+                payload: e.payload,
+                position: Position {
+                    tx: e.tx,
+                    seq: e.seq,
+                },
+            })
+            .collect())
+    }
+}
+
+impl invoice_payments::Guest for BillingService {
+    fn settle(payment: invoice_payments::ProviderPayment) -> Result<Settlement, SettleError> {
+        let unavailable = |reason: String| {
+            eprintln!("billing-service: settle {}: {reason}", payment.payment_ref);
+            SettleError::Unavailable(reason)
+        };
+        let received_on = parse_date(&payment.received_on).map_err(unavailable)?;
+        let url: String = config::get("db_url").map_err(|_| unavailable("db_url".into()))?;
+        let store = PgInvoices::open(&url).map_err(unavailable)?;
+        let settled = settlement::settle(
+            &store,
+            &ProviderPayment {
+                payment_ref: payment.payment_ref.clone(),
+                invoice_id: payment.invoice_id.clone(),
+                owner_id: payment.owner_id.clone(),
+                amount: payment.amount,
+                currency: payment.currency.clone(),
+                received_on,
+            },
+        )
+        .map_err(|err| unavailable(format!("{err:?}")))?;
+        Ok(Settlement {
+            owner_id: settled.owner,
+            outcome: match settled.outcome {
+                Outcome::Applied(a) => invoice_payments::Outcome::Applied(Applied {
+                    payment_id: a.payment_id,
+                    invoice_status: a.invoice_status.as_str().to_owned(),
+                    amount_applied: a.amount_applied,
+                    amount_overpaid: a.amount_overpaid,
+                    duplicate: a.duplicate,
+                }),
+                Outcome::Unapplied(reason) => invoice_payments::Outcome::Unapplied(match reason {
+                    Unapplied::InvoiceNotFound => UnappliedReason::InvoiceNotFound,
+                    Unapplied::OwnerMismatch => UnappliedReason::OwnerMismatch,
+                    Unapplied::InvoiceDeleted => UnappliedReason::InvoiceDeleted,
+                    Unapplied::InvoiceVoid => UnappliedReason::InvoiceVoid,
+                    Unapplied::InvoiceNotSent => UnappliedReason::InvoiceNotSent,
+                    Unapplied::CurrencyMismatch => UnappliedReason::CurrencyMismatch,
+                }),
+            },
+        })
+    }
+}
+
+bindings::export!(BillingService with_types_in bindings);

@@ -1,0 +1,89 @@
+//! Routes under `/payments`: the provider's webhook (signed, no bearer token) and the
+//! freelancer's list of provider payments (bearer token).
+
+use fin_spin_edge::auth;
+use fin_spin_edge::response::{json, respond};
+use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem};
+use serde::Serialize;
+use spin_sdk::http::{Method, Response};
+
+use crate::error::PaymentsError;
+use crate::event;
+use crate::ledger::Billing;
+use crate::listing::{Cursor, ListQuery, Page};
+use crate::service::{self, EventLog, Record};
+use crate::signature;
+use crate::store::PgEventLog;
+
+pub async fn handle(mut req: ApiRequest) -> Response {
+    respond(route(&mut req).await)
+}
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let route = req.route();
+    match (route.segments().as_slice(), route.method.clone()) {
+        (["payments"], Method::Get) => list(req),
+        (["payments"], _) => Err(Problem::method_not_allowed(&["GET"])),
+        (["payments", "webhook"], Method::Post) => webhook(req).await,
+        (["payments", "webhook"], _) => Err(Problem::method_not_allowed(&["POST"])),
+        _ => Err(Problem::no_route(&route.path)),
+    }
+}
+
+/// What the provider is told: enough for its dashboard to show what happened.
+#[derive(Serialize)]
+struct Acknowledgement<'a> {
+    received: bool,
+    /// The event had been received before; nothing changed.
+    duplicate_delivery: bool,
+    outcome: &'a str,
+    reason: Option<&'a str>,
+}
+
+async fn webhook(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let limit = BodyLimit(config::get("payments_webhook_max_body_bytes")?);
+    let body = req.body(limit).await?;
+    let secret: String = config::get("payments_webhook_secret")?;
+    let tolerance: i64 = config::get("payments_webhook_tolerance_seconds")?;
+    signature::verify(
+        req.header("stripe-signature"),
+        &body,
+        secret.as_bytes(),
+        now(),
+        tolerance,
+    )
+    .map_err(PaymentsError::Signature)?;
+    let event = event::parse(&body).map_err(PaymentsError::Malformed)?;
+    let log = event_log()?;
+    let receipt = service::receive(&log, &Billing, event)?;
+    Ok(json(
+        200,
+        &Acknowledgement {
+            received: true,
+            duplicate_delivery: receipt.replayed,
+            outcome: receipt.record.outcome,
+            reason: receipt.record.reason.as_deref(),
+        },
+    ))
+}
+
+fn list(req: &ApiRequest) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    let query = ListQuery::parse(&req.query).map_err(PaymentsError::Invalid)?;
+    let rows = event_log()?
+        .list(&owner, &query)
+        .map_err(PaymentsError::Internal)?;
+    let page: Page<Record> = Page::from_rows(rows, query.limit, |last| {
+        Cursor {
+            received_at: last.received_at.clone().unwrap_or_default(),
+            event_id: last.event_id.clone(),
+        }
+        .encode()
+    });
+    Ok(json(200, &page))
+}
+
+fn event_log() -> Result<PgEventLog, Problem> {
+    PgEventLog::open(&config::get::<String>("db_url")?)
+        .map_err(|e| PaymentsError::Internal(e).into())
+}

@@ -1,0 +1,22 @@
+//! Payments: what a payment provider tells us about money, under `/payments`.
+//!
+//! The provider (Stripe's webhook format) calls `POST /payments/webhook`; `signature`
+//! proves the request is the provider's, `event` reads what it says, `service` settles
+//! money with billing (the `ledger` port, a composed WIT interface) and records every
+//! event once. Freelancers list the provider payments made out to them with
+//! `GET /payments`. Only `http`, `store`, `ledger` and the entry point know about Spin.
+
+pub mod error;
+pub mod event;
+pub mod listing;
+pub mod service;
+pub mod signature;
+
+mod http;
+mod ledger;
+mod store;
+
+#[spin_sdk::http_component]
+async fn handle(req: spin_sdk::http::IncomingRequest) -> spin_sdk::http::Response {
+    http::handle(fin_spin_edge::ApiRequest::new(req)).await
+}

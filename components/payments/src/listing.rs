@@ -1,0 +1,114 @@
+//! How a freelancer lists the provider payments made out to them: newest first, keyset
+//! pages on (received at, event id), optionally only applied or only unapplied ones.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use fin_problem::FieldError;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+pub use fin_paging::{Page, DEFAULT_LIMIT};
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// RFC 3339 with microseconds, as the list shows it.
+    pub received_at: String,
+    pub event_id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{}|{}", self.received_at, self.event_id))
+    }
+
+    fn decode(raw: &str) -> Option<Self> {
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+        let (at, event_id) = text.split_once('|')?;
+        OffsetDateTime::parse(at, &Rfc3339).ok()?;
+        Some(Self {
+            received_at: at.to_owned(),
+            event_id: event_id.to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub limit: u32,
+    /// `applied` or `unapplied`.
+    pub outcome: Option<&'static str>,
+    pub after: Option<Cursor>,
+}
+
+impl ListQuery {
+    /// Parses `limit`, `outcome` and `cursor`; anything else is refused.
+    pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut list = ListQuery {
+            limit: DEFAULT_LIMIT,
+            outcome: None,
+            after: None,
+        };
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
+            match name.as_ref() {
+                "limit" => match fin_paging::parse_limit(&value) {
+                    Ok(n) => list.limit = n,
+                    Err(message) => bad(&message),
+                },
+                "outcome" => match value.as_ref() {
+                    "applied" => list.outcome = Some("applied"),
+                    "unapplied" => list.outcome = Some("unapplied"),
+                    _ => bad("must be applied or unapplied"),
+                },
+                "cursor" => match Cursor::decode(&value) {
+                    Some(cursor) => list.after = Some(cursor),
+                    None => bad("is not a cursor this API issued"),
+                },
+                _ => bad("is not a known parameter (limit, outcome, cursor)"),
+            }
+        }
+        if errors.is_empty() {
+            Ok(list)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_filters_and_cursors() {
+        assert_eq!(
+            ListQuery::parse("").expect("valid"),
+            ListQuery {
+                limit: DEFAULT_LIMIT,
+                outcome: None,
+                after: None
+            }
+        );
+        let cursor = Cursor {
+            received_at: "2026-02-02T02:40:00.123456Z".into(),
+            event_id: "evt_1|x".into(),
+        };
+        let q = ListQuery::parse(&format!(
+            "outcome=unapplied&limit=3&cursor={}",
+            cursor.encode()
+        ))
+        .expect("valid");
+        assert_eq!((q.limit, q.outcome), (3, Some("unapplied")));
+        assert_eq!(q.after, Some(cursor));
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let errors =
+            ListQuery::parse("limit=0&outcome=ignored&cursor=%%%&page=2").expect_err("invalid");
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(names, ["limit", "outcome", "cursor", "page"]);
+    }
+}

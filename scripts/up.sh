@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make up`: the whole app locally, until Ctrl-C stops all of it.
+#   - the HTTP components (every `[[trigger.http]]` of spin.toml) on http://127.0.0.1:3000,
+#     their Spin output here and the components' own in .spin/logs/;
+#   - the projector (Redis trigger) as its own supervised process (scripts/projector.sh),
+#     its output in .spin/projector.log.
+# Development secrets (JWT key, Stripe webhook secret) are generated once into .dev/
+# (git-ignored); a variable already in the environment wins.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p .dev .spin
+secret() { [ -s ".dev/$1" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+' > ".dev/$1"; cat ".dev/$1"; }
+export SPIN_VARIABLE_DB_URL=${SPIN_VARIABLE_DB_URL:-postgres://postgres@127.0.0.1:5432/fin?sslmode=disable}
+export SPIN_VARIABLE_JWT_SECRET=${SPIN_VARIABLE_JWT_SECRET:-$(secret jwt-secret)}
+export SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET:-whsec_$(secret webhook-secret)}
+
+http=()
+for id in $(bash scripts/components.sh http); do http+=(--component-id "$id"); done
+
+pids=()
+stop() { trap - INT TERM; kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 0; }
+trap stop INT TERM
+bash scripts/projector.sh --runtime-config-file runtime-config.toml >.spin/projector.log 2>&1 &
+pids+=($!)
+spin up --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" &
+pids+=($!)
+echo "[up] the projector logs to .spin/projector.log; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
+wait -n
+stop

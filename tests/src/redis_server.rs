@@ -1,0 +1,99 @@
+//! A Redis server of the test's own, on a free port, that the test can stop and start:
+//! the events Redis in the outage tests. It keeps nothing on disk and dies with the
+//! test process.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::app::{free_port, supervised};
+
+pub struct RedisServer {
+    pub port: u16,
+    process: Mutex<Option<Child>>,
+}
+
+impl RedisServer {
+    pub fn start() -> RedisServer {
+        let server = RedisServer {
+            port: free_port(),
+            process: Mutex::new(None),
+        };
+        server.resume();
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// `host:port`, for Spin's outbound allow-list.
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server (again, on the same port) and waits until it answers.
+    pub fn resume(&self) {
+        let mut process = self.process.lock().unwrap_or_else(|p| p.into_inner());
+        if process.is_some() {
+            return;
+        }
+        let child = supervised("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("`redis-server` must be on PATH");
+        *process = Some(child);
+        self.wait(true);
+    }
+
+    /// Stops the server (its clients see their connections drop) and waits until the
+    /// port refuses connections.
+    pub fn stop(&self) {
+        let mut process = self.process.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(mut child) = process.take() {
+            // The supervisor leads a process group of its own: end all of it.
+            let _ = Command::new("kill")
+                .args(["-TERM", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+        }
+        self.wait(false);
+    }
+
+    fn wait(&self, up: bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let answers = redis::Client::open(self.url())
+                .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(200)))
+                .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
+                .is_ok();
+            if answers == up {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the test's Redis on port {} did not {} within 10 s",
+            self.port,
+            if up { "start" } else { "stop" }
+        );
+    }
+
+    /// How many clients listen on `channel` (the projector, once it has subscribed).
+    pub fn subscribers(&self, channel: &str) -> i64 {
+        redis::Client::open(self.url())
+            .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(500)))
+            .and_then(|mut c| {
+                redis::cmd("PUBSUB")
+                    .arg("NUMSUB")
+                    .arg(channel)
+                    .query::<(String, i64)>(&mut c)
+            })
+            .map(|(_, n)| n)
+            .unwrap_or(0)
+    }
+}
