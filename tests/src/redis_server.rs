@@ -57,7 +57,7 @@ impl RedisServer {
         if let Some(mut child) = process.take() {
             // The supervisor leads a process group of its own: end all of it.
             let _ = Command::new("kill")
-                .args(["-TERM", &format!("-{}", child.id())])
+                .args(["-TERM", "--", &format!("-{}", child.id())])
                 .status();
             let _ = child.wait();
         }
