@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for wasm in target/wasm32-wasip1/release/*.wasm; do
-  printf '[sizes] %-14s %6d KiB\n' "$(basename "$wasm")" $(( $(stat -c %s "$wasm") / 1024 ))
+  printf '[sizes] %-26s %6d KiB\n' "$(basename "$wasm")" $(( $(stat -c %s "$wasm") / 1024 ))
 done

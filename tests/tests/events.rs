@@ -23,14 +23,12 @@ const CHANNEL: &str = "fin-events-e2e-events";
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || {
-        let options = AppOptions {
-            name: "events",
-            redis_dbs: [0, 0, 0],
-            variables: vec![],
-            events_redis: Some(redis()),
-        };
-        options
+    App::shared(&APP, || AppOptions {
+        name: "events",
+        // Database 0 is free: the dev app's stores use 1–3, the other suites 3–15.
+        redis_dbs: [0, 0, 0],
+        variables: vec![],
+        events_redis: Some(redis()),
     })
 }
 

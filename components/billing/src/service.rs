@@ -630,4 +630,54 @@ mod tests {
         ));
         assert_eq!(gone.calls.get(), 1);
     }
+
+    #[test]
+    fn each_use_case_writes_its_events_and_a_refused_one_writes_none() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let b = billing(&store, &clients);
+        let id = b.create(one_line(), None).expect("created").invoice.id;
+        b.update(&id, None, input(json!({"notes": "x"})))
+            .expect("edited");
+        b.send(&id, None).expect("sent");
+        let pay = |amount: i64| {
+            b.record_payment(
+                &id,
+                None,
+                serde_json::from_value(json!({ "amount": amount })).expect("payment"),
+                None,
+            )
+        };
+        pay(400).expect("partly paid");
+        pay(600).expect("paid");
+        let draft = b.create(one_line(), None).expect("created").invoice.id;
+        b.void(&draft, None).expect("voided");
+        let deleted = b.create(one_line(), None).expect("created").invoice.id;
+        b.delete(&deleted, None).expect("deleted");
+        use EventType::*;
+        assert_eq!(
+            store.event_types(),
+            [
+                InvoiceCreated,
+                InvoiceUpdated,
+                InvoiceSent,
+                PaymentRecorded,
+                PaymentRecorded,
+                InvoicePaid,
+                InvoiceCreated,
+                InvoiceVoided,
+                InvoiceCreated,
+                InvoiceDeleted
+            ]
+        );
+        let written = store.events.borrow().len();
+        assert!(pay(1).is_err(), "a paid invoice takes no payment");
+        assert!(b.send(&id, None).is_err());
+        assert!(b.update(&id, None, input(json!({"notes": "y"}))).is_err());
+        assert!(b.void(&draft, Some(1)).is_err(), "stale If-Match");
+        assert_eq!(
+            store.events.borrow().len(),
+            written,
+            "refusals write nothing"
+        );
+    }
 }
