@@ -9,6 +9,7 @@
 mod accounts;
 mod app;
 mod client;
+pub mod dates;
 mod redis_server;
 pub mod stripe;
 mod stub;

@@ -60,20 +60,7 @@ fn numbers(user: &User, query: &str) -> (Vec<String>, Option<String>) {
 
 fn this_year() -> String {
     // The server numbers by the issue date's year; these tests issue today (UTC).
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    // Civil year from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    year.to_string()
+    fin_e2e::dates::civil(fin_e2e::dates::today()).0.to_string()
 }
 
 #[test]

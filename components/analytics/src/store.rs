@@ -1,6 +1,7 @@
 //! The read model in Postgres, through Spin's `pg4` binding.
 
 use fin_spin_edge::pg::{connect, int, optional_text, query, query_with, text};
+use fin_spin_edge::rfc3339;
 use spin_sdk::pg4::{self, Connection, ParameterValue};
 use time::Date;
 
@@ -10,17 +11,6 @@ use crate::event::Position;
 
 pub struct PgReadModel {
     conn: Connection,
-}
-
-/// A timestamp as RFC 3339 UTC text.
-macro_rules! ts {
-    ($col:literal) => {
-        concat!(
-            "to_char(",
-            $col,
-            " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-        )
-    };
 }
 
 impl PgReadModel {
@@ -122,9 +112,9 @@ impl PgReadModel {
     pub fn freshness(&self, owner: &str) -> Result<Freshness, String> {
         let sql = concat!(
             "SELECT o.last_event_id::text, o.last_event_type, ",
-            ts!("o.last_event_at"),
+            rfc3339!("o.last_event_at"),
             ", ",
-            ts!("c.caught_up_at"),
+            rfc3339!("c.caught_up_at"),
             " FROM analytics_checkpoint c LEFT JOIN analytics_owners o ON o.owner_id = $1::text::uuid"
         );
         let rows = query(&self.conn, sql, &[owner.to_owned().into()])?;

@@ -59,7 +59,6 @@ impl ListQuery {
     /// Parses `limit`, `status`, `client_id`, `issued_from`, `issued_to` and `cursor`;
     /// anything else is refused so a typo is not silently ignored.
     pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
-        let mut errors = Vec::new();
         let mut list = ListQuery {
             limit: DEFAULT_LIMIT,
             status: None,
@@ -68,51 +67,30 @@ impl ListQuery {
             issued_to: None,
             after: None,
         };
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-            let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
-            match name.as_ref() {
-                "limit" => match fin_paging::parse_limit(&value) {
-                    Ok(n) => list.limit = n,
-                    Err(message) => bad(&message),
-                },
-                "status" => match parse_status(&value) {
-                    Some(status) => list.status = Some(status),
-                    None => bad("must be one of draft, sent, overdue, paid, void"),
-                },
-                "client_id" => match uuid::Uuid::parse_str(&value) {
-                    Ok(id) => list.client_id = Some(id.to_string()),
-                    Err(_) => bad("must be a client id"),
-                },
-                "issued_from" => match parse_date(&value) {
-                    Ok(date) => list.issued_from = Some(date),
-                    Err(message) => bad(&message),
-                },
-                "issued_to" => match parse_date(&value) {
-                    Ok(date) => list.issued_to = Some(date),
-                    Err(message) => bad(&message),
-                },
-                "cursor" => match Cursor::decode(&value) {
-                    Some(cursor) => list.after = Some(cursor),
-                    None => bad("is not a cursor this API issued"),
-                },
-                _ => bad(
-                    "is not a known parameter (limit, status, client_id, issued_from, issued_to, cursor)",
-                ),
-            }
-        }
+        let known = "limit, status, client_id, issued_from, issued_to, cursor";
+        let mut params = fin_paging::parse_query(query, known, |name, value| {
+            Some(match name {
+                "status" => parse_status(value)
+                    .map(|status| list.status = Some(status))
+                    .ok_or_else(|| "must be one of draft, sent, overdue, paid, void".into()),
+                "client_id" => uuid::Uuid::parse_str(value)
+                    .map(|id| list.client_id = Some(id.to_string()))
+                    .map_err(|_| "must be a client id".into()),
+                "issued_from" => parse_date(value).map(|date| list.issued_from = Some(date)),
+                "issued_to" => parse_date(value).map(|date| list.issued_to = Some(date)),
+                "cursor" => Cursor::decode(value)
+                    .map(|cursor| list.after = Some(cursor))
+                    .ok_or_else(|| "is not a cursor this API issued".into()),
+                _ => return None,
+            })
+        });
+        list.limit = params.limit;
         if let (Some(from), Some(to)) = (list.issued_from, list.issued_to) {
             if to < from {
-                errors.push(FieldError::new(
-                    "issued_to",
-                    "must not be before issued_from",
-                ));
+                params.error("issued_to", "must not be before issued_from");
             }
         }
-        if errors.is_empty() {
-            Ok(list)
-        } else {
-            Err(errors)
-        }
+        params.finish(list)
     }
 }
 

@@ -7,6 +7,7 @@
 //! the higher would never see it.
 
 use fin_spin_edge::pg::{int, query, text};
+use fin_spin_edge::rfc3339;
 use spin_sdk::pg4::{Connection, ParameterValue};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +32,17 @@ pub fn read(
     let (tx, seq) = after.unwrap_or((0, 0));
     let rows = query(
         conn,
-        "SELECT o.id::text, o.type,
-                to_char(o.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),
-                o.owner_id::text, o.aggregate_id::text, o.aggregate_version::bigint,
+        concat!(
+            "SELECT o.id::text, o.type, ",
+            rfc3339!("o.occurred_at"),
+            ", o.owner_id::text, o.aggregate_id::text, o.aggregate_version::bigint,
                 o.payload::text, o.tx::text, o.seq
-         FROM outbox o
-         WHERE (o.tx, o.seq) > ($1::text::xid8, $2::bigint)
-           AND o.tx < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY o.tx, o.seq
-         LIMIT $3::bigint",
+             FROM outbox o
+             WHERE (o.tx, o.seq) > ($1::text::xid8, $2::bigint)
+               AND o.tx < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY o.tx, o.seq
+             LIMIT $3::bigint"
+        ),
         &[
             ParameterValue::Str(tx.to_string()),
             ParameterValue::Int64(seq),

@@ -64,6 +64,18 @@ pub trait InvoiceStore {
     ) -> Result<Option<Invoice>, String>;
     /// The id of the invoice an idempotency key produced, and the request's digest.
     fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String>;
+    /// Applies `change` to `current` if it is still at the version read, with the
+    /// events the change writes to an invoice in `current`'s status.
+    fn change(
+        &self,
+        owner: &str,
+        current: &Invoice,
+        change: &Change,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Option<Invoice>, String> {
+        let events = change.events(current.status);
+        self.apply(owner, &current.id, current.version, change, &events, key)
+    }
     /// Whose invoice `id` is, deleted ones included; any owner.
     fn locate(&self, id: &str) -> Result<Option<Located>, String>;
     /// The payment already recorded for a provider's payment reference, if any.
@@ -214,17 +226,9 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             .totals()
             .map_err(|e| BillingError::Invalid(vec![totals_error(e)]))?;
         let change = Change::Fields(fields, totals);
-        let events = change.events(current.status);
         match self
             .store
-            .apply(
-                self.owner,
-                &current.id,
-                current.version,
-                &change,
-                &events,
-                None,
-            )
+            .change(self.owner, &current, &change, None)
             .map_err(internal)?
         {
             Some(invoice) => Ok(invoice),
@@ -285,15 +289,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                     ),
                 })?;
             let change = Change::Payment(payment.clone(), status);
-            let events = change.events(current.status);
-            match self.store.apply(
-                self.owner,
-                &current.id,
-                current.version,
-                &change,
-                &events,
-                key,
-            ) {
+            match self.store.change(self.owner, &current, &change, key) {
                 Ok(Some(invoice)) => return Ok(Created::new(invoice)),
                 Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
                 Ok(None) => continue,
@@ -321,17 +317,9 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             let current = self.get(raw_id)?;
             check_version(&current, if_match)?;
             let change = decide(&current).map_err(BillingError::Illegal)?;
-            let events = change.events(current.status);
             match self
                 .store
-                .apply(
-                    self.owner,
-                    &current.id,
-                    current.version,
-                    &change,
-                    &events,
-                    None,
-                )
+                .change(self.owner, &current, &change, None)
                 .map_err(internal)?
             {
                 Some(invoice) => return Ok(invoice),

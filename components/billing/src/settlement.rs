@@ -149,8 +149,7 @@ pub fn settle<S: InvoiceStore>(
             },
             receipt.status,
         );
-        let events = change.events(current.status);
-        match store.apply(&owner, &id, current.version, &change, &events, None) {
+        match store.change(&owner, &current, &change, None) {
             Ok(Some(invoice)) => {
                 let payment_id = invoice
                     .payments

@@ -5,6 +5,7 @@
 use fin_spin_edge::pg::{
     connect, int, optional_text as optional, query, query_with, text, text_or_null,
 };
+use fin_spin_edge::rfc3339;
 use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
@@ -21,17 +22,6 @@ use crate::totals::{Discount, Totals};
 // `$2::bigint::int`): Spin prepares each statement and refuses a value whose type does
 // not match the parameter's exactly.
 
-/// A timestamp as RFC 3339 UTC text.
-macro_rules! ts {
-    ($col:literal) => {
-        concat!(
-            "to_char(",
-            $col,
-            " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-        )
-    };
-}
-
 /// The columns of [`Invoice`], read from an invoice aliased `i`.
 const COLUMNS: &str = concat!(
     "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
@@ -42,17 +32,17 @@ const COLUMNS: &str = concat!(
     "'id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
     "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), ",
     "'method', p.method, 'reference', p.reference, 'source', p.source, 'recorded_at', ",
-    ts!("p.created_at"),
+    rfc3339!("p.created_at"),
     ") ORDER BY p.created_at, p.id), '[]'::json)::text FROM payments p WHERE p.invoice_id = i.id), ",
-    ts!("i.sent_at"),
+    rfc3339!("i.sent_at"),
     ", ",
-    ts!("i.paid_at"),
+    rfc3339!("i.paid_at"),
     ", ",
-    ts!("i.voided_at"),
+    rfc3339!("i.voided_at"),
     ", ",
-    ts!("i.created_at"),
+    rfc3339!("i.created_at"),
     ", ",
-    ts!("i.updated_at"),
+    rfc3339!("i.updated_at"),
     ", i.amount_overpaid"
 );
 
@@ -67,13 +57,13 @@ const SNAPSHOT: &str = concat!(
     "'tax', u.tax, 'total', u.total, 'amount_paid', u.amount_paid, ",
     "'amount_overpaid', u.amount_overpaid, 'version', u.version, ",
     "'sent_at', ",
-    ts!("u.sent_at"),
+    rfc3339!("u.sent_at"),
     ", 'paid_at', ",
-    ts!("u.paid_at"),
+    rfc3339!("u.paid_at"),
     ", 'voided_at', ",
-    ts!("u.voided_at"),
+    rfc3339!("u.voided_at"),
     ", 'deleted_at', ",
-    ts!("u.deleted_at"),
+    rfc3339!("u.deleted_at"),
     ")"
 );
 
@@ -88,7 +78,7 @@ const PAYMENT: &str = concat!(
 const ENVELOPES: &str = concat!(
     "(SELECT json_agg(json_build_object(",
     "'id', o.id, 'type', o.type, 'occurred_at', ",
-    ts!("o.occurred_at"),
+    rfc3339!("o.occurred_at"),
     ", 'owner_id', o.owner_id, 'aggregate_id', o.aggregate_id, ",
     "'aggregate_version', o.aggregate_version, 'payload', o.payload, ",
     "'position', json_build_object('tx', o.tx::text::numeric, 'seq', o.seq)) ",

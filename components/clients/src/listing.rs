@@ -62,7 +62,6 @@ impl ListQuery {
     /// Parses `limit`, `sort` (`name`, `-name`, `created_at`, `-created_at`), `q`,
     /// `archived` and `cursor`; anything else is refused so a typo is not silently ignored.
     pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
-        let mut errors = Vec::new();
         let mut list = ListQuery {
             limit: DEFAULT_LIMIT,
             sort: Sort {
@@ -74,46 +73,45 @@ impl ListQuery {
             after: None,
         };
         let mut cursor = None;
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-            let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
-            match name.as_ref() {
-                "limit" => match fin_paging::parse_limit(&value) {
-                    Ok(n) => list.limit = n,
-                    Err(message) => bad(&message),
-                },
-                "sort" => match parse_sort(&value) {
-                    Some(sort) => list.sort = sort,
-                    None => bad("must be one of name, -name, created_at, -created_at"),
-                },
+        let known = "limit, sort, q, archived, cursor";
+        let mut params = fin_paging::parse_query(query, known, |name, value| {
+            Some(match name {
+                "sort" => parse_sort(value)
+                    .map(|sort| list.sort = sort)
+                    .ok_or_else(|| "must be one of name, -name, created_at, -created_at".into()),
                 "q" => {
                     let q = value.trim();
                     if q.chars().count() > MAX_QUERY_CHARS {
-                        bad(&format!("must be at most {MAX_QUERY_CHARS} characters"));
-                    } else if !q.is_empty() {
-                        list.search = Some(q.to_owned());
+                        Err(format!("must be at most {MAX_QUERY_CHARS} characters"))
+                    } else {
+                        list.search = Some(q.to_owned()).filter(|q| !q.is_empty());
+                        Ok(())
                     }
                 }
-                "archived" => match value.as_ref() {
-                    "true" => list.archived = true,
-                    "false" => list.archived = false,
-                    _ => bad("must be true or false"),
+                "archived" => match value {
+                    "true" | "false" => {
+                        list.archived = value == "true";
+                        Ok(())
+                    }
+                    _ => Err("must be true or false".into()),
                 },
-                "cursor" => cursor = Some(value.into_owned()),
-                _ => bad("is not a known parameter (limit, sort, q, archived, cursor)"),
-            }
-        }
+                // Read last: whether it fits depends on the sort.
+                "cursor" => {
+                    cursor = Some(value.to_owned());
+                    Ok(())
+                }
+                _ => return None,
+            })
+        });
+        list.limit = params.limit;
         if let Some(raw) = cursor {
             match Cursor::decode(&raw) {
                 Some(c) if c.sort == list.sort => list.after = Some(c),
-                Some(_) => errors.push(FieldError::new("cursor", "belongs to another sort order")),
-                None => errors.push(FieldError::new("cursor", "is not a cursor this API issued")),
+                Some(_) => params.error("cursor", "belongs to another sort order"),
+                None => params.error("cursor", "is not a cursor this API issued"),
             }
         }
-        if errors.is_empty() {
-            Ok(list)
-        } else {
-            Err(errors)
-        }
+        params.finish(list)
     }
 }
 

@@ -44,6 +44,10 @@ async fn webhook(req: &mut ApiRequest) -> Result<Response, Problem> {
     let limit = BodyLimit(config::get("payments_webhook_max_body_bytes")?);
     let body = req.body(limit).await?;
     let secret: String = config::get("payments_webhook_secret")?;
+    if secret.trim().is_empty() {
+        // An empty key would let anyone sign: refuse everything until it is set.
+        return Err(PaymentsError::Internal("payments_webhook_secret is empty".into()).into());
+    }
     let tolerance: i64 = config::get("payments_webhook_tolerance_seconds")?;
     signature::verify(
         req.header("stripe-signature"),

@@ -44,36 +44,26 @@ pub struct ListQuery {
 impl ListQuery {
     /// Parses `limit`, `outcome` and `cursor`; anything else is refused.
     pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut list = ListQuery {
-            limit: DEFAULT_LIMIT,
-            outcome: None,
-            after: None,
+        let (mut outcome, mut after) = (None, None);
+        let params = fin_paging::parse_query(query, "limit, outcome, cursor", |name, value| {
+            Some(match name {
+                "outcome" => ["applied", "unapplied"]
+                    .into_iter()
+                    .find(|o| *o == value)
+                    .map(|o| outcome = Some(o))
+                    .ok_or_else(|| "must be applied or unapplied".into()),
+                "cursor" => Cursor::decode(value)
+                    .map(|cursor| after = Some(cursor))
+                    .ok_or_else(|| "is not a cursor this API issued".into()),
+                _ => return None,
+            })
+        });
+        let list = ListQuery {
+            limit: params.limit,
+            outcome,
+            after,
         };
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-            let mut bad = |message: &str| errors.push(FieldError::new(name.as_ref(), message));
-            match name.as_ref() {
-                "limit" => match fin_paging::parse_limit(&value) {
-                    Ok(n) => list.limit = n,
-                    Err(message) => bad(&message),
-                },
-                "outcome" => match value.as_ref() {
-                    "applied" => list.outcome = Some("applied"),
-                    "unapplied" => list.outcome = Some("unapplied"),
-                    _ => bad("must be applied or unapplied"),
-                },
-                "cursor" => match Cursor::decode(&value) {
-                    Some(cursor) => list.after = Some(cursor),
-                    None => bad("is not a cursor this API issued"),
-                },
-                _ => bad("is not a known parameter (limit, outcome, cursor)"),
-            }
-        }
-        if errors.is_empty() {
-            Ok(list)
-        } else {
-            Err(errors)
-        }
+        params.finish(list)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The provider's events in Postgres, through Spin's `pg4` binding.
 
 use fin_spin_edge::pg::{connect, int, optional_text, query, query_with, text, text_or_null};
+use fin_spin_edge::rfc3339;
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 use crate::listing::{Cursor, ListQuery};
@@ -16,13 +17,15 @@ impl PgEventLog {
     }
 }
 
-/// The columns of [`Record`], from `provider_events e`.
-const COLUMNS: &str = "e.event_id, e.type, e.livemode, \
-    to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-    to_char(e.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), \
-    e.outcome, e.reason, e.owner_id::text, e.invoice_ref, e.payment_ref, e.amount, \
-    e.currency::text, e.amount_applied, e.amount_overpaid, e.payment_id::text, e.duplicate, \
-    (extract(epoch FROM e.received_at) * 1000000)::bigint";
+/// The columns of [`Record`], from `provider_events e`. `received_at` keeps its
+/// microseconds: the list's cursor resumes from it.
+const COLUMNS: &str = concat!(
+    "e.event_id, e.type, e.livemode, ",
+    rfc3339!("e.created_at"),
+    ", to_char(e.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ",
+    "e.outcome, e.reason, e.owner_id::text, e.invoice_ref, e.payment_ref, e.amount, ",
+    "e.currency::text, e.amount_applied, e.amount_overpaid, e.payment_id::text, e.duplicate"
+);
 
 fn optional_int(value: Option<&DbValue>) -> Result<Option<i64>, String> {
     match value {

@@ -4,6 +4,7 @@
 //! Each context decides what its cursor holds (a sort key and id, an invoice number);
 //! this crate holds what must not differ between contexts.
 
+use fin_problem::FieldError;
 use serde::Serialize;
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -15,6 +16,55 @@ pub fn parse_limit(raw: &str) -> Result<u32, String> {
         Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         _ => Err(format!("must be a whole number from 1 to {MAX_LIMIT}")),
     }
+}
+
+/// A list's query parameters once read: the page size, and every parameter that was
+/// wrong, named, so a client fixes them all at once.
+#[derive(Debug)]
+pub struct Params {
+    pub limit: u32,
+    pub errors: Vec<FieldError>,
+}
+
+impl Params {
+    /// Reports a problem that involves more than one parameter.
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// `list` when every parameter was right, else every error.
+    pub fn finish<T>(self, list: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(list)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Reads a list's query string: `limit` here, every other parameter through `param`,
+/// which answers `None` for a name it does not know — refused, naming the `known` ones,
+/// so a typo is never silently ignored — or its verdict on the value.
+pub fn parse_query(
+    query: &str,
+    known: &str,
+    mut param: impl FnMut(&str, &str) -> Option<Result<(), String>>,
+) -> Params {
+    let mut params = Params {
+        limit: DEFAULT_LIMIT,
+        errors: Vec::new(),
+    };
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let verdict = match name.as_ref() {
+            "limit" => parse_limit(&value).map(|n| params.limit = n),
+            other => param(other, &value)
+                .unwrap_or_else(|| Err(format!("is not a known parameter ({known})"))),
+        };
+        if let Err(message) = verdict {
+            params.error(&name, message);
+        }
+    }
+    params
 }
 
 /// One page of results.
@@ -62,6 +112,29 @@ mod tests {
         for bad in ["0", "101", "-1", "ten", ""] {
             assert!(parse_limit(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named_in_order() {
+        let mut seen = Vec::new();
+        let params = parse_query(
+            "limit=0&a=1&b=x&zz=3&limit=7",
+            "limit, a, b",
+            |name, value| {
+                seen.push(name.to_owned());
+                match name {
+                    "a" => Some(Ok(())),
+                    "b" => Some(value.parse::<u8>().map(|_| ()).map_err(|e| e.to_string())),
+                    _ => None,
+                }
+            },
+        );
+        assert_eq!(params.limit, 7);
+        let fields: Vec<&str> = params.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["limit", "b", "zz"]);
+        assert!(params.errors[2].message.contains("limit, a, b"));
+        assert_eq!(seen, ["a", "b", "zz"]);
+        assert!(parse_query("", "limit", |_, _| None).finish(()).is_ok());
     }
 
     #[test]

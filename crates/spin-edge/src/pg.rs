@@ -2,6 +2,19 @@
 
 use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue};
 
+/// SQL that renders a `timestamptz` column as RFC 3339 text in UTC, seconds precision:
+/// `rfc3339!("i.created_at")`. A macro so it joins other literals in `concat!`.
+#[macro_export]
+macro_rules! rfc3339 {
+    ($col:literal) => {
+        concat!(
+            "to_char(",
+            $col,
+            " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        )
+    };
+}
+
 /// Opens a connection. Like every failure here, the reason is text for the log.
 pub fn connect(url: &str) -> Result<Connection, String> {
     Connection::open(url).map_err(|e| format!("postgres connect: {e}"))
