@@ -5,12 +5,13 @@
 //!
 //! The tests share one pipeline and stop its Redis, so they run one at a time.
 
-use std::collections::BTreeMap;
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use fin_e2e::dates::{civil, date, today};
+use fin_e2e::dates::{date, today};
+use fin_e2e::recompute;
+use fin_e2e::rng::Rng;
 use fin_e2e::stripe::{self, payment_intent};
 use fin_e2e::{id, App, AppOptions, RedisServer, User, WEBHOOK_SECRET};
 use serde_json::{json, Value};
@@ -338,7 +339,10 @@ fn with_the_events_redis_down_the_api_works_and_the_projector_catches_up_after()
     wait_for_projector();
     wait_for_projection();
     let dashboard = alice.get("/dashboard").json();
-    assert_eq!(dashboard, expected_dashboard(&alice.user_id(), &dashboard));
+    assert_eq!(
+        dashboard,
+        recompute::dashboard(&mut db(), &alice.user_id(), &dashboard)
+    );
     assert_eq!(dashboard["counts"]["paid"], 1);
     assert_eq!(dashboard["counts"]["void"], 1);
     assert_eq!(
@@ -441,7 +445,7 @@ fn the_dashboard_equals_a_recomputation_from_the_source_tables() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| stripe::now() as u64);
     println!("E2E_SEED={seed}");
-    let mut rng = Rng(seed.max(1));
+    let mut rng = Rng::new(seed);
     let users = [
         User::sign_up(app(), "events-walk-a"),
         User::sign_up(app(), "events-walk-b"),
@@ -539,7 +543,7 @@ fn the_dashboard_equals_a_recomputation_from_the_source_tables() {
         let dashboard = user.get("/dashboard").json();
         assert_eq!(
             dashboard,
-            expected_dashboard(&user.user_id(), &dashboard),
+            recompute::dashboard(&mut db(), &user.user_id(), &dashboard),
             "seed {seed}: the dashboard differs from billing's tables"
         );
     }
@@ -592,148 +596,4 @@ fn the_dashboard_needs_a_valid_token_and_takes_no_parameters() {
         Value::Null,
         "no events of hers yet"
     );
-}
-
-/// The dashboard recomputed from billing's tables — `invoices` and `payments`, not the
-/// read model — by the definitions in components/analytics/src/dashboard.rs. Freshness
-/// is taken from `shown`.
-fn expected_dashboard(owner: &str, shown: &Value) -> Value {
-    let today = today();
-    let mut db = db();
-    let invoices = db
-        .query(
-            "SELECT status, currency::text, client_id::text, total, amount_paid,
-                    (due_date - DATE '1970-01-01')::int8, (issue_date - DATE '1970-01-01')::int8
-             FROM invoices WHERE owner_id = $1::text::uuid AND deleted_at IS NULL",
-            &[&owner],
-        )
-        .expect("invoices");
-    let payments = db
-        .query(
-            "SELECT i.currency::text, p.amount, (p.paid_on - DATE '1970-01-01')::int8
-             FROM payments p JOIN invoices i ON i.id = p.invoice_id
-             WHERE p.owner_id = $1::text::uuid",
-            &[&owner],
-        )
-        .expect("payments");
-    let months = month_window(today);
-    let mut counts = BTreeMap::from([
-        ("draft", 0),
-        ("sent", 0),
-        ("overdue", 0),
-        ("paid", 0),
-        ("void", 0),
-    ]);
-    let mut outstanding: BTreeMap<String, (i64, i64, i64, i64)> = BTreeMap::new();
-    let mut clients: BTreeMap<String, BTreeMap<String, (i64, i64)>> = BTreeMap::new();
-    let mut series: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
-    let mut received30: BTreeMap<String, i64> = BTreeMap::new();
-    for row in &invoices {
-        let (status, currency, client): (String, String, String) =
-            (row.get(0), row.get(1), row.get(2));
-        let (total, paid, due, issued): (i64, i64, i64, i64) =
-            (row.get(3), row.get(4), row.get(5), row.get(6));
-        let overdue = status == "sent" && due < today;
-        *counts
-            .entry(if overdue { "overdue" } else { leak(&status) })
-            .or_default() += 1;
-        if status == "sent" {
-            let o = outstanding.entry(currency.clone()).or_default();
-            o.0 += total - paid;
-            o.1 += 1;
-            if overdue {
-                o.2 += total - paid;
-                o.3 += 1;
-            }
-            let c = clients
-                .entry(currency.clone())
-                .or_default()
-                .entry(client)
-                .or_default();
-            c.0 += total - paid;
-            c.1 += 1;
-        }
-        if status == "sent" || status == "paid" {
-            if let Some(m) = months.iter().position(|m| *m == month_of(issued)) {
-                series.entry(currency).or_insert_with(|| vec![(0, 0); 12])[m].0 += total;
-            }
-        }
-    }
-    for row in &payments {
-        let (currency, amount, paid_on): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
-        if let Some(m) = months.iter().position(|m| *m == month_of(paid_on)) {
-            series
-                .entry(currency.clone())
-                .or_insert_with(|| vec![(0, 0); 12])[m]
-                .1 += amount;
-        }
-        if (today - 29..=today).contains(&paid_on) {
-            *received30.entry(currency).or_default() += amount;
-        }
-    }
-    json!({
-        "today": date(today),
-        "counts": counts,
-        "outstanding": outstanding.iter()
-            .map(|(c, o)| json!({"currency": c, "amount": o.0, "invoices": o.1})).collect::<Vec<_>>(),
-        "overdue": outstanding.iter().filter(|(_, o)| o.3 > 0)
-            .map(|(c, o)| json!({"currency": c, "amount": o.2, "invoices": o.3})).collect::<Vec<_>>(),
-        "paid_last_30_days": received30.iter()
-            .map(|(c, a)| json!({"currency": c, "amount": a})).collect::<Vec<_>>(),
-        "revenue_by_month": series.iter().map(|(c, points)| json!({
-            "currency": c,
-            "months": months.iter().zip(points)
-                .map(|(m, p)| json!({"month": m, "invoiced": p.0, "received": p.1})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "top_clients": clients.iter().map(|(c, by_client)| {
-            let mut ranked: Vec<_> = by_client.iter().collect();
-            ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(b.0)));
-            json!({"currency": c, "clients": ranked.iter().take(5)
-                .map(|(id, (amount, n))| json!({"client_id": id, "outstanding": amount, "invoices": n}))
-                .collect::<Vec<_>>()})
-        }).collect::<Vec<_>>(),
-        "freshness": shown["freshness"].clone(),
-    })
-}
-
-fn leak(status: &str) -> &'static str {
-    match status {
-        "draft" => "draft",
-        "sent" => "sent",
-        "paid" => "paid",
-        _ => "void",
-    }
-}
-
-/// A small deterministic generator (xorshift64*), so a failing walk can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
-    }
-}
-
-fn month_of(days: i64) -> String {
-    date(days)[..7].to_owned()
-}
-
-/// The twelve months ending with this one, oldest first.
-fn month_window(today: i64) -> Vec<String> {
-    let (mut y, mut m, _) = civil(today);
-    let mut months = Vec::new();
-    for _ in 0..12 {
-        months.push(format!("{y:04}-{m:02}"));
-        if m == 1 {
-            y -= 1;
-            m = 12;
-        } else {
-            m -= 1;
-        }
-    }
-    months.reverse();
-    months
 }

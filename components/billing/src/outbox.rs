@@ -1,14 +1,70 @@
-//! Billing's outbox, read in commit order: what `fin:platform/event-feed` serves.
-//!
-//! Rows are ordered by their transaction id, then sequence, and only rows whose
-//! transaction is older than every transaction still running are served
-//! (`pg_snapshot_xmin`). Sequences alone would not do: a transaction that drew a lower
-//! sequence can commit after one that drew a higher, and a reader that had moved past
-//! the higher would never see it.
+//! Billing's outbox: the SQL every change uses to write its events (the store puts it
+//! beside the change, in the same statement), and the feed that reads them back in
+//! commit order for `fin:billing/event-feed`.
 
 use fin_spin_edge::pg::{int, query, text};
 use fin_spin_edge::rfc3339;
 use spin_sdk::pg4::{Connection, ParameterValue};
+
+use crate::events::EventType;
+
+/// An invoice row aliased `u` as an event's `invoice` (docs/events.md).
+const SNAPSHOT: &str = concat!(
+    "jsonb_build_object(",
+    "'id', u.id, 'number', 'INV-' || u.number_year || '-' || ",
+    "CASE WHEN u.number_seq < 10000 THEN lpad(u.number_seq::text, 4, '0') ELSE u.number_seq::text END, ",
+    "'client_id', u.client_id, 'status', u.status, ",
+    "'issue_date', to_char(u.issue_date, 'YYYY-MM-DD'), 'due_date', to_char(u.due_date, 'YYYY-MM-DD'), ",
+    "'currency', u.currency, 'subtotal', u.subtotal, 'discount_amount', u.discount_amount, ",
+    "'tax', u.tax, 'total', u.total, 'amount_paid', u.amount_paid, ",
+    "'amount_overpaid', u.amount_overpaid, 'version', u.version, ",
+    "'sent_at', ",
+    rfc3339!("u.sent_at"),
+    ", 'paid_at', ",
+    rfc3339!("u.paid_at"),
+    ", 'voided_at', ",
+    rfc3339!("u.voided_at"),
+    ", 'deleted_at', ",
+    rfc3339!("u.deleted_at"),
+    ")"
+);
+
+/// A payment row aliased `p` as the `payment` of `payment.recorded`.
+pub(crate) const PAYMENT: &str = concat!(
+    "jsonb_build_object('id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
+    "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), 'method', p.method, ",
+    "'reference', p.reference, 'source', p.source)"
+);
+
+/// The outbox rows a statement wrote (aliased `o`), as the JSON envelopes it publishes.
+pub(crate) const ENVELOPES: &str = concat!(
+    "(SELECT json_agg(json_build_object(",
+    "'id', o.id, 'type', o.type, 'occurred_at', ",
+    rfc3339!("o.occurred_at"),
+    ", 'owner_id', o.owner_id, 'aggregate_id', o.aggregate_id, ",
+    "'aggregate_version', o.aggregate_version, 'payload', o.payload, ",
+    "'position', json_build_object('tx', o.tx::text::numeric, 'seq', o.seq)) ",
+    "ORDER BY o.seq)::text FROM o)"
+);
+
+/// Event names as a `text[]` parameter.
+pub(crate) fn event_names(events: &[EventType]) -> ParameterValue {
+    ParameterValue::ArrayStr(events.iter().map(|e| Some(e.as_str().to_owned())).collect())
+}
+
+/// The CTE `o` that writes one outbox row per name in `names` (a `text[]` expression)
+/// about the invoice row `u` of `from`, its payload the invoice snapshot merged with
+/// `extra` (a `jsonb` expression that may read `t.type`).
+pub(crate) fn outbox(from: &str, extra: Option<&str>, names: &str) -> String {
+    let extra = extra.map(|e| format!(" || {e}")).unwrap_or_default();
+    format!(
+        "o AS (INSERT INTO outbox (type, owner_id, aggregate_id, aggregate_version, payload)
+               SELECT t.type, u.owner_id, u.id, u.version, jsonb_build_object('invoice', {SNAPSHOT}){extra}
+               FROM {from}, unnest({names}) WITH ORDINALITY AS t(type, n)
+               ORDER BY t.n
+               RETURNING *)"
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
@@ -24,6 +80,12 @@ pub struct StoredEvent {
 }
 
 /// Up to `limit` events after `(tx, seq)` (from the first when `None`).
+///
+/// Rows are ordered by their transaction id, then sequence, and only rows whose
+/// transaction is older than every transaction still running are served
+/// (`pg_snapshot_xmin`). Sequences alone would not do: a transaction that drew a lower
+/// sequence can commit after one that drew a higher, and a reader that had moved past
+/// the higher would never see it.
 pub fn read(
     conn: &Connection,
     after: Option<(u64, i64)>,

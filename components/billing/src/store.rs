@@ -14,6 +14,7 @@ use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
 use crate::money::Currency;
+use crate::outbox::{event_names, outbox, ENVELOPES, PAYMENT};
 use crate::service::{Change, IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use crate::totals::{Discount, Totals};
@@ -44,45 +45,6 @@ const COLUMNS: &str = concat!(
     ", ",
     rfc3339!("i.updated_at"),
     ", i.amount_overpaid"
-);
-
-/// An invoice row aliased `u` as an event's `invoice` (docs/events.md).
-const SNAPSHOT: &str = concat!(
-    "jsonb_build_object(",
-    "'id', u.id, 'number', 'INV-' || u.number_year || '-' || ",
-    "CASE WHEN u.number_seq < 10000 THEN lpad(u.number_seq::text, 4, '0') ELSE u.number_seq::text END, ",
-    "'client_id', u.client_id, 'status', u.status, ",
-    "'issue_date', to_char(u.issue_date, 'YYYY-MM-DD'), 'due_date', to_char(u.due_date, 'YYYY-MM-DD'), ",
-    "'currency', u.currency, 'subtotal', u.subtotal, 'discount_amount', u.discount_amount, ",
-    "'tax', u.tax, 'total', u.total, 'amount_paid', u.amount_paid, ",
-    "'amount_overpaid', u.amount_overpaid, 'version', u.version, ",
-    "'sent_at', ",
-    rfc3339!("u.sent_at"),
-    ", 'paid_at', ",
-    rfc3339!("u.paid_at"),
-    ", 'voided_at', ",
-    rfc3339!("u.voided_at"),
-    ", 'deleted_at', ",
-    rfc3339!("u.deleted_at"),
-    ")"
-);
-
-/// A payment row aliased `p` as the `payment` of `payment.recorded`.
-const PAYMENT: &str = concat!(
-    "jsonb_build_object('id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
-    "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), 'method', p.method, ",
-    "'reference', p.reference, 'source', p.source)"
-);
-
-/// The outbox rows a statement wrote (aliased `o`), as the JSON envelopes it publishes.
-const ENVELOPES: &str = concat!(
-    "(SELECT json_agg(json_build_object(",
-    "'id', o.id, 'type', o.type, 'occurred_at', ",
-    rfc3339!("o.occurred_at"),
-    ", 'owner_id', o.owner_id, 'aggregate_id', o.aggregate_id, ",
-    "'aggregate_version', o.aggregate_version, 'payload', o.payload, ",
-    "'position', json_build_object('tx', o.tx::text::numeric, 'seq', o.seq)) ",
-    "ORDER BY o.seq)::text FROM o)"
 );
 
 /// The index of [`ENVELOPES`] in a row that reads `COLUMNS` first.
@@ -477,25 +439,6 @@ impl PgInvoices {
         }
         Ok(Some(written))
     }
-}
-
-/// Event names as a `text[]` parameter.
-fn event_names(events: &[EventType]) -> ParameterValue {
-    ParameterValue::ArrayStr(events.iter().map(|e| Some(e.as_str().to_owned())).collect())
-}
-
-/// The CTE `o` that writes one outbox row per name in `names` (a `text[]` expression)
-/// about the invoice row `u` of `from`, its payload the invoice snapshot merged with
-/// `extra` (a `jsonb` expression that may read `t.type`).
-fn outbox(from: &str, extra: Option<&str>, names: &str) -> String {
-    let extra = extra.map(|e| format!(" || {e}")).unwrap_or_default();
-    format!(
-        "o AS (INSERT INTO outbox (type, owner_id, aggregate_id, aggregate_version, payload)
-               SELECT t.type, u.owner_id, u.id, u.version, jsonb_build_object('invoice', {SNAPSHOT}){extra}
-               FROM {from}, unnest({names}) WITH ORDINALITY AS t(type, n)
-               ORDER BY t.n
-               RETURNING *)"
-    )
 }
 
 fn invoice(row: &[DbValue]) -> Result<Invoice, String> {

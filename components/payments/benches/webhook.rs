@@ -26,7 +26,9 @@ fn webhook(c: &mut Criterion) {
     c.bench_function("webhook/verify", |b| {
         b.iter(|| signature::verify(Some(black_box(&header)), &body, secret, now, 300))
     });
-    c.bench_function("webhook/parse", |b| b.iter(|| event::parse(black_box(&body))));
+    c.bench_function("webhook/parse", |b| {
+        b.iter(|| event::parse(black_box(&body)))
+    });
     println!("webhook body: {} bytes", body.len());
 }
 
