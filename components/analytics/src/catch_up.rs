@@ -5,13 +5,15 @@
 //! message costs latency, never data: the next message (or the supervisor's nudge when
 //! the projector starts) catches everything up.
 
+use fin_problem::Fault;
+
 use crate::event::{FeedEvent, Position};
 use crate::projection::{project, InvoiceState, PaymentFact};
 
 /// Billing's event feed.
 pub trait Feed {
     /// Up to `limit` events after `after`, in commit order.
-    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, String>;
+    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault>;
 }
 
 /// Where the read model stands.
@@ -48,14 +50,14 @@ pub struct Batch {
 
 /// The dashboard's tables (Postgres in production).
 pub trait ReadModel {
-    fn checkpoint(&self) -> Result<Checkpoint, String>;
+    fn checkpoint(&self) -> Result<Checkpoint, Fault>;
     /// Writes the batch and moves the checkpoint to `batch.last`, only while
     /// `generation` is current; `false` when a rebuild started in between (nothing
     /// written). Keeps the newest version of each invoice and each payment once, so a
     /// batch applied twice, or late, changes nothing.
-    fn apply(&self, generation: i64, batch: &Batch) -> Result<bool, String>;
+    fn apply(&self, generation: i64, batch: &Batch) -> Result<bool, Fault>;
     /// Records that the read model has caught up with the feed (the dashboard shows when).
-    fn caught_up(&self, generation: i64) -> Result<(), String>;
+    fn caught_up(&self, generation: i64) -> Result<(), Fault>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +75,7 @@ pub fn catch_up(
     feed: &impl Feed,
     model: &impl ReadModel,
     batch_size: u32,
-) -> Result<CatchUp, String> {
+) -> Result<CatchUp, Fault> {
     let mut done = CatchUp {
         applied: 0,
         skipped: 0,
@@ -96,7 +98,9 @@ pub fn catch_up(
         } else {
             restarts += 1;
             if restarts > MAX_RESTARTS {
-                return Err("the read model keeps being rebuilt; try again later".into());
+                return Err(Fault::Unavailable(
+                    "the read model keeps being rebuilt; try again later".into(),
+                ));
             }
             checkpoint = model.checkpoint()?;
         }
@@ -176,7 +180,7 @@ mod tests {
     struct Events(Vec<FeedEvent>);
 
     impl Feed for Events {
-        fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, String> {
+        fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
             Ok(self
                 .0
                 .iter()
@@ -198,14 +202,14 @@ mod tests {
     }
 
     impl ReadModel for Model {
-        fn checkpoint(&self) -> Result<Checkpoint, String> {
+        fn checkpoint(&self) -> Result<Checkpoint, Fault> {
             Ok(Checkpoint {
                 generation: self.generation.get(),
                 position: self.checkpoint.get().unwrap_or_default(),
             })
         }
 
-        fn apply(&self, generation: i64, batch: &Batch) -> Result<bool, String> {
+        fn apply(&self, generation: i64, batch: &Batch) -> Result<bool, Fault> {
             if self.rebuilds.get() > 0 {
                 self.rebuilds.set(self.rebuilds.get() - 1);
                 self.generation.set(self.generation.get() + 1);
@@ -219,7 +223,7 @@ mod tests {
             Ok(true)
         }
 
-        fn caught_up(&self, _generation: i64) -> Result<(), String> {
+        fn caught_up(&self, _generation: i64) -> Result<(), Fault> {
             self.caught_up.set(self.caught_up.get() + 1);
             Ok(())
         }

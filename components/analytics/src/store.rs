@@ -1,7 +1,7 @@
 //! The read model in Postgres, through Spin's `pg4` binding.
 
-use fin_spin_edge::pg::{connect, int, optional_text, query, query_with, text};
-use fin_spin_edge::rfc3339;
+use fin_spin_edge::pg::{connect, execute, int, optional_text, query, query_with, text};
+use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{self, Connection, ParameterValue};
 use time::Date;
 
@@ -14,12 +14,12 @@ pub struct PgReadModel {
 }
 
 impl PgReadModel {
-    pub fn open(url: &str) -> Result<Self, String> {
+    pub fn open(url: &str) -> Result<Self, Fault> {
         connect(url).map(|conn| Self { conn })
     }
 
     /// Every figure of one user's dashboard, in one statement. `today` is UTC.
-    pub fn figures(&self, owner: &str, today: Date) -> Result<Vec<Figure>, String> {
+    pub fn figures(&self, owner: &str, today: Date) -> Result<Vec<Figure>, Fault> {
         // $1 owner, $2 today. Shown status: a sent invoice past due is overdue.
         let sql = "
             WITH mine AS (
@@ -66,7 +66,7 @@ impl PgReadModel {
         );
         query(&self.conn, sql, &[owner.to_owned().into(), today.into()])?
             .iter()
-            .map(|row| {
+            .map(|row| -> Result<Figure, Fault> {
                 let kind = text(row.first())?;
                 let a = || text(row.get(1));
                 let b = || text(row.get(2));
@@ -103,13 +103,13 @@ impl PgReadModel {
                         currency: a()?,
                         amount: n(3)?,
                     },
-                    other => return Err(format!("unknown figure {other}")),
+                    other => return Err(format!("unknown figure {other}").into()),
                 })
             })
             .collect()
     }
 
-    pub fn freshness(&self, owner: &str) -> Result<Freshness, String> {
+    pub fn freshness(&self, owner: &str) -> Result<Freshness, Fault> {
         let sql = concat!(
             "SELECT o.last_event_id::text, o.last_event_type, ",
             rfc3339!("o.last_event_at"),
@@ -130,12 +130,12 @@ impl PgReadModel {
     }
 }
 
-fn signed(tx: u64) -> Result<i64, String> {
-    i64::try_from(tx).map_err(|_| format!("feed position {tx} out of range"))
+fn signed(tx: u64) -> Result<i64, Fault> {
+    i64::try_from(tx).map_err(|_| Fault::from(format!("feed position {tx} out of range")))
 }
 
 impl ReadModel for PgReadModel {
-    fn checkpoint(&self) -> Result<Checkpoint, String> {
+    fn checkpoint(&self) -> Result<Checkpoint, Fault> {
         let rows = query(
             &self.conn,
             "SELECT generation, tx, seq FROM analytics_checkpoint",
@@ -153,7 +153,7 @@ impl ReadModel for PgReadModel {
         })
     }
 
-    fn apply(&self, generation: i64, batch: &Batch) -> Result<bool, String> {
+    fn apply(&self, generation: i64, batch: &Batch) -> Result<bool, Fault> {
         // $1 invoices, $2 payments, $3 owners, $4 generation, $5/$6 last position,
         // $7 events applied, $8 events skipped.
         let ctes = "
@@ -233,18 +233,17 @@ impl ReadModel for PgReadModel {
         ))
     }
 
-    fn caught_up(&self, generation: i64) -> Result<(), String> {
-        self.conn
-            .execute(
-                "UPDATE analytics_checkpoint SET caught_up_at = now() WHERE generation = $1::bigint",
-                &[ParameterValue::Int64(generation)],
-            )
-            .map(|_| ())
-            .map_err(|e| format!("postgres: {e:?}"))
+    fn caught_up(&self, generation: i64) -> Result<(), Fault> {
+        execute(
+            &self.conn,
+            "UPDATE analytics_checkpoint SET caught_up_at = now() WHERE generation = $1::bigint",
+            &[ParameterValue::Int64(generation)],
+        )
+        .map(|_| ())
     }
 }
 
 /// Rows as one `jsonb` parameter, for `jsonb_to_recordset`.
-fn jsonb<T: serde::Serialize>(rows: &[T]) -> Result<ParameterValue, String> {
-    pg4::jsonb(&rows).map_err(|e| format!("batch: {e}"))
+fn jsonb<T: serde::Serialize>(rows: &[T]) -> Result<ParameterValue, Fault> {
+    pg4::jsonb(&rows).map_err(|e| Fault::from(format!("batch: {e}")))
 }

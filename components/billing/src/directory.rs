@@ -8,7 +8,7 @@
 use fin_breaker::{Breaker, Open, Settings, Transition};
 use fin_spin_edge::kv::SpinKv;
 use fin_spin_edge::outbound::{self, Answer, CallError};
-use fin_spin_edge::{config, now, Problem};
+use fin_spin_edge::{config, now, Fault, Problem};
 use serde::Deserialize;
 
 use crate::error::BillingError;
@@ -51,12 +51,18 @@ impl HttpClients {
             authorization: authorization.to_owned(),
             timeout_ms,
             failure_threshold: settings.failure_threshold,
-            breaker: Breaker::new(SpinKv::open("breaker")?, BREAKER, settings, sweep),
+            breaker: Breaker::new(
+                SpinKv::open("breaker").map_err(|fault| Problem::from(BillingError::from(fault)))?,
+                BREAKER,
+                settings,
+                sweep,
+            ),
         })
     }
 
-    fn kv_failed(err: impl std::fmt::Debug) -> BillingError {
-        BillingError::Internal(format!("breaker store: {err:?}"))
+    /// The breaker's store failed: Redis down is an outage like any other.
+    fn kv_failed(fault: Fault) -> BillingError {
+        fault.into()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The billing context's one error type, and its one mapping to a problem response.
 
-use fin_problem::{FieldError, Problem};
+use fin_problem::{Fault, FieldError, Problem};
 
 use crate::status::{Action, IllegalTransition};
 
@@ -25,8 +25,19 @@ pub enum BillingError {
     ClientsUnavailable {
         retry_after: i64,
     },
+    /// Postgres or Redis is down: nothing was done, retry (503).
+    Unavailable(String),
     /// Storage or configuration failed; the text is for the log only.
     Internal(String),
+}
+
+impl From<Fault> for BillingError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Unavailable(reason) => BillingError::Unavailable(reason),
+            Fault::Internal(reason) => BillingError::Internal(reason),
+        }
+    }
 }
 
 impl BillingError {
@@ -76,10 +87,8 @@ impl From<BillingError> for Problem {
                      nothing was saved. Try again shortly.",
                 )
             }
-            BillingError::Internal(reason) => {
-                eprintln!("billing: internal error: {reason}");
-                Problem::internal()
-            }
+            BillingError::Unavailable(reason) => Fault::Unavailable(reason).into_problem("billing"),
+            BillingError::Internal(reason) => Fault::Internal(reason).into_problem("billing"),
         }
     }
 }

@@ -54,7 +54,7 @@ impl Context {
     fn open(req: &ApiRequest) -> Result<Self, Problem> {
         let principal = auth::authenticate(req)?;
         let store =
-            PgInvoices::open(&config::get::<String>("db_url")?).map_err(BillingError::Internal)?;
+            PgInvoices::open(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
         Ok(Self {
             owner: principal.user_id,
             authorization: req.header("authorization").unwrap_or_default().to_owned(),

@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
+use fin_problem::Fault;
 use time::Date;
 
 use crate::domain::InvoiceFields;
@@ -55,7 +56,7 @@ impl InvoiceStore for MemoryStore {
         fields: &InvoiceFields,
         totals: &Totals,
         key: Option<&IdempotencyKey>,
-    ) -> Result<Invoice, String> {
+    ) -> Result<Invoice, Fault> {
         let mut invoices = self.invoices.borrow_mut();
         let year = fields.issue_date.year();
         let sequence = invoices
@@ -93,7 +94,7 @@ impl InvoiceStore for MemoryStore {
         Ok(invoice)
     }
 
-    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String> {
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, Fault> {
         Ok(self
             .invoices
             .borrow()
@@ -102,7 +103,7 @@ impl InvoiceStore for MemoryStore {
             .map(|(_, i, _)| i.clone()))
     }
 
-    fn list(&self, owner: &str, _: &ListQuery, _: Date) -> Result<Vec<Invoice>, String> {
+    fn list(&self, owner: &str, _: &ListQuery, _: Date) -> Result<Vec<Invoice>, Fault> {
         Ok(self
             .invoices
             .borrow()
@@ -120,7 +121,7 @@ impl InvoiceStore for MemoryStore {
         change: &Change,
         events: &[EventType],
         _key: Option<&IdempotencyKey>,
-    ) -> Result<Option<Invoice>, String> {
+    ) -> Result<Option<Invoice>, Fault> {
         let mut invoices = self.invoices.borrow_mut();
         let Some(at) = invoices
             .iter()
@@ -189,11 +190,11 @@ impl InvoiceStore for MemoryStore {
         Ok(Some(invoice.clone()))
     }
 
-    fn replay(&self, _owner: &str, key: &str) -> Result<Option<(String, String)>, String> {
+    fn replay(&self, _owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
         Ok(self.keys.borrow().get(key).cloned())
     }
 
-    fn locate(&self, id: &str) -> Result<Option<Located>, String> {
+    fn locate(&self, id: &str) -> Result<Option<Located>, Fault> {
         Ok(self
             .invoices
             .borrow()
@@ -205,7 +206,7 @@ impl InvoiceStore for MemoryStore {
             }))
     }
 
-    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, String> {
+    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, Fault> {
         Ok(self.settled.borrow().get(payment_ref).cloned())
     }
 }

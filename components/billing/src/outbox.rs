@@ -3,7 +3,7 @@
 //! commit order for `fin:billing/event-feed`.
 
 use fin_spin_edge::pg::{int, query, text};
-use fin_spin_edge::rfc3339;
+use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, ParameterValue};
 
 use crate::events::EventType;
@@ -90,7 +90,7 @@ pub fn read(
     conn: &Connection,
     after: Option<(u64, i64)>,
     limit: u32,
-) -> Result<Vec<StoredEvent>, String> {
+) -> Result<Vec<StoredEvent>, Fault> {
     let (tx, seq) = after.unwrap_or((0, 0));
     let rows = query(
         conn,

@@ -1,6 +1,7 @@
 //! The billing use cases, over ports so they run natively in tests: the store keeps
 //! invoices, the directory answers for the clients context.
 
+use fin_problem::Fault;
 use time::Date;
 
 use crate::domain::{totals_error, InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
@@ -47,10 +48,10 @@ pub trait InvoiceStore {
         fields: &InvoiceFields,
         totals: &Totals,
         key: Option<&IdempotencyKey>,
-    ) -> Result<Invoice, String>;
-    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String>;
+    ) -> Result<Invoice, Fault>;
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, Fault>;
     /// Up to `query.limit + 1` invoices, newest number first.
-    fn list(&self, owner: &str, query: &ListQuery, today: Date) -> Result<Vec<Invoice>, String>;
+    fn list(&self, owner: &str, query: &ListQuery, today: Date) -> Result<Vec<Invoice>, Fault>;
     /// Applies the change, with its `events`, if the invoice is still at `version`;
     /// `None` when it is not.
     fn apply(
@@ -61,9 +62,9 @@ pub trait InvoiceStore {
         change: &Change,
         events: &[EventType],
         key: Option<&IdempotencyKey>,
-    ) -> Result<Option<Invoice>, String>;
+    ) -> Result<Option<Invoice>, Fault>;
     /// The id of the invoice an idempotency key produced, and the request's digest.
-    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String>;
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault>;
     /// Applies `change` to `current` if it is still at the version read, with the
     /// events the change writes to an invoice in `current`'s status.
     fn change(
@@ -72,14 +73,14 @@ pub trait InvoiceStore {
         current: &Invoice,
         change: &Change,
         key: Option<&IdempotencyKey>,
-    ) -> Result<Option<Invoice>, String> {
+    ) -> Result<Option<Invoice>, Fault> {
         let events = change.events(current.status);
         self.apply(owner, &current.id, current.version, change, &events, key)
     }
     /// Whose invoice `id` is, deleted ones included; any owner.
-    fn locate(&self, id: &str) -> Result<Option<Located>, String>;
+    fn locate(&self, id: &str) -> Result<Option<Located>, Fault>;
     /// The payment already recorded for a provider's payment reference, if any.
-    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, String>;
+    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, Fault>;
 }
 
 /// An invoice found without knowing its owner.
@@ -144,8 +145,8 @@ pub struct Billing<'a, S, D> {
     pub today: Date,
 }
 
-fn internal(reason: String) -> BillingError {
-    BillingError::Internal(reason)
+fn internal(fault: Fault) -> BillingError {
+    fault.into()
 }
 
 impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {

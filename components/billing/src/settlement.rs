@@ -85,7 +85,7 @@ pub fn settle<S: InvoiceStore>(
             Unapplied::InvoiceNotFound,
         ));
     };
-    let owner = match store.locate(&id).map_err(BillingError::Internal)? {
+    let owner = match store.locate(&id)? {
         None => {
             return Ok(Settlement::unapplied(
                 named_owner,
@@ -109,7 +109,7 @@ pub fn settle<S: InvoiceStore>(
         Some(Located { owner, .. }) => owner,
     };
     for _ in 0..ATTEMPTS {
-        let Some(current) = store.get(&owner, &id).map_err(BillingError::Internal)? else {
+        let Some(current) = store.get(&owner, &id)? else {
             return Ok(Settlement::unapplied(
                 Some(owner),
                 Unapplied::InvoiceDeleted,
@@ -174,7 +174,7 @@ pub fn settle<S: InvoiceStore>(
             // aborted this statement whole.
             Err(reason) => {
                 return already_settled(store, &payment.payment_ref)?
-                    .ok_or(BillingError::Internal(reason))
+                    .ok_or(reason.into())
             }
         }
     }
@@ -187,7 +187,7 @@ fn already_settled<S: InvoiceStore>(
 ) -> Result<Option<Settlement>, BillingError> {
     Ok(store
         .settled(payment_ref)
-        .map_err(BillingError::Internal)?
+        ?
         .map(|settled| Settlement {
             owner: Some(settled.owner),
             outcome: Outcome::Applied(Applied {

@@ -5,7 +5,7 @@
 use fin_spin_edge::pg::{
     connect, int, optional_text as optional, query, query_with, text, text_or_null,
 };
-use fin_spin_edge::rfc3339;
+use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
@@ -55,15 +55,15 @@ pub struct PgInvoices {
 }
 
 impl PgInvoices {
-    pub fn open(url: &str) -> Result<Self, String> {
+    pub fn open(url: &str) -> Result<Self, Fault> {
         connect(url).map(|conn| Self { conn })
     }
 
-    fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Invoice>, String> {
-        query(&self.conn, sql, params)?
+    fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Invoice>, Fault> {
+        Ok(query(&self.conn, sql, params)?
             .first()
             .map(|row| invoice(row))
-            .transpose()
+            .transpose()?)
     }
 }
 
@@ -145,7 +145,7 @@ impl InvoiceStore for PgInvoices {
         fields: &InvoiceFields,
         totals: &Totals,
         key: Option<&IdempotencyKey>,
-    ) -> Result<Invoice, String> {
+    ) -> Result<Invoice, Fault> {
         // $1 owner, $2 year, $3…$14 fields, $15 key, $16 request hash.
         let casts = field_casts(3).join(", ");
         let ctes = format!(
@@ -169,10 +169,10 @@ impl InvoiceStore for PgInvoices {
         params.extend(field_params(fields, totals)?);
         params.extend(key_params(key));
         self.write(&ctes, "i", &params)?
-            .ok_or_else(|| "insert returned no row".to_owned())
+            .ok_or_else(|| Fault::from("insert returned no row"))
     }
 
-    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, String> {
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Invoice>, Fault> {
         let sql = format!(
             "SELECT {COLUMNS} FROM invoices i
              WHERE i.owner_id = $1::text::uuid AND i.id = $2::text::uuid AND i.deleted_at IS NULL"
@@ -180,7 +180,7 @@ impl InvoiceStore for PgInvoices {
         self.one(&sql, &owner_and_id(owner, id))
     }
 
-    fn list(&self, owner: &str, list: &ListQuery, today: Date) -> Result<Vec<Invoice>, String> {
+    fn list(&self, owner: &str, list: &ListQuery, today: Date) -> Result<Vec<Invoice>, Fault> {
         let mut params: Vec<ParameterValue> = vec![owner.to_owned().into()];
         let mut sql = format!(
             "SELECT {COLUMNS} FROM invoices i
@@ -247,7 +247,7 @@ impl InvoiceStore for PgInvoices {
         ));
         query(&self.conn, &sql, &params)?
             .iter()
-            .map(|row| invoice(row))
+            .map(|row| invoice(row).map_err(Fault::from))
             .collect()
     }
 
@@ -259,7 +259,7 @@ impl InvoiceStore for PgInvoices {
         change: &Change,
         events: &[EventType],
         key: Option<&IdempotencyKey>,
-    ) -> Result<Option<Invoice>, String> {
+    ) -> Result<Option<Invoice>, Fault> {
         // $1 owner, $2 id, $3 version; the change's own parameters follow.
         let mut params = owner_and_id(owner, id);
         params.push(ParameterValue::Int64(version));
@@ -298,7 +298,7 @@ impl InvoiceStore for PgInvoices {
         self.write(&ctes, "u", &params)
     }
 
-    fn locate(&self, id: &str) -> Result<Option<Located>, String> {
+    fn locate(&self, id: &str) -> Result<Option<Located>, Fault> {
         let rows = query(
             &self.conn,
             "SELECT owner_id::text, deleted_at IS NOT NULL FROM invoices WHERE id = $1::text::uuid",
@@ -314,7 +314,7 @@ impl InvoiceStore for PgInvoices {
             .transpose()
     }
 
-    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, String> {
+    fn settled(&self, payment_ref: &str) -> Result<Option<Settled>, Fault> {
         let rows = query(
             &self.conn,
             "SELECT p.owner_id::text, p.id::text, i.status, p.amount, p.overpaid
@@ -337,7 +337,7 @@ impl InvoiceStore for PgInvoices {
             .transpose()
     }
 
-    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, String> {
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
         let rows = query(
             &self.conn,
             "SELECT invoice_id::text, request_hash FROM idempotency_keys
@@ -361,7 +361,7 @@ impl PgInvoices {
         status: Status,
         events: &[EventType],
         key: Option<&IdempotencyKey>,
-    ) -> Result<Option<Invoice>, String> {
+    ) -> Result<Option<Invoice>, Fault> {
         params.extend([
             ParameterValue::Int64(payment.amount),
             status.as_str().to_owned().into(),
@@ -405,7 +405,7 @@ impl PgInvoices {
             Some(invoice) => {
                 let owner = match params.first() {
                     Some(ParameterValue::Str(owner)) => owner.clone(),
-                    _ => return Err("owner parameter missing".to_owned()),
+                    _ => return Err("owner parameter missing".into()),
                 };
                 self.get(&owner, &invoice.id)
             }
@@ -421,7 +421,7 @@ impl PgInvoices {
         ctes: &str,
         changed: &str,
         params: &[ParameterValue],
-    ) -> Result<Option<Invoice>, String> {
+    ) -> Result<Option<Invoice>, Fault> {
         let rows = query_with(
             &self.conn,
             ctes,

@@ -67,5 +67,5 @@ fn owner(req: &ApiRequest) -> Result<String, Problem> {
 }
 
 fn clients() -> Result<PgClients, Problem> {
-    PgClients::open(&config::get::<String>("db_url")?).map_err(|e| ClientsError::Internal(e).into())
+    PgClients::open(&config::get::<String>("db_url")?).map_err(|e| ClientsError::from(e).into())
 }

@@ -1,6 +1,7 @@
 //! Clients in Postgres, through Spin's `pg4` binding.
 
 use fin_spin_edge::pg::{connect, optional_text as optional, query, text, text_or_null};
+use fin_spin_edge::Fault;
 use spin_sdk::pg4::{self, Connection, DbValue, Decode, ParameterValue};
 
 use crate::domain::{Address, Client, ClientData};
@@ -22,15 +23,15 @@ pub struct PgClients {
 }
 
 impl PgClients {
-    pub fn open(url: &str) -> Result<Self, String> {
+    pub fn open(url: &str) -> Result<Self, Fault> {
         connect(url).map(|conn| Self { conn })
     }
 
-    fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Client>, String> {
-        query(&self.conn, sql, params)?
+    fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Client>, Fault> {
+        Ok(query(&self.conn, sql, params)?
             .first()
             .map(|row| client(row))
-            .transpose()
+            .transpose()?)
     }
 }
 
@@ -53,7 +54,7 @@ fn data_params(data: &ClientData) -> Result<Vec<ParameterValue>, String> {
 }
 
 impl ClientStore for PgClients {
-    fn insert(&self, owner: &str, data: &ClientData) -> Result<Client, String> {
+    fn insert(&self, owner: &str, data: &ClientData) -> Result<Client, Fault> {
         let sql = format!(
             "INSERT INTO clients (owner_id, name, email, phone, company, tax_id, address, default_currency, notes)
              VALUES ($1::text::uuid, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) RETURNING {COLUMNS}"
@@ -61,17 +62,17 @@ impl ClientStore for PgClients {
         let mut params = vec![ParameterValue::Str(owner.to_owned())];
         params.extend(data_params(data)?);
         self.one(&sql, &params)?
-            .ok_or_else(|| "insert returned no row".to_owned())
+            .ok_or_else(|| Fault::from("insert returned no row"))
     }
 
-    fn get(&self, owner: &str, id: &str) -> Result<Option<Client>, String> {
+    fn get(&self, owner: &str, id: &str) -> Result<Option<Client>, Fault> {
         let sql = format!(
             "SELECT {COLUMNS} FROM clients WHERE owner_id = $1::text::uuid AND id = $2::text::uuid"
         );
         self.one(&sql, &[owner.to_owned().into(), id.to_owned().into()])
     }
 
-    fn update(&self, owner: &str, id: &str, data: &ClientData) -> Result<Option<Client>, String> {
+    fn update(&self, owner: &str, id: &str, data: &ClientData) -> Result<Option<Client>, Fault> {
         let sql = format!(
             "UPDATE clients SET name = $3, email = $4, phone = $5, company = $6, tax_id = $7,
                 address = $8::jsonb, default_currency = $9, notes = $10, updated_at = now()
@@ -82,7 +83,7 @@ impl ClientStore for PgClients {
         self.one(&sql, &params)
     }
 
-    fn archive(&self, owner: &str, id: &str) -> Result<bool, String> {
+    fn archive(&self, owner: &str, id: &str) -> Result<bool, Fault> {
         let rows = query(
             &self.conn,
             "UPDATE clients SET archived_at = coalesce(archived_at, now()),
@@ -93,7 +94,7 @@ impl ClientStore for PgClients {
         Ok(!rows.is_empty())
     }
 
-    fn list(&self, owner: &str, list: &ListQuery) -> Result<Vec<(Client, String)>, String> {
+    fn list(&self, owner: &str, list: &ListQuery) -> Result<Vec<(Client, String)>, Fault> {
         // Sort keys: the expression ordered by, the same as text for the cursor, and the
         // cursor's text turned back into a comparable value.
         let (key, key_text, from_cursor) = match list.sort.key {

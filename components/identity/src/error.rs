@@ -1,6 +1,6 @@
 //! The identity context's one error type, and its one mapping to a problem response.
 
-use fin_problem::{FieldError, Problem};
+use fin_problem::{Fault, FieldError, Problem};
 
 use crate::throttle::RetryAfter;
 
@@ -13,8 +13,19 @@ pub enum IdentityError {
     Throttled(RetryAfter),
     /// A valid token whose user no longer exists.
     UnknownUser,
+    /// Postgres or Redis is down: nothing was done, retry (503).
+    Unavailable(String),
     /// Storage, hashing or configuration failed; the text is for the log only.
     Internal(String),
+}
+
+impl From<Fault> for IdentityError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Unavailable(reason) => IdentityError::Unavailable(reason),
+            Fault::Internal(reason) => IdentityError::Internal(reason),
+        }
+    }
 }
 
 impl From<IdentityError> for Problem {
@@ -35,10 +46,10 @@ impl From<IdentityError> for Problem {
             IdentityError::UnknownUser => {
                 Problem::unauthorized("The account for this token no longer exists.")
             }
-            IdentityError::Internal(reason) => {
-                eprintln!("identity: internal error: {reason}");
-                Problem::internal()
+            IdentityError::Unavailable(reason) => {
+                Fault::Unavailable(reason).into_problem("identity")
             }
+            IdentityError::Internal(reason) => Fault::Internal(reason).into_problem("identity"),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The identity use cases, over ports so they run natively in tests.
 
-use std::fmt::Debug;
+use fin_problem::Fault;
 
 use fin_ephemeral::Kv;
 use serde::Serialize;
@@ -22,7 +22,7 @@ pub trait UserStore {
 pub enum StoreError {
     /// The email is taken (the unique index said so, whoever won the race).
     Duplicate,
-    Other(String),
+    Other(Fault),
 }
 
 /// Signs access tokens (the `fin:platform/tokens` component in production).
@@ -42,7 +42,7 @@ impl From<StoreError> for IdentityError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Duplicate => IdentityError::EmailTaken,
-            StoreError::Other(reason) => IdentityError::Internal(reason),
+            StoreError::Other(fault) => fault.into(),
         }
     }
 }
@@ -62,10 +62,10 @@ pub fn login<K: Kv>(
     now: i64,
 ) -> Result<AccessToken, IdentityError>
 where
-    K::Error: Debug,
+    K::Error: Into<Fault>,
 {
     let creds = Credentials::parse(req).map_err(IdentityError::Invalid)?;
-    let kv_failed = |err: K::Error| IdentityError::Internal(format!("throttle store: {err:?}"));
+    let kv_failed = |err: K::Error| IdentityError::from(err.into());
     throttle
         .check(&creds.email, client_address, now)
         .map_err(kv_failed)?

@@ -75,5 +75,5 @@ fn first_user(rows: &[Vec<DbValue>]) -> Result<Option<User>, StoreError> {
 }
 
 fn text(value: Option<&DbValue>) -> Result<String, StoreError> {
-    pg::text(value).map_err(StoreError::Other)
+    pg::text(value).map_err(|e| StoreError::Other(e.into()))
 }

@@ -1,6 +1,6 @@
 //! The payments context's one error type, and its one mapping to a problem response.
 
-use fin_problem::{FieldError, Problem};
+use fin_problem::{Fault, FieldError, Problem};
 
 use crate::signature::Refusal;
 
@@ -11,14 +11,21 @@ pub enum PaymentsError {
     /// Signed, but not an event we can read (400; nothing stored).
     Malformed(String),
     Invalid(Vec<FieldError>),
-    /// Billing cannot settle now: the provider should deliver again (503).
+    /// Billing or the database cannot be reached: nothing was stored; the provider (or
+    /// client) should try again (503).
     Unavailable(String),
     /// Storage or configuration failed; the text is for the log only.
     Internal(String),
 }
 
-/// Seconds a provider (or client) is asked to wait before trying again.
-const RETRY_AFTER_SECONDS: u64 = 5;
+impl From<Fault> for PaymentsError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Unavailable(reason) => PaymentsError::Unavailable(reason),
+            Fault::Internal(reason) => PaymentsError::Internal(reason),
+        }
+    }
+}
 
 impl From<PaymentsError> for Problem {
     fn from(err: PaymentsError) -> Self {
@@ -31,17 +38,8 @@ impl From<PaymentsError> for Problem {
                 Problem::bad_request(format!("The event cannot be read: {reason}."))
             }
             PaymentsError::Invalid(errors) => Problem::validation(errors),
-            PaymentsError::Unavailable(reason) => {
-                eprintln!("payments: billing unavailable: {reason}");
-                Problem::unavailable(RETRY_AFTER_SECONDS).with_detail(
-                    "The payment cannot be settled right now; nothing was stored. \
-                     Deliver the event again shortly.",
-                )
-            }
-            PaymentsError::Internal(reason) => {
-                eprintln!("payments: internal error: {reason}");
-                Problem::internal()
-            }
+            PaymentsError::Unavailable(reason) => Fault::Unavailable(reason).into_problem("payments"),
+            PaymentsError::Internal(reason) => Fault::Internal(reason).into_problem("payments"),
         }
     }
 }

@@ -76,7 +76,7 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
     let query = ListQuery::parse(&req.query).map_err(PaymentsError::Invalid)?;
     let rows = event_log()?
         .list(&owner, &query)
-        .map_err(PaymentsError::Internal)?;
+        .map_err(PaymentsError::from)?;
     let page: Page<Record> = Page::from_rows(rows, query.limit, |last| {
         Cursor {
             received_at: last.received_at.clone().unwrap_or_default(),
@@ -89,5 +89,5 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
 
 fn event_log() -> Result<PgEventLog, Problem> {
     PgEventLog::open(&config::get::<String>("db_url")?)
-        .map_err(|e| PaymentsError::Internal(e).into())
+        .map_err(|e| PaymentsError::from(e).into())
 }

@@ -6,6 +6,7 @@
 //! only recorded once billing has settled it, so if billing cannot be reached the
 //! provider gets a 503 and delivers again — nothing is kept half-done.
 
+use fin_problem::Fault;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -40,12 +41,12 @@ pub trait Ledger {
 
 /// The provider's events as this context recorded them.
 pub trait EventLog {
-    fn find(&self, event_id: &str) -> Result<Option<Record>, String>;
+    fn find(&self, event_id: &str) -> Result<Option<Record>, Fault>;
     /// Stores `record` and returns it as stored; `None` when its event id was already
     /// there (a concurrent delivery of the same event won).
-    fn record(&self, record: &Record) -> Result<Option<Record>, String>;
+    fn record(&self, record: &Record) -> Result<Option<Record>, Fault>;
     /// Up to `query.limit + 1` of one owner's money events, newest first.
-    fn list(&self, owner: &str, query: &ListQuery) -> Result<Vec<Record>, String>;
+    fn list(&self, owner: &str, query: &ListQuery) -> Result<Vec<Record>, Fault>;
 }
 
 /// One provider event and what became of it — also the API's view of it.
@@ -92,7 +93,7 @@ pub fn receive(
     ledger: &impl Ledger,
     event: ProviderEvent,
 ) -> Result<Receipt, PaymentsError> {
-    if let Some(record) = log.find(&event.id).map_err(PaymentsError::Internal)? {
+    if let Some(record) = log.find(&event.id).map_err(PaymentsError::from)? {
         return Ok(Receipt {
             record,
             replayed: true,
@@ -162,14 +163,14 @@ pub fn receive(
             }
         }
     }
-    match log.record(&record).map_err(PaymentsError::Internal)? {
+    match log.record(&record).map_err(PaymentsError::from)? {
         Some(stored) => Ok(Receipt {
             record: stored,
             replayed: false,
         }),
         None => log
             .find(&event.id)
-            .map_err(PaymentsError::Internal)?
+            .map_err(PaymentsError::from)?
             .map(|record| Receipt {
                 record,
                 replayed: true,
@@ -200,7 +201,7 @@ mod tests {
     struct Log(RefCell<Vec<Record>>);
 
     impl EventLog for Log {
-        fn find(&self, event_id: &str) -> Result<Option<Record>, String> {
+        fn find(&self, event_id: &str) -> Result<Option<Record>, Fault> {
             Ok(self
                 .0
                 .borrow()
@@ -209,7 +210,7 @@ mod tests {
                 .cloned())
         }
 
-        fn record(&self, record: &Record) -> Result<Option<Record>, String> {
+        fn record(&self, record: &Record) -> Result<Option<Record>, Fault> {
             if self.find(&record.event_id)?.is_some() {
                 return Ok(None);
             }
@@ -221,7 +222,7 @@ mod tests {
             Ok(Some(stored))
         }
 
-        fn list(&self, _: &str, _: &ListQuery) -> Result<Vec<Record>, String> {
+        fn list(&self, _: &str, _: &ListQuery) -> Result<Vec<Record>, Fault> {
             Ok(self.0.borrow().clone())
         }
     }

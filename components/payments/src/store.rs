@@ -1,7 +1,7 @@
 //! The provider's events in Postgres, through Spin's `pg4` binding.
 
 use fin_spin_edge::pg::{connect, int, optional_text, query, query_with, text, text_or_null};
-use fin_spin_edge::rfc3339;
+use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 use crate::listing::{Cursor, ListQuery};
@@ -12,7 +12,7 @@ pub struct PgEventLog {
 }
 
 impl PgEventLog {
-    pub fn open(url: &str) -> Result<Self, String> {
+    pub fn open(url: &str) -> Result<Self, Fault> {
         connect(url).map(|conn| Self { conn })
     }
 }
@@ -73,16 +73,16 @@ fn optional_int_param(value: Option<i64>) -> ParameterValue {
 }
 
 impl EventLog for PgEventLog {
-    fn find(&self, event_id: &str) -> Result<Option<Record>, String> {
+    fn find(&self, event_id: &str) -> Result<Option<Record>, Fault> {
         let rows = query(
             &self.conn,
             &format!("SELECT {COLUMNS} FROM provider_events e WHERE e.event_id = $1"),
             &[event_id.to_owned().into()],
         )?;
-        rows.first().map(|row| record(row)).transpose()
+        Ok(rows.first().map(|row| record(row)).transpose()?)
     }
 
-    fn record(&self, r: &Record) -> Result<Option<Record>, String> {
+    fn record(&self, r: &Record) -> Result<Option<Record>, Fault> {
         let insert = "e AS (
                 INSERT INTO provider_events (event_id, type, livemode, created_at, outcome,
                     reason, owner_id, invoice_ref, payment_ref, amount, currency,
@@ -113,10 +113,10 @@ impl EventLog for PgEventLog {
                 ParameterValue::Boolean(r.duplicate),
             ],
         )?;
-        rows.first().map(|row| record(row)).transpose()
+        Ok(rows.first().map(|row| record(row)).transpose()?)
     }
 
-    fn list(&self, owner: &str, list: &ListQuery) -> Result<Vec<Record>, String> {
+    fn list(&self, owner: &str, list: &ListQuery) -> Result<Vec<Record>, Fault> {
         let mut params: Vec<ParameterValue> = vec![owner.to_owned().into()];
         let mut sql = format!(
             "SELECT {COLUMNS} FROM provider_events e
@@ -145,7 +145,7 @@ impl EventLog for PgEventLog {
         ));
         query(&self.conn, &sql, &params)?
             .iter()
-            .map(|row| record(row))
+            .map(|row| record(row).map_err(Fault::from))
             .collect()
     }
 }

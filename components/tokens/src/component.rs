@@ -2,6 +2,7 @@
 //! blocklist in the `blocklist` key-value store.
 
 use fin_ephemeral::EntryKey;
+use fin_problem::Fault;
 use fin_spin_edge::{config, kv, now};
 
 use crate::claims::{Rejection, TokenConfig};
@@ -37,7 +38,7 @@ impl Guest for Tokens {
         let now = now();
         let claims = token_config()?.verify(&token, now).map_err(token_error)?;
         let key = EntryKey::new(REVOKED, claims.exp, &claims.jti);
-        if blocklist()?.is_marked(&key, now).map_err(unavailable)? {
+        if blocklist()?.is_marked(&key, now).map_err(store_error)? {
             return Err(TokenError::Revoked);
         }
         Ok(Principal {
@@ -55,7 +56,7 @@ impl Guest for Tokens {
                 principal.expires_at,
                 &principal.token_id,
             ))
-            .map_err(unavailable)?;
+            .map_err(store_error)?;
         // Housekeeping must not fail a logout that has already taken effect.
         if let Err(err) = blocklist.sweep_if_due(now()) {
             eprintln!("tokens: blocklist sweep failed: {err:?}");
@@ -78,19 +79,20 @@ fn token_config() -> Result<TokenConfig, TokenError> {
 fn blocklist() -> Result<fin_ephemeral::Ephemeral<kv::SpinKv>, TokenError> {
     let interval = config::get("kv_sweep_interval_seconds")
         .map_err(|_| misconfigured("kv_sweep_interval_seconds"))?;
-    kv::ephemeral(BLOCKLIST_STORE, interval).map_err(|_| {
-        TokenError::Unavailable(format!(
-            "key-value store `{BLOCKLIST_STORE}` cannot be opened"
-        ))
-    })
+    let store = kv::SpinKv::open(BLOCKLIST_STORE).map_err(store_error)?;
+    Ok(fin_ephemeral::Ephemeral::new(store, interval))
 }
 
 fn misconfigured(name: &str) -> TokenError {
-    TokenError::Unavailable(format!("variable `{name}` is missing or invalid"))
+    TokenError::Misconfigured(format!("variable `{name}` is missing or invalid"))
 }
 
-fn unavailable<E: std::fmt::Debug>(err: E) -> TokenError {
-    TokenError::Unavailable(format!("blocklist: {err:?}"))
+/// The blocklist's store failed: unreachable (an outage) or not set up.
+fn store_error(fault: Fault) -> TokenError {
+    match fault {
+        Fault::Unavailable(reason) => TokenError::Unavailable(format!("blocklist: {reason}")),
+        Fault::Internal(reason) => TokenError::Misconfigured(format!("blocklist: {reason}")),
+    }
 }
 
 fn token_error(rejection: Rejection) -> TokenError {
@@ -99,7 +101,7 @@ fn token_error(rejection: Rejection) -> TokenError {
         Rejection::BadSignature => TokenError::BadSignature,
         Rejection::Expired => TokenError::Expired,
         Rejection::InvalidClaims => TokenError::InvalidClaims,
-        Rejection::Misconfigured(reason) => TokenError::Unavailable(reason),
+        Rejection::Misconfigured(reason) => TokenError::Misconfigured(reason),
     }
 }
 

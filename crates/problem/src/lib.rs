@@ -5,7 +5,9 @@
 //! and the Spin edge turns that into an `application/problem+json` response.
 
 mod body;
+mod fault;
 mod problem;
 
 pub use body::{decode_json, BodyLimit};
+pub use fault::{Fault, OUTAGE_RETRY_AFTER_SECONDS};
 pub use problem::{FieldError, Problem};

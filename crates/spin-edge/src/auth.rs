@@ -1,7 +1,7 @@
 //! Bearer authentication through the `fin:platform/tokens` import, which `spin.toml`
 //! satisfies with the tokens library component.
 
-use fin_problem::Problem;
+use fin_problem::{Fault, Problem};
 
 use crate::ApiRequest;
 
@@ -34,7 +34,8 @@ fn bearer_token(header: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// Why a token was refused, as the client sees it: always 401 but for our own failures.
+/// Why a token was refused, as the client sees it: always 401 but for our own failures
+/// (503 when the blocklist is unreachable, 500 when something is not set up).
 pub fn token_problem(err: TokenError) -> Problem {
     match err {
         TokenError::Malformed => Problem::unauthorized("The token is malformed."),
@@ -44,10 +45,9 @@ pub fn token_problem(err: TokenError) -> Problem {
             Problem::unauthorized("The token was not issued for this service.")
         }
         TokenError::Revoked => Problem::unauthorized("The token has been revoked."),
-        TokenError::Unavailable(reason) => {
-            eprintln!("tokens: unavailable: {reason}");
-            Problem::internal()
-        }
+        // Fail closed: a token whose revocation cannot be checked is not accepted.
+        TokenError::Unavailable(reason) => Fault::Unavailable(reason).into_problem("tokens"),
+        TokenError::Misconfigured(reason) => Fault::Internal(reason).into_problem("tokens"),
     }
 }
 

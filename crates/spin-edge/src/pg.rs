@@ -1,6 +1,7 @@
 //! Postgres through Spin's `pg4` binding.
 
-use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue};
+use fin_problem::Fault;
+use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError as Error, QueryError};
 
 /// SQL that renders a `timestamptz` column as RFC 3339 text in UTC, seconds precision:
 /// `rfc3339!("i.created_at")`. A macro so it joins other literals in `concat!`.
@@ -15,9 +16,54 @@ macro_rules! rfc3339 {
     };
 }
 
-/// Opens a connection. Like every failure here, the reason is text for the log.
-pub fn connect(url: &str) -> Result<Connection, String> {
-    Connection::open(url).map_err(|e| format!("postgres connect: {e}"))
+/// Opens a connection (from Spin's pool). A server that cannot be reached is an outage.
+pub fn connect(url: &str) -> Result<Connection, Fault> {
+    Connection::open(url).map_err(fault)
+}
+
+/// SQLSTATE classes and codes that mean "the database is not there right now":
+/// connection exceptions, shutdowns, too many connections, a server starting up.
+const OUTAGE_STATES: [&str; 6] = ["08", "57P01", "57P02", "57P03", "53300", "53400"];
+
+/// What a `pg4` error means for the caller: a database that cannot be reached (refused,
+/// reset, shutting down, out of connections) is an outage — 503, retry — and anything
+/// else (a statement we got wrong, a value that does not decode) a defect.
+pub fn fault(err: Error) -> Fault {
+    let outage = match &err {
+        Error::ConnectionFailed(_) => true,
+        Error::QueryFailed(QueryError::DbError(db)) => {
+            OUTAGE_STATES.iter().any(|state| db.code.starts_with(state))
+        }
+        // The connection died under the statement (reset, closed, timed out).
+        Error::QueryFailed(QueryError::Text(text)) | Error::Other(text) => {
+            let text = text.to_ascii_lowercase();
+            ["connection", "closed", "reset", "broken pipe", "timed out", "communicating"]
+                .iter()
+                .any(|sign| text.contains(sign))
+        }
+        Error::BadParameter(_) | Error::ValueConversionFailed(_) => false,
+    };
+    let reason = format!("postgres: {}", first_line(&err));
+    if outage {
+        Fault::Unavailable(reason)
+    } else {
+        Fault::Internal(reason)
+    }
+}
+
+/// The error without the backtrace Spin appends to the host's message.
+fn first_line(err: &Error) -> String {
+    let text = match err {
+        Error::QueryFailed(QueryError::DbError(db)) => {
+            return format!("{} ({}): {}", db.severity, db.code, db.message)
+        }
+        Error::ConnectionFailed(text)
+        | Error::BadParameter(text)
+        | Error::ValueConversionFailed(text)
+        | Error::Other(text)
+        | Error::QueryFailed(QueryError::Text(text)) => text,
+    };
+    text.split("\n\n").next().unwrap_or_default().to_owned()
 }
 
 /// Runs a `SELECT`, or an `INSERT`/`UPDATE`/`DELETE … RETURNING`, and returns its rows in
@@ -30,13 +76,12 @@ pub fn connect(url: &str) -> Result<Connection, String> {
 /// and a position column keeps the statement's order. Use this for every statement that
 /// returns rows; `Connection::execute` is unaffected.
 ///
-/// Failures come back as text for the log: Spin 4.0.2 flattens Postgres errors to text
-/// anyway, and no caller shows them to a client.
+/// Failures are [`fault`]s: outages apart from defects.
 pub fn query(
     conn: &Connection,
     sql: &str,
     params: &[ParameterValue],
-) -> Result<Vec<Vec<DbValue>>, String> {
+) -> Result<Vec<Vec<DbValue>>, Fault> {
     query_with(conn, "", sql, params)
 }
 
@@ -48,7 +93,7 @@ pub fn query_with(
     ctes: &str,
     sql: &str,
     params: &[ParameterValue],
-) -> Result<Vec<Vec<DbValue>>, String> {
+) -> Result<Vec<Vec<DbValue>>, Fault> {
     let ctes = if ctes.is_empty() {
         String::new()
     } else {
@@ -60,9 +105,7 @@ pub fn query_with(
          LEFT JOIN (SELECT true AS found, row_number() OVER () AS pos, q.* FROM q) AS t ON true \
          ORDER BY t.pos"
     );
-    let rows = conn
-        .query(&guarded, params)
-        .map_err(|e| format!("postgres: {e:?}"))?;
+    let rows = conn.query(&guarded, params).map_err(fault)?;
     Ok(rows
         .rows
         .into_iter()
@@ -97,4 +140,9 @@ pub fn optional_text(value: Option<&DbValue>) -> Result<Option<String>, String> 
 /// A text column that must not be NULL.
 pub fn text(value: Option<&DbValue>) -> Result<String, String> {
     optional_text(value)?.ok_or_else(|| "unexpected NULL".to_owned())
+}
+
+/// A statement that returns no rows (Spin's `execute` has no zero-row issue).
+pub fn execute(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Result<u64, Fault> {
+    conn.execute(sql, params).map_err(fault)
 }

@@ -13,7 +13,7 @@
 use analytics::catch_up::{catch_up, Feed};
 use analytics::event::{FeedEvent, Position};
 use analytics::store::PgReadModel;
-use fin_spin_edge::config;
+use fin_spin_edge::{config, Fault};
 use spin_sdk::redis_component;
 
 mod bindings {
@@ -31,13 +31,15 @@ use bindings::fin::platform::events;
 struct BillingFeed;
 
 impl Feed for BillingFeed {
-    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, String> {
+    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
         let after = events::Position {
             tx: after.tx,
             seq: after.seq,
         };
         event_feed::read(Some(after), limit)
-            .map_err(|FeedError::Unavailable(reason)| format!("event feed: {reason}"))
+            .map_err(|FeedError::Unavailable(reason)| {
+                Fault::Unavailable(format!("event feed: {reason}"))
+            })
             .map(|events| {
                 events
                     .into_iter()
@@ -64,9 +66,9 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
     let nudge = describe(&message);
     let result = (|| {
         let batch_size: u32 = config::get("projector_batch_size")
-            .map_err(|_| "variable `projector_batch_size` is missing or invalid".to_owned())?;
+            .map_err(|_| Fault::from("variable `projector_batch_size` is missing or invalid"))?;
         let url: String =
-            config::get("db_url").map_err(|_| "variable `db_url` is missing".to_owned())?;
+            config::get("db_url").map_err(|_| Fault::from("variable `db_url` is missing"))?;
         let model = PgReadModel::open(&url)?;
         catch_up(&BillingFeed, &model, batch_size)
     })();

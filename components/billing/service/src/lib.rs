@@ -9,7 +9,7 @@
 use billing::settlement::{self, Outcome, ProviderPayment, Unapplied};
 use billing::store::PgInvoices;
 use billing::{domain::parse_date, outbox};
-use fin_spin_edge::{config, pg};
+use fin_spin_edge::{config, pg, Fault};
 
 mod bindings {
     wit_bindgen::generate!({
@@ -37,13 +37,13 @@ impl event_feed::Guest for BillingService {
             FeedError::Unavailable(reason)
         };
         let url: String = config::get("db_url").map_err(|_| unavailable("db_url".into()))?;
-        let conn = pg::connect(&url).map_err(unavailable)?;
+        let conn = pg::connect(&url).map_err(|f| unavailable(cause(f)))?;
         let events = outbox::read(
             &conn,
             after.map(|p| (p.tx, p.seq)),
             limit.clamp(1, MAX_BATCH),
         )
-        .map_err(unavailable)?;
+        .map_err(|f| unavailable(cause(f)))?;
         Ok(events
             .into_iter()
             .map(|e| Event {
@@ -71,7 +71,7 @@ impl invoice_payments::Guest for BillingService {
         };
         let received_on = parse_date(&payment.received_on).map_err(unavailable)?;
         let url: String = config::get("db_url").map_err(|_| unavailable("db_url".into()))?;
-        let store = PgInvoices::open(&url).map_err(unavailable)?;
+        let store = PgInvoices::open(&url).map_err(|f| unavailable(cause(f)))?;
         let settled = settlement::settle(
             &store,
             &ProviderPayment {
@@ -104,6 +104,15 @@ impl invoice_payments::Guest for BillingService {
                 }),
             },
         })
+    }
+}
+
+/// The cause for the caller's log. Both kinds mean "not now" to the caller: the
+/// projector tries again on its next nudge, the provider on its next delivery.
+fn cause(fault: Fault) -> String {
+    match fault {
+        Fault::Unavailable(reason) => format!("unavailable: {reason}"),
+        Fault::Internal(reason) => format!("failed: {reason}"),
     }
 }
 
