@@ -6,6 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::client::Client;
+use crate::proxy::Proxy;
 use crate::redis_server::RedisServer;
 
 pub const JWT_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-0123";
@@ -18,6 +19,7 @@ const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const READY_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// What a test binary wants from its app instance.
+#[derive(Default)]
 pub struct AppOptions {
     /// Names the Postgres database (`fin_e2e_<name>`), recreated on start.
     pub name: &'static str,
@@ -33,6 +35,12 @@ pub struct AppOptions {
     /// `make up`. Without it events go to the machine's Redis on a channel nobody hears
     /// and no projector runs.
     pub events_redis: Option<&'static RedisServer>,
+    /// A Redis of the suite's own for the key-value stores (instead of the machine's, on
+    /// `redis_dbs`), so an outage test can stop it.
+    pub kv_redis: Option<&'static RedisServer>,
+    /// A proxy the app reaches Postgres through, so an outage test can break it; the
+    /// test's own checks (`App::db`) still go straight to Postgres.
+    pub db_proxy: Option<&'static Proxy>,
 }
 
 /// A running app: its base URL and its backing stores.
@@ -69,21 +77,27 @@ impl App {
         let work = root.join("target").join("e2e").join(options.name);
         std::fs::create_dir_all(&work).expect("e2e work dir");
         let runtime_config = work.join("runtime-config.toml");
-        let [blocklist, throttle, breaker] = options.redis_dbs;
-        std::fs::write(
-            &runtime_config,
-            format!(
-                "[key_value_store.blocklist]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{blocklist}\"\n\n\
-                 [key_value_store.throttle]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{throttle}\"\n\n\
-                 [key_value_store.breaker]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379/{breaker}\"\n"
-            ),
-        )
-        .expect("runtime config");
+        let kv = options
+            .kv_redis
+            .map_or_else(|| "redis://127.0.0.1:6379".to_owned(), |r| r.url());
+        let stores = ["blocklist", "throttle", "breaker"]
+            .iter()
+            .zip(options.redis_dbs)
+            .map(|(store, db)| {
+                format!("[key_value_store.{store}]\ntype = \"redis\"\nurl = \"{kv}/{db}\"\n")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&runtime_config, stores).expect("runtime config");
 
+        let app_database_url = match options.db_proxy {
+            Some(proxy) => database_url.replace("127.0.0.1:5432", &proxy.address()),
+            None => database_url.clone(),
+        };
         let mut variables = vec![
             (
                 "db_url".to_owned(),
-                format!("{database_url}?sslmode=disable"),
+                format!("{app_database_url}?sslmode=disable"),
             ),
             ("jwt_secret".to_owned(), JWT_SECRET.to_owned()),
             (
@@ -95,6 +109,9 @@ impl App {
                 format!("fin-events-e2e-{}", options.name),
             ),
         ];
+        if let Some(proxy) = options.db_proxy {
+            variables.push(("db_host".into(), proxy.address()));
+        }
         if let Some(redis) = options.events_redis {
             variables.push(("events_redis_url".into(), redis.url()));
             variables.push(("events_redis_host".into(), redis.host()));

@@ -13,7 +13,7 @@ fn app() -> &'static App {
         name: "billing",
         redis_dbs: [9, 10, 11],
         variables: vec![("max_body_bytes", "8192".into())],
-        events_redis: None,
+        ..AppOptions::default()
     })
 }
 

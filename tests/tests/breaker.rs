@@ -30,7 +30,7 @@ fn app() -> &'static App {
             ("clients_breaker_failures", "3".into()),
             ("clients_breaker_cooldown_seconds", COOLDOWN.to_string()),
         ],
-        events_redis: None,
+        ..AppOptions::default()
     })
 }
 

@@ -11,7 +11,7 @@ fn app() -> &'static App {
         name: "clients",
         redis_dbs: [7, 8, 8],
         variables: vec![("max_body_bytes", "8192".into())],
-        events_redis: None,
+        ..AppOptions::default()
     })
 }
 

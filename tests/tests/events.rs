@@ -31,6 +31,7 @@ fn app() -> &'static App {
         redis_dbs: [0, 0, 0],
         variables: vec![],
         events_redis: Some(redis()),
+        ..AppOptions::default()
     })
 }
 

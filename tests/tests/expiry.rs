@@ -25,7 +25,7 @@ fn app() -> &'static App {
                 ADDRESS_FAILURE_LIMIT.to_string(),
             ),
         ],
-        events_redis: None,
+        ..AppOptions::default()
     })
 }
 

@@ -27,7 +27,7 @@ fn app() -> &'static App {
             ("login_max_failures_per_address", "100000".into()),
             ("max_body_bytes", "4096".into()),
         ],
-        events_redis: None,
+        ..AppOptions::default()
     })
 }
 

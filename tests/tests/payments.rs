@@ -20,7 +20,7 @@ fn app() -> &'static App {
             "payments_webhook_max_body_bytes",
             MAX_WEBHOOK_BYTES.to_string(),
         )],
-        events_redis: None,
+        ..AppOptions::default()
     })
 }
 

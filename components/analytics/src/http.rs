@@ -34,9 +34,7 @@ fn show(req: &ApiRequest) -> Result<Response, Problem> {
     let store =
         PgReadModel::open(&config::get::<String>("db_url")?).map_err(AnalyticsError::from)?;
     let today = OffsetDateTime::now_utc().date();
-    let figures = store
-        .figures(&owner, today)
-        .map_err(AnalyticsError::from)?;
+    let figures = store.figures(&owner, today).map_err(AnalyticsError::from)?;
     let freshness = store.freshness(&owner).map_err(AnalyticsError::from)?;
     Ok(json(200, &dashboard(figures, today, freshness)))
 }

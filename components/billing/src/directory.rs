@@ -52,7 +52,8 @@ impl HttpClients {
             timeout_ms,
             failure_threshold: settings.failure_threshold,
             breaker: Breaker::new(
-                SpinKv::open("breaker").map_err(|fault| Problem::from(BillingError::from(fault)))?,
+                SpinKv::open("breaker")
+                    .map_err(|fault| Problem::from(BillingError::from(fault)))?,
                 BREAKER,
                 settings,
                 sweep,

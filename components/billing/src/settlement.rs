@@ -173,8 +173,7 @@ pub fn settle<S: InvoiceStore>(
             // The same money settled by a concurrent delivery: its unique reference
             // aborted this statement whole.
             Err(reason) => {
-                return already_settled(store, &payment.payment_ref)?
-                    .ok_or(reason.into())
+                return already_settled(store, &payment.payment_ref)?.ok_or(reason.into())
             }
         }
     }
@@ -185,19 +184,16 @@ fn already_settled<S: InvoiceStore>(
     store: &S,
     payment_ref: &str,
 ) -> Result<Option<Settlement>, BillingError> {
-    Ok(store
-        .settled(payment_ref)
-        ?
-        .map(|settled| Settlement {
-            owner: Some(settled.owner),
-            outcome: Outcome::Applied(Applied {
-                payment_id: settled.payment_id,
-                invoice_status: settled.invoice_status,
-                amount_applied: settled.amount - settled.overpaid,
-                amount_overpaid: settled.overpaid,
-                duplicate: true,
-            }),
-        }))
+    Ok(store.settled(payment_ref)?.map(|settled| Settlement {
+        owner: Some(settled.owner),
+        outcome: Outcome::Applied(Applied {
+            payment_id: settled.payment_id,
+            invoice_status: settled.invoice_status,
+            amount_applied: settled.amount - settled.overpaid,
+            amount_overpaid: settled.overpaid,
+            duplicate: true,
+        }),
+    }))
 }
 
 #[cfg(test)]

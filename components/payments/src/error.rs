@@ -38,7 +38,9 @@ impl From<PaymentsError> for Problem {
                 Problem::bad_request(format!("The event cannot be read: {reason}."))
             }
             PaymentsError::Invalid(errors) => Problem::validation(errors),
-            PaymentsError::Unavailable(reason) => Fault::Unavailable(reason).into_problem("payments"),
+            PaymentsError::Unavailable(reason) => {
+                Fault::Unavailable(reason).into_problem("payments")
+            }
             PaymentsError::Internal(reason) => Fault::Internal(reason).into_problem("payments"),
         }
     }

@@ -88,6 +88,5 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
 }
 
 fn event_log() -> Result<PgEventLog, Problem> {
-    PgEventLog::open(&config::get::<String>("db_url")?)
-        .map_err(|e| PaymentsError::from(e).into())
+    PgEventLog::open(&config::get::<String>("db_url")?).map_err(|e| PaymentsError::from(e).into())
 }

@@ -79,9 +79,15 @@ mod tests {
         assert_eq!(outage.status, 503);
         assert_eq!(
             outage.headers,
-            vec![("Retry-After".to_owned(), OUTAGE_RETRY_AFTER_SECONDS.to_string())]
+            vec![(
+                "Retry-After".to_owned(),
+                OUTAGE_RETRY_AFTER_SECONDS.to_string()
+            )]
         );
-        assert!(!outage.detail.unwrap_or_default().contains("refused"), "causes stay in the log");
+        assert!(
+            !outage.detail.unwrap_or_default().contains("refused"),
+            "causes stay in the log"
+        );
         assert_eq!(Fault::from("bad row").into_problem("test").status, 500);
     }
 }

@@ -37,9 +37,16 @@ pub fn fault(err: Error) -> Fault {
         // The connection died under the statement (reset, closed, timed out).
         Error::QueryFailed(QueryError::Text(text)) | Error::Other(text) => {
             let text = text.to_ascii_lowercase();
-            ["connection", "closed", "reset", "broken pipe", "timed out", "communicating"]
-                .iter()
-                .any(|sign| text.contains(sign))
+            [
+                "connection",
+                "closed",
+                "reset",
+                "broken pipe",
+                "timed out",
+                "communicating",
+            ]
+            .iter()
+            .any(|sign| text.contains(sign))
         }
         Error::BadParameter(_) | Error::ValueConversionFailed(_) => false,
     };
