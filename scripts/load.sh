@@ -1,69 +1,103 @@
 #!/usr/bin/env bash
-# HTTP load against a running app (`make up`), loopback only, bounded in time.
+# HTTP load against a running app (`make up`), beside the floor, loopback only.
 #   scripts/load.sh [BASE_URL] [SECONDS]
-# Registers a throwaway user, then drives with wrk (Debian's package, installed if missing):
-#   1. GET /nope           — routing + problem+json, no I/O: the floor of a request;
-#   2. GET /auth/profile   — token verify (composed tokens component, Redis blocklist
-#                            lookup) + one Postgres query: the shape of every authenticated read;
-#   3. GET /invoices       — a page of 20 invoices with their payments;
-#   4. POST /invoices      — the heaviest write: verify, breaker check in Redis, the clients
-#                            component over Spin service chaining, the numbered insert
-#                            with its outbox row, and the event published on Redis;
-#   5. GET /dashboard      — verify + one statement over the read model;
-#   6. POST /payments/webhook, a redelivery — signature check + one lookup (the cheap path
-#                            a provider's retries take; needs the secret `make up` wrote
-#                            to .dev/webhook-secret, or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET).
+#
+# The floor is tests/floor: an empty spin-sdk component that this script serves with the
+# same `spin` binary on a free port, measured before and after the app's routes. Each
+# route's req/s is printed with its share of the floor, the figure that survives a
+# noisy machine. wrk (Debian's package, installed if missing): 2 threads, 16 connections.
+#
+# Routes: the catch-all 404 (routing and a problem, no I/O); /auth/profile with no token
+# (a 401 before any host call), with a token that is not a JWT, and with a valid token
+# (verify in the composed tokens component, the Redis blocklist, one Postgres query);
+# /clients (5 clients); /invoices/{id}; a page of /invoices; POST /invoices (breaker,
+# the clients component over service chaining, the numbered insert with its outbox row,
+# the event published); /dashboard; a webhook redelivery (signature + one lookup; needs
+# the secret `make up` wrote to .dev/webhook-secret or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET).
 set -euo pipefail
 base=${1:-http://127.0.0.1:3000}
 seconds=${2:-10}
+root=$(cd "$(dirname "$0")/.." && pwd)
 case "$base" in http://127.*|http://localhost*) ;; *) echo "load: loopback only" >&2; exit 2 ;; esac
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+work=$(mktemp -d)
+floor_pid=
+cleanup() { [ -n "$floor_pid" ] && kill "$floor_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
 
+json() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+post() { curl -sf "$base$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
+
+# --- the floor, on the same Spin ------------------------------------------------------
+(cd "$root/tests/floor" && spin build >/dev/null 2>&1)
+floor_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+spin up --from "$root/tests/floor/spin.toml" --listen "127.0.0.1:$floor_port" >"$work/floor.log" 2>&1 &
+floor_pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$floor_port/" >/dev/null && break; sleep 0.1; done
+
+# --- a user with data ---------------------------------------------------------------
 email="load-$(date +%s%N)@example.com"
-curl -sf "$base/auth/register" -H 'content-type: application/json' \
-  -d "{\"email\":\"$email\",\"password\":\"load-test-password\",\"name\":\"Load\"}" >/dev/null
-token=$(curl -sf "$base/auth/login" -H 'content-type: application/json' \
-  -d "{\"email\":\"$email\",\"password\":\"load-test-password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-
-echo "== GET /nope (problem+json 404) =="
-wrk -t2 -c16 -d"${seconds}s" --latency "$base/nope" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
-echo "== GET /auth/profile (verify + blocklist + Postgres) =="
-wrk -t2 -c16 -d"${seconds}s" --latency -H "authorization: Bearer $token" "$base/auth/profile" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
-
-client=$(curl -sf "$base/clients" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-  -d '{"name":"Load Ltd","default_currency":"EUR"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-body="{\"client_id\":\"$client\",\"lines\":[{\"description\":\"Work\",\"quantity\":1.5,\"unit_price\":8000,\"tax_rate\":19}]}"
-for _ in $(seq 20); do
-  curl -sf "$base/invoices" -H "authorization: Bearer $token" -H 'content-type: application/json' -d "$body" >/dev/null
+post /auth/register "{\"email\":\"$email\",\"password\":\"load-test-password\",\"name\":\"Load\"}" >/dev/null
+token=$(post /auth/login "{\"email\":\"$email\",\"password\":\"load-test-password\"}" | json access_token)
+auth=(-H "authorization: Bearer $token")
+client=
+for n in 1 2 3 4 5; do
+  client=$(post /clients "{\"name\":\"Load $n Ltd\",\"default_currency\":\"EUR\"}" "${auth[@]}" | json id)
 done
-script=$(mktemp --suffix=.lua)
-trap 'rm -f "$script"' EXIT
-cat >"$script" <<LUA
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["content-type"] = "application/json"
-wrk.headers["authorization"] = "Bearer $token"
-LUA
-
-echo "== GET /invoices (20 per page) =="
-wrk -t2 -c16 -d"${seconds}s" --latency -H "authorization: Bearer $token" "$base/invoices" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
-echo "== POST /invoices (verify + breaker + clients over service chaining + numbered insert) =="
-wrk -t2 -c16 -d"${seconds}s" --latency -s "$script" "$base/invoices" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
-
-echo "== GET /dashboard (verify + the read model) =="
-wrk -t2 -c16 -d"${seconds}s" --latency -H "authorization: Bearer $token" "$base/dashboard" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
-
-root=$(cd "$(dirname "$0")/.." && pwd)
+body="{\"client_id\":\"$client\",\"lines\":[{\"description\":\"Work\",\"quantity\":1.5,\"unit_price\":8000,\"tax_rate\":19}]}"
+invoice=
+for _ in $(seq 20); do invoice=$(post /invoices "$body" "${auth[@]}" | json id); done
 secret=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET:-whsec_$(cat "$root/.dev/webhook-secret" 2>/dev/null)}
 event="{\"id\":\"evt_load_$(date +%s%N)\",\"object\":\"event\",\"type\":\"customer.created\",\"created\":$(date +%s),\"data\":{\"object\":{\"id\":\"cus_load\"}}}"
 signature=$(python3 -c 'import hmac,hashlib,sys,time; t=str(int(time.time())); print("t="+t+",v1="+hmac.new(sys.argv[1].encode(),(t+"."+sys.argv[2]).encode(),hashlib.sha256).hexdigest())' "$secret" "$event")
-curl -sf "$base/payments/webhook" -H "stripe-signature: $signature" -H 'content-type: application/json' -d "$event" >/dev/null \
+post /payments/webhook "$event" -H "stripe-signature: $signature" >/dev/null \
   || { echo "load: the webhook refused the signature (is the secret the app's?)" >&2; exit 1; }
-cat >"$script" <<LUA
-wrk.method = "POST"
-wrk.body = '$event'
-wrk.headers["content-type"] = "application/json"
-wrk.headers["stripe-signature"] = "$signature"
-LUA
-echo "== POST /payments/webhook (a redelivery: signature + one lookup) =="
-wrk -t2 -c16 -d"${seconds}s" --latency -s "$script" "$base/payments/webhook" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
+
+lua() { # method body header… → a wrk script
+  local file="$work/$RANDOM.lua"
+  { echo "wrk.method = \"$1\""; [ -n "$2" ] && echo "wrk.body = '$2'"
+    shift 2; for h in "$@"; do echo "wrk.headers[\"${h%%:*}\"] = \"${h#*: }\""; done; } >"$file"
+  echo "$file"
+}
+
+# run NAME URL [wrk options…] → "NAME|req/s|p50|p99"
+run() {
+  local name=$1 url=$2; shift 2
+  local out; out=$(wrk -t2 -c16 -d"${seconds}s" --latency "$@" "$url")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Socket errors|Non-2xx/ {printf "%s ", $0}' <<<"$out")
+  echo "$name|$rps|$p50|$p99|$errors"
+}
+
+floor_before=$(run "floor (empty component)" "http://127.0.0.1:$floor_port/")
+rows=()
+rows+=("$(run "GET /nope (catch-all 404)" "$base/nope")")
+rows+=("$(run "GET /auth/profile, no token (401)" "$base/auth/profile")")
+rows+=("$(run "GET /auth/profile, token x.y.z (401)" "$base/auth/profile" -H "authorization: Bearer x.y.z")")
+rows+=("$(run "GET /auth/profile" "$base/auth/profile" "${auth[@]}")")
+rows+=("$(run "GET /clients (5 clients)" "$base/clients" "${auth[@]}")")
+rows+=("$(run "GET /invoices/{id}" "$base/invoices/$invoice" "${auth[@]}")")
+rows+=("$(run "GET /invoices (20 per page)" "$base/invoices" "${auth[@]}")")
+rows+=("$(run "GET /dashboard" "$base/dashboard" "${auth[@]}")")
+rows+=("$(run "POST /payments/webhook (redelivery)" "$base/payments/webhook" \
+  -s "$(lua POST "$event" "content-type: application/json" "stripe-signature: $signature")")")
+rows+=("$(run "POST /invoices (one user)" "$base/invoices" \
+  -s "$(lua POST "$body" "content-type: application/json" "authorization: Bearer $token")")")
+floor_after=$(run "floor (empty component)" "http://127.0.0.1:$floor_port/")
+
+python3 - "$floor_before" "$floor_after" "${rows[@]}" <<'PY'
+import sys
+before, after, *rows = sys.argv[1:]
+rate = lambda row: float(row.split("|")[1] or 0)
+floor = (rate(before) + rate(after)) / 2
+print(f"floor: {rate(before):,.0f} req/s before, {rate(after):,.0f} after; share = req/s ÷ {floor:,.0f}")
+print(f"| request | req/s | p50 | p99 | share of the floor |")
+print(f"|---|---|---|---|---|")
+for row in rows:
+    name, rps, p50, p99, errors = row.split("|")
+    note = f" ({errors.strip()})" if errors.strip() and "Non-2xx" not in errors else ""
+    print(f"| {name} | {float(rps or 0):,.0f} | {p50} | {p99} | {float(rps or 0) / floor:.2f}{note} |")
+PY

@@ -17,13 +17,16 @@ export SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SE
 
 http=()
 for id in $(bash scripts/components.sh http); do http+=(--component-id "$id"); done
+# Every variable as --variable: Spin's static provider serves them for free, where the
+# environment provider costs every request (scripts/variables.sh says why).
+mapfile -t variables < <(bash scripts/variables.sh)
 
 pids=()
 stop() { trap - INT TERM; kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 0; }
 trap stop INT TERM
-bash scripts/projector.sh --runtime-config-file runtime-config.toml >.spin/projector.log 2>&1 &
+bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables[@]}" >.spin/projector.log 2>&1 &
 pids+=($!)
-spin up --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" &
+spin up --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
 pids+=($!)
 echo "[up] the projector logs to .spin/projector.log; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n

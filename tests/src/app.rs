@@ -148,6 +148,8 @@ impl App {
             .stdout(log_file(&work, "spin.stdout"))
             .stderr(log_file(&work, "spin.stderr"));
         environment(&mut http);
+        let variables = variable_args(&root, &variables);
+        http.args(&variables);
         let mut supervisors = vec![http
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"))];
@@ -165,6 +167,7 @@ impl App {
                 .stdout(log_file(&work, "projector.stdout"))
                 .stderr(log_file(&work, "projector.stderr"));
             environment(&mut projector);
+            projector.args(&variables);
             supervisors.push(
                 projector
                     .spawn()
@@ -278,6 +281,26 @@ pub(crate) fn log_file(dir: &Path, name: &str) -> std::fs::File {
     let mut file = std::fs::File::create(dir.join(name)).expect("log file");
     let _ = writeln!(file);
     file
+}
+
+/// Every variable as `--variable` arguments, as `make up` passes them
+/// (`scripts/variables.sh`): the suite's values over the manifest's defaults.
+fn variable_args(root: &Path, variables: &[(String, String)]) -> Vec<String> {
+    let mut command = Command::new("bash");
+    command.current_dir(root).arg("scripts/variables.sh");
+    for (name, value) in variables {
+        command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+    }
+    let out = command.output().expect("scripts/variables.sh");
+    assert!(
+        out.status.success(),
+        "scripts/variables.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The component ids `spin.toml` serves on one trigger type (`scripts/components.sh`).

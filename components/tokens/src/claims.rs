@@ -88,6 +88,21 @@ impl TokenConfig {
     }
 }
 
+/// Refuses what needs no key to refuse: not a JWT (three base64url parts, a JSON
+/// header), or signed with anything but HS256 (`none` included). A token check runs
+/// this before it reads its configuration, because every configuration read is a host
+/// call that costs more than the whole check (docs/performance.md).
+pub fn precheck(token: &str) -> Result<(), Rejection> {
+    if token.split('.').count() != 3 {
+        return Err(Rejection::Malformed);
+    }
+    let header = jsonwebtoken::decode_header(token).map_err(|e| rejection(e.kind()))?;
+    if header.alg != Algorithm::HS256 {
+        return Err(Rejection::BadSignature);
+    }
+    Ok(())
+}
+
 /// Tolerance for a token minted by an instance whose clock runs slightly ahead.
 const CLOCK_SKEW_SECONDS: i64 = 60;
 
@@ -206,5 +221,32 @@ mod tests {
             cfg.issue("u1", "j1", NOW),
             Err(Rejection::Misconfigured(_))
         ));
+    }
+
+    #[test]
+    fn junk_and_foreign_algorithms_are_refused_before_any_key_is_needed() {
+        let cfg = config();
+        let (token, _) = cfg.issue("user", "jti", NOW).expect("issue");
+        assert_eq!(precheck(&token), Ok(()));
+        assert_eq!(precheck("x.y.z"), Err(Rejection::Malformed));
+        assert_eq!(precheck("not a token"), Err(Rejection::Malformed));
+        assert_eq!(precheck(&format!("{token}.extra")), Err(Rejection::Malformed));
+        let none = format!(
+            "{}.{}.",
+            base64_url(br#"{"alg":"none","typ":"JWT"}"#),
+            token.split('.').nth(1).unwrap_or_default()
+        );
+        assert!(precheck(&none).is_err(), "alg none is refused");
+        let hs512 = format!(
+            "{}.{}",
+            base64_url(br#"{"alg":"HS512","typ":"JWT"}"#),
+            token.split_once('.').map(|(_, rest)| rest).unwrap_or_default()
+        );
+        assert_eq!(precheck(&hs512), Err(Rejection::BadSignature));
+    }
+
+    fn base64_url(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 }

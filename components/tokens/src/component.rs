@@ -1,11 +1,11 @@
 //! The Spin edge of the tokens component: configuration from Spin variables, the
 //! blocklist in the `blocklist` key-value store.
 
-use fin_ephemeral::EntryKey;
+use fin_ephemeral::{EntryKey, Ephemeral};
 use fin_problem::Fault;
 use fin_spin_edge::{config, kv, now};
 
-use crate::claims::{Rejection, TokenConfig};
+use crate::claims::{precheck, Rejection, TokenConfig};
 
 mod bindings {
     wit_bindgen::generate!({
@@ -36,9 +36,15 @@ impl Guest for Tokens {
 
     fn verify(token: String) -> Result<Principal, TokenError> {
         let now = now();
-        let claims = token_config()?.verify(&token, now).map_err(token_error)?;
+        // Junk is refused before any configuration is read (each read is a host call).
+        precheck(&token).map_err(token_error)?;
+        let claims = verify_config()?.verify(&token, now).map_err(token_error)?;
         let key = EntryKey::new(REVOKED, claims.exp, &claims.jti);
-        if blocklist()?.is_marked(&key, now).map_err(store_error)? {
+        let blocklist = kv::SpinKv::open(BLOCKLIST_STORE).map_err(store_error)?;
+        if Ephemeral::reading(blocklist)
+            .is_marked(&key, now)
+            .map_err(store_error)?
+        {
             return Err(TokenError::Revoked);
         }
         Ok(Principal {
@@ -66,13 +72,21 @@ impl Guest for Tokens {
 }
 
 fn token_config() -> Result<TokenConfig, TokenError> {
+    Ok(TokenConfig {
+        ttl_seconds: config::get("access_token_ttl_seconds")
+            .map_err(|_| misconfigured("access_token_ttl_seconds"))?,
+        ..verify_config()?
+    })
+}
+
+/// What checking a token needs — not its lifetime, which only issuing does.
+fn verify_config() -> Result<TokenConfig, TokenError> {
     let var = |name: &str| config::get::<String>(name).map_err(|_| misconfigured(name));
     Ok(TokenConfig {
         secret: var("jwt_secret")?.into_bytes(),
         issuer: var("jwt_issuer")?,
         audience: var("jwt_audience")?,
-        ttl_seconds: config::get("access_token_ttl_seconds")
-            .map_err(|_| misconfigured("access_token_ttl_seconds"))?,
+        ttl_seconds: 0,
     })
 }
 

@@ -39,6 +39,15 @@ impl<K: Kv> Ephemeral<K> {
         }
     }
 
+    /// For a caller that only reads markers (a token check) and so has no sweep interval
+    /// to look up; `sweep_if_due` on it would sweep at most once.
+    pub fn reading(kv: K) -> Self {
+        Self {
+            kv,
+            sweep_interval: i64::MAX,
+        }
+    }
+
     /// The store itself, for callers that keep plain (non-expiring) keys beside these.
     pub fn kv(&self) -> &K {
         &self.kv
