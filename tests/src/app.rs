@@ -289,7 +289,10 @@ fn variable_args(root: &Path, variables: &[(String, String)]) -> Vec<String> {
     let mut command = Command::new("bash");
     command.current_dir(root).arg("scripts/variables.sh");
     for (name, value) in variables {
-        command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+        command.env(
+            format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+            value,
+        );
     }
     let out = command.output().expect("scripts/variables.sh");
     assert!(

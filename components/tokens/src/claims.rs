@@ -230,7 +230,10 @@ mod tests {
         assert_eq!(precheck(&token), Ok(()));
         assert_eq!(precheck("x.y.z"), Err(Rejection::Malformed));
         assert_eq!(precheck("not a token"), Err(Rejection::Malformed));
-        assert_eq!(precheck(&format!("{token}.extra")), Err(Rejection::Malformed));
+        assert_eq!(
+            precheck(&format!("{token}.extra")),
+            Err(Rejection::Malformed)
+        );
         let none = format!(
             "{}.{}.",
             base64_url(br#"{"alg":"none","typ":"JWT"}"#),
@@ -240,7 +243,10 @@ mod tests {
         let hs512 = format!(
             "{}.{}",
             base64_url(br#"{"alg":"HS512","typ":"JWT"}"#),
-            token.split_once('.').map(|(_, rest)| rest).unwrap_or_default()
+            token
+                .split_once('.')
+                .map(|(_, rest)| rest)
+                .unwrap_or_default()
         );
         assert_eq!(precheck(&hs512), Err(Rejection::BadSignature));
     }
