@@ -1,5 +1,5 @@
 # Day-to-day commands; each is a line or two, the scripts say why.
-.PHONY: setup build test lint fmt up migrate rebuild-read-model
+.PHONY: setup build test lint fmt up demo migrate rebuild-read-model
 
 # Toolchain, Spin, local services, build, migrations: everything a fresh clone needs.
 setup:
@@ -21,12 +21,16 @@ fmt:
 	cargo fmt --all
 
 migrate:
-	cargo run -q -p fin-migrate -- $${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fin}
+	cargo run -q -p fin-migrate -- $${DATABASE_URL:-postgres://fin:fin@127.0.0.1:5432/fin}
 
 # Serves the API on http://127.0.0.1:3000 and runs the projector beside it; Ctrl-C stops
 # both (scripts/up.sh says where each logs).
 up:
 	bash scripts/up.sh
+
+# Seeds a demo account through the API of the running app (`make up`); safe to repeat.
+demo:
+	cargo run -q -p fin-e2e --bin fin-demo -- $${BASE_URL:-http://127.0.0.1:3000}
 
 # Empties the dashboard's read model and replays billing's whole outbox into it.
 rebuild-read-model:

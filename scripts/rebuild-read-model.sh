@@ -7,7 +7,7 @@
 # 2. a `catch-up` nudge on the events channel makes the running projector replay every
 #    event. With no projector running, the replay happens when it next starts.
 set -euo pipefail
-db=${1:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fin}}
+db=${1:-${DATABASE_URL:-postgres://fin:fin@127.0.0.1:5432/fin}}
 url=${SPIN_VARIABLE_EVENTS_REDIS_URL:-redis://127.0.0.1:6379}
 channel=${SPIN_VARIABLE_EVENTS_CHANNEL:-fin-events}
 generation=$(psql "$db" -v ON_ERROR_STOP=1 -tAc 'SELECT analytics_rebuild()')

@@ -2,7 +2,8 @@
 # One command from a fresh clone to a built app with a migrated local database:
 #   1. the wasm32-wasip1 target and the Spin CLI (from ../shared on the team's machines,
 #      from rustup / Spin's installer elsewhere);
-#   2. Postgres and Redis running locally (started if down, where this machine can);
+#   2. Postgres and Redis on 127.0.0.1 with the dev role `fin` (found, started, or
+#      installed on Debian/Ubuntu), or one message saying what to do instead;
 #   3. `spin build`, then the migrations on the development database.
 # Idempotent: a second run only rebuilds what changed.
 set -euo pipefail
@@ -32,17 +33,15 @@ if ! spin --version 2>/dev/null | grep -Eq '^spin (3|4)\.'; then
 fi
 
 # --- services ----------------------------------------------------------------------
-bash "$root/scripts/services.sh"
+# Postgres and Redis: found running and left alone, started, or installed from the
+# distribution's packages (Debian/Ubuntu, as root); the dev role and database created.
+# Anything else stops here with what to do instead (crates/setup says how it decides).
+cd "$root"
+cargo run -q -p fin-setup
 
 # --- build and migrate -------------------------------------------------------------
-cd "$root"
 say "building components ($(spin --version))"
 spin build
 bash "$root/scripts/sizes.sh"
-dev_db=${FIN_DEV_DB:-fin}
-if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$dev_db'" | grep -q 1; then
-  say "creating database $dev_db"
-  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $dev_db"
-fi
-cargo run -q -p fin-migrate -- "postgres://postgres@127.0.0.1:5432/$dev_db"
-say "ready: 'make up' serves the app, 'make test' runs every test"
+cargo run -q -p fin-migrate -- "postgres://fin:fin@127.0.0.1:5432/fin"
+say "ready: 'make up' serves the app, 'make demo' seeds a demo account, 'make test' runs every test"

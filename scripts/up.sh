@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p .dev .spin
 secret() { [ -s ".dev/$1" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+' > ".dev/$1"; cat ".dev/$1"; }
-export SPIN_VARIABLE_DB_URL=${SPIN_VARIABLE_DB_URL:-postgres://postgres@127.0.0.1:5432/fin?sslmode=disable}
+export SPIN_VARIABLE_DB_URL=${SPIN_VARIABLE_DB_URL:-postgres://fin:fin@127.0.0.1:5432/fin?sslmode=disable}
 export SPIN_VARIABLE_JWT_SECRET=${SPIN_VARIABLE_JWT_SECRET:-$(secret jwt-secret)}
 export SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET:-whsec_$(secret webhook-secret)}
 

@@ -15,7 +15,7 @@ pub const JWT_AUDIENCE: &str = "fin-freelancer-api";
 /// The Stripe webhook signing secret every e2e app is started with.
 pub const WEBHOOK_SECRET: &str = "whsec_e2e_0123456789abcdef";
 
-const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_ADMIN: &str = "postgres://fin:fin@127.0.0.1:5432/postgres";
 const READY_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// What a test binary wants from its app instance.
@@ -256,7 +256,7 @@ fn fresh_database(name: &str) -> String {
             .batch_execute(&statement)
             .expect("recreate e2e database");
     }
-    format!("postgres://postgres@127.0.0.1:5432/{db}")
+    format!("postgres://fin:fin@127.0.0.1:5432/{db}")
 }
 
 fn redis_connection(db: u8) -> redis::Connection {

@@ -10,6 +10,7 @@ mod accounts;
 mod app;
 mod client;
 pub mod dates;
+pub mod demo;
 pub mod proxy;
 pub mod recompute;
 mod redis_server;

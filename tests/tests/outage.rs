@@ -291,7 +291,7 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
 
     // --- Postgres stalled (accepts, never answers) ---------------------------------------
     // Spin 4.0.2's Postgres client has no query or pool timeout, so a request that
-    // reaches a frozen server waits for it (README, "Known host issues"); what must hold
+    // reaches a frozen server waits for it (docs/development.md, "Known host issues"); what must hold
     // is that everything heals once it answers again. The stalled request is measured.
     let bob = User::sign_up(app, "outage-bob");
     proxy().set(Fault::Stall);

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-const LOCAL: &str = "postgres://postgres@127.0.0.1:5432/fin";
+const LOCAL: &str = "postgres://fin:fin@127.0.0.1:5432/fin";
 
 fn main() -> ExitCode {
     let url = std::env::args()

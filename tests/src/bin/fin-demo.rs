@@ -1,0 +1,32 @@
+//! `make demo`: seeds the demo account through the public API and says how to look.
+//!   fin-demo [BASE_URL]   (default http://127.0.0.1:3000)
+
+use fin_e2e::demo;
+
+fn main() {
+    let base = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned());
+    match demo::seed(&base) {
+        Ok(summary) => {
+            println!(
+                "demo: {} client(s) and {} invoice(s) created, {} action(s) taken \
+                 (0 of each on a second run)",
+                summary.clients_created, summary.invoices_created, summary.actions
+            );
+            println!("\nLog in as {} / {}\n", demo::EMAIL, demo::PASSWORD);
+            println!("Try:");
+            println!("  export TOKEN={}", summary.token);
+            println!("  curl -s {base}/dashboard -H \"authorization: Bearer $TOKEN\"");
+            println!(
+                "  curl -s '{base}/invoices?status=overdue' -H \"authorization: Bearer $TOKEN\""
+            );
+            println!("  curl -s '{base}/clients?sort=name' -H \"authorization: Bearer $TOKEN\"");
+            println!("  curl -s {base}/auth/profile -H \"authorization: Bearer $TOKEN\"");
+        }
+        Err(reason) => {
+            eprintln!("demo: {reason}\n(is the app running? `make up` serves it on {base})");
+            std::process::exit(1);
+        }
+    }
+}

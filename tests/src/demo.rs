@@ -1,0 +1,282 @@
+//! Demo data, seeded through the public API only (`make demo`): a freelancer with a
+//! dozen clients in several countries and currencies, and invoices in every state
+//! across the past year. Running it again changes nothing: the account is logged into
+//! rather than registered, clients are looked up by name, invoices and payments carry
+//! fixed `Idempotency-Key`s, and an invoice is only moved towards its intended state.
+
+use serde_json::{json, Value};
+
+use crate::dates::{date, today};
+use crate::Client;
+
+pub const EMAIL: &str = "demo@fin-freelancer.test";
+pub const PASSWORD: &str = "demo-password-2026";
+
+/// The state each demo invoice is brought to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Draft,
+    Sent,
+    Overdue,
+    PartlyPaid,
+    Paid,
+    Void,
+}
+
+impl Target {
+    /// The status the API shows for it.
+    pub fn shown(self) -> &'static str {
+        match self {
+            Target::Draft => "draft",
+            Target::Sent | Target::PartlyPaid => "sent",
+            Target::Overdue => "overdue",
+            Target::Paid => "paid",
+            Target::Void => "void",
+        }
+    }
+}
+
+/// (name, company email domain, country, currency)
+const CLIENTS: [(&str, &str, &str, &str); 12] = [
+    ("Acme Maschinenbau GmbH", "acme.example.de", "DE", "EUR"),
+    ("Boulangerie Dupont", "dupont.example.fr", "FR", "EUR"),
+    ("Nordlicht AB", "nordlicht.example.se", "SE", "SEK"),
+    ("Baker & Sons Ltd", "bakersons.example.co.uk", "GB", "GBP"),
+    ("Maple Leaf Studio", "mapleleaf.example.ca", "CA", "CAD"),
+    ("Sakura Design KK", "sakura.example.jp", "JP", "JPY"),
+    ("Helvetia Consulting AG", "helvetia.example.ch", "CH", "CHF"),
+    (
+        "Lone Star Analytics LLC",
+        "lonestar.example.com",
+        "US",
+        "USD",
+    ),
+    ("Oranje Logistiek BV", "oranje.example.nl", "NL", "EUR"),
+    ("Fjord Media AS", "fjord.example.no", "NO", "NOK"),
+    (
+        "Kangaroo Apps Pty Ltd",
+        "kangaroo.example.com.au",
+        "AU",
+        "AUD",
+    ),
+    ("Andes Export SpA", "andes.example.cl", "CL", "USD"),
+];
+
+const TARGETS: [Target; 6] = [
+    Target::Paid,
+    Target::PartlyPaid,
+    Target::Overdue,
+    Target::Sent,
+    Target::Void,
+    Target::Draft,
+];
+
+/// What the seeding did and left.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub token: String,
+    pub clients_created: usize,
+    pub invoices_created: usize,
+    pub actions: usize,
+}
+
+pub fn seed(base_url: &str) -> Result<Summary, String> {
+    let http = Client::new(base_url);
+    let mut summary = Summary::default();
+    let register = http.post_json(
+        "/auth/register",
+        &json!({"email": EMAIL, "password": PASSWORD, "name": "Dana Demo"}),
+    );
+    if !matches!(register.status, 201 | 409) {
+        return Err(format!("register: {} {}", register.status, register.body));
+    }
+    let login = http.post_json(
+        "/auth/login",
+        &json!({"email": EMAIL, "password": PASSWORD}),
+    );
+    if login.status != 200 {
+        return Err(format!("login: {} {}", login.status, login.body));
+    }
+    summary.token = login.json()["access_token"]
+        .as_str()
+        .ok_or("login: no access_token")?
+        .to_owned();
+    let api = Api {
+        http,
+        token: summary.token.clone(),
+    };
+    let today = today();
+    let mut n = 0;
+    for (c, (name, domain, country, currency)) in CLIENTS.iter().enumerate() {
+        let (client, created) = api.client(name, domain, country, currency)?;
+        summary.clients_created += usize::from(created);
+        // One to three invoices a client, spread over the past year.
+        for k in 0..(1 + c % 3) {
+            let target = TARGETS[n % TARGETS.len()];
+            let issued = today - 20 - ((n as i64 * 29) % 340);
+            let due = match target {
+                Target::Overdue => today - 1 - (n as i64 % 20),
+                Target::Sent | Target::PartlyPaid | Target::Draft => today + 10 + k as i64,
+                _ => issued + 30,
+            };
+            let issued = issued.min(due);
+            let amount = 40_000 + ((n as i64 * 7_919) % 160_000);
+            let (invoice, created) = api.invoice(n, &client, issued, due, amount)?;
+            summary.invoices_created += usize::from(created);
+            summary.actions += api.bring_to(n, &invoice, target)?;
+            n += 1;
+        }
+    }
+    Ok(summary)
+}
+
+struct Api {
+    http: Client,
+    token: String,
+}
+
+impl Api {
+    fn send(
+        &self,
+        method: &'static str,
+        path: &str,
+        body: Option<&Value>,
+        key: Option<&str>,
+    ) -> crate::Reply {
+        let mut call = self.http.request(method, path).bearer(&self.token);
+        if let Some(key) = key {
+            call = call.header("idempotency-key", key);
+        }
+        match body {
+            Some(body) => call.json(body).send(),
+            None => call.send(),
+        }
+    }
+
+    /// The client of that name, created if there is none yet.
+    fn client(
+        &self,
+        name: &str,
+        domain: &str,
+        country: &str,
+        currency: &str,
+    ) -> Result<(String, bool), String> {
+        let query: String = name.chars().take(12).collect();
+        let found = self.send(
+            "GET",
+            &format!("/clients?limit=100&q={}", encode(&query)),
+            None,
+            None,
+        );
+        if found.status != 200 {
+            return Err(format!("list clients: {} {}", found.status, found.body));
+        }
+        if let Some(existing) = found.json()["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|c| c["name"] == name))
+        {
+            return Ok((
+                existing["id"].as_str().unwrap_or_default().to_owned(),
+                false,
+            ));
+        }
+        let created = self.send(
+            "POST",
+            "/clients",
+            Some(&json!({"name": name, "email": format!("accounts@{domain}"),
+                "company": name, "default_currency": currency,
+                "address": {"line1": "1 Demo Street", "city": "Demo City", "country": country}})),
+            None,
+        );
+        if created.status != 201 {
+            return Err(format!(
+                "create client {name}: {} {}",
+                created.status, created.body
+            ));
+        }
+        Ok((
+            created.json()["id"].as_str().unwrap_or_default().to_owned(),
+            true,
+        ))
+    }
+
+    /// The n-th demo invoice (created once: its `Idempotency-Key` replays it).
+    fn invoice(
+        &self,
+        n: usize,
+        client: &str,
+        issued: i64,
+        due: i64,
+        amount: i64,
+    ) -> Result<(Value, bool), String> {
+        let reply = self.send(
+            "POST",
+            "/invoices",
+            Some(&json!({"client_id": client, "issue_date": date(issued), "due_date": date(due),
+                "notes": "Thank you for your business.",
+                "lines": [
+                    {"description": "Design and development", "quantity": "1", "unit_price": amount, "tax_rate": "19"},
+                    {"description": "Project management", "quantity": "2.5", "unit_price": amount / 10}
+                ]})),
+            Some(&format!("demo-invoice-{n}")),
+        );
+        if reply.status != 201 {
+            return Err(format!("invoice {n}: {} {}", reply.status, reply.body));
+        }
+        let replayed = reply.header("idempotent-replayed") == Some("true");
+        Ok((reply.json(), !replayed))
+    }
+
+    /// Moves the invoice towards `target` from wherever it is; returns the actions taken.
+    fn bring_to(&self, n: usize, invoice: &Value, target: Target) -> Result<usize, String> {
+        let id = invoice["id"].as_str().unwrap_or_default();
+        let status = invoice["status"].as_str().unwrap_or_default();
+        let total = invoice["total"].as_i64().unwrap_or(0);
+        let mut actions = 0;
+        let mut act =
+            |path: String, body: Option<Value>, key: Option<String>| -> Result<(), String> {
+                let reply = self.send("POST", &path, body.as_ref(), key.as_deref());
+                if !(200..300).contains(&reply.status) {
+                    return Err(format!("{path}: {} {}", reply.status, reply.body));
+                }
+                if reply.header("idempotent-replayed") != Some("true") {
+                    actions += 1;
+                }
+                Ok(())
+            };
+        let base = format!("/invoices/{id}");
+        match (target, status) {
+            (Target::Draft, _) => {}
+            (Target::Void, "draft" | "sent" | "overdue") => {
+                act(format!("{base}/void"), None, None)?
+            }
+            (Target::Void, _) => {}
+            (_, "draft") => act(format!("{base}/send"), None, None)?,
+            _ => {}
+        }
+        let paid = match target {
+            Target::PartlyPaid => total / 3,
+            Target::Paid => total,
+            _ => 0,
+        };
+        if paid > 0 {
+            // The key makes a second run replay the payment instead of paying again.
+            act(
+                format!("{base}/payments"),
+                Some(json!({"amount": paid, "method": "bank transfer",
+                            "reference": format!("DEMO-{n:03}")})),
+                Some(format!("demo-payment-{n}")),
+            )?;
+        }
+        Ok(actions)
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,121 @@
+//! `make demo` against a running app, as a newcomer runs it: the real `fin-demo`
+//! binary, twice. Everything is checked through the API.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use fin_e2e::demo::{EMAIL, PASSWORD};
+use fin_e2e::{App, AppOptions, Client};
+use serde_json::{json, Value};
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions {
+        name: "demo",
+        redis_dbs: [13, 13, 13],
+        ..AppOptions::default()
+    })
+}
+
+fn run_demo() -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_fin-demo"))
+        .arg(&app().base_url)
+        .output()
+        .expect("fin-demo");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "fin-demo failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Every page of a list.
+fn all(http: &Client, token: &str, path: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}?limit=100&cursor={c}"),
+            None => format!("{path}?limit=100"),
+        };
+        let page = http.get(&url).bearer(token).send().json();
+        items.extend(page["items"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return items,
+        }
+    }
+}
+
+#[test]
+fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing() {
+    let first = run_demo();
+    assert!(first.contains(EMAIL) && first.contains("curl"), "{first}");
+    let http = app().client();
+    let login = http.post_json(
+        "/auth/login",
+        &json!({"email": EMAIL, "password": PASSWORD}),
+    );
+    assert_eq!(login.status, 200, "the printed login works: {}", login.body);
+    let token = login.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let clients = all(&http, &token, "/clients");
+    let invoices = all(&http, &token, "/invoices");
+    assert_eq!(clients.len(), 12);
+    let countries: std::collections::BTreeSet<&str> = clients
+        .iter()
+        .filter_map(|c| c["address"]["country"].as_str())
+        .collect();
+    let currencies: std::collections::BTreeSet<&str> = invoices
+        .iter()
+        .filter_map(|i| i["currency"].as_str())
+        .collect();
+    assert!(countries.len() >= 10, "{countries:?}");
+    assert!(currencies.len() >= 5, "{currencies:?}");
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    for invoice in &invoices {
+        let mut status = invoice["status"].as_str().expect("status").to_owned();
+        if status == "sent" && invoice["amount_paid"].as_i64() > Some(0) {
+            status = "partly paid".into();
+        }
+        *by_status.entry(status).or_default() += 1;
+    }
+    for state in ["draft", "sent", "overdue", "partly paid", "paid", "void"] {
+        assert!(
+            by_status.contains_key(state),
+            "no {state} invoice: {by_status:?}"
+        );
+    }
+    let issued: Vec<&str> = invoices
+        .iter()
+        .filter_map(|i| i["issue_date"].as_str())
+        .collect();
+    let months: std::collections::BTreeSet<&str> = issued.iter().map(|d| &d[..7]).collect();
+    assert!(months.len() >= 6, "spread over the year: {months:?}");
+
+    let second = run_demo();
+    assert!(
+        second.contains("0 client(s) and 0 invoice(s) created, 0 action(s)"),
+        "{second}"
+    );
+    assert_eq!(
+        all(&http, &token, "/clients"),
+        clients,
+        "no new or changed clients"
+    );
+    let again = all(&http, &token, "/invoices");
+    assert_eq!(again.len(), invoices.len(), "no new invoices");
+    for (before, after) in invoices.iter().zip(&again) {
+        assert_eq!(
+            before["version"], after["version"],
+            "{} untouched",
+            before["number"]
+        );
+    }
+}
