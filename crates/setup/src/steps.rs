@@ -21,6 +21,9 @@ pub fn run(step: &Step) -> Result<(), String> {
                     .env("DEBIAN_FRONTEND", "noninteractive"),
             )
         }
+        // Installing may have started it already (where the package's init scripts run).
+        Step::StartPostgres if probe::listening("127.0.0.1:5432") => Ok(()),
+        Step::StartRedis if probe::listening("127.0.0.1:6379") => Ok(()),
         Step::StartPostgres => {
             let version = std::fs::read_dir("/etc/postgresql")
                 .map_err(|e| format!("no /etc/postgresql: {e}"))?
