@@ -211,12 +211,23 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         app.client().get("/nope"),
         404,
     );
+    answers(
+        "alive while Redis is down",
+        app.client().get("/healthz"),
+        200,
+    );
+    unavailable("not ready while Redis is down", app.client().get("/readyz"));
     let mut after = footprint();
     after[0] -= 1; // the registration
     after[5] -= 1; // the webhook's event
     assert_eq!(after, before, "503s wrote nothing");
     kv().resume();
     heals("login once Redis is up", || login(&email, PASSWORD), 200);
+    heals(
+        "ready once Redis is up",
+        || app.client().get("/readyz"),
+        200,
+    );
 
     // --- Redis stopped mid-run --------------------------------------------------------
     let alice = User::sign_up(app, "outage-alice");
@@ -267,6 +278,15 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
             login(&email, PASSWORD),
         );
         unavailable(&format!("postgres {fault:?}: webhook"), webhook());
+        unavailable(
+            &format!("postgres {fault:?}: readyz"),
+            app.client().get("/readyz"),
+        );
+        answers(
+            &format!("postgres {fault:?}: healthz"),
+            app.client().get("/healthz"),
+            200,
+        );
         assert_eq!(footprint(), before, "503s wrote nothing");
         proxy().set(Fault::Pass);
         heals(

@@ -15,7 +15,7 @@ pub mod pg;
 pub mod request;
 pub mod response;
 
-pub use fin_problem::{BodyLimit, Fault, FieldError, Problem};
+pub use fin_problem::{BodyLimit, Fault, FieldError, Problem, OUTAGE_RETRY_AFTER_SECONDS};
 pub use request::{ApiRequest, Route};
 
 /// Seconds since the Unix epoch, from the host's wall clock.

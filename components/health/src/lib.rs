@@ -1,0 +1,103 @@
+//! Probes for an orchestrator (SpinKube's readiness and liveness, a load balancer):
+//!
+//! - `GET /healthz` — the instance serves requests. No I/O, no variables: cheap enough to
+//!   be asked every few seconds, and never failed by a dependency (restarting an
+//!   instance does not bring Postgres back).
+//! - `GET /readyz` — the instance can do its work now: Postgres answers a query and
+//!   the key-value store (Redis) answers a read. 200 with each check, or 503 naming the
+//!   one that failed; each check is bounded by the host's own timeouts (Redis 1 s with
+//!   this repository's Spin build; Postgres refused or reset at once — a frozen one is
+//!   a known host limit, docs/development.md).
+
+use fin_spin_edge::response::{json, problem, respond};
+use fin_spin_edge::{config, pg, Fault, Problem};
+use serde::Serialize;
+use spin_sdk::http::{IncomingRequest, Method, Response};
+use spin_sdk::http_component;
+use spin_sdk::wit::wasi::keyvalue::store;
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    checks: Vec<Check>,
+}
+
+#[derive(Serialize)]
+struct Check {
+    name: &'static str,
+    ok: bool,
+    /// Why it failed (for the operator; no secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[http_component]
+fn handle(req: IncomingRequest) -> Response {
+    let path = req.path_with_query().unwrap_or_default();
+    let path = path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    respond(match (path, req.method()) {
+        ("/healthz", Method::Get | Method::Head) => Ok(json(
+            200,
+            &Health {
+                status: "ok",
+                checks: Vec::new(),
+            },
+        )),
+        ("/readyz", Method::Get | Method::Head) => Ok(ready()),
+        ("/healthz" | "/readyz", _) => Err(Problem::method_not_allowed(&["GET", "HEAD"])),
+        _ => Err(Problem::no_route(path)),
+    })
+}
+
+fn ready() -> Response {
+    let checks = vec![check("postgres", postgres()), check("redis", redis())];
+    if checks.iter().all(|c| c.ok) {
+        return json(
+            200,
+            &Health {
+                status: "ready",
+                checks,
+            },
+        );
+    }
+    let failed: Vec<&str> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
+    for c in checks.iter().filter(|c| !c.ok) {
+        eprintln!(
+            "readyz: {} failed: {}",
+            c.name,
+            c.error.as_deref().unwrap_or("")
+        );
+    }
+    problem(
+        Problem::unavailable(fin_spin_edge::OUTAGE_RETRY_AFTER_SECONDS)
+            .with_detail(format!("Not ready: {} unavailable.", failed.join(" and ")))
+            .with_extension("checks", serde_json::to_value(&checks).unwrap_or_default()),
+    )
+}
+
+fn check(name: &'static str, result: Result<(), Fault>) -> Check {
+    Check {
+        name,
+        ok: result.is_ok(),
+        error: result.err().map(|fault| match fault {
+            Fault::Unavailable(reason) | Fault::Internal(reason) => reason,
+        }),
+    }
+}
+
+fn postgres() -> Result<(), Fault> {
+    let url: String =
+        config::get("db_url").map_err(|_| Fault::from("variable `db_url` is missing"))?;
+    let conn = pg::connect(&url)?;
+    pg::query(&conn, "SELECT 1", &[]).map(|_| ())
+}
+
+fn redis() -> Result<(), Fault> {
+    let reason = |e: store::Error| Fault::Unavailable(format!("key-value: {e:?}"));
+    let bucket = store::open("blocklist").map_err(reason)?;
+    bucket.exists("readyz").map(|_| ()).map_err(reason)
+}
