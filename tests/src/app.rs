@@ -41,11 +41,16 @@ pub struct AppOptions {
     /// A proxy the app reaches Postgres through, so an outage test can break it; the
     /// test's own checks (`App::db`) still go straight to Postgres.
     pub db_proxy: Option<&'static Proxy>,
+    /// More `spin up` processes of the HTTP components over the same Postgres, Redis
+    /// and configuration, each on its own port (as replicas in a cluster); 0 or 1 is one.
+    pub instances: usize,
 }
 
 /// A running app: its base URL and its backing stores.
 pub struct App {
     pub base_url: String,
+    /// Every instance's base URL; the first is `base_url`.
+    pub base_urls: Vec<String>,
     pub database_url: String,
     pub redis_dbs: [u8; 3],
     /// Held, never waited on: the supervisors end Spin when this process ends.
@@ -131,28 +136,38 @@ impl App {
             }
         };
 
-        // The HTTP components in one process, as `make up` runs them.
-        let port = free_port();
-        let mut http = supervised("spin");
-        http.current_dir(&root)
-            .args(["up", "--from", "spin.toml", "--listen"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--runtime-config-file")
-            .arg(&runtime_config)
-            .args(
-                components(&root, "http")
-                    .iter()
-                    .flat_map(|id| ["--component-id", id.as_str()]),
-            )
-            .stdin(Stdio::null())
-            .stdout(log_file(&work, "spin.stdout"))
-            .stderr(log_file(&work, "spin.stderr"));
-        environment(&mut http);
-        let variables = variable_args(&root, &variables);
-        http.args(&variables);
-        let mut supervisors = vec![http
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}"))];
+        // The HTTP components in one process (per instance), as `make up` runs them.
+        let variables_args = variable_args(&root, &variables);
+        let mut supervisors = Vec::new();
+        let mut base_urls = Vec::new();
+        for instance in 0..options.instances.max(1) {
+            let port = free_port();
+            let log = |stream: &str| match instance {
+                0 => format!("spin.{stream}"),
+                n => format!("spin-{n}.{stream}"),
+            };
+            let mut http = supervised("spin");
+            http.current_dir(&root)
+                .args(["up", "--from", "spin.toml", "--listen"])
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("--runtime-config-file")
+                .arg(&runtime_config)
+                .args(
+                    components(&root, "http")
+                        .iter()
+                        .flat_map(|id| ["--component-id", id.as_str()]),
+                )
+                .args(&variables_args)
+                .stdin(Stdio::null())
+                .stdout(log_file(&work, &log("stdout")))
+                .stderr(log_file(&work, &log("stderr")));
+            environment(&mut http);
+            supervisors.push(
+                http.spawn()
+                    .unwrap_or_else(|e| panic!("cannot start `spin up`: {e}")),
+            );
+            base_urls.push(format!("http://127.0.0.1:{port}"));
+        }
 
         // The projector in its own supervised process, as `make up` runs it.
         if options.events_redis.is_some() {
@@ -167,7 +182,7 @@ impl App {
                 .stdout(log_file(&work, "projector.stdout"))
                 .stderr(log_file(&work, "projector.stderr"));
             environment(&mut projector);
-            projector.args(&variables);
+            projector.args(&variables_args);
             supervisors.push(
                 projector
                     .spawn()
@@ -176,7 +191,8 @@ impl App {
         }
 
         let app = App {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url: base_urls[0].clone(),
+            base_urls,
             database_url,
             redis_dbs: options.redis_dbs,
             _supervisors: supervisors,
@@ -187,6 +203,11 @@ impl App {
 
     pub fn client(&self) -> Client {
         Client::new(&self.base_url)
+    }
+
+    /// A client of the `n`-th instance (see [`AppOptions::instances`]).
+    pub fn client_at(&self, n: usize) -> Client {
+        Client::new(&self.base_urls[n % self.base_urls.len()])
     }
 
     /// A direct connection to the app's database, for checking what was (not) stored.
@@ -208,16 +229,18 @@ impl App {
         redis::cmd("KEYS").arg("*").query(&mut conn).expect("KEYS")
     }
 
+    /// Until every instance answers (`/healthz` needs nothing but the process).
     fn wait_until_ready(&self, work: &Path) {
         let deadline = Instant::now() + READY_TIMEOUT;
-        while Instant::now() < deadline {
-            if self.client().get("/health-probe").send().status == 404 {
-                return;
+        for n in 0..self.base_urls.len() {
+            while self.client_at(n).get("/healthz").send().status != 200 {
+                if Instant::now() > deadline {
+                    let log = std::fs::read_to_string(work.join("spin.stderr")).unwrap_or_default();
+                    panic!("spin up did not answer within {READY_TIMEOUT:?}; its stderr:\n{log}");
+                }
+                std::thread::sleep(Duration::from_millis(200));
             }
-            std::thread::sleep(Duration::from_millis(200));
         }
-        let log = std::fs::read_to_string(work.join("spin.stderr")).unwrap_or_default();
-        panic!("spin up did not answer within {READY_TIMEOUT:?}; its stderr:\n{log}");
     }
 }
 
