@@ -1,5 +1,5 @@
 # Day-to-day commands; each is a line or two, the scripts say why.
-.PHONY: setup build test lint fmt up demo migrate rebuild-read-model
+.PHONY: setup build test lint fmt up demo publish publish-run migrate rebuild-read-model
 
 # Toolchain, Spin, local services, build, migrations: everything a fresh clone needs.
 setup:
@@ -27,6 +27,14 @@ migrate:
 # both (scripts/up.sh says where each logs).
 up:
 	bash scripts/up.sh
+
+# Pushes the built app to an OCI registry (REGISTRY, default 127.0.0.1:5000) as
+# fin-freelancer:<workspace version>; publish-run then serves what it pushed, like `up`.
+publish: build
+	bash scripts/publish.sh $${REGISTRY:-127.0.0.1:5000}
+
+publish-run: build
+	FIN_APP_REF=$$(bash scripts/publish.sh $${REGISTRY:-127.0.0.1:5000}) bash scripts/up.sh
 
 # Seeds a demo account through the API of the running app (`make up`); safe to repeat.
 demo:

@@ -11,6 +11,7 @@
 # `catch-up` nudge, and again every PROJECTOR_NUDGE_SECONDS (default 30), which also
 # bounds how stale the dashboard can get if a message is ever lost.
 #
+# Runs the pushed app instead of spin.toml when FIN_APP_REF names a registry reference.
 # Reads the app's variables from the environment like `spin up` does
 # (SPIN_VARIABLE_EVENTS_REDIS_URL, SPIN_VARIABLE_EVENTS_CHANNEL, SPIN_VARIABLE_DB_URL…).
 # Needs `redis-cli` (Redis' own client) on PATH. Stops cleanly on SIGINT/SIGTERM.
@@ -38,7 +39,11 @@ while true; do
     sleep 1
   done
   before=$(subscribers); before=${before:-0}
-  spin up --from "$root/spin.toml" --component-id projector "$@" &
+  if [ -n "${FIN_APP_REF:-}" ]; then
+    spin up --from "$FIN_APP_REF" --insecure --component-id projector "$@" &
+  else
+    spin up --from "$root/spin.toml" --component-id projector "$@" &
+  fi
   child=$!
   # Subscribed once the channel gains a subscriber (or, with other projectors, soon after).
   for _ in $(seq 1 100); do

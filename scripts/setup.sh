@@ -39,6 +39,18 @@ fi
 cd "$root"
 cargo run -q -p fin-setup
 
+# --- test tools --------------------------------------------------------------------
+# The distribution test pushes the app to a registry of its own: Debian's docker-registry.
+if ! command -v docker-registry >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing docker-registry (the OCI registry the distribution test pushes to)"
+    apt-get install -y -qq docker-registry >/dev/null 2>&1 \
+      || { apt-get update -qq && apt-get install -y -qq docker-registry >/dev/null; }
+  else
+    say "docker-registry is missing; the distribution test needs it (Debian/Ubuntu: apt-get install docker-registry)"
+  fi
+fi
+
 # --- build and migrate -------------------------------------------------------------
 say "building components ($(spin --version))"
 spin build

@@ -5,7 +5,8 @@
 #   - the projector (Redis trigger) as its own supervised process (scripts/projector.sh),
 #     its output in .spin/projector.log.
 # Development secrets (JWT key, Stripe webhook secret) are generated once into .dev/
-# (git-ignored); a variable already in the environment wins.
+# (git-ignored); a variable already in the environment wins. With FIN_APP_REF set to a
+# registry reference (scripts/publish.sh), both run the pushed app instead of spin.toml.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,13 +21,15 @@ for id in $(bash scripts/components.sh http); do http+=(--component-id "$id"); d
 # Every variable as --variable: Spin's static provider serves them for free, where the
 # environment provider costs every request (scripts/variables.sh says why).
 mapfile -t variables < <(bash scripts/variables.sh)
+source=(--from "${FIN_APP_REF:-spin.toml}")
+[ -n "${FIN_APP_REF:-}" ] && source+=(--insecure)
 
 pids=()
 stop() { trap - INT TERM; kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 0; }
 trap stop INT TERM
 bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables[@]}" >.spin/projector.log 2>&1 &
 pids+=($!)
-spin up --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
+spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
 pids+=($!)
 echo "[up] the projector logs to .spin/projector.log; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n

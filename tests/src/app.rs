@@ -41,6 +41,9 @@ pub struct AppOptions {
     /// A proxy the app reaches Postgres through, so an outage test can break it; the
     /// test's own checks (`App::db`) still go straight to Postgres.
     pub db_proxy: Option<&'static Proxy>,
+    /// Run the app pushed to a registry (`spin up --from <reference>`) instead of
+    /// spin.toml.
+    pub from_reference: Option<String>,
     /// More `spin up` processes of the HTTP components over the same Postgres, Redis
     /// and configuration, each on its own port (as replicas in a cluster); 0 or 1 is one.
     pub instances: usize,
@@ -147,8 +150,12 @@ impl App {
                 n => format!("spin-{n}.{stream}"),
             };
             let mut http = supervised("spin");
-            http.current_dir(&root)
-                .args(["up", "--from", "spin.toml", "--listen"])
+            http.current_dir(&root).arg("up");
+            match &options.from_reference {
+                Some(reference) => http.args(["--from", reference, "--insecure"]),
+                None => http.args(["--from", "spin.toml"]),
+            };
+            http.arg("--listen")
                 .arg(format!("127.0.0.1:{port}"))
                 .arg("--runtime-config-file")
                 .arg(&runtime_config)
@@ -178,6 +185,10 @@ impl App {
                 .arg("--runtime-config-file")
                 .arg(&runtime_config)
                 .env("PROJECTOR_NUDGE_SECONDS", "2")
+                .env(
+                    "FIN_APP_REF",
+                    options.from_reference.clone().unwrap_or_default(),
+                )
                 .stdin(Stdio::null())
                 .stdout(log_file(&work, "projector.stdout"))
                 .stderr(log_file(&work, "projector.stderr"));
@@ -203,6 +214,16 @@ impl App {
 
     pub fn client(&self) -> Client {
         Client::new(&self.base_url)
+    }
+
+    /// `spin build` (once per test binary): for a suite that pushes the app before it
+    /// starts it.
+    pub fn build() {
+        build_components(&repo_root());
+    }
+
+    pub fn repo_root() -> PathBuf {
+        repo_root()
     }
 
     /// A client of the `n`-th instance (see [`AppOptions::instances`]).
@@ -252,7 +273,7 @@ pub(crate) fn repo_root() -> PathBuf {
 }
 
 /// `spin build`, once per test binary (cargo runs the binaries one after another).
-fn build_components(root: &Path) {
+pub(crate) fn build_components(root: &Path) {
     static BUILT: Mutex<bool> = Mutex::new(false);
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
     if *built {
