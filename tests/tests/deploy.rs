@@ -318,3 +318,56 @@ fn the_manifests_agree_with_the_app_they_deploy() {
         "the API and the projector deployed apart"
     );
 }
+
+/// compose.yaml keeps its promises to a newcomer: pinned major versions, ports on
+/// loopback only, data in named volumes, health checks, and the dev role `make setup`
+/// expects. (No container engine runs here to start it.)
+#[test]
+fn compose_runs_pinned_postgres_and_redis_on_loopback_with_volumes_and_health_checks() {
+    let text = std::fs::read_to_string(root().join("compose.yaml")).expect("compose.yaml");
+    let compose: Value = serde_yaml::from_str(&text).expect("compose.yaml is YAML");
+    let services = compose["services"].as_object().expect("services");
+    assert_eq!(
+        services.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["postgres", "redis"]
+    );
+    let volumes = compose["volumes"].as_object().expect("named volumes");
+    for (name, service) in services {
+        let image = service["image"].as_str().expect("image");
+        let tag = image.split_once(':').map(|(_, t)| t).unwrap_or("latest");
+        assert!(
+            tag.chars().next().is_some_and(|c| c.is_ascii_digit()),
+            "{name}: pinned major version, not {image}"
+        );
+        for port in service["ports"].as_array().expect("ports") {
+            assert!(
+                port.as_str().is_some_and(|p| p.starts_with("127.0.0.1:")),
+                "{name}: {port} must bind loopback only"
+            );
+        }
+        for volume in service["volumes"].as_array().expect("volumes") {
+            let source = volume
+                .as_str()
+                .and_then(|v| v.split(':').next())
+                .unwrap_or("");
+            assert!(
+                volumes.contains_key(source),
+                "{name}: {volume} is a named volume"
+            );
+        }
+        assert!(
+            service["healthcheck"]["test"].is_array(),
+            "{name}: health check"
+        );
+    }
+    let pg = &services["postgres"]["environment"];
+    assert_eq!(
+        (
+            pg["POSTGRES_USER"].as_str(),
+            pg["POSTGRES_PASSWORD"].as_str(),
+            pg["POSTGRES_DB"].as_str()
+        ),
+        (Some("fin"), Some("fin"), Some("fin")),
+        "the dev role and database fin-setup and the tests use"
+    );
+}
