@@ -27,3 +27,15 @@ pub use redis_server::RedisServer;
 pub use registry::Registry;
 pub use stub::{Mode, Stub, STALL};
 pub use user::{id, User};
+
+/// Runs `request(i)` for `i` in `0..n`, all at once, and returns the replies in order.
+pub fn concurrently(n: usize, request: impl Fn(usize) -> Reply + Sync) -> Vec<Reply> {
+    std::thread::scope(|s| {
+        let request = &request;
+        let handles: Vec<_> = (0..n).map(|i| s.spawn(move || request(i))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a concurrent request panicked"))
+            .collect()
+    })
+}

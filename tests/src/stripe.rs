@@ -7,6 +7,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
+use crate::{Call, Client, WEBHOOK_SECRET};
+
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -20,6 +22,17 @@ pub fn signature(secret: &str, t: i64, body: &[u8]) -> String {
     mac.update(format!("{t}.").as_bytes());
     mac.update(body);
     format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// `POST /payments/webhook` with `event`, signed now with the app's secret, as Stripe
+/// would send it.
+pub fn delivery(client: &Client, event: &Value) -> Call {
+    let body = event.to_string().into_bytes();
+    let signature = signature(WEBHOOK_SECRET, now(), &body);
+    client
+        .post("/payments/webhook")
+        .header("stripe-signature", &signature)
+        .raw("application/json", body)
 }
 
 /// A Stripe event of `event_type` about `object`.

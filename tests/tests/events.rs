@@ -13,7 +13,7 @@ use fin_e2e::dates::{date, today};
 use fin_e2e::recompute;
 use fin_e2e::rng::Rng;
 use fin_e2e::stripe::{self, payment_intent};
-use fin_e2e::{id, App, AppOptions, RedisServer, User, WEBHOOK_SECRET};
+use fin_e2e::{id, App, AppOptions, RedisServer, User};
 use serde_json::{json, Value};
 
 fn redis() -> &'static RedisServer {
@@ -311,14 +311,7 @@ fn with_the_events_redis_down_the_api_works_and_the_projector_catches_up_after()
         "eur",
         json!({"invoice_id": invoices[2]}),
     );
-    let body = webhook.to_string().into_bytes();
-    let signature = stripe::signature(WEBHOOK_SECRET, stripe::now(), &body);
-    let delivered = app()
-        .client()
-        .post("/payments/webhook")
-        .header("stripe-signature", &signature)
-        .raw("application/json", body)
-        .send();
+    let delivered = stripe::delivery(&app().client(), &webhook).send();
     assert_eq!(delivered.status, 200, "{}", delivered.body);
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -523,14 +516,7 @@ fn the_dashboard_equals_a_recomputation_from_the_source_tables() {
                     &currency.to_lowercase(),
                     json!({"invoice_id": invoice}),
                 );
-                let body = event.to_string().into_bytes();
-                let signature = stripe::signature(WEBHOOK_SECRET, stripe::now(), &body);
-                app()
-                    .client()
-                    .post("/payments/webhook")
-                    .header("stripe-signature", &signature)
-                    .raw("application/json", body)
-                    .send()
+                stripe::delivery(&app().client(), &event).send()
             }
         };
         assert!(

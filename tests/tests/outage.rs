@@ -14,7 +14,7 @@ use fin_e2e::proxy::{Fault, Proxy};
 use fin_e2e::stripe;
 use fin_e2e::{
     id, unique_email, App, AppOptions, Call, RedisServer, Reply, User, JWT_AUDIENCE, JWT_ISSUER,
-    JWT_SECRET, PASSWORD, WEBHOOK_SECRET,
+    JWT_SECRET, PASSWORD,
 };
 use serde_json::{json, Value};
 
@@ -183,13 +183,7 @@ fn webhook() -> Call {
         "customer.created",
         json!({"id": "cus_1"}),
     );
-    let body = event.to_string().into_bytes();
-    let signature = stripe::signature(WEBHOOK_SECRET, stripe::now(), &body);
-    app()
-        .client()
-        .post("/payments/webhook")
-        .header("stripe-signature", &signature)
-        .raw("application/json", body)
+    stripe::delivery(&app().client(), &event)
 }
 
 #[test]

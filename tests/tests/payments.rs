@@ -40,9 +40,7 @@ fn unique(prefix: &str) -> String {
 
 /// Delivers `event` signed as Stripe would, now, with the app's secret.
 fn deliver(event: &Value) -> Reply {
-    let body = event.to_string().into_bytes();
-    let header = stripe::signature(WEBHOOK_SECRET, stripe::now(), &body);
-    deliver_raw(body, Some(&header))
+    stripe::delivery(&app().client(), event).send()
 }
 
 fn deliver_raw(body: Vec<u8>, signature: Option<&str>) -> Reply {

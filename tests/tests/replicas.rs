@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-use fin_e2e::{unique_email, App, AppOptions, Mode, Reply, Stub, User, PASSWORD};
+use fin_e2e::{concurrently, unique_email, App, AppOptions, Mode, Reply, Stub, User, PASSWORD};
 use serde_json::{json, Value};
 
 const COOLDOWN: u64 = 3;
@@ -132,24 +132,10 @@ fn the_breaker_one_instance_opens_is_open_on_the_other_with_one_trial_in_all() {
     std::thread::sleep(Duration::from_secs(COOLDOWN + 1));
     stub().set(Mode::Slow);
     let hits = stub().hits();
-    let replies: Vec<Reply> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8)
-            .map(|n| {
-                let token = user.token.clone();
-                s.spawn(move || {
-                    app()
-                        .client_at(n)
-                        .post("/invoices")
-                        .bearer(&token)
-                        .json(&invoice_body())
-                        .send()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("caller"))
-            .collect()
+    let replies = concurrently(8, |i| {
+        on(i, &user, "POST", "/invoices")
+            .json(&invoice_body())
+            .send()
     });
     assert_eq!(
         stub().hits(),
@@ -176,24 +162,10 @@ fn the_breaker_one_instance_opens_is_open_on_the_other_with_one_trial_in_all() {
 fn forty_concurrent_creates_over_both_instances_number_gaplessly() {
     let _serial = serial();
     let user = User::sign_up(app(), "replica-numbers");
-    let replies: Vec<Reply> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..40)
-            .map(|n| {
-                let token = user.token.clone();
-                s.spawn(move || {
-                    app()
-                        .client_at(n)
-                        .post("/invoices")
-                        .bearer(&token)
-                        .json(&invoice_body())
-                        .send()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("creator"))
-            .collect()
+    let replies = concurrently(40, |i| {
+        on(i, &user, "POST", "/invoices")
+            .json(&invoice_body())
+            .send()
     });
     let numbers: BTreeSet<String> = replies
         .iter()
@@ -235,25 +207,11 @@ fn idempotent_replays_cross_instances() {
 
     // The same new key on both instances at once: one invoice.
     let key = unique_email("key");
-    let replies: Vec<Reply> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..6)
-            .map(|n| {
-                let (token, key) = (user.token.clone(), key.clone());
-                s.spawn(move || {
-                    app()
-                        .client_at(n)
-                        .post("/invoices")
-                        .bearer(&token)
-                        .header("idempotency-key", &key)
-                        .json(&invoice_body())
-                        .send()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("caller"))
-            .collect()
+    let replies = concurrently(6, |i| {
+        on(i, &user, "POST", "/invoices")
+            .header("idempotency-key", &key)
+            .json(&invoice_body())
+            .send()
     });
     let ids: BTreeSet<String> = replies
         .iter()
