@@ -40,16 +40,21 @@ cd "$root"
 cargo run -q -p fin-setup
 
 # --- test tools --------------------------------------------------------------------
-# The distribution test pushes the app to a registry of its own: Debian's docker-registry.
-if ! command -v docker-registry >/dev/null; then
+# Programs the end-to-end tests run, from the distribution's packages: the distribution
+# test pushes the app to Debian's docker-registry, the CORS test drives a real headless
+# Chromium.
+test_tool() { # <command> <package> <why>
+  command -v "$1" >/dev/null && return
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing docker-registry (the OCI registry the distribution test pushes to)"
-    apt-get install -y -qq docker-registry >/dev/null 2>&1 \
-      || { apt-get update -qq && apt-get install -y -qq docker-registry >/dev/null; }
+    say "installing $2 ($3)"
+    apt-get install -y -qq "$2" >/dev/null 2>&1 \
+      || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }
   else
-    say "docker-registry is missing; the distribution test needs it (Debian/Ubuntu: apt-get install docker-registry)"
+    say "$1 is missing; $3 needs it (Debian/Ubuntu: apt-get install $2)"
   fi
-fi
+}
+test_tool docker-registry docker-registry "the distribution test pushes to it"
+test_tool chromium chromium "the CORS test runs a page in it"
 
 # --- build and migrate -------------------------------------------------------------
 say "building components ($(spin --version))"

@@ -1,7 +1,7 @@
 //! `GET /dashboard`: the caller's figures, from the read model only.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, respond};
+use fin_spin_edge::response::{json, serve};
 use fin_spin_edge::{config, ApiRequest, Problem};
 use spin_sdk::http::{Method, Response};
 use time::OffsetDateTime;
@@ -11,7 +11,7 @@ use crate::error::AnalyticsError;
 use crate::store::PgReadModel;
 
 pub async fn handle(req: ApiRequest) -> Response {
-    respond(route(&req))
+    serve(req, async |req: &mut ApiRequest| route(req)).await
 }
 
 fn route(req: &ApiRequest) -> Result<Response, Problem> {

@@ -1,7 +1,7 @@
 //! Routes under `/invoices`: read the request, call the service, shape the response.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, no_content, respond};
+use fin_spin_edge::response::{json, no_content, serve};
 use fin_spin_edge::{config, ApiRequest, FieldError, Problem};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -18,8 +18,8 @@ use crate::store::PgInvoices;
 
 const MAX_KEY_CHARS: usize = 255;
 
-pub async fn handle(mut req: ApiRequest) -> Response {
-    respond(route(&mut req).await)
+pub async fn handle(req: ApiRequest) -> Response {
+    serve(req, route).await
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {

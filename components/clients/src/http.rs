@@ -1,7 +1,7 @@
 //! Routes under `/clients`: read the request, call the service, shape the response.
 
 use fin_spin_edge::auth::{self, Principal};
-use fin_spin_edge::response::{json, no_content, respond};
+use fin_spin_edge::response::{json, no_content, serve};
 use fin_spin_edge::{config, ApiRequest, Problem};
 use spin_sdk::http::{Method, Response};
 
@@ -11,8 +11,8 @@ use crate::listing::ListQuery;
 use crate::service;
 use crate::store::PgClients;
 
-pub async fn handle(mut req: ApiRequest) -> Response {
-    respond(route(&mut req).await)
+pub async fn handle(req: ApiRequest) -> Response {
+    serve(req, route).await
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {

@@ -9,8 +9,8 @@
 //!   this repository's Spin build; Postgres refused or reset at once — a frozen one is
 //!   a known host limit, docs/development.md).
 
-use fin_spin_edge::response::{json, problem, respond};
-use fin_spin_edge::{config, pg, Fault, Problem};
+use fin_spin_edge::response::{json, problem, serve};
+use fin_spin_edge::{config, pg, ApiRequest, Fault, Problem};
 use serde::Serialize;
 use spin_sdk::http::{IncomingRequest, Method, Response};
 use spin_sdk::http_component;
@@ -32,25 +32,23 @@ struct Check {
 }
 
 #[http_component]
-fn handle(req: IncomingRequest) -> Response {
-    let path = req.path_with_query().unwrap_or_default();
-    let path = path
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('/');
-    respond(match (path, req.method()) {
-        ("/healthz", Method::Get | Method::Head) => Ok(json(
-            200,
-            &Health {
-                status: "ok",
-                checks: Vec::new(),
-            },
-        )),
-        ("/readyz", Method::Get | Method::Head) => Ok(ready()),
-        ("/healthz" | "/readyz", _) => Err(Problem::method_not_allowed(&["GET", "HEAD"])),
-        _ => Err(Problem::no_route(path)),
+async fn handle(req: IncomingRequest) -> Response {
+    serve(ApiRequest::new(req), async |req: &mut ApiRequest| {
+        let route = req.route();
+        match (route.path.as_str(), route.method) {
+            ("/healthz", Method::Get | Method::Head) => Ok(json(
+                200,
+                &Health {
+                    status: "ok",
+                    checks: Vec::new(),
+                },
+            )),
+            ("/readyz", Method::Get | Method::Head) => Ok(ready()),
+            ("/healthz" | "/readyz", _) => Err(Problem::method_not_allowed(&["GET", "HEAD"])),
+            _ => Err(Problem::no_route(&route.path)),
+        }
     })
+    .await
 }
 
 fn ready() -> Response {

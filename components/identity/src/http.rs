@@ -2,7 +2,7 @@
 
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
-use fin_spin_edge::response::{json, no_content, respond};
+use fin_spin_edge::response::{json, no_content, serve};
 use fin_spin_edge::{config, now, ApiRequest, Problem};
 use spin_sdk::http::{Method, Response};
 
@@ -12,8 +12,8 @@ use crate::service::{self, AccessToken, TokenIssuer};
 use crate::store::PgUsers;
 use crate::throttle::{LoginThrottle, ThrottlePolicy};
 
-pub async fn handle(mut req: ApiRequest) -> Response {
-    respond(route(&mut req).await)
+pub async fn handle(req: ApiRequest) -> Response {
+    serve(req, route).await
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {

@@ -1,16 +1,16 @@
 //! Spin answers unrouted paths with a bare-text 404; clients of this API are promised
-//! `application/problem+json` for every error, so the catch-all route `/...` lands here.
+//! `application/problem+json` for every error, so the catch-all route `/...` lands here
+//! (and a browser's CORS preflight for a path no component owns is answered too).
 
-use fin_spin_edge::response::problem;
-use fin_spin_edge::Problem;
+use fin_spin_edge::response::serve;
+use fin_spin_edge::{ApiRequest, Problem};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 #[http_component]
-fn handle(req: IncomingRequest) -> Response {
-    let path = req.path_with_query().unwrap_or_default();
-    let path = path.split('?').next().unwrap_or_default();
-    problem(Problem::not_found(format!(
-        "There is no resource at {path}."
-    )))
+async fn handle(req: IncomingRequest) -> Response {
+    serve(ApiRequest::new(req), async |req: &mut ApiRequest| {
+        Err(Problem::no_route(&req.route().path))
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 //! freelancer's list of provider payments (bearer token).
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, respond};
+use fin_spin_edge::response::{json, serve};
 use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem};
 use serde::Serialize;
 use spin_sdk::http::{Method, Response};
@@ -15,8 +15,8 @@ use crate::service::{self, EventLog, Record};
 use crate::signature;
 use crate::store::PgEventLog;
 
-pub async fn handle(mut req: ApiRequest) -> Response {
-    respond(route(&mut req).await)
+pub async fn handle(req: ApiRequest) -> Response {
+    serve(req, route).await
 }
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {

@@ -8,6 +8,7 @@
 #[cfg(feature = "auth")]
 pub mod auth;
 pub mod config;
+pub mod cors;
 pub mod kv;
 pub mod nudge;
 pub mod outbound;

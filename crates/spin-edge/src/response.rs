@@ -3,6 +3,8 @@ use spin_sdk::http::Response;
 
 use fin_problem::Problem;
 
+use crate::{cors, ApiRequest};
+
 /// A JSON response. Serialising our own response types cannot fail; if it ever did, the
 /// client gets a problem, not a panic.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
@@ -37,7 +39,15 @@ pub fn problem(problem: Problem) -> Response {
     builder.body(problem.to_json()).build()
 }
 
-/// Turns a handler's result into a response.
-pub fn respond(result: Result<Response, Problem>) -> Response {
-    result.unwrap_or_else(problem)
+/// How every component answers a request: a CORS preflight on any path, otherwise the
+/// route's answer (or its problem), with the CORS headers an allowed origin gets.
+pub async fn serve(
+    mut req: ApiRequest,
+    route: impl AsyncFnOnce(&mut ApiRequest) -> Result<Response, Problem>,
+) -> Response {
+    if let Some(preflight) = cors::preflight(&req) {
+        return preflight;
+    }
+    let origin = cors::allowed_origin(&req);
+    cors::allow(origin, route(&mut req).await.unwrap_or_else(problem))
 }
