@@ -213,7 +213,7 @@ impl App {
     }
 
     pub fn client(&self) -> Client {
-        Client::new(&self.base_url)
+        Client::checked(&self.base_url)
     }
 
     /// `spin build` (once per test binary): for a suite that pushes the app before it
@@ -228,7 +228,7 @@ impl App {
 
     /// A client of the `n`-th instance (see [`AppOptions::instances`]).
     pub fn client_at(&self, n: usize) -> Client {
-        Client::new(&self.base_urls[n % self.base_urls.len()])
+        Client::checked(&self.base_urls[n % self.base_urls.len()])
     }
 
     /// A direct connection to the app's database, for checking what was (not) stored.

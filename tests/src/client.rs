@@ -8,6 +8,8 @@ use ureq::{Agent, SendBody};
 pub struct Client {
     base: String,
     agent: Agent,
+    /// Hold every reply to docs/openapi.yaml ([`crate::contract`]).
+    contract: bool,
 }
 
 /// A response, read whole.
@@ -59,6 +61,8 @@ impl Reply {
 pub struct Call {
     agent: Agent,
     method: &'static str,
+    path: String,
+    contract: bool,
     url: String,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
@@ -75,6 +79,16 @@ impl Client {
         Self {
             base: base.to_owned(),
             agent,
+            contract: false,
+        }
+    }
+
+    /// A client of the app whose every reply must keep the OpenAPI contract; one that
+    /// does not fails the test with what differs.
+    pub fn checked(base: &str) -> Self {
+        Self {
+            contract: true,
+            ..Self::new(base)
         }
     }
 
@@ -82,6 +96,8 @@ impl Client {
         Call {
             agent: self.agent.clone(),
             method,
+            path: path.to_owned(),
+            contract: self.contract,
             url: format!("{}{path}", self.base),
             headers: Vec::new(),
             body: None,
@@ -132,6 +148,21 @@ impl Call {
     }
 
     pub fn send(self) -> Reply {
+        let (method, path, contract) = (self.method, self.path.clone(), self.contract);
+        let reply = self.exchange();
+        if contract && reply.status != 0 {
+            if let Err(broken) = crate::contract::spec().check(method, &path, &reply) {
+                panic!(
+                    "{method} {path} broke the contract in docs/openapi.yaml: {broken}\n\
+                     reply: {} {:?}\n{}",
+                    reply.status, reply.headers, reply.body
+                );
+            }
+        }
+        reply
+    }
+
+    fn exchange(self) -> Reply {
         let mut builder = ureq::http::Request::builder()
             .method(self.method)
             .uri(&self.url);

@@ -9,6 +9,7 @@
 mod accounts;
 mod app;
 mod client;
+pub mod contract;
 pub mod dates;
 pub mod demo;
 pub mod proxy;

@@ -2,8 +2,8 @@
 
 use fin_spin_edge::auth;
 use fin_spin_edge::response::{json, serve};
-use fin_spin_edge::{config, ApiRequest, Problem};
-use spin_sdk::http::{Method, Response};
+use fin_spin_edge::{config, ApiRequest, Problem, Route};
+use spin_sdk::http::Response;
 use time::OffsetDateTime;
 
 use crate::dashboard::dashboard;
@@ -14,12 +14,14 @@ pub async fn handle(req: ApiRequest) -> Response {
     serve(req, async |req: &mut ApiRequest| route(req)).await
 }
 
+/// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
+pub const ROUTES: &[Route] = &[Route::new("/dashboard", &["GET"])];
+
 fn route(req: &ApiRequest) -> Result<Response, Problem> {
-    let route = req.route();
-    match (route.segments().as_slice(), route.method.clone()) {
-        (["dashboard"], Method::Get) => show(req),
-        (["dashboard"], _) => Err(Problem::method_not_allowed(&["GET"])),
-        _ => Err(Problem::no_route(&route.path)),
+    let route = req.resolve(ROUTES)?;
+    match (route.path, route.method) {
+        ("/dashboard", "GET") => show(req),
+        _ => Err(Problem::no_route(&req.path)),
     }
 }
 

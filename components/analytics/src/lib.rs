@@ -15,7 +15,7 @@ pub mod projection;
 pub mod store;
 
 #[cfg(feature = "http-component")]
-mod http;
+pub mod http;
 
 #[cfg(feature = "http-component")]
 #[spin_sdk::http_component]

@@ -2,10 +2,10 @@
 
 use fin_spin_edge::auth;
 use fin_spin_edge::response::{json, no_content, serve};
-use fin_spin_edge::{config, ApiRequest, FieldError, Problem};
+use fin_spin_edge::{config, ApiRequest, FieldError, Problem, Route};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
-use spin_sdk::http::{Method, Response};
+use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
 use crate::directory::{Clients, HttpClients};
@@ -22,23 +22,28 @@ pub async fn handle(req: ApiRequest) -> Response {
     serve(req, route).await
 }
 
+/// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
+pub const ROUTES: &[Route] = &[
+    Route::new("/invoices", &["GET", "POST"]),
+    Route::new("/invoices/{id}", &["GET", "PATCH", "DELETE"]),
+    Route::new("/invoices/{id}/send", &["POST"]),
+    Route::new("/invoices/{id}/void", &["POST"]),
+    Route::new("/invoices/{id}/payments", &["POST"]),
+];
+
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let route = req.route();
-    match (route.segments().as_slice(), route.method.clone()) {
-        (["invoices"], Method::Get) => list(req),
-        (["invoices"], Method::Post) => create(req).await,
-        (["invoices"], _) => Err(Problem::method_not_allowed(&["GET", "POST"])),
-        (["invoices", id], Method::Get) => get(req, id),
-        (["invoices", id], Method::Patch) => update(req, id).await,
-        (["invoices", id], Method::Delete) => delete(req, id),
-        (["invoices", _], _) => Err(Problem::method_not_allowed(&["GET", "PATCH", "DELETE"])),
-        (["invoices", id, "send"], Method::Post) => send(req, id),
-        (["invoices", id, "void"], Method::Post) => void(req, id),
-        (["invoices", id, "payments"], Method::Post) => pay(req, id).await,
-        (["invoices", _, "send" | "void" | "payments"], _) => {
-            Err(Problem::method_not_allowed(&["POST"]))
-        }
-        _ => Err(Problem::no_route(&route.path)),
+    let route = req.resolve(ROUTES)?;
+    let id = route.param("id");
+    match (route.path, route.method) {
+        ("/invoices", "GET") => list(req),
+        ("/invoices", "POST") => create(req).await,
+        ("/invoices/{id}", "GET") => get(req, id),
+        ("/invoices/{id}", "PATCH") => update(req, id).await,
+        ("/invoices/{id}", "DELETE") => delete(req, id),
+        ("/invoices/{id}/send", "POST") => send(req, id),
+        ("/invoices/{id}/void", "POST") => void(req, id),
+        ("/invoices/{id}/payments", "POST") => pay(req, id).await,
+        _ => Err(Problem::no_route(&req.path)),
     }
 }
 

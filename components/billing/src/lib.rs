@@ -30,7 +30,7 @@ pub mod totals;
 #[cfg(feature = "http-component")]
 mod directory;
 #[cfg(feature = "http-component")]
-mod http;
+pub mod http;
 #[cfg(test)]
 mod memory;
 

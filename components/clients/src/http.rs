@@ -2,8 +2,8 @@
 
 use fin_spin_edge::auth::{self, Principal};
 use fin_spin_edge::response::{json, no_content, serve};
-use fin_spin_edge::{config, ApiRequest, Problem};
-use spin_sdk::http::{Method, Response};
+use fin_spin_edge::{config, ApiRequest, Problem, Route};
+use spin_sdk::http::Response;
 
 use crate::domain::ClientInput;
 use crate::error::ClientsError;
@@ -15,17 +15,22 @@ pub async fn handle(req: ApiRequest) -> Response {
     serve(req, route).await
 }
 
+/// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
+pub const ROUTES: &[Route] = &[
+    Route::new("/clients", &["GET", "POST"]),
+    Route::new("/clients/{id}", &["GET", "PATCH", "DELETE"]),
+];
+
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let route = req.route();
-    match (route.segments().as_slice(), route.method.clone()) {
-        (["clients"], Method::Get) => list(req),
-        (["clients"], Method::Post) => create(req).await,
-        (["clients"], _) => Err(Problem::method_not_allowed(&["GET", "POST"])),
-        (["clients", id], Method::Get) => get(req, id),
-        (["clients", id], Method::Patch) => update(req, id).await,
-        (["clients", id], Method::Delete) => archive(req, id),
-        (["clients", _], _) => Err(Problem::method_not_allowed(&["GET", "PATCH", "DELETE"])),
-        _ => Err(Problem::no_route(&route.path)),
+    let route = req.resolve(ROUTES)?;
+    let id = route.param("id");
+    match (route.path, route.method) {
+        ("/clients", "GET") => list(req),
+        ("/clients", "POST") => create(req).await,
+        ("/clients/{id}", "GET") => get(req, id),
+        ("/clients/{id}", "PATCH") => update(req, id).await,
+        ("/clients/{id}", "DELETE") => archive(req, id),
+        _ => Err(Problem::no_route(&req.path)),
     }
 }
 

@@ -9,7 +9,7 @@ pub mod error;
 pub mod listing;
 pub mod service;
 
-mod http;
+pub mod http;
 mod store;
 
 use spin_sdk::http::{IncomingRequest, Response};

@@ -3,8 +3,8 @@
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
 use fin_spin_edge::response::{json, no_content, serve};
-use fin_spin_edge::{config, now, ApiRequest, Problem};
-use spin_sdk::http::{Method, Response};
+use fin_spin_edge::{config, now, ApiRequest, Problem, Route};
+use spin_sdk::http::Response;
 
 use crate::domain::{LoginRequest, RegisterRequest};
 use crate::error::IdentityError;
@@ -16,18 +16,22 @@ pub async fn handle(req: ApiRequest) -> Response {
     serve(req, route).await
 }
 
+/// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
+pub const ROUTES: &[Route] = &[
+    Route::new("/auth/register", &["POST"]),
+    Route::new("/auth/login", &["POST"]),
+    Route::new("/auth/logout", &["POST"]),
+    Route::new("/auth/profile", &["GET"]),
+];
+
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let route = req.route();
-    match (route.path.as_str(), route.method.clone()) {
-        ("/auth/register", Method::Post) => register(req).await,
-        ("/auth/login", Method::Post) => login(req).await,
-        ("/auth/logout", Method::Post) => logout(req),
-        ("/auth/profile", Method::Get) => profile(req),
-        ("/auth/register" | "/auth/login" | "/auth/logout", _) => {
-            Err(Problem::method_not_allowed(&["POST"]))
-        }
-        ("/auth/profile", _) => Err(Problem::method_not_allowed(&["GET"])),
-        _ => Err(Problem::no_route(&route.path)),
+    let route = req.resolve(ROUTES)?;
+    match (route.path, route.method) {
+        ("/auth/register", "POST") => register(req).await,
+        ("/auth/login", "POST") => login(req).await,
+        ("/auth/logout", "POST") => logout(req),
+        ("/auth/profile", "GET") => profile(req),
+        _ => Err(Problem::no_route(&req.path)),
     }
 }
 

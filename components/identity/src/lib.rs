@@ -10,7 +10,7 @@ pub mod password;
 pub mod service;
 pub mod throttle;
 
-mod http;
+pub mod http;
 mod store;
 
 use spin_sdk::http::{IncomingRequest, Response};

@@ -10,7 +10,7 @@ use spin_sdk::http_component;
 #[http_component]
 async fn handle(req: IncomingRequest) -> Response {
     serve(ApiRequest::new(req), async |req: &mut ApiRequest| {
-        Err(Problem::no_route(&req.route().path))
+        Err(Problem::no_route(req.path.trim_end_matches('/')))
     })
     .await
 }

@@ -3,9 +3,9 @@
 
 use fin_spin_edge::auth;
 use fin_spin_edge::response::{json, serve};
-use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem};
+use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem, Route};
 use serde::Serialize;
-use spin_sdk::http::{Method, Response};
+use spin_sdk::http::Response;
 
 use crate::error::PaymentsError;
 use crate::event;
@@ -19,14 +19,18 @@ pub async fn handle(req: ApiRequest) -> Response {
     serve(req, route).await
 }
 
+/// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
+pub const ROUTES: &[Route] = &[
+    Route::new("/payments", &["GET"]),
+    Route::new("/payments/webhook", &["POST"]),
+];
+
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let route = req.route();
-    match (route.segments().as_slice(), route.method.clone()) {
-        (["payments"], Method::Get) => list(req),
-        (["payments"], _) => Err(Problem::method_not_allowed(&["GET"])),
-        (["payments", "webhook"], Method::Post) => webhook(req).await,
-        (["payments", "webhook"], _) => Err(Problem::method_not_allowed(&["POST"])),
-        _ => Err(Problem::no_route(&route.path)),
+    let route = req.resolve(ROUTES)?;
+    match (route.path, route.method) {
+        ("/payments", "GET") => list(req),
+        ("/payments/webhook", "POST") => webhook(req).await,
+        _ => Err(Problem::no_route(&req.path)),
     }
 }
 

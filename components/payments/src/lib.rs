@@ -12,7 +12,7 @@ pub mod listing;
 pub mod service;
 pub mod signature;
 
-mod http;
+pub mod http;
 mod ledger;
 mod store;
 

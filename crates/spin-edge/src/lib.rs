@@ -15,9 +15,11 @@ pub mod outbound;
 pub mod pg;
 pub mod request;
 pub mod response;
+pub mod routes;
 
 pub use fin_problem::{BodyLimit, Fault, FieldError, Problem, OUTAGE_RETRY_AFTER_SECONDS};
-pub use request::{ApiRequest, Route};
+pub use request::ApiRequest;
+pub use routes::{Matched, Route};
 
 /// Seconds since the Unix epoch, from the host's wall clock.
 pub fn now() -> i64 {

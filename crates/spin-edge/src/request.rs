@@ -4,19 +4,7 @@ use spin_sdk::http::{IncomingRequest, Method};
 
 use fin_problem::{decode_json, BodyLimit, Problem};
 
-/// A request's path without trailing slashes (what routes match and a 404 names) and
-/// its method.
-pub struct Route {
-    pub path: String,
-    pub method: Method,
-}
-
-impl Route {
-    /// The path split into segments, without empty ones (so `/a//b/` is `["a", "b"]`).
-    pub fn segments(&self) -> Vec<&str> {
-        self.path.split('/').filter(|s| !s.is_empty()).collect()
-    }
-}
+use crate::routes::{resolve, Matched, Route};
 
 /// An incoming request whose head has been read and whose body is read on demand, so a
 /// route that needs no body never pays for one, and one that does reads at most the limit.
@@ -63,11 +51,9 @@ impl ApiRequest {
     }
 
     /// What routing matches on, owned so a route can still read the body afterwards.
-    pub fn route(&self) -> Route {
-        Route {
-            path: self.path.trim_end_matches('/').to_owned(),
-            method: self.method.clone(),
-        }
+    /// The route of `routes` this request is for; a 404 or 405 problem when none is.
+    pub fn resolve(&self, routes: &[Route]) -> Result<Matched, Problem> {
+        resolve(routes, &self.path, &self.method.to_string())
     }
 
     /// The peer address Spin saw (`spin-client-addr`), without the port.
