@@ -1,5 +1,5 @@
 # Day-to-day commands; each is a line or two, the scripts say why.
-.PHONY: setup build test lint fmt up demo publish publish-run migrate rebuild-read-model
+.PHONY: setup build test lint fmt up demo publish publish-run migrate rebuild-read-model fuzz-api
 
 # Toolchain, Spin, local services, build, migrations: everything a fresh clone needs.
 setup:
@@ -43,3 +43,8 @@ demo:
 # Empties the dashboard's read model and replays billing's whole outbox into it.
 rebuild-read-model:
 	bash scripts/rebuild-read-model.sh
+
+# Schemathesis against the running app (`make up`; BASE_URL for another): every operation
+# of the served spec, fuzzed. tests/tests/fuzz.rs runs the same in `make test`.
+fuzz-api:
+	bash scripts/fuzz-api.sh

@@ -251,6 +251,8 @@ impl Spec {
         let schema_pointer = format!("{response_pointer}/content/{}/schema", escape(got));
         let instance = if got.ends_with("json") {
             serde_json::from_str(&reply.body).map_err(|e| format!("body is not JSON: {e}"))?
+        } else if got.ends_with("yaml") {
+            serde_yaml::from_str(&reply.body).map_err(|e| format!("body is not YAML: {e}"))?
         } else {
             Value::String(reply.body.clone())
         };

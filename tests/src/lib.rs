@@ -8,6 +8,7 @@
 
 mod accounts;
 mod app;
+pub mod browser;
 mod client;
 pub mod contract;
 pub mod dates;

@@ -6,7 +6,6 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use fin_e2e::{unique_email, App, AppOptions, Client, PASSWORD};
@@ -118,26 +117,7 @@ run();
 
 /// What the page printed, run by headless Chromium from `site`.
 fn run_in_chromium(site: &Site) -> Value {
-    let profile = std::env::temp_dir().join(format!("fin-chromium-{}", site.port));
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=20000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("{}/", site.origin()))
-        .output()
-        .expect("`chromium` must be on PATH (Debian's chromium package; make setup installs it)");
-    let _ = std::fs::remove_dir_all(&profile);
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let dom = fin_e2e::browser::dump_dom(&format!("{}/", site.origin()));
     let text = dom
         .split_once(r#"<pre id="out">"#)
         .and_then(|(_, rest)| rest.split_once("</pre>"))

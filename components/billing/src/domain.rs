@@ -7,7 +7,7 @@ use serde_with::rust::double_option;
 use time::{Date, Duration};
 
 use crate::decimal::{format_scaled, parse_scaled, DecimalText};
-use crate::money::Currency;
+use crate::money::{whole_minor_units, Currency};
 use crate::totals::{self, Discount, Line, Totals, TotalsError};
 
 pub const MAX_LINES: usize = 200;
@@ -46,6 +46,7 @@ pub struct LineInput {
     /// Up to three decimals: `1.5` (hours), `"0.25"`.
     pub quantity: Option<DecimalText>,
     /// Minor units of the invoice currency.
+    #[serde(deserialize_with = "whole_minor_units")]
     pub unit_price: Option<i64>,
     /// A percentage with up to two decimals: `19`, `"7.7"`. Absent means 0.
     pub tax_rate: Option<DecimalText>,
@@ -56,6 +57,7 @@ pub struct LineInput {
 #[serde(default, deny_unknown_fields)]
 pub struct DiscountInput {
     pub percent: Option<DecimalText>,
+    #[serde(deserialize_with = "whole_minor_units")]
     pub amount: Option<i64>,
 }
 
@@ -354,6 +356,7 @@ pub fn discount_json(discount: Discount) -> serde_json::Value {
 #[derive(Debug, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct PaymentInput {
+    #[serde(deserialize_with = "whole_minor_units")]
     pub amount: Option<i64>,
     /// Defaults to today.
     pub paid_on: Option<String>,

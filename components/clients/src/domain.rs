@@ -194,12 +194,16 @@ fn phone(value: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
 
-/// ISO 4217, upper-cased: `eur` is accepted as `EUR`.
+/// ISO 4217, upper-cased: `eur` is accepted as `EUR`. As billing, it refuses codes
+/// without a minor unit (XAU): a client's default must be one it can be invoiced in.
 fn currency(value: &str) -> Result<String, String> {
     let code = value.to_ascii_uppercase();
-    iso_currency::Currency::from_code(&code)
-        .map(|c| c.code().to_owned())
-        .ok_or_else(|| "must be an ISO 4217 currency code, such as EUR".into())
+    let currency = iso_currency::Currency::from_code(&code)
+        .ok_or_else(|| "must be an ISO 4217 currency code, such as EUR".to_owned())?;
+    match currency.exponent() {
+        Some(_) => Ok(currency.code().to_owned()),
+        None => Err(format!("{code} has no minor unit and cannot be invoiced")),
+    }
 }
 
 fn parse_address(address: Address) -> Result<Address, Vec<FieldError>> {
@@ -298,6 +302,20 @@ mod tests {
                 "phone",
                 "tax_id"
             ]
+        );
+    }
+
+    #[test]
+    fn a_default_currency_must_be_one_an_invoice_can_use() {
+        let errors = ClientData::create(input(
+            serde_json::json!({"name": "A", "default_currency": "xau"}),
+        ))
+        .expect_err("gold has no minor unit");
+        assert_eq!(fields(&errors), ["default_currency"]);
+        assert!(
+            errors[0].message.contains("no minor unit"),
+            "{:?}",
+            errors[0]
         );
     }
 
