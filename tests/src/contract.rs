@@ -84,6 +84,32 @@ impl Spec {
             .collect()
     }
 
+    /// Every operation that needs a bearer token: (path template, METHOD).
+    pub fn protected_operations(&self) -> Vec<(String, String)> {
+        let everyone = |op: &Value| op["security"].as_array().is_some_and(Vec::is_empty);
+        self.operations()
+            .into_iter()
+            .filter(|(path, method)| {
+                !everyone(&self.document["paths"][path][method.to_ascii_lowercase()])
+            })
+            .collect()
+    }
+
+    /// The JSON request body the spec gives as the operation's example, with its dates
+    /// made today's: an example's date does not stay valid for ever.
+    pub fn request_example(&self, path: &str, method: &str) -> Option<Value> {
+        let mut body = self.document["paths"][path][method.to_ascii_lowercase()]["requestBody"]
+            ["content"]["application/json"]["example"]
+            .clone();
+        let today = crate::dates::date(crate::dates::today());
+        for (key, value) in body.as_object_mut()? {
+            if ["issue_date", "due_date", "paid_on"].contains(&key.as_str()) {
+                *value = Value::String(today.clone());
+            }
+        }
+        Some(body)
+    }
+
     fn paths(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.document["paths"]
             .as_object()

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use fin_e2e::contract::spec;
-use fin_e2e::{dates, id, App, AppOptions, Reply, User};
+use fin_e2e::{id, App, AppOptions, Reply, User};
 use iso_currency::IntoEnumIterator;
 use serde_json::{json, Value};
 
@@ -372,23 +372,10 @@ fn body_schema(path: &str, method: &str) -> String {
     )
 }
 
-/// The operation's example body, with what must be fresh made fresh: dates are today
-/// (an example's date does not stay valid for ever), ids and emails the caller's own.
+/// The operation's example body, with the caller's own ids where it names some.
 fn example(path: &str, method: &str, fresh: &Value) -> Value {
-    let pointer = format!(
-        "/paths/{}/{method}/requestBody/content/application~1json/example",
-        path.replace('/', "~1")
-    );
-    let mut body = spec()
-        .document()
-        .pointer(&pointer)
-        .cloned()
-        .expect("an example");
-    let today = dates::date(dates::today());
+    let mut body = spec().request_example(path, method).expect("an example");
     for (key, value) in body.as_object_mut().expect("an object example") {
-        if ["issue_date", "due_date", "paid_on"].contains(&key.as_str()) {
-            *value = json!(today);
-        }
         if let Some(v) = fresh.get(key) {
             *value = v.clone();
         }

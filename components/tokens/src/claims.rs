@@ -23,6 +23,10 @@ pub struct Claims {
     pub jti: String,
     pub iss: String,
     pub aud: String,
+    /// Not before: we never issue one, but a token that says it is not valid yet is not
+    /// believed before then (RFC 7519 §4.1.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 /// Why a token is not believed.
@@ -54,6 +58,7 @@ impl TokenConfig {
             iat: now,
             exp: now + i64::from(self.ttl_seconds),
             jti: jti.to_owned(),
+            nbf: None,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
         };
@@ -81,7 +86,11 @@ impl TokenConfig {
         if data.claims.exp <= now {
             return Err(Rejection::Expired);
         }
-        if data.claims.iat > now + CLOCK_SKEW_SECONDS || data.claims.jti.is_empty() {
+        let from_the_future = |t: i64| t > now + CLOCK_SKEW_SECONDS;
+        if from_the_future(data.claims.iat)
+            || data.claims.nbf.is_some_and(from_the_future)
+            || data.claims.jti.is_empty()
+        {
             return Err(Rejection::InvalidClaims);
         }
         Ok(data.claims)
@@ -152,6 +161,23 @@ mod tests {
         assert_eq!(claims.exp, NOW + 900);
         assert_eq!(cfg.verify(&token, NOW + 899).expect("valid").sub, "u1");
         assert_eq!(cfg.verify(&token, NOW + 900), Err(Rejection::Expired));
+    }
+
+    #[test]
+    fn a_token_not_valid_yet_is_not_believed() {
+        let cfg = config();
+        let mut later = claims_json(NOW + 600);
+        later["nbf"] = (NOW + 300).into();
+        let token = sign(&later, Algorithm::HS256, &cfg.secret);
+        assert_eq!(cfg.verify(&token, NOW), Err(Rejection::InvalidClaims));
+        assert_eq!(
+            cfg.verify(&token, NOW + 300).expect("valid by then").sub,
+            "u1"
+        );
+        let mut issued_later = claims_json(NOW + 600);
+        issued_later["iat"] = (NOW + 300).into();
+        let token = sign(&issued_later, Algorithm::HS256, &cfg.secret);
+        assert_eq!(cfg.verify(&token, NOW), Err(Rejection::InvalidClaims));
     }
 
     #[test]

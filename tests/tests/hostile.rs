@@ -1,0 +1,367 @@
+//! Every protected route under attack, the routes taken from docs/openapi.yaml so a new
+//! route is attacked the day it is documented:
+//! - **auth**: missing, malformed, expired, not-yet-valid, forged, `alg: none`, HS/RS
+//!   confusion, other issuer or audience, revoked — each 401 with `WWW-Authenticate`;
+//! - **cross-tenant (BOLA)**: another freelancer's token with every id of the victim's,
+//!   on every method — 404, as if the id did not exist;
+//!
+//! and afterwards the victim's rows, read straight from Postgres, are exactly as before.
+
+use std::sync::OnceLock;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use fin_e2e::contract::spec;
+use fin_e2e::{id, App, AppOptions, Reply, User, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
+use hmac::{Hmac, Mac};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions {
+        name: "hostile",
+        redis_dbs: [4, 4, 4],
+        ..AppOptions::default()
+    })
+}
+
+/// A freelancer with one of everything: a client, a draft and a sent invoice (paid in
+/// part, so it has a payment).
+struct Victim {
+    user: User,
+    client: String,
+    draft: String,
+    sent: String,
+}
+
+impl Victim {
+    fn new(app: &App) -> Victim {
+        let user = User::sign_up(app, "victim");
+        let client = user.client("EUR");
+        let draft = id(&user.draft(&client, 10_000));
+        let sent = id(&user.sent_invoice("EUR", 50_000));
+        let paid = user
+            .call("POST", &format!("/invoices/{sent}/payments"))
+            .json(&json!({"amount": 1_000}))
+            .send();
+        assert_eq!(paid.status, 201, "{}", paid.body);
+        Victim {
+            user,
+            client,
+            draft,
+            sent,
+        }
+    }
+
+    /// The path of an operation on this victim's resources. Void and payments need a sent
+    /// invoice; the rest take the draft, so only ownership can be why they are refused.
+    fn path(&self, template: &str) -> String {
+        let id = match template {
+            t if t.starts_with("/clients/") => &self.client,
+            t if t.ends_with("/void") || t.ends_with("/payments") => &self.sent,
+            _ => &self.draft,
+        };
+        template.replace("{id}", id)
+    }
+
+    /// A body the spec calls valid, naming this victim's client where it names one.
+    fn body(&self, template: &str, method: &str) -> Option<Value> {
+        let mut body = spec().request_example(template, method)?;
+        if body.get("client_id").is_some() {
+            body["client_id"] = json!(self.client);
+        }
+        Some(body)
+    }
+
+    /// Everything stored for this freelancer, as Postgres has it.
+    fn rows(&self, app: &App) -> Vec<String> {
+        let mut db = app.db();
+        let owner = self.user.user_id();
+        let mut rows = Vec::new();
+        for table in [
+            "clients",
+            "invoices",
+            "payments",
+            "idempotency_keys",
+            "outbox",
+        ] {
+            let query = format!(
+                "SELECT row_to_json(t)::text FROM {table} t WHERE owner_id::text = $1 ORDER BY 1"
+            );
+            for row in db.query(&query, &[&owner]).expect(table) {
+                rows.push(format!("{table}: {}", row.get::<_, String>(0)));
+            }
+        }
+        let user: String = db
+            .query_one(
+                "SELECT row_to_json(u)::text FROM users u WHERE id::text = $1",
+                &[&owner],
+            )
+            .expect("user")
+            .get(0);
+        rows.push(user);
+        rows
+    }
+}
+
+fn send(app: &App, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Reply {
+    let method: &'static str = match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        other => panic!("no {other} in the spec's protected routes"),
+    };
+    let mut call = app.client().request(method, path).header("if-match", "*");
+    if let Some(token) = token {
+        call = call.header("authorization", token);
+    }
+    match body {
+        Some(body) => call.json(body).send(),
+        None => call.send(),
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn claims(sub: &str) -> Value {
+    let now = now();
+    json!({"sub": sub, "iat": now, "exp": now + 600, "jti": format!("hostile-{now}"),
+           "iss": JWT_ISSUER, "aud": JWT_AUDIENCE})
+}
+
+fn sign(claims: &Value, alg: Algorithm, secret: &[u8]) -> String {
+    jsonwebtoken::encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret))
+        .expect("sign")
+}
+
+/// A token assembled by hand: `header` as given, signed HS256 with `secret` (or with
+/// no signature at all).
+fn assembled(header: &Value, claims: &Value, secret: Option<&[u8]>) -> String {
+    let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let signing_input = format!("{}.{}", b64(header), b64(claims));
+    let signature = secret.map_or_else(String::new, |secret| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("hmac key");
+        mac.update(signing_input.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    });
+    format!("{signing_input}.{signature}")
+}
+
+/// Every kind of credential that must not open the victim's account: the
+/// `Authorization` header to send (`None`: no header at all).
+fn bad_credentials(app: &App, victim: &Victim) -> Vec<(&'static str, Option<String>)> {
+    let sub = victim.user.user_id();
+    let secret = JWT_SECRET.as_bytes();
+    let bearer = |token: String| Some(format!("Bearer {token}"));
+    let with = |key: &str, value: Value| {
+        let mut c = claims(&sub);
+        c[key] = value;
+        bearer(sign(&c, Algorithm::HS256, secret))
+    };
+    // A token of the victim's own, revoked by logging it out.
+    let revoked = User::sign_up(app, "revoked");
+    let logout = revoked.call("POST", "/auth/logout").send();
+    assert_eq!(logout.status, 204, "{}", logout.body);
+
+    vec![
+        ("no Authorization", None),
+        ("empty bearer", Some("Bearer ".into())),
+        ("another scheme", Some("Basic dmljdGltOnNlY3JldA==".into())),
+        ("not a JWT", bearer("not-a-token".into())),
+        (
+            "two parts",
+            bearer("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0".into()),
+        ),
+        ("tampered", bearer(format!("{}x", victim.user.token))),
+        ("expired", with("exp", json!(now() - 60))),
+        ("not valid yet (nbf)", with("nbf", json!(now() + 3600))),
+        (
+            "issued in the future (iat)",
+            with("iat", json!(now() + 3600)),
+        ),
+        ("another issuer", with("iss", json!("evil"))),
+        ("another audience", with("aud", json!("another-api"))),
+        (
+            "forged with another key",
+            bearer(sign(
+                &claims(&sub),
+                Algorithm::HS256,
+                b"not-the-server-secret-not-the-server",
+            )),
+        ),
+        (
+            "alg none",
+            bearer(assembled(
+                &json!({"alg": "none", "typ": "JWT"}),
+                &claims(&sub),
+                None,
+            )),
+        ),
+        (
+            "HS384",
+            bearer(sign(&claims(&sub), Algorithm::HS384, secret)),
+        ),
+        (
+            // HS/RS confusion: an RS256 header, HMAC-signed with the shared secret, which a
+            // verifier trusting the header's `alg` would check with the wrong primitive.
+            "RS256 header, HMAC signature",
+            bearer(assembled(
+                &json!({"alg": "RS256", "typ": "JWT"}),
+                &claims(&sub),
+                Some(secret),
+            )),
+        ),
+        ("revoked (logged out)", bearer(revoked.token.clone())),
+    ]
+}
+
+#[test]
+fn every_protected_route_refuses_every_bad_credential_and_changes_nothing() {
+    let app = app();
+    let victim = Victim::new(app);
+    let before = victim.rows(app);
+    let operations = spec().protected_operations();
+    assert!(
+        operations.len() >= 17,
+        "only {} protected operations",
+        operations.len()
+    );
+
+    let credentials = bad_credentials(app, &victim);
+    for (template, method) in &operations {
+        let path = victim.path(template);
+        let body = victim.body(template, method);
+        for (what, credential) in &credentials {
+            let reply = send(app, method, &path, credential.as_deref(), body.as_ref());
+            assert_eq!(
+                reply.status, 401,
+                "{method} {template} with {what}: {}",
+                reply.body
+            );
+            if method != "HEAD" {
+                reply.problem(401);
+            }
+            let challenge = reply.header("www-authenticate").unwrap_or_default();
+            assert!(
+                challenge.starts_with("Bearer"),
+                "{method} {template} with {what}: {challenge:?}"
+            );
+        }
+    }
+    assert_eq!(
+        victim.rows(app),
+        before,
+        "a refused request changed the victim's rows"
+    );
+
+    // The control: the same claims, properly signed, are believed.
+    let good = sign(
+        &claims(&victim.user.user_id()),
+        Algorithm::HS256,
+        JWT_SECRET.as_bytes(),
+    );
+    let reply = send(
+        app,
+        "GET",
+        "/auth/profile",
+        Some(&format!("Bearer {good}")),
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
+#[test]
+fn another_freelancer_cannot_reach_a_single_thing_of_the_victims() {
+    let app = app();
+    let victim = Victim::new(app);
+    let intruder = User::sign_up(app, "intruder");
+    let intruder_client = intruder.client("EUR");
+    let intruder_draft = id(&intruder.draft(&intruder_client, 5_000));
+    let before = victim.rows(app);
+    let token = format!("Bearer {}", intruder.token);
+
+    // Every route with an id, every method it has, the victim's id in the path.
+    let with_ids: Vec<_> = spec()
+        .protected_operations()
+        .into_iter()
+        .filter(|(template, _)| template.contains("{id}"))
+        .collect();
+    assert!(
+        with_ids.len() >= 9,
+        "only {} routes with an id",
+        with_ids.len()
+    );
+    for (template, method) in &with_ids {
+        let path = victim.path(template);
+        let body = victim.body(template, method);
+        let reply = send(app, method, &path, Some(&token), body.as_ref());
+        if method != "HEAD" {
+            reply.problem(404);
+        }
+        assert_eq!(
+            reply.status, 404,
+            "{method} {path} as the intruder: {}",
+            reply.body
+        );
+    }
+
+    // Ids in bodies and queries are the victim's too: refused or empty, never followed.
+    let mut invoice = spec()
+        .request_example("/invoices", "POST")
+        .expect("example");
+    invoice["client_id"] = json!(victim.client);
+    let create = send(app, "POST", "/invoices", Some(&token), Some(&invoice));
+    let error = create.problem(422);
+    assert_eq!(error["errors"][0]["field"], "client_id", "{error}");
+    let moved = send(
+        app,
+        "PATCH",
+        &format!("/invoices/{intruder_draft}"),
+        Some(&token),
+        Some(&json!({"client_id": victim.client})),
+    );
+    assert_eq!(moved.problem(422)["errors"][0]["field"], "client_id");
+    let listed = send(
+        app,
+        "GET",
+        &format!("/invoices?client_id={}", victim.client),
+        Some(&token),
+        None,
+    );
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert_eq!(listed.json()["items"], json!([]));
+    for list in ["/clients", "/invoices", "/payments"] {
+        let items = intruder.get(list).json()["items"].to_string();
+        for id in [&victim.client, &victim.draft, &victim.sent] {
+            assert!(
+                !items.contains(id.as_str()),
+                "{list} shows the victim's {id}"
+            );
+        }
+    }
+    let dashboard = intruder.get("/dashboard");
+    assert_eq!(dashboard.status, 200);
+    assert!(!dashboard.body.contains(&victim.client));
+
+    assert_eq!(
+        victim.rows(app),
+        before,
+        "the intruder changed the victim's rows"
+    );
+    // And the 404s were about ownership: the victim still reaches each of them.
+    for path in [
+        format!("/clients/{}", victim.client),
+        format!("/invoices/{}", victim.draft),
+        format!("/invoices/{}", victim.sent),
+    ] {
+        assert_eq!(victim.user.get(&path).status, 200, "{path}");
+    }
+}
