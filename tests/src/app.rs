@@ -49,6 +49,17 @@ pub struct AppOptions {
     pub instances: usize,
 }
 
+impl AppOptions {
+    /// An app of its own database and Redis databases, and nothing more.
+    pub fn new(name: &'static str, redis_dbs: [u8; 3]) -> Self {
+        Self {
+            name,
+            redis_dbs,
+            ..Self::default()
+        }
+    }
+}
+
 /// A running app: its base URL and its backing stores.
 pub struct App {
     pub base_url: String,

@@ -15,11 +15,7 @@ use serde_json::{json, Value};
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions {
-        name: "contract",
-        redis_dbs: [6, 6, 6],
-        ..AppOptions::default()
-    })
+    App::shared(&APP, || AppOptions::new("contract", [6, 6, 6]))
 }
 
 /// A component's route table as its source declares it: every `Route::new("/path",

@@ -11,11 +11,7 @@ use serde_json::{json, Value};
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions {
-        name: "demo",
-        redis_dbs: [13, 13, 13],
-        ..AppOptions::default()
-    })
+    App::shared(&APP, || AppOptions::new("demo", [13, 13, 13]))
 }
 
 fn run_demo() -> String {

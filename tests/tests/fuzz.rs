@@ -11,11 +11,7 @@ use fin_e2e::{App, AppOptions};
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions {
-        name: "fuzz",
-        redis_dbs: [5, 5, 5],
-        ..AppOptions::default()
-    })
+    App::shared(&APP, || AppOptions::new("fuzz", [5, 5, 5]))
 }
 
 #[test]

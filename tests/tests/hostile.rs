@@ -19,11 +19,7 @@ use serde_json::{json, Value};
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions {
-        name: "hostile",
-        redis_dbs: [4, 4, 4],
-        ..AppOptions::default()
-    })
+    App::shared(&APP, || AppOptions::new("hostile", [4, 4, 4]))
 }
 
 /// A freelancer with one of everything: a client, a draft and a sent invoice (paid in

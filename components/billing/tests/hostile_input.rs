@@ -4,10 +4,12 @@
 
 use billing::domain::{InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
 use billing::listing::ListQuery;
-use fin_hostile::{json_body, query_string};
-use fin_problem::decode_json;
+use fin_hostile::{json_body, query_string, refused_or_parsed};
 use proptest::prelude::*;
 use time::macros::date;
+use time::Date;
+
+const TODAY: Date = date!(2026 - 11 - 26);
 
 const INVOICE: &[&str] = &[
     "client_id",
@@ -30,22 +32,12 @@ proptest! {
 
     #[test]
     fn invoice_bodies(body in json_body(INVOICE)) {
-        match decode_json::<InvoiceInput>(Some("application/json"), &body) {
-            Ok(input) => if let Err(errors) = InvoiceFields::create(input, date!(2026 - 11 - 26)) {
-                prop_assert!(!errors.is_empty());
-            },
-            Err(problem) => prop_assert!(matches!(problem.status, 400 | 422), "{}", problem.status),
-        }
+        refused_or_parsed(&body, |input: InvoiceInput| InvoiceFields::create(input, TODAY))?;
     }
 
     #[test]
     fn payment_bodies(body in json_body(&["amount", "paid_on", "method", "reference"])) {
-        match decode_json::<PaymentInput>(Some("application/json"), &body) {
-            Ok(input) => if let Err(errors) = NewPayment::parse(input, date!(2026 - 11 - 26)) {
-                prop_assert!(!errors.is_empty());
-            },
-            Err(problem) => prop_assert!(matches!(problem.status, 400 | 422), "{}", problem.status),
-        }
+        refused_or_parsed(&body, |input: PaymentInput| NewPayment::parse(input, TODAY))?;
     }
 
     #[test]

@@ -1,10 +1,9 @@
 //! Hostile bodies and query strings against the clients context's decoders
 //! (fin-hostile): never a panic, only ever a 4xx refusal naming what is wrong.
 
-use clients::domain::{ClientData, ClientInput};
+use clients::domain::ClientData;
 use clients::listing::ListQuery;
-use fin_hostile::{json_body, query_string};
-use fin_problem::decode_json;
+use fin_hostile::{json_body, query_string, refused_or_parsed};
 use proptest::prelude::*;
 
 const FIELDS: &[&str] = &[
@@ -23,12 +22,7 @@ proptest! {
 
     #[test]
     fn client_bodies(body in json_body(FIELDS)) {
-        match decode_json::<ClientInput>(Some("application/json"), &body) {
-            Ok(input) => if let Err(errors) = ClientData::create(input) {
-                prop_assert!(!errors.is_empty());
-            },
-            Err(problem) => prop_assert!(matches!(problem.status, 400 | 422), "{}", problem.status),
-        }
+        refused_or_parsed(&body, ClientData::create)?;
     }
 
     #[test]

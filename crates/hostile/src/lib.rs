@@ -4,11 +4,33 @@
 //! wrong types) and strings full of Unicode edge cases (RTL marks, zero-width and
 //! combining characters, emoji, controls, lone surrogate escapes).
 //!
-//! A context's test takes [`json_body`] with the field names its body knows and asserts
-//! that decoding and parsing never panic and only ever refuse with a 4xx.
+//! A context's test takes [`json_body`] with the field names its body knows and holds
+//! decoding and parsing to [`refused_or_parsed`].
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// What every decoder must do with hostile input: refuse the body as a whole (`400`
+/// broken, `422` a field of the wrong shape), or decode it and then either parse it or
+/// refuse it naming at least one field. A panic anywhere fails the case by itself.
+pub fn refused_or_parsed<T: DeserializeOwned, V, E>(
+    body: &[u8],
+    parse: impl FnOnce(T) -> Result<V, Vec<E>>,
+) -> Result<(), TestCaseError> {
+    match fin_problem::decode_json::<T>(Some("application/json"), body) {
+        Ok(input) => {
+            if let Err(errors) = parse(input) {
+                prop_assert!(!errors.is_empty(), "refused without naming a field");
+            }
+        }
+        Err(problem) => {
+            prop_assert!(matches!(problem.status, 400 | 422), "{}", problem.status);
+        }
+    }
+    Ok(())
+}
 
 /// Strings a form field should survive.
 pub fn nasty_string() -> impl Strategy<Value = String> {
