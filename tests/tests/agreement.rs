@@ -1,0 +1,179 @@
+//! Request validation and docs/openapi.yaml agree: for every JSON body the spec's own
+//! example is accepted, and each value the spec's keywords forbid — a wrong type, one
+//! character over `maxLength`, one under `minimum` or over `maximum`, a value outside an
+//! enum, an empty list where one item is required, an unknown property — is first
+//! confirmed invalid by the spec, then sent, and refused with 422 naming that field.
+
+use std::sync::OnceLock;
+
+use fin_e2e::contract::spec;
+use fin_e2e::{id, App, AppOptions, Reply, User};
+use serde_json::{json, Value};
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions::new("agreement", [6, 6, 6]))
+}
+
+/// The body schema of an operation, as a pointer into the spec.
+fn body_schema(path: &str, method: &str) -> String {
+    format!(
+        "/paths/{}/{method}/requestBody/content/application~1json/schema",
+        path.replace('/', "~1")
+    )
+}
+
+/// The operation's example body, with the caller's own ids where it names some.
+fn example(path: &str, method: &str, fresh: &Value) -> Value {
+    let mut body = spec().request_example(path, method).expect("an example");
+    for (key, value) in body.as_object_mut().expect("an object example") {
+        if let Some(v) = fresh.get(key) {
+            *value = v.clone();
+        }
+    }
+    body
+}
+
+/// The properties an object schema allows, `$ref`s and `allOf` followed.
+fn properties(pointer: &str) -> Vec<(String, Value)> {
+    let document = spec().document();
+    let mut pointer = pointer.to_owned();
+    let mut node = document.pointer(&pointer).cloned().expect("schema");
+    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        pointer = r.trim_start_matches('#').to_owned();
+        node = document.pointer(&pointer).cloned().expect("ref");
+    }
+    let mut found: Vec<(String, Value)> = node["properties"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (i, _) in node["allOf"].as_array().into_iter().flatten().enumerate() {
+        found.extend(properties(&format!("{pointer}/allOf/{i}")));
+    }
+    found
+}
+
+/// Values the property's own keywords forbid (`$ref`s to other schemas followed once).
+fn violations(schema: &Value) -> Vec<Value> {
+    let document = spec().document();
+    let mut schema = schema.clone();
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let target = document
+            .pointer(r.trim_start_matches('#'))
+            .cloned()
+            .expect("ref");
+        for (k, v) in target.as_object().into_iter().flatten() {
+            schema
+                .as_object_mut()
+                .map(|o| o.entry(k.clone()).or_insert(v.clone()));
+        }
+    }
+    let mut bad = vec![json!({"unexpected": true})];
+    if let Some(n) = schema["maxLength"].as_u64() {
+        bad.push(json!("x".repeat(n as usize + 1)));
+    }
+    if let Some(n) = schema["minimum"].as_i64() {
+        bad.push(json!(n - 1));
+    }
+    if let Some(n) = schema["maximum"].as_i64() {
+        bad.push(json!(n + 1));
+    }
+    if schema.get("enum").is_some() {
+        bad.push(json!("ZZZ"));
+    }
+    if schema["minItems"].as_u64() == Some(1) {
+        bad.push(json!([]));
+    }
+    bad
+}
+
+/// Sends `body` and expects it refused with `field` (or a field inside it) named.
+fn assert_refused(r: &Reply, field: &str, body: &Value) {
+    assert_eq!(
+        r.status, 422,
+        "{body} was not refused: {} {}",
+        r.status, r.body
+    );
+    let named: Vec<String> = r.json()["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        named.iter().any(|f| f == field
+            || f.starts_with(&format!("{field}."))
+            || f.starts_with(&format!("{field}["))),
+        "{body}: refused, but {field} is not among {named:?}"
+    );
+}
+
+#[test]
+fn request_validation_agrees_with_the_spec() {
+    let app = app();
+    let user = User::sign_up(app, "contract");
+    let client_id = user.client("EUR");
+    let draft = id(&user.draft(&client_id, 10_000));
+    let sent = id(&user.sent_invoice("EUR", 1_000_000));
+    let fresh = json!({"client_id": client_id});
+
+    // (path template, concrete path, method)
+    let operations = [
+        ("/auth/register", "/auth/register".to_owned(), "post"),
+        ("/clients", "/clients".to_owned(), "post"),
+        ("/clients/{id}", format!("/clients/{client_id}"), "patch"),
+        ("/invoices", "/invoices".to_owned(), "post"),
+        ("/invoices/{id}", format!("/invoices/{draft}"), "patch"),
+        (
+            "/invoices/{id}/payments",
+            format!("/invoices/{sent}/payments"),
+            "post",
+        ),
+    ];
+    for (template, path, method) in operations {
+        let schema = body_schema(template, method);
+        let valid = example(template, method, &fresh);
+        let valid_email = valid["email"].clone();
+        let send = |body: &Value| {
+            let mut body = body.clone();
+            // An account per registration: the example's address, made unique.
+            if template == "/auth/register" && body["email"] == valid_email {
+                body["email"] = json!(fin_e2e::unique_email("agree"));
+            }
+            let method = if method == "post" { "POST" } else { "PATCH" };
+            user.call(method, &path)
+                .header("if-match", "*")
+                .json(&body)
+                .send()
+        };
+
+        spec()
+            .validate(&schema, &valid)
+            .expect("the example is valid");
+        let r = send(&valid);
+        assert!(
+            (200..300).contains(&r.status),
+            "{method} {template}: the spec's example was refused: {} {}",
+            r.status,
+            r.body
+        );
+
+        let mut unknown = valid.clone();
+        unknown["surprise"] = json!(1);
+        assert!(spec().validate(&schema, &unknown).is_err());
+        assert_refused(&send(&unknown), "surprise", &unknown);
+
+        for (name, property) in properties(&schema) {
+            for value in violations(&property) {
+                let mut body = valid.clone();
+                body[&name] = value;
+                if spec().validate(&schema, &body).is_ok() {
+                    continue; // e.g. a longer string where the schema has no limit
+                }
+                assert_refused(&send(&body), &name, &body);
+            }
+        }
+    }
+}
