@@ -36,7 +36,9 @@ fn schemathesis_finds_nothing() {
             .lines()
             .find_map(|l| l.trim().strip_prefix(label))
             .unwrap_or_else(|| panic!("no {label:?} in the report:\n{report}"));
-        line.split('/').filter_map(|n| n.trim().parse().ok()).collect()
+        line.split('/')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect()
     };
     let operations = fin_e2e::contract::spec().operations().len();
     let (selected, tested) = (count("Selected:"), count("Tested:"));
