@@ -1,5 +1,5 @@
-//! Request validation and docs/openapi.yaml agree: for every JSON body the spec's own
-//! example is accepted, and each value the spec's keywords forbid — a wrong type, one
+//! Request validation and docs/openapi.yaml agree: for every JSON body but the webhook's
+//! (signed by Stripe, refused before it is read) the spec's own example is accepted, and each value the spec's keywords forbid — a wrong type, one
 //! character over `maxLength`, one under `minimum` or over `maximum`, a value outside an
 //! enum, an empty list where one item is required, an unknown property — is first
 //! confirmed invalid by the spec, then sent, and refused with 422 naming that field.
@@ -83,10 +83,41 @@ fn violations(schema: &Value) -> Vec<Value> {
     if schema.get("enum").is_some() {
         bad.push(json!("ZZZ"));
     }
+    if schema.get("pattern").is_some() || schema.get("format").is_some() {
+        // Whichever of these the spec refuses must be refused by the app too.
+        for text in [
+            "",
+            " ",
+            "\u{7}bell",
+            "x\u{85}y",
+            "not valid!",
+            "2026-13-45",
+            "a@",
+        ] {
+            bad.push(json!(text));
+        }
+    }
     if schema["minItems"].as_u64() == Some(1) {
         bad.push(json!([]));
     }
     bad
+}
+
+/// Where a property's own object schema is, if it holds one (directly, as the items of
+/// a list, or as the non-null choice of a `oneOf`), and whether it is a list.
+fn object_schema(property: &Value) -> Option<(String, bool)> {
+    let target = |r: &Value| r.as_str().map(|r| r.trim_start_matches('#').to_owned());
+    if let Some(pointer) = target(&property["$ref"]) {
+        return Some((pointer, false));
+    }
+    if let Some(pointer) = target(&property["items"]["$ref"]) {
+        return Some((pointer, true));
+    }
+    property["oneOf"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|choice| target(&choice["$ref"]).map(|pointer| (pointer, false)))
 }
 
 /// Sends `body` and expects it refused with `field` (or a field inside it) named.
@@ -117,22 +148,55 @@ fn request_validation_agrees_with_the_spec() {
     let client_id = user.client("EUR");
     let draft = id(&user.draft(&client_id, 10_000));
     let sent = id(&user.sent_invoice("EUR", 1_000_000));
-    let fresh = json!({"client_id": client_id});
+    // Someone who signed up with the login example's password, to log in as.
+    let login = spec()
+        .request_example("/auth/login", "post")
+        .expect("example");
+    let email = fin_e2e::unique_email("agree-login");
+    let mut account = spec()
+        .request_example("/auth/register", "post")
+        .expect("example");
+    account["email"] = json!(email);
+    account["password"] = login["password"].clone();
+    assert_eq!(user.http.post_json("/auth/register", &account).status, 201);
+    let ids = json!({"client_id": client_id});
 
-    // (path template, concrete path, method)
+    // (path template, concrete path, method, the caller's own values for the example)
     let operations = [
-        ("/auth/register", "/auth/register".to_owned(), "post"),
-        ("/clients", "/clients".to_owned(), "post"),
-        ("/clients/{id}", format!("/clients/{client_id}"), "patch"),
-        ("/invoices", "/invoices".to_owned(), "post"),
-        ("/invoices/{id}", format!("/invoices/{draft}"), "patch"),
+        (
+            "/auth/register",
+            "/auth/register".to_owned(),
+            "post",
+            json!({}),
+        ),
+        (
+            "/auth/login",
+            "/auth/login".to_owned(),
+            "post",
+            json!({"email": email}),
+        ),
+        ("/clients", "/clients".to_owned(), "post", ids.clone()),
+        (
+            "/clients/{id}",
+            format!("/clients/{client_id}"),
+            "patch",
+            ids.clone(),
+        ),
+        ("/invoices", "/invoices".to_owned(), "post", ids.clone()),
+        (
+            "/invoices/{id}",
+            format!("/invoices/{draft}"),
+            "patch",
+            ids.clone(),
+        ),
         (
             "/invoices/{id}/payments",
             format!("/invoices/{sent}/payments"),
             "post",
+            ids.clone(),
         ),
     ];
-    for (template, path, method) in operations {
+    for (template, path, method, fresh) in operations {
         let schema = body_schema(template, method);
         let valid = example(template, method, &fresh);
         let valid_email = valid["email"].clone();
@@ -165,15 +229,40 @@ fn request_validation_agrees_with_the_spec() {
         assert!(spec().validate(&schema, &unknown).is_err());
         assert_refused(&send(&unknown), "surprise", &unknown);
 
+        // Each property's forbidden values, then those of the fields inside it (an
+        // address, the first line of an invoice), wherever the example has them.
+        let mut cases: Vec<(String, Value)> = Vec::new();
         for (name, property) in properties(&schema) {
             for value in violations(&property) {
                 let mut body = valid.clone();
                 body[&name] = value;
-                if spec().validate(&schema, &body).is_ok() {
-                    continue; // e.g. a longer string where the schema has no limit
-                }
-                assert_refused(&send(&body), &name, &body);
+                cases.push((name.clone(), body));
             }
+            let Some((inner, list)) = object_schema(&property) else {
+                continue;
+            };
+            for (field, field_schema) in properties(&inner) {
+                for value in violations(&field_schema) {
+                    let mut body = valid.clone();
+                    let slot = body
+                        .get_mut(&name)
+                        .and_then(|v| if list { v.get_mut(0) } else { Some(v) })
+                        .filter(|v| v.is_object());
+                    let Some(slot) = slot else { continue };
+                    slot[&field] = value;
+                    let path = match list {
+                        true => format!("{name}[0].{field}"),
+                        false => format!("{name}.{field}"),
+                    };
+                    cases.push((path, body));
+                }
+            }
+        }
+        for (field, body) in cases {
+            if spec().validate(&schema, &body).is_ok() {
+                continue; // e.g. a longer string where the schema has no limit
+            }
+            assert_refused(&send(&body), &field, &body);
         }
     }
 }
