@@ -28,9 +28,11 @@ token=$(post /auth/login "{\"email\":\"$email\",\"password\":\"$password\"}" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
 # Logging out would revoke the token every other operation uses: it is left to the e2e
-# suites (identity.rs, hostile.rs).
-PYTHONPATH="$root/tests/fuzz" SCHEMATHESIS_HOOKS=hooks exec "$venv/bin/schemathesis" \
-  --config-file tests/fuzz/schemathesis.toml --no-color \
+# suites (identity.rs, hostile.rs). Run from the venv so Schemathesis' and Hypothesis'
+# caches (.schemathesis/, .hypothesis/) land under target/, not in the checkout.
+cd "$venv"
+PYTHONPATH="$root/tests/fuzz" SCHEMATHESIS_HOOKS=hooks exec bin/schemathesis \
+  --config-file "$root/tests/fuzz/schemathesis.toml" --no-color \
   run "$base/openapi.json" \
   -H "Authorization: Bearer $token" \
   --exclude-path /auth/logout \

@@ -1,8 +1,10 @@
-//! Request validation and docs/openapi.yaml agree: for every JSON body but the webhook's
-//! (signed by Stripe, refused before it is read) the spec's own example is accepted, and each value the spec's keywords forbid — a wrong type, one
-//! character over `maxLength`, one under `minimum` or over `maximum`, a value outside an
-//! enum, an empty list where one item is required, an unknown property — is first
-//! confirmed invalid by the spec, then sent, and refused with 422 naming that field.
+//! Request validation and docs/openapi.yaml agree. For every JSON body but the webhook's
+//! (signed by Stripe, refused before it is read) the spec's own example is accepted; and
+//! each value the spec's keywords forbid — a wrong type, one character over `maxLength`,
+//! one under `minimum` or over `maximum`, a value outside an enum, an empty list where
+//! one item is required, strings a `pattern` or `format` refuses, an unknown property —
+//! at the top level and inside addresses and invoice lines, is first confirmed invalid by
+//! the spec, then sent, and must be refused with 422 naming that field.
 
 use std::sync::OnceLock;
 
