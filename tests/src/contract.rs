@@ -95,6 +95,15 @@ impl Spec {
             .collect()
     }
 
+    /// Where the operation's JSON request-body schema is, as a pointer into the spec.
+    pub fn request_schema(&self, path: &str, method: &str) -> String {
+        format!(
+            "/paths/{}/{}/requestBody/content/application~1json/schema",
+            escape(path),
+            method.to_ascii_lowercase()
+        )
+    }
+
     /// The JSON request body the spec gives as the operation's example, with its dates
     /// made today's: an example's date does not stay valid for ever.
     pub fn request_example(&self, path: &str, method: &str) -> Option<Value> {
@@ -140,7 +149,7 @@ impl Spec {
     }
 
     /// Follows `$ref`s from the node at `pointer`; returns the node and where it is.
-    fn resolve(&self, mut pointer: String) -> Result<(&Value, String), String> {
+    pub fn resolve(&self, mut pointer: String) -> Result<(&Value, String), String> {
         for _ in 0..10 {
             let node = self
                 .document

@@ -1,11 +1,19 @@
 //! Calendar days as the tests reason about them: day numbers since 1970-01-01 (UTC), the
 //! server's "today", without pulling a date library into the rig.
 
-use crate::stripe;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Seconds since 1970-01-01, UTC: the clock tokens and webhook signatures use.
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
 
 /// Days since 1970-01-01, UTC.
 pub fn today() -> i64 {
-    stripe::now().div_euclid(86_400)
+    now().div_euclid(86_400)
 }
 
 /// (year, month, day) of a day number (Howard Hinnant's civil-from-days).

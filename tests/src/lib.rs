@@ -20,6 +20,7 @@ mod registry;
 pub mod rng;
 pub mod stripe;
 mod stub;
+pub mod tokens;
 mod user;
 
 pub use accounts::{unique_email, PASSWORD};

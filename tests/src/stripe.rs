@@ -1,20 +1,12 @@
 //! Stripe's side of the webhook, computed independently of the app's own code: events
 //! as Stripe shapes them and the `Stripe-Signature` header it would send.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
+use crate::dates::now;
 use crate::{Call, Client, WEBHOOK_SECRET};
-
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 /// `t=<t>,v1=<HMAC-SHA256(secret, "<t>.<body>")>`.
 pub fn signature(secret: &str, t: i64, body: &[u8]) -> String {

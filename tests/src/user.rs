@@ -92,8 +92,11 @@ impl User {
         let now = claims["iat"].as_i64().expect("iat");
         claims["exp"] = json!(now - 1);
         claims["iat"] = json!(now - 3600);
-        let key = jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes());
-        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("sign")
+        crate::tokens::sign(
+            &claims,
+            jsonwebtoken::Algorithm::HS256,
+            JWT_SECRET.as_bytes(),
+        )
     }
 }
 

@@ -17,14 +17,6 @@ fn app() -> &'static App {
     App::shared(&APP, || AppOptions::new("agreement", [6, 6, 6]))
 }
 
-/// The body schema of an operation, as a pointer into the spec.
-fn body_schema(path: &str, method: &str) -> String {
-    format!(
-        "/paths/{}/{method}/requestBody/content/application~1json/schema",
-        path.replace('/', "~1")
-    )
-}
-
 /// The operation's example body, with the caller's own ids where it names some.
 fn example(path: &str, method: &str, fresh: &Value) -> Value {
     let mut body = spec().request_example(path, method).expect("an example");
@@ -38,13 +30,7 @@ fn example(path: &str, method: &str, fresh: &Value) -> Value {
 
 /// The properties an object schema allows, `$ref`s and `allOf` followed.
 fn properties(pointer: &str) -> Vec<(String, Value)> {
-    let document = spec().document();
-    let mut pointer = pointer.to_owned();
-    let mut node = document.pointer(&pointer).cloned().expect("schema");
-    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        pointer = r.trim_start_matches('#').to_owned();
-        node = document.pointer(&pointer).cloned().expect("ref");
-    }
+    let (node, pointer) = spec().resolve(pointer.to_owned()).expect("schema");
     let mut found: Vec<(String, Value)> = node["properties"]
         .as_object()
         .into_iter()
@@ -199,7 +185,7 @@ fn request_validation_agrees_with_the_spec() {
         ),
     ];
     for (template, path, method, fresh) in operations {
-        let schema = body_schema(template, method);
+        let schema = spec().request_schema(template, method);
         let valid = example(template, method, &fresh);
         let valid_email = valid["email"].clone();
         let send = |body: &Value| {

@@ -437,7 +437,7 @@ fn the_dashboard_equals_a_recomputation_from_the_source_tables() {
     let seed: u64 = std::env::var("E2E_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| stripe::now() as u64);
+        .unwrap_or_else(|| fin_e2e::dates::now() as u64);
     println!("E2E_SEED={seed}");
     let mut rng = Rng::new(seed);
     let users = [

@@ -10,12 +10,11 @@
 
 use std::sync::OnceLock;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use fin_e2e::contract::spec;
-use fin_e2e::{id, App, AppOptions, Reply, User, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET};
-use hmac::{Hmac, Mac};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use fin_e2e::dates::now;
+use fin_e2e::tokens::{assembled, claims_for as claims, sign};
+use fin_e2e::{id, App, AppOptions, Reply, User, JWT_SECRET};
+use jsonwebtoken::Algorithm;
 use serde_json::{json, Value};
 
 fn app() -> &'static App {
@@ -119,37 +118,6 @@ fn send(app: &App, method: &str, path: &str, token: Option<&str>, body: Option<&
         Some(body) => call.json(body).send(),
         None => call.send(),
     }
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
-fn claims(sub: &str) -> Value {
-    let now = now();
-    json!({"sub": sub, "iat": now, "exp": now + 600, "jti": format!("hostile-{now}"),
-           "iss": JWT_ISSUER, "aud": JWT_AUDIENCE})
-}
-
-fn sign(claims: &Value, alg: Algorithm, secret: &[u8]) -> String {
-    jsonwebtoken::encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret))
-        .expect("sign")
-}
-
-/// A token assembled by hand: `header` as given, signed HS256 with `secret` (or with
-/// no signature at all).
-fn assembled(header: &Value, claims: &Value, secret: Option<&[u8]>) -> String {
-    let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    let signing_input = format!("{}.{}", b64(header), b64(claims));
-    let signature = secret.map_or_else(String::new, |secret| {
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("hmac key");
-        mac.update(signing_input.as_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    });
-    format!("{signing_input}.{signature}")
 }
 
 /// Every kind of credential that must not open the victim's account: the

@@ -1,14 +1,11 @@
 //! Identity end to end, under `spin up`, against real Postgres and Redis.
 
 use std::sync::OnceLock;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use fin_e2e::{
-    unique_email, App, AppOptions, Client, Reply, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, PASSWORD,
-};
-use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use fin_e2e::dates::now;
+use fin_e2e::tokens::{assembled, claims_for, sign};
+use fin_e2e::{unique_email, App, AppOptions, Client, Reply, JWT_SECRET, PASSWORD};
+use jsonwebtoken::Algorithm;
 use serde_json::{json, Value};
 
 const EMAIL_FAILURE_LIMIT: usize = 5;
@@ -49,27 +46,6 @@ fn signed_in(tag: &str) -> (String, String) {
 
 fn profile(token: &str) -> Reply {
     client().get("/auth/profile").bearer(token).send()
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// A token signed the way an attacker (or a stale deployment) might sign it.
-fn token_with(claims: Value, alg: Algorithm, secret: &[u8]) -> String {
-    encode(
-        &Header::new(alg),
-        &claims,
-        &EncodingKey::from_secret(secret),
-    )
-    .expect("sign")
-}
-
-fn claims_for(sub: &str) -> Value {
-    json!({"sub": sub, "iat": now(), "exp": now() + 600, "jti": "e2e-jti", "iss": JWT_ISSUER, "aud": JWT_AUDIENCE})
 }
 
 fn assert_unauthorized(reply: &Reply) -> Value {
@@ -405,36 +381,33 @@ fn expired_forged_unsigned_and_misaddressed_tokens_are_refused() {
     wrong_issuer["iss"] = json!("evil");
 
     // jsonwebtoken will not sign with `none`, so that token is assembled by hand.
-    let alg_none = {
-        let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
-        format!(
-            "{}.{}.",
-            b64(&json!({"alg": "none", "typ": "JWT"})),
-            b64(&claims_for(&sub))
-        )
-    };
+    let alg_none = assembled(
+        &json!({"alg": "none", "typ": "JWT"}),
+        &claims_for(&sub),
+        None,
+    );
     let cases = [
-        ("expired", token_with(expired, Algorithm::HS256, secret)),
+        ("expired", sign(&expired, Algorithm::HS256, secret)),
         (
             "forged",
-            token_with(
-                claims_for(&sub),
+            sign(
+                &claims_for(&sub),
                 Algorithm::HS256,
                 b"not-the-server-secret-not-the-server",
             ),
         ),
         (
             "other algorithm",
-            token_with(claims_for(&sub), Algorithm::HS384, secret),
+            sign(&claims_for(&sub), Algorithm::HS384, secret),
         ),
         ("alg none", alg_none),
         (
             "wrong audience",
-            token_with(wrong_audience, Algorithm::HS256, secret),
+            sign(&wrong_audience, Algorithm::HS256, secret),
         ),
         (
             "wrong issuer",
-            token_with(wrong_issuer, Algorithm::HS256, secret),
+            sign(&wrong_issuer, Algorithm::HS256, secret),
         ),
         ("garbage", "not-a-token".to_owned()),
         ("tampered", format!("{token}x")),
@@ -446,7 +419,7 @@ fn expired_forged_unsigned_and_misaddressed_tokens_are_refused() {
     }
     // The control: the same claims signed properly are accepted.
     assert_eq!(
-        profile(&token_with(claims_for(&sub), Algorithm::HS256, secret)).status,
+        profile(&sign(&claims_for(&sub), Algorithm::HS256, secret)).status,
         200
     );
 }

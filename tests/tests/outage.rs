@@ -45,7 +45,7 @@ fn app() -> &'static App {
 /// A token the app's key signs, for a user that need not exist: whether it passes is
 /// up to the token check alone.
 fn minted_token() -> String {
-    let now = stripe::now();
+    let now = fin_e2e::dates::now();
     let claims = json!({"sub": "8c1f5f0e-2f44-4f7e-9c1e-7a0f3f1b2c3d", "iat": now,
         "exp": now + 600, "jti": unique_email("jti"), "iss": JWT_ISSUER, "aud": JWT_AUDIENCE});
     let key = jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes());

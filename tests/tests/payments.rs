@@ -448,7 +448,7 @@ fn requests_not_provably_from_stripe_or_unreadable_are_refused_and_store_nothing
         metadata(&invoice),
     );
     let body = event.to_string().into_bytes();
-    let now = stripe::now();
+    let now = fin_e2e::dates::now();
     let good = stripe::signature(WEBHOOK_SECRET, now, &body);
     let signature_part = good
         .split_once(",v1=")
@@ -540,7 +540,7 @@ fn requests_not_provably_from_stripe_or_unreadable_are_refused_and_store_nothing
         ("array", b"[1,2,3]".to_vec()),
     ];
     for (case, body) in malformed {
-        let header = stripe::signature(WEBHOOK_SECRET, stripe::now(), &body);
+        let header = stripe::signature(WEBHOOK_SECRET, fin_e2e::dates::now(), &body);
         let reply = deliver_raw(body, Some(&header));
         assert_eq!(
             reply.problem(400)["type"],
@@ -560,7 +560,7 @@ fn requests_not_provably_from_stripe_or_unreadable_are_refused_and_store_nothing
     );
     large["data"]["object"]["description"] = json!("x".repeat(MAX_WEBHOOK_BYTES));
     let large = large.to_string().into_bytes();
-    let header = stripe::signature(WEBHOOK_SECRET, stripe::now(), &large);
+    let header = stripe::signature(WEBHOOK_SECRET, fin_e2e::dates::now(), &large);
     assert_eq!(deliver_raw(large.clone(), Some(&header)).status, 413);
     let chunked = app()
         .client()

@@ -158,6 +158,17 @@ fn the_breaker_one_instance_opens_is_open_on_the_other_with_one_trial_in_all() {
     );
 }
 
+/// `field` of every reply, each of which must be a 201.
+fn created(replies: &[Reply], field: &str) -> BTreeSet<String> {
+    replies
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()[field].as_str().expect(field).to_owned()
+        })
+        .collect()
+}
+
 #[test]
 fn forty_concurrent_creates_over_both_instances_number_gaplessly() {
     let _serial = serial();
@@ -167,13 +178,7 @@ fn forty_concurrent_creates_over_both_instances_number_gaplessly() {
             .json(&invoice_body())
             .send()
     });
-    let numbers: BTreeSet<String> = replies
-        .iter()
-        .map(|r| {
-            assert_eq!(r.status, 201, "{}", r.body);
-            r.json()["number"].as_str().expect("number").to_owned()
-        })
-        .collect();
+    let numbers = created(&replies, "number");
     assert_eq!(numbers.len(), 40, "no duplicates");
     let sequences: BTreeSet<u32> = numbers
         .iter()
@@ -213,12 +218,6 @@ fn idempotent_replays_cross_instances() {
             .json(&invoice_body())
             .send()
     });
-    let ids: BTreeSet<String> = replies
-        .iter()
-        .map(|r| {
-            assert_eq!(r.status, 201, "{}", r.body);
-            r.json()["id"].as_str().expect("id").to_owned()
-        })
-        .collect();
+    let ids = created(&replies, "id");
     assert_eq!(ids.len(), 1, "one invoice for one key");
 }
