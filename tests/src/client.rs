@@ -32,6 +32,16 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
+    /// The fields a validation problem names (`errors[].field`), in order.
+    pub fn fields(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["field"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// Asserts an RFC 9457 problem with this status, and returns its body.
     pub fn problem(&self, status: u16) -> Value {
         assert_eq!(

@@ -163,6 +163,39 @@ impl Spec {
         Err(format!("$ref loop at {pointer}"))
     }
 
+    /// The properties the object schema at `pointer` allows, `$ref`s and `allOf`
+    /// followed: (name, the property's schema).
+    pub fn properties(&self, pointer: &str) -> Vec<(String, Value)> {
+        let (node, pointer) = self.resolve(pointer.to_owned()).expect("schema");
+        let mut found: Vec<(String, Value)> = node["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (i, _) in node["allOf"].as_array().into_iter().flatten().enumerate() {
+            found.extend(self.properties(&format!("{pointer}/allOf/{i}")));
+        }
+        found
+    }
+
+    /// Where a property's own object schema is, if it holds one (directly, as the items
+    /// of a list, or as the non-null choice of a `oneOf`), and whether it is a list.
+    pub fn object_schema(property: &Value) -> Option<(String, bool)> {
+        let target = |r: &Value| r.as_str().map(|r| r.trim_start_matches('#').to_owned());
+        if let Some(pointer) = target(&property["$ref"]) {
+            return Some((pointer, false));
+        }
+        if let Some(pointer) = target(&property["items"]["$ref"]) {
+            return Some((pointer, true));
+        }
+        property["oneOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|choice| target(&choice["$ref"]).map(|pointer| (pointer, false)))
+    }
+
     /// Validates `instance` against the schema at `pointer`, its `$ref`s resolved
     /// within the spec.
     pub fn validate(&self, pointer: &str, instance: &Value) -> Result<(), String> {

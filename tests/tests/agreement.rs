@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use fin_e2e::contract::spec;
+use fin_e2e::contract::{spec, Spec};
 use fin_e2e::{id, App, AppOptions, Reply, User};
 use serde_json::{json, Value};
 
@@ -26,21 +26,6 @@ fn example(path: &str, method: &str, fresh: &Value) -> Value {
         }
     }
     body
-}
-
-/// The properties an object schema allows, `$ref`s and `allOf` followed.
-fn properties(pointer: &str) -> Vec<(String, Value)> {
-    let (node, pointer) = spec().resolve(pointer.to_owned()).expect("schema");
-    let mut found: Vec<(String, Value)> = node["properties"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (i, _) in node["allOf"].as_array().into_iter().flatten().enumerate() {
-        found.extend(properties(&format!("{pointer}/allOf/{i}")));
-    }
-    found
 }
 
 /// Values the property's own keywords forbid (`$ref`s to other schemas followed once).
@@ -91,23 +76,6 @@ fn violations(schema: &Value) -> Vec<Value> {
     bad
 }
 
-/// Where a property's own object schema is, if it holds one (directly, as the items of
-/// a list, or as the non-null choice of a `oneOf`), and whether it is a list.
-fn object_schema(property: &Value) -> Option<(String, bool)> {
-    let target = |r: &Value| r.as_str().map(|r| r.trim_start_matches('#').to_owned());
-    if let Some(pointer) = target(&property["$ref"]) {
-        return Some((pointer, false));
-    }
-    if let Some(pointer) = target(&property["items"]["$ref"]) {
-        return Some((pointer, true));
-    }
-    property["oneOf"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find_map(|choice| target(&choice["$ref"]).map(|pointer| (pointer, false)))
-}
-
 /// Sends `body` and expects it refused with `field` (or a field inside it) named.
 fn assert_refused(r: &Reply, field: &str, body: &Value) {
     assert_eq!(
@@ -115,12 +83,7 @@ fn assert_refused(r: &Reply, field: &str, body: &Value) {
         "{body} was not refused: {} {}",
         r.status, r.body
     );
-    let named: Vec<String> = r.json()["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["field"].as_str().map(str::to_owned))
-        .collect();
+    let named = r.fields();
     assert!(
         named.iter().any(|f| f == field
             || f.starts_with(&format!("{field}."))
@@ -220,16 +183,16 @@ fn request_validation_agrees_with_the_spec() {
         // Each property's forbidden values, then those of the fields inside it (an
         // address, the first line of an invoice), wherever the example has them.
         let mut cases: Vec<(String, Value)> = Vec::new();
-        for (name, property) in properties(&schema) {
+        for (name, property) in spec().properties(&schema) {
             for value in violations(&property) {
                 let mut body = valid.clone();
                 body[&name] = value;
                 cases.push((name.clone(), body));
             }
-            let Some((inner, list)) = object_schema(&property) else {
+            let Some((inner, list)) = Spec::object_schema(&property) else {
                 continue;
             };
-            for (field, field_schema) in properties(&inner) {
+            for (field, field_schema) in spec().properties(&inner) {
                 for value in violations(&field_schema) {
                     let mut body = valid.clone();
                     let slot = body

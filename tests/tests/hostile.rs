@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use fin_e2e::contract::spec;
 use fin_e2e::dates::now;
 use fin_e2e::tokens::{assembled, claims_for as claims, sign};
-use fin_e2e::{id, App, AppOptions, Reply, User, JWT_SECRET};
+use fin_e2e::{id, App, AppOptions, Fixture, Reply, User, JWT_SECRET};
 use jsonwebtoken::Algorithm;
 use serde_json::{json, Value};
 
@@ -22,83 +22,47 @@ fn app() -> &'static App {
     App::shared(&APP, || AppOptions::new("hostile", [4, 4, 4]))
 }
 
-/// A freelancer with one of everything: a client, a draft and a sent invoice (paid in
-/// part, so it has a payment).
-struct Victim {
-    user: User,
-    client: String,
-    draft: String,
-    sent: String,
+/// A freelancer with one of everything (a [`Fixture`]), the sent invoice paid in part so
+/// that it has a payment.
+fn victim(app: &App) -> Fixture {
+    let victim = Fixture::new(app, "victim");
+    let paid = victim
+        .user
+        .call("POST", &format!("/invoices/{}/payments", victim.sent))
+        .json(&json!({"amount": 1_000}))
+        .send();
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    victim
 }
 
-impl Victim {
-    fn new(app: &App) -> Victim {
-        let user = User::sign_up(app, "victim");
-        let client = user.client("EUR");
-        let draft = id(&user.draft(&client, 10_000));
-        let sent = id(&user.sent_invoice("EUR", 50_000));
-        let paid = user
-            .call("POST", &format!("/invoices/{sent}/payments"))
-            .json(&json!({"amount": 1_000}))
-            .send();
-        assert_eq!(paid.status, 201, "{}", paid.body);
-        Victim {
-            user,
-            client,
-            draft,
-            sent,
+/// Everything stored for this freelancer, as Postgres has it.
+fn rows(app: &App, victim: &Fixture) -> Vec<String> {
+    let mut db = app.db();
+    let owner = victim.user.user_id();
+    let mut rows = Vec::new();
+    for table in [
+        "clients",
+        "invoices",
+        "payments",
+        "idempotency_keys",
+        "outbox",
+    ] {
+        let query = format!(
+            "SELECT row_to_json(t)::text FROM {table} t WHERE owner_id::text = $1 ORDER BY 1"
+        );
+        for row in db.query(&query, &[&owner]).expect(table) {
+            rows.push(format!("{table}: {}", row.get::<_, String>(0)));
         }
     }
-
-    /// The path of an operation on this victim's resources. Void and payments need a sent
-    /// invoice; the rest take the draft, so only ownership can be why they are refused.
-    fn path(&self, template: &str) -> String {
-        let id = match template {
-            t if t.starts_with("/clients/") => &self.client,
-            t if t.ends_with("/void") || t.ends_with("/payments") => &self.sent,
-            _ => &self.draft,
-        };
-        template.replace("{id}", id)
-    }
-
-    /// A body the spec calls valid, naming this victim's client where it names one.
-    fn body(&self, template: &str, method: &str) -> Option<Value> {
-        let mut body = spec().request_example(template, method)?;
-        if body.get("client_id").is_some() {
-            body["client_id"] = json!(self.client);
-        }
-        Some(body)
-    }
-
-    /// Everything stored for this freelancer, as Postgres has it.
-    fn rows(&self, app: &App) -> Vec<String> {
-        let mut db = app.db();
-        let owner = self.user.user_id();
-        let mut rows = Vec::new();
-        for table in [
-            "clients",
-            "invoices",
-            "payments",
-            "idempotency_keys",
-            "outbox",
-        ] {
-            let query = format!(
-                "SELECT row_to_json(t)::text FROM {table} t WHERE owner_id::text = $1 ORDER BY 1"
-            );
-            for row in db.query(&query, &[&owner]).expect(table) {
-                rows.push(format!("{table}: {}", row.get::<_, String>(0)));
-            }
-        }
-        let user: String = db
-            .query_one(
-                "SELECT row_to_json(u)::text FROM users u WHERE id::text = $1",
-                &[&owner],
-            )
-            .expect("user")
-            .get(0);
-        rows.push(user);
-        rows
-    }
+    let user: String = db
+        .query_one(
+            "SELECT row_to_json(u)::text FROM users u WHERE id::text = $1",
+            &[&owner],
+        )
+        .expect("user")
+        .get(0);
+    rows.push(user);
+    rows
 }
 
 fn send(app: &App, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Reply {
@@ -122,7 +86,7 @@ fn send(app: &App, method: &str, path: &str, token: Option<&str>, body: Option<&
 
 /// Every kind of credential that must not open the victim's account: the
 /// `Authorization` header to send (`None`: no header at all).
-fn bad_credentials(app: &App, victim: &Victim) -> Vec<(&'static str, Option<String>)> {
+fn bad_credentials(app: &App, victim: &Fixture) -> Vec<(&'static str, Option<String>)> {
     let sub = victim.user.user_id();
     let secret = JWT_SECRET.as_bytes();
     let bearer = |token: String| Some(format!("Bearer {token}"));
@@ -191,8 +155,8 @@ fn bad_credentials(app: &App, victim: &Victim) -> Vec<(&'static str, Option<Stri
 #[test]
 fn every_protected_route_refuses_every_bad_credential_and_changes_nothing() {
     let app = app();
-    let victim = Victim::new(app);
-    let before = victim.rows(app);
+    let victim = victim(app);
+    let before = rows(app, &victim);
     let operations = spec().protected_operations();
     assert!(
         operations.len() >= 17,
@@ -222,7 +186,7 @@ fn every_protected_route_refuses_every_bad_credential_and_changes_nothing() {
         }
     }
     assert_eq!(
-        victim.rows(app),
+        rows(app, &victim),
         before,
         "a refused request changed the victim's rows"
     );
@@ -246,11 +210,11 @@ fn every_protected_route_refuses_every_bad_credential_and_changes_nothing() {
 #[test]
 fn another_freelancer_cannot_reach_a_single_thing_of_the_victims() {
     let app = app();
-    let victim = Victim::new(app);
+    let victim = victim(app);
     let intruder = User::sign_up(app, "intruder");
     let intruder_client = intruder.client("EUR");
     let intruder_draft = id(&intruder.draft(&intruder_client, 5_000));
-    let before = victim.rows(app);
+    let before = rows(app, &victim);
     let token = format!("Bearer {}", intruder.token);
 
     // Every route with an id, every method it has, the victim's id in the path.
@@ -317,7 +281,7 @@ fn another_freelancer_cannot_reach_a_single_thing_of_the_victims() {
     assert!(!dashboard.body.contains(&victim.client));
 
     assert_eq!(
-        victim.rows(app),
+        rows(app, &victim),
         before,
         "the intruder changed the victim's rows"
     );

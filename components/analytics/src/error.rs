@@ -4,28 +4,21 @@ use fin_problem::{Fault, Problem};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum AnalyticsError {
-    /// Postgres is down: retry (503).
-    Unavailable(String),
-    /// Storage or configuration failed; the text is for the log only.
-    Internal(String),
+    /// Not the caller's doing, or data storage refused (an outage, a defect, a value
+    /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
+    Fault(Fault),
 }
 
 impl From<Fault> for AnalyticsError {
     fn from(fault: Fault) -> Self {
-        match fault {
-            Fault::Unavailable(reason) => AnalyticsError::Unavailable(reason),
-            Fault::Internal(reason) => AnalyticsError::Internal(reason),
-        }
+        AnalyticsError::Fault(fault)
     }
 }
 
 impl From<AnalyticsError> for Problem {
     fn from(err: AnalyticsError) -> Self {
         match err {
-            AnalyticsError::Unavailable(reason) => {
-                Fault::Unavailable(reason).into_problem("analytics")
-            }
-            AnalyticsError::Internal(reason) => Fault::Internal(reason).into_problem("analytics"),
+            AnalyticsError::Fault(fault) => fault.into_problem("analytics"),
         }
     }
 }

@@ -89,14 +89,13 @@ fn classify(result: Result<Answer, CallError>) -> Result<Outcome, BillingError> 
         Ok(Answer { status: 401, .. }) => return Err(BillingError::TokenRefused),
         // 403/…: clients is up but refused us; not its outage, not the user's input.
         Ok(Answer { status, .. }) => {
-            return Err(BillingError::Internal(format!(
+            return Err(Fault::Internal(format!(
                 "clients answered {status} to a token billing accepted"
-            )))
+            ))
+            .into())
         }
         Err(CallError::Request(reason)) => {
-            return Err(BillingError::Internal(format!(
-                "clients_base_url: {reason}"
-            )))
+            return Err(Fault::Internal(format!("clients_base_url: {reason}")).into())
         }
         Err(CallError::Timeout) => Outcome::Failed("timed out".into()),
         Err(CallError::Transport(reason)) => Outcome::Failed(reason),
@@ -161,9 +160,9 @@ impl ClientDirectory for Clients {
     fn lookup(&self, client_id: &str) -> Result<ClientLookup, BillingError> {
         match self {
             Clients::Http(clients) => clients.lookup(client_id),
-            Clients::Unused => Err(BillingError::Internal(
-                "this route does not consult clients".into(),
-            )),
+            Clients::Unused => {
+                Err(Fault::Internal("this route does not consult clients".into()).into())
+            }
         }
     }
 }

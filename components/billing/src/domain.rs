@@ -1,7 +1,7 @@
 //! An invoice as a freelancer writes it, parsed once. POST and PATCH share every rule:
 //! PATCH merges the changes into the stored draft and the result is checked again.
 
-use fin_problem::FieldError;
+use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
 use time::{Date, Duration};
@@ -186,11 +186,11 @@ impl InvoiceFields {
         if let Some(notes) = input.notes {
             let notes = notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
             match notes {
-                Some(n) if n.chars().count() > MAX_NOTES => errors.push(FieldError::new(
-                    "notes",
-                    format!("must be at most {MAX_NOTES} characters"),
-                )),
-                notes => self.notes = notes,
+                Some(n) => match Text::Block.check_within(&n, MAX_NOTES) {
+                    Ok(()) => self.notes = Some(n),
+                    Err(message) => errors.push(FieldError::new("notes", message)),
+                },
+                None => self.notes = None,
             }
         }
         Some(self)
@@ -255,14 +255,13 @@ fn parse_line(i: usize, line: LineInput, errors: &mut Vec<FieldError>) -> Option
             bad("description", "is required".into());
             String::new()
         }
-        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
-            bad(
-                "description",
-                format!("must be at most {MAX_DESCRIPTION} characters"),
-            );
-            String::new()
-        }
-        Some(d) => d.to_owned(),
+        Some(d) => match Text::Block.check_within(d, MAX_DESCRIPTION) {
+            Ok(()) => d.to_owned(),
+            Err(message) => {
+                bad("description", message);
+                String::new()
+            }
+        },
     };
     let quantity_milli = match line.quantity {
         None => {
@@ -426,11 +425,8 @@ impl NewPayment {
         };
         let mut short = |field: &str, value: Option<String>, max: usize| {
             let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-                errors.push(FieldError::new(
-                    field,
-                    format!("must be at most {max} characters"),
-                ));
+            if let Some(Err(message)) = value.as_deref().map(|v| Text::Line.check_within(v, max)) {
+                errors.push(FieldError::new(field, message));
             }
             value
         };

@@ -25,18 +25,14 @@ pub enum BillingError {
     ClientsUnavailable {
         retry_after: i64,
     },
-    /// Postgres or Redis is down: nothing was done, retry (503).
-    Unavailable(String),
-    /// Storage or configuration failed; the text is for the log only.
-    Internal(String),
+    /// Not the caller's doing, or data storage refused (an outage, a defect, a value
+    /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
+    Fault(Fault),
 }
 
 impl From<Fault> for BillingError {
     fn from(fault: Fault) -> Self {
-        match fault {
-            Fault::Unavailable(reason) => BillingError::Unavailable(reason),
-            Fault::Internal(reason) => BillingError::Internal(reason),
-        }
+        BillingError::Fault(fault)
     }
 }
 
@@ -87,8 +83,7 @@ impl From<BillingError> for Problem {
                      nothing was saved. Try again shortly.",
                 )
             }
-            BillingError::Unavailable(reason) => Fault::Unavailable(reason).into_problem("billing"),
-            BillingError::Internal(reason) => Fault::Internal(reason).into_problem("billing"),
+            BillingError::Fault(fault) => fault.into_problem("billing"),
         }
     }
 }

@@ -3,8 +3,6 @@
 //! Invoices are listed newest number first. Pagination is keyset on the number
 //! (`(year, sequence)`, unique per user), so pages stay stable while invoices are added.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use fin_problem::FieldError;
 use time::Date;
 
@@ -31,11 +29,11 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn encode(self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{}:{}", self.year, self.sequence))
+        fin_paging::encode_cursor(&format!("{}:{}", self.year, self.sequence))
     }
 
     fn decode(raw: &str) -> Option<Self> {
-        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+        let text = fin_paging::decode_cursor(raw)?;
         let (year, sequence) = text.split_once(':')?;
         Some(Self {
             year: year.parse().ok()?,

@@ -443,7 +443,7 @@ mod tests {
                         retry_after: *retry_after,
                     })
                 }
-                Err(_) => Err(BillingError::Internal("directory".into())),
+                Err(_) => Err(Fault::Internal("directory".into()).into()),
             }
         }
     }

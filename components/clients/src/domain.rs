@@ -1,7 +1,7 @@
 //! A client as a freelancer types it, parsed once. POST and PATCH share every rule:
 //! PATCH merges the changes into the stored client and parses the result.
 
-use fin_problem::FieldError;
+use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
 use validator::ValidateEmail;
@@ -161,15 +161,7 @@ fn optional(
 }
 
 fn bounded(value: &str, max: usize) -> Result<String, String> {
-    if value.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err("must not contain control characters".into());
-    }
+    Text::Block.check_within(value, max)?;
     Ok(value.to_owned())
 }
 

@@ -8,18 +8,14 @@ pub enum ClientsError {
     /// No such client for this user — including another user's client, which must be
     /// indistinguishable from a missing one.
     NotFound,
-    /// Postgres is down: nothing was done, retry (503).
-    Unavailable(String),
-    /// Storage failed; the text is for the log only.
-    Internal(String),
+    /// Not the caller's doing, or data storage refused (an outage, a defect, a value
+    /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
+    Fault(Fault),
 }
 
 impl From<Fault> for ClientsError {
     fn from(fault: Fault) -> Self {
-        match fault {
-            Fault::Unavailable(reason) => ClientsError::Unavailable(reason),
-            Fault::Internal(reason) => ClientsError::Internal(reason),
-        }
+        ClientsError::Fault(fault)
     }
 }
 
@@ -28,8 +24,7 @@ impl From<ClientsError> for Problem {
         match err {
             ClientsError::Invalid(errors) => Problem::validation(errors),
             ClientsError::NotFound => Problem::not_found("There is no such client."),
-            ClientsError::Unavailable(reason) => Fault::Unavailable(reason).into_problem("clients"),
-            ClientsError::Internal(reason) => Fault::Internal(reason).into_problem("clients"),
+            ClientsError::Fault(fault) => fault.into_problem("clients"),
         }
     }
 }

@@ -3,9 +3,7 @@
 //! Pagination is keyset (the cursor carries the last row's sort key and id), so pages
 //! stay stable while clients are added and cost the same however deep one pages.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use fin_problem::FieldError;
+use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 
 pub use fin_paging::{Page, DEFAULT_LIMIT, MAX_LIMIT};
@@ -37,12 +35,14 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+        fin_paging::encode_cursor(&serde_json::to_string(self).unwrap_or_default())
     }
 
+    /// The key is a name as a client may write it, so what a name may not hold (its
+    /// JSON escapes included) is refused here too.
     fn decode(raw: &str) -> Option<Self> {
-        let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
-        let cursor: Cursor = serde_json::from_slice(&bytes).ok()?;
+        let cursor: Cursor = serde_json::from_str(&fin_paging::decode_cursor(raw)?).ok()?;
+        Text::Block.check(&cursor.key).ok()?;
         uuid::Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
     }
 }
@@ -83,6 +83,8 @@ impl ListQuery {
                     let q = value.trim();
                     if q.chars().count() > MAX_QUERY_CHARS {
                         Err(format!("must be at most {MAX_QUERY_CHARS} characters"))
+                    } else if let Err(message) = Text::Block.check(q) {
+                        Err(message)
                     } else {
                         list.search = Some(q.to_owned()).filter(|q| !q.is_empty());
                         Ok(())

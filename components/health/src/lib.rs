@@ -87,7 +87,7 @@ fn check(name: &'static str, result: Result<(), Fault>) -> Check {
         name,
         ok: result.is_ok(),
         error: result.err().map(|fault| match fault {
-            Fault::Unavailable(reason) | Fault::Internal(reason) => reason,
+            Fault::Unavailable(reason) | Fault::Refused(reason) | Fault::Internal(reason) => reason,
         }),
     }
 }

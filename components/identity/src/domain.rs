@@ -1,6 +1,6 @@
 //! What a user may type, parsed once into types that cannot hold bad values.
 
-use fin_problem::FieldError;
+use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
 
@@ -81,9 +81,7 @@ impl DisplayName {
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(format!("must be at most {MAX_NAME_CHARS} characters"));
         }
-        if name.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
-        }
+        Text::Line.check(name)?;
         Ok(Self(name.to_owned()))
     }
 

@@ -13,18 +13,14 @@ pub enum IdentityError {
     Throttled(RetryAfter),
     /// A valid token whose user no longer exists.
     UnknownUser,
-    /// Postgres or Redis is down: nothing was done, retry (503).
-    Unavailable(String),
-    /// Storage, hashing or configuration failed; the text is for the log only.
-    Internal(String),
+    /// Not the caller's doing, or data storage refused (an outage, a defect, a value
+    /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
+    Fault(Fault),
 }
 
 impl From<Fault> for IdentityError {
     fn from(fault: Fault) -> Self {
-        match fault {
-            Fault::Unavailable(reason) => IdentityError::Unavailable(reason),
-            Fault::Internal(reason) => IdentityError::Internal(reason),
-        }
+        IdentityError::Fault(fault)
     }
 }
 
@@ -46,10 +42,7 @@ impl From<IdentityError> for Problem {
             IdentityError::UnknownUser => {
                 Problem::unauthorized("The account for this token no longer exists.")
             }
-            IdentityError::Unavailable(reason) => {
-                Fault::Unavailable(reason).into_problem("identity")
-            }
-            IdentityError::Internal(reason) => Fault::Internal(reason).into_problem("identity"),
+            IdentityError::Fault(fault) => fault.into_problem("identity"),
         }
     }
 }

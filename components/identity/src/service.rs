@@ -49,7 +49,7 @@ impl From<StoreError> for IdentityError {
 
 pub fn register(users: &impl UserStore, req: RegisterRequest) -> Result<User, IdentityError> {
     let new = NewUser::parse(req).map_err(IdentityError::Invalid)?;
-    let hash = password::hash(&new.password).map_err(IdentityError::Internal)?;
+    let hash = password::hash(&new.password).map_err(Fault::Internal)?;
     Ok(users.insert(new.email.as_str(), new.name.as_str(), &hash)?)
 }
 
@@ -87,7 +87,7 @@ where
     throttle
         .record_success(&creds.email, client_address, now)
         .map_err(kv_failed)?;
-    tokens.issue(&user_id).map_err(IdentityError::Internal)
+    Ok(tokens.issue(&user_id).map_err(Fault::Internal)?)
 }
 
 pub fn profile(users: &impl UserStore, user_id: &str) -> Result<User, IdentityError> {

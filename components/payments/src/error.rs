@@ -11,19 +11,14 @@ pub enum PaymentsError {
     /// Signed, but not an event we can read (400; nothing stored).
     Malformed(String),
     Invalid(Vec<FieldError>),
-    /// Billing or the database cannot be reached: nothing was stored; the provider (or
-    /// client) should try again (503).
-    Unavailable(String),
-    /// Storage or configuration failed; the text is for the log only.
-    Internal(String),
+    /// Not the caller's doing, or data storage refused (an outage, a defect, a value
+    /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
+    Fault(Fault),
 }
 
 impl From<Fault> for PaymentsError {
     fn from(fault: Fault) -> Self {
-        match fault {
-            Fault::Unavailable(reason) => PaymentsError::Unavailable(reason),
-            Fault::Internal(reason) => PaymentsError::Internal(reason),
-        }
+        PaymentsError::Fault(fault)
     }
 }
 
@@ -38,10 +33,7 @@ impl From<PaymentsError> for Problem {
                 Problem::bad_request(format!("The event cannot be read: {reason}."))
             }
             PaymentsError::Invalid(errors) => Problem::validation(errors),
-            PaymentsError::Unavailable(reason) => {
-                Fault::Unavailable(reason).into_problem("payments")
-            }
-            PaymentsError::Internal(reason) => Fault::Internal(reason).into_problem("payments"),
+            PaymentsError::Fault(fault) => fault.into_problem("payments"),
         }
     }
 }

@@ -71,6 +71,10 @@ pub type Malformed = String;
 pub fn parse(body: &[u8]) -> Result<ProviderEvent, Malformed> {
     let envelope: Envelope =
         serde_json::from_slice(body).map_err(|e| format!("not a Stripe event: {e}"))?;
+    // Nothing of an event with U+0000 could be stored (fin_problem::text).
+    if let Some(field) = fin_problem::text::json_nul_fields(body).first() {
+        return Err(format!("`{field}` holds U+0000, which cannot be stored"));
+    }
     if envelope.id.trim().is_empty() || envelope.event_type.trim().is_empty() {
         return Err("`id` and `type` must not be empty".into());
     }

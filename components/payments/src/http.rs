@@ -3,7 +3,7 @@
 
 use fin_spin_edge::auth;
 use fin_spin_edge::response::{json, serve};
-use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Problem, Route};
+use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Fault, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
 
@@ -50,7 +50,8 @@ async fn webhook(req: &mut ApiRequest) -> Result<Response, Problem> {
     let secret: String = config::get("payments_webhook_secret")?;
     if secret.trim().is_empty() {
         // An empty key would let anyone sign: refuse everything until it is set.
-        return Err(PaymentsError::Internal("payments_webhook_secret is empty".into()).into());
+        let empty = Fault::Internal("payments_webhook_secret is empty".into());
+        return Err(PaymentsError::from(empty).into());
     }
     let tolerance: i64 = config::get("payments_webhook_tolerance_seconds")?;
     signature::verify(

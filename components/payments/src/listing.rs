@@ -1,8 +1,6 @@
 //! How a freelancer lists the provider payments made out to them: newest first, keyset
 //! pages on (received at, event id), optionally only applied or only unapplied ones.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use fin_problem::FieldError;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -19,11 +17,11 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{}|{}", self.received_at, self.event_id))
+        fin_paging::encode_cursor(&format!("{}|{}", self.received_at, self.event_id))
     }
 
     fn decode(raw: &str) -> Option<Self> {
-        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+        let text = fin_paging::decode_cursor(raw)?;
         let (at, event_id) = text.split_once('|')?;
         OffsetDateTime::parse(at, &Rfc3339).ok()?;
         Some(Self {

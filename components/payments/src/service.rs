@@ -125,7 +125,7 @@ pub fn receive(
             let received_on = rfc3339(created_at)[..10].to_owned();
             let settlement = ledger
                 .settle(money, &received_on)
-                .map_err(PaymentsError::Unavailable)?;
+                .map_err(Fault::Unavailable)?;
             record.invoice_id = Some(money.invoice_ref.clone()).filter(|i| !i.is_empty());
             record.payment_ref = Some(money.payment_ref.clone());
             record.amount = Some(money.amount);
@@ -175,7 +175,7 @@ pub fn receive(
                 record,
                 replayed: true,
             })
-            .ok_or_else(|| PaymentsError::Internal(format!("{} vanished", event.id))),
+            .ok_or_else(|| Fault::Internal(format!("{} vanished", event.id)).into()),
     }
 }
 
@@ -326,7 +326,7 @@ mod tests {
         };
         assert!(matches!(
             receive(&log, &down, money_event("evt_2")),
-            Err(PaymentsError::Unavailable(_))
+            Err(PaymentsError::Fault(Fault::Unavailable(_)))
         ));
         assert!(log.find("evt_2").expect("find").is_none(), "nothing stored");
     }

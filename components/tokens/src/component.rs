@@ -105,7 +105,9 @@ fn misconfigured(name: &str) -> TokenError {
 fn store_error(fault: Fault) -> TokenError {
     match fault {
         Fault::Unavailable(reason) => TokenError::Unavailable(format!("blocklist: {reason}")),
-        Fault::Internal(reason) => TokenError::Misconfigured(format!("blocklist: {reason}")),
+        Fault::Refused(reason) | Fault::Internal(reason) => {
+            TokenError::Misconfigured(format!("blocklist: {reason}"))
+        }
     }
 }
 

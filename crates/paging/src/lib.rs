@@ -4,7 +4,10 @@
 //! Each context decides what its cursor holds (a sort key and id, an invoice number);
 //! this crate holds what must not differ between contexts.
 
-use fin_problem::FieldError;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use fin_problem::text::NUL_MESSAGE;
+use fin_problem::{FieldError, Text};
 use serde::Serialize;
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -44,7 +47,9 @@ impl Params {
 
 /// Reads a list's query string: `limit` here, every other parameter through `param`,
 /// which answers `None` for a name it does not know — refused, naming the `known` ones,
-/// so a typo is never silently ignored — or its verdict on the value.
+/// so a typo is never silently ignored — or its verdict on the value. A name or value
+/// with U+0000 (`%00`) is refused here, before `param` sees it: query parameters reach
+/// a context only through this function, so none can pass one on to storage.
 pub fn parse_query(
     query: &str,
     known: &str,
@@ -55,6 +60,14 @@ pub fn parse_query(
         errors: Vec::new(),
     };
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if name.contains('\0') {
+            params.error("query", format!("parameter names {NUL_MESSAGE}"));
+            continue;
+        }
+        if value.contains('\0') {
+            params.error(&name, NUL_MESSAGE);
+            continue;
+        }
         let verdict = match name.as_ref() {
             "limit" => parse_limit(&value).map(|n| params.limit = n),
             other => param(other, &value)
@@ -65,6 +78,22 @@ pub fn parse_query(
         }
     }
     params
+}
+
+/// A cursor for `text` (a context's own rendering of where a page ended), opaque to
+/// clients: URL-safe base64 without padding.
+pub fn encode_cursor(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+/// The text inside a cursor [`encode_cursor`] wrote, or `None` for anything else. A
+/// cursor comes back from the client, so it is input like any other: text with a
+/// control character (U+0000 included) was never written by us and is refused here,
+/// before a context reads it or passes it on to storage.
+pub fn decode_cursor(raw: &str) -> Option<String> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+    Text::Line.check(&text).ok()?;
+    Some(text)
 }
 
 /// One page of results.
@@ -135,6 +164,32 @@ mod tests {
         assert!(params.errors[2].message.contains("limit, a, b"));
         assert_eq!(seen, ["a", "b", "zz"]);
         assert!(parse_query("", "limit", |_, _| None).finish(()).is_ok());
+    }
+
+    #[test]
+    fn nul_in_a_name_or_value_is_refused_before_the_context_sees_it() {
+        let params = parse_query(
+            "a=x%00y&limit=5&b%00=1&a=%2500",
+            "limit, a",
+            |name, value| {
+                assert!(!name.contains('\0') && !value.contains('\0'));
+                Some(Ok(()))
+            },
+        );
+        let fields: Vec<&str> = params.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["a", "query"]);
+        assert_eq!(params.limit, 5);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_what_we_never_wrote() {
+        let text = "2026:17|évt_1";
+        assert_eq!(decode_cursor(&encode_cursor(text)).as_deref(), Some(text));
+        for forged in ["a\0b", "a\nb", "\u{85}"] {
+            assert_eq!(decode_cursor(&encode_cursor(forged)), None, "{forged:?}");
+        }
+        assert_eq!(decode_cursor("not base64!"), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode([0xff, 0xfe])), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use serde::de::DeserializeOwned;
 
-use crate::{FieldError, Problem};
+use crate::{text, FieldError, Problem};
 
 /// The most bytes a request body may carry. Checked against `Content-Length` before
 /// reading, and again while reading, so a lying or absent header cannot get more through.
@@ -38,7 +38,9 @@ impl BodyLimit {
 /// * not JSON by its `Content-Type` → 415;
 /// * empty or syntactically broken → 400, saying where it broke;
 /// * well-formed but of the wrong shape (a number where a string belongs, an unknown
-///   field) → 422 naming the field, so a client can fix exactly that.
+///   field) → 422 naming the field, so a client can fix exactly that;
+/// * U+0000 in any string or key of well-formed JSON, which no context may store → 422
+///   naming each field, before anything else is looked at (see [`crate::text`]).
 pub fn decode_json<T: DeserializeOwned>(
     content_type: Option<&str>,
     body: &[u8],
@@ -51,6 +53,8 @@ pub fn decode_json<T: DeserializeOwned>(
             "The request body is empty; a JSON object is expected.",
         ));
     }
+    // First, so the field is named whatever else the body gets wrong.
+    refuse_nul(body)?;
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let inner = err.inner();
@@ -72,6 +76,20 @@ pub fn decode_json<T: DeserializeOwned>(
     })?;
     de.end().map_err(|e| malformed(&e))?;
     Ok(value)
+}
+
+/// Every field of a well-formed body that holds U+0000, as one 422.
+fn refuse_nul(body: &[u8]) -> Result<(), Problem> {
+    let fields = text::json_nul_fields(body);
+    if fields.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::validation(
+        fields
+            .into_iter()
+            .map(|field| FieldError::new(field, text::NUL_MESSAGE))
+            .collect(),
+    ))
 }
 
 fn malformed(err: &serde_json::Error) -> Problem {
@@ -166,6 +184,32 @@ mod tests {
     #[test]
     fn a_truncated_body_is_malformed_whatever_it_names() {
         assert_eq!(status(decode_json::<Login>(JSON, b"{\"unknown\": ")), 400);
+    }
+
+    #[test]
+    fn nul_anywhere_is_refused_naming_each_field() {
+        let problem =
+            decode_json::<Login>(JSON, br#"{"email":"a\u0000b@c.d","password":"\u0000"}"#)
+                .expect_err("NUL");
+        assert_eq!(problem.status, 422);
+        let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "password"]);
+        assert_eq!(problem.errors[0].message, crate::text::NUL_MESSAGE);
+        // Text that only looks like the escape is text.
+        let login: Login = decode_json(JSON, br#"{"email":"\\u0000"}"#).expect("text");
+        assert_eq!(login.email.as_deref(), Some("\\u0000"));
+    }
+
+    #[test]
+    fn lone_surrogates_are_malformed() {
+        assert_eq!(
+            status(decode_json::<Login>(JSON, br#"{"email":"\ud800"}"#)),
+            400
+        );
+        assert_eq!(
+            status(decode_json::<Login>(JSON, br#"{"email":"\udfff x"}"#)),
+            400
+        );
     }
 
     #[test]

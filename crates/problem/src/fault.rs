@@ -1,6 +1,6 @@
-//! Failures that are not the client's doing, told apart by what the client should do.
+//! Failures a store reports, told apart by what the client should do.
 
-use crate::Problem;
+use crate::{FieldError, Problem};
 
 /// Seconds a client is asked to wait when a dependency is down. Short: Postgres and
 /// Redis outages this app sees are restarts, and every route heals on the next request.
@@ -13,6 +13,12 @@ pub enum Fault {
     /// now: the request did nothing, and the same request will work once it is back —
     /// a 503 with `Retry-After`, never a 500.
     Unavailable(String),
+    /// The database refused a value of the request (SQLSTATE class 22, data exception:
+    /// U+0000 in text, a number out of range): the caller's data, so a 422 and nothing
+    /// written. The edge refuses such values by name first (`crate::text`); this is the
+    /// net behind it, so a value it missed is still not a 500. Logged, since it means
+    /// an edge check is missing.
+    Refused(String),
     /// A defect or a misconfiguration of ours: a 500. The text is for the log only.
     Internal(String),
 }
@@ -32,6 +38,13 @@ impl Fault {
                      Try again shortly.",
                 )
             }
+            Fault::Refused(reason) => {
+                eprintln!("{context}: the database refused a value of the request: {reason}");
+                Problem::validation(vec![FieldError::new(
+                    "",
+                    "holds a value that cannot be stored (such as U+0000); nothing was saved",
+                )])
+            }
             Fault::Internal(reason) => {
                 eprintln!("{context}: internal error: {reason}");
                 Problem::internal()
@@ -44,6 +57,7 @@ impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Fault::Unavailable(reason) => write!(f, "unavailable: {reason}"),
+            Fault::Refused(reason) => write!(f, "refused: {reason}"),
             Fault::Internal(reason) => write!(f, "{reason}"),
         }
     }
@@ -89,5 +103,13 @@ mod tests {
             "causes stay in the log"
         );
         assert_eq!(Fault::from("bad row").into_problem("test").status, 500);
+        let refused = Fault::Refused("22021".into()).into_problem("test");
+        assert_eq!(refused.status, 422);
+        assert!(refused.headers.is_empty());
+        assert_eq!(
+            refused.errors.len(),
+            1,
+            "a validation problem names a field"
+        );
     }
 }

@@ -7,7 +7,9 @@
 mod body;
 mod fault;
 mod problem;
+pub mod text;
 
 pub use body::{decode_json, BodyLimit};
 pub use fault::{Fault, OUTAGE_RETRY_AFTER_SECONDS};
 pub use problem::{FieldError, Problem};
+pub use text::Text;

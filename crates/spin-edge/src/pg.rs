@@ -25,10 +25,21 @@ pub fn connect(url: &str) -> Result<Connection, Fault> {
 /// connection exceptions, shutdowns, too many connections, a server starting up.
 const OUTAGE_STATES: [&str; 6] = ["08", "57P01", "57P02", "57P03", "53300", "53400"];
 
+/// The SQLSTATE class of data exceptions: a value that cannot be stored or read as its
+/// type (`22021` a NUL in text, `22P05` one in `jsonb`, `22003` out of range, `22P02`
+/// not a number or uuid). Our statements only meet the caller's values there.
+const DATA_EXCEPTION: &str = "22";
+
 /// What a `pg4` error means for the caller: a database that cannot be reached (refused,
-/// reset, shutting down, out of connections) is an outage — 503, retry — and anything
-/// else (a statement we got wrong, a value that does not decode) a defect.
+/// reset, shutting down, out of connections) is an outage — 503, retry —, a value it
+/// refuses the caller's (422), and anything else (a statement we got wrong, a value that
+/// does not decode) a defect.
 pub fn fault(err: Error) -> Fault {
+    if let Error::QueryFailed(QueryError::DbError(db)) = &err {
+        if db.code.starts_with(DATA_EXCEPTION) {
+            return Fault::Refused(first_line(&err));
+        }
+    }
     let outage = match &err {
         Error::ConnectionFailed(_) => true,
         Error::QueryFailed(QueryError::DbError(db)) => {
@@ -152,4 +163,38 @@ pub fn text(value: Option<&DbValue>) -> Result<String, String> {
 /// A statement that returns no rows (Spin's `execute` has no zero-row issue).
 pub fn execute(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Result<u64, Fault> {
     conn.execute(sql, params).map_err(fault)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spin_sdk::pg4::DbError;
+
+    fn db_error(code: &str) -> Error {
+        Error::QueryFailed(QueryError::DbError(DbError {
+            as_text: String::new(),
+            severity: "ERROR".into(),
+            code: code.into(),
+            message: "m".into(),
+            detail: None,
+            extras: Vec::new(),
+        }))
+    }
+
+    #[test]
+    fn the_callers_data_is_refused_an_outage_unavailable_and_the_rest_a_defect() {
+        for code in ["22021", "22P05", "22003", "22P02"] {
+            assert!(matches!(fault(db_error(code)), Fault::Refused(_)), "{code}");
+        }
+        for code in ["08006", "57P01", "53300"] {
+            assert!(fault(db_error(code)).is_unavailable(), "{code}");
+        }
+        for code in ["42601", "23505", "40001"] {
+            assert!(
+                matches!(fault(db_error(code)), Fault::Internal(_)),
+                "{code}"
+            );
+        }
+        assert!(fault(Error::ConnectionFailed("refused".into())).is_unavailable());
+    }
 }

@@ -24,12 +24,17 @@ impl ApiRequest {
             Some((p, q)) => (p.to_owned(), q.to_owned()),
             None => (path_with_query, String::new()),
         };
+        // A value that is not UTF-8 (legal obs-text in HTTP) is kept, with U+FFFD for
+        // what does not decode, rather than dropped: an `Idempotency-Key` or a token
+        // with such bytes is then refused by name, not mistaken for an absent one.
         let headers = incoming
             .headers()
             .entries()
             .into_iter()
-            .filter_map(|(name, value)| {
-                Some((name.to_ascii_lowercase(), String::from_utf8(value).ok()?))
+            .map(|(name, value)| {
+                let value = String::from_utf8(value)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (name.to_ascii_lowercase(), value)
             })
             .collect();
         Self {
@@ -50,8 +55,9 @@ impl ApiRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// What routing matches on, owned so a route can still read the body afterwards.
     /// The route of `routes` this request is for; a 404 or 405 problem when none is.
+    /// Path parameters are ids, compared as written: `%00` in one is never decoded, so
+    /// it names nothing (404).
     pub fn resolve(&self, routes: &[Route]) -> Result<Matched, Problem> {
         resolve(routes, &self.path, &self.method.to_string())
     }

@@ -112,7 +112,7 @@ impl invoice_payments::Guest for BillingService {
 fn cause(fault: Fault) -> String {
     match fault {
         Fault::Unavailable(reason) => format!("unavailable: {reason}"),
-        Fault::Internal(reason) => format!("failed: {reason}"),
+        Fault::Refused(reason) | Fault::Internal(reason) => format!("failed: {reason}"),
     }
 }
 
