@@ -1,0 +1,61 @@
+//! Money as a document prints it: minor units shown with as many decimals as the
+//! currency's minor unit has, thousands grouped. One way for every document, so what a
+//! client reads matches the API's figures digit for digit.
+
+use crate::model::Currency;
+
+/// `123456` minor units of EUR → `1,234.56`; of JPY → `123,456`; of BHD → `123.456`.
+pub fn format(minor: i64, minor_digits: u8) -> String {
+    let digits = u32::from(minor_digits);
+    let magnitude = minor.unsigned_abs();
+    let scale = 10u64.saturating_pow(digits);
+    let (whole, fraction) = (magnitude / scale, magnitude % scale);
+    let mut grouped = String::new();
+    let whole = whole.to_string();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if minor < 0 { "-" } else { "" };
+    if digits == 0 {
+        format!("{sign}{grouped}")
+    } else {
+        format!(
+            "{sign}{grouped}.{fraction:0width$}",
+            width = digits as usize
+        )
+    }
+}
+
+/// [`format`] followed by the currency's code: `1,234.56 EUR`.
+pub fn with_code(minor: i64, currency: &Currency) -> String {
+    format!("{} {}", format(minor, currency.minor_digits), currency.code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_digits_decide_the_decimals() {
+        assert_eq!(format(123_456, 2), "1,234.56");
+        assert_eq!(format(123_456, 0), "123,456");
+        assert_eq!(format(123_456, 3), "123.456");
+        assert_eq!(format(5, 2), "0.05");
+        assert_eq!(format(0, 2), "0.00");
+        assert_eq!(format(-150, 2), "-1.50");
+        assert_eq!(format(100_000_000_000_000, 2), "1,000,000,000,000.00");
+        assert_eq!(format(i64::MIN, 2), "-92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn the_code_follows_the_figure() {
+        let jpy = Currency {
+            code: "JPY".into(),
+            minor_digits: 0,
+        };
+        assert_eq!(with_code(1_500, &jpy), "1,500 JPY");
+    }
+}

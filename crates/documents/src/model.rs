@@ -1,0 +1,118 @@
+//! What an invoice document shows, every figure already computed.
+//!
+//! The renderer does no arithmetic with money: billing computes the totals once, and a
+//! document only lays out what it is given, so a PDF and the API never disagree.
+
+/// An invoice as a client receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    /// `INV-2026-0001`.
+    pub number: String,
+    pub status: Status,
+    /// ISO 8601 dates, `2026-11-30`.
+    pub issue_date: String,
+    pub due_date: String,
+    pub currency: Currency,
+    pub seller: Party,
+    pub buyer: Party,
+    pub lines: Vec<Line>,
+    pub subtotal: i64,
+    pub discount: Option<Discount>,
+    /// One entry per tax rate, in the order to show them.
+    pub taxes: Vec<TaxSubtotal>,
+    pub total: i64,
+    pub payments: Vec<Payment>,
+    pub amount_paid: i64,
+    pub balance_due: i64,
+    pub notes: Option<String>,
+    /// The seller's payment terms and bank details, as they want them printed.
+    pub payment_terms: Option<String>,
+    pub bank: Option<Bank>,
+}
+
+/// What the document is marked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not issued: marked DRAFT.
+    Draft,
+    Sent,
+    Overdue,
+    /// Marked PAID.
+    Paid,
+    /// Marked VOID.
+    Void,
+}
+
+impl Status {
+    /// The mark printed across the document, if it has one.
+    pub fn mark(self) -> Option<&'static str> {
+        match self {
+            Status::Draft => Some("DRAFT"),
+            Status::Paid => Some("PAID"),
+            Status::Void => Some("VOID"),
+            Status::Sent | Status::Overdue => None,
+        }
+    }
+}
+
+/// An ISO 4217 currency and how many digits its minor unit has (JPY 0, EUR 2, BHD 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Currency {
+    pub code: String,
+    pub minor_digits: u8,
+}
+
+/// A seller or a buyer, as the document names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Party {
+    pub name: String,
+    /// Street, city and postal code lines, in the order printed.
+    pub address: Vec<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// VAT or other tax id.
+    pub tax_id: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub description: String,
+    /// As the API writes it: `12.5`.
+    pub quantity: String,
+    /// Minor units.
+    pub unit_price: i64,
+    /// Per cent, as the API writes it: `19`, `7.5`.
+    pub tax_rate: String,
+    /// quantity × unit price, rounded: minor units.
+    pub net: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discount {
+    /// `Discount 5 %` or `Discount`.
+    pub label: String,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxSubtotal {
+    /// Per cent: `19`.
+    pub rate: String,
+    /// The base the rate applies to (nets less their share of the discount).
+    pub taxable: i64,
+    pub tax: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub paid_on: String,
+    pub amount: i64,
+    pub method: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bank {
+    pub iban: String,
+    pub bic: Option<String>,
+}
