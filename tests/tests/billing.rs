@@ -107,6 +107,15 @@ fn totals_are_computed_by_the_server_with_stated_rounding() {
     assert_eq!(invoice["total"], 10005 - 1000 + 855 + 315);
     assert_eq!(invoice["balance_due"], invoice["total"]);
     assert_eq!(invoice["notes"], "Thank you!");
+    // The same, per rate: what a document's tax breakdown shows.
+    assert_eq!(
+        invoice["taxes"],
+        json!([
+            {"rate": "0", "taxable": 5, "tax": 0},
+            {"rate": "7", "taxable": 4500, "tax": 315},
+            {"rate": "19", "taxable": 4500, "tax": 855},
+        ])
+    );
 
     // The currency named on the invoice wins over the client's default.
     let usd = user.created(

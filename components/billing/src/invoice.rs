@@ -86,6 +86,16 @@ impl Invoice {
             notes: f.notes.as_deref(),
             subtotal: self.totals.subtotal,
             discount_amount: self.totals.discount,
+            taxes: self
+                .totals
+                .taxes
+                .iter()
+                .map(|rate| TaxView {
+                    rate: format_scaled(i64::from(rate.rate_bp), 2),
+                    taxable: rate.taxable,
+                    tax: rate.tax,
+                })
+                .collect(),
             tax: self.totals.tax,
             total: self.totals.total,
             amount_paid: self.amount_paid,
@@ -118,6 +128,7 @@ pub struct InvoiceView<'a> {
     pub notes: Option<&'a str>,
     pub subtotal: i64,
     pub discount_amount: i64,
+    pub taxes: Vec<TaxView>,
     pub tax: i64,
     pub total: i64,
     pub amount_paid: i64,
@@ -130,6 +141,14 @@ pub struct InvoiceView<'a> {
     pub voided_at: Option<&'a str>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+}
+
+/// One tax rate's part, the rate a decimal string like a line's.
+#[derive(Debug, Serialize)]
+pub struct TaxView {
+    pub rate: String,
+    pub taxable: i64,
+    pub tax: i64,
 }
 
 #[derive(Debug, Serialize)]

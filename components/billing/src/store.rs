@@ -467,10 +467,10 @@ fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         discount,
         notes: optional(row.get(11))?,
     };
-    let line_nets = fields
+    // Per line and per rate is derived from the stored lines; the sums are as stored.
+    let derived = fields
         .totals()
-        .map_err(|e| format!("stored lines do not add up: {e:?}"))?
-        .line_nets;
+        .map_err(|e| format!("stored lines do not add up: {e:?}"))?;
     let status = text(row.get(3))?;
     let status = Status::parse(&status).ok_or_else(|| format!("unknown status {status}"))?;
     let payments: Vec<Payment> =
@@ -483,9 +483,10 @@ fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         sequence: int(row.get(2))?,
         status,
         totals: Totals {
-            line_nets,
+            line_nets: derived.line_nets,
             subtotal: int(row.get(12))?,
             discount: int(row.get(13))?,
+            taxes: derived.taxes,
             tax: int(row.get(14))?,
             total: int(row.get(15))?,
         },

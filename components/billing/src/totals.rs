@@ -43,8 +43,21 @@ pub struct Totals {
     pub line_nets: Vec<i64>,
     pub subtotal: i64,
     pub discount: i64,
+    /// One entry per tax rate the lines use, lowest rate first; their taxes add up to
+    /// `tax`, their bases to `subtotal − discount`. What a document's VAT breakdown shows.
+    pub taxes: Vec<TaxSubtotal>,
     pub tax: i64,
     pub total: i64,
+}
+
+/// One tax rate's part of an invoice: the base it applies to (the lines' nets at that
+/// rate, less their share of the discount) and the tax, rounded once (rule 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TaxSubtotal {
+    /// Basis points: 19 % is 1900.
+    pub rate_bp: u32,
+    pub taxable: i64,
+    pub tax: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,17 +100,25 @@ pub fn compute(lines: &[Line], discount: Discount) -> Result<Totals, TotalsError
         discount,
         &rates.iter().map(|(_, net)| *net).collect::<Vec<_>>(),
     );
-    let tax: i128 = rates
-        .iter()
-        .zip(&shares)
-        .map(|((rate, net), share)| div_round((net - share) * i128::from(*rate), BASIS_POINTS))
-        .sum();
-
     let fit = |v: i128| i64::try_from(v).map_err(|_| TotalsError::TooLarge);
+    let mut tax: i128 = 0;
+    let mut taxes = Vec::with_capacity(rates.len());
+    for ((rate, net), share) in rates.iter().zip(&shares) {
+        let taxable = net - share;
+        let rate_tax = div_round(taxable * i128::from(*rate), BASIS_POINTS);
+        tax += rate_tax;
+        taxes.push(TaxSubtotal {
+            rate_bp: *rate,
+            taxable: fit(taxable)?,
+            tax: fit(rate_tax)?,
+        });
+    }
+
     Ok(Totals {
         line_nets: line_nets.into_iter().map(fit).collect::<Result<_, _>>()?,
         subtotal: fit(subtotal)?,
         discount: fit(discount)?,
+        taxes,
         tax: fit(tax)?,
         total: fit(subtotal - discount + tax)?,
     })
@@ -181,6 +202,23 @@ mod tests {
         // 19 %: (100.00 − 6.67) × 0.19 = 17.7327 → 17.73; 7 %: (50.00 − 3.33) × 0.07 = 3.2669 → 3.27
         assert_eq!(t.tax, 17_73 + 3_27);
         assert_eq!(t.total, 150_00 - 10_00 + 21_00);
+        assert_eq!(
+            t.taxes,
+            [
+                TaxSubtotal {
+                    rate_bp: 700,
+                    taxable: 46_67,
+                    tax: 3_27
+                },
+                TaxSubtotal {
+                    rate_bp: 1900,
+                    taxable: 93_33,
+                    tax: 17_73
+                },
+            ]
+        );
+        let bases: i64 = t.taxes.iter().map(|r| r.taxable).sum();
+        assert_eq!(bases, t.subtotal - t.discount);
     }
 
     #[test]
@@ -217,5 +255,6 @@ mod tests {
     fn no_lines_add_up_to_zero() {
         let t = compute(&[], Discount::None).expect("totals");
         assert_eq!((t.subtotal, t.tax, t.total), (0, 0, 0));
+        assert!(t.taxes.is_empty());
     }
 }
