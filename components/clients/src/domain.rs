@@ -1,6 +1,7 @@
 //! A client as a freelancer types it, parsed once. POST and PATCH share every rule:
 //! PATCH merges the changes into the stored client and parses the result.
 
+pub use fin_address::Address;
 use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
@@ -34,23 +35,6 @@ pub struct ClientInput {
     pub default_currency: Option<Option<String>>,
     #[serde(default, with = "double_option")]
     pub notes: Option<Option<String>>,
-}
-
-/// A postal address; `country` is ISO 3166-1 alpha-2.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Address {
-    #[serde(default)]
-    pub line1: Option<String>,
-    #[serde(default)]
-    pub line2: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-    #[serde(default)]
-    pub region: Option<String>,
-    #[serde(default)]
-    pub postal_code: Option<String>,
-    pub country: String,
 }
 
 /// A client's fields after every rule has passed.
@@ -126,7 +110,7 @@ impl ClientData {
             bounded(v, MAX_NOTES)
         });
         if let Some(address) = input.address {
-            match address.map(parse_address).transpose() {
+            match address.map(|a| a.parse("address")).transpose() {
                 Ok(address) => self.address = address,
                 Err(mut more) => errors.append(&mut more),
             }
@@ -195,37 +179,6 @@ fn currency(value: &str) -> Result<String, String> {
     match currency.exponent() {
         Some(_) => Ok(currency.code().to_owned()),
         None => Err(format!("{code} has no minor unit and cannot be invoiced")),
-    }
-}
-
-fn parse_address(address: Address) -> Result<Address, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut line = |field: &str, value: Option<String>| {
-        let value = value
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())?;
-        bounded(&value, MAX_SHORT)
-            .map_err(|message| errors.push(FieldError::new(format!("address.{field}"), message)))
-            .ok()
-    };
-    let parsed = Address {
-        line1: line("line1", address.line1),
-        line2: line("line2", address.line2),
-        city: line("city", address.city),
-        region: line("region", address.region),
-        postal_code: line("postal_code", address.postal_code),
-        country: address.country.trim().to_ascii_uppercase(),
-    };
-    if isocountry::CountryCode::for_alpha2(&parsed.country).is_err() {
-        errors.push(FieldError::new(
-            "address.country",
-            "must be an ISO 3166-1 alpha-2 country code, such as DE",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(parsed)
-    } else {
-        Err(errors)
     }
 }
 
