@@ -146,6 +146,12 @@ fn request_validation_agrees_with_the_spec() {
             "post",
             ids.clone(),
         ),
+        (
+            "/business-profile",
+            "/business-profile".to_owned(),
+            "put",
+            json!({}),
+        ),
     ];
     for (template, path, method, fresh) in operations {
         let schema = spec().request_schema(template, method);
@@ -157,7 +163,11 @@ fn request_validation_agrees_with_the_spec() {
             if template == "/auth/register" && body["email"] == valid_email {
                 body["email"] = json!(fin_e2e::unique_email("agree"));
             }
-            let method = if method == "post" { "POST" } else { "PATCH" };
+            let method = match method {
+                "post" => "POST",
+                "put" => "PUT",
+                _ => "PATCH",
+            };
             user.call(method, &path)
                 .header("if-match", "*")
                 .json(&body)

@@ -46,6 +46,7 @@ fn rows(app: &App, victim: &Fixture) -> Vec<String> {
         "payments",
         "idempotency_keys",
         "outbox",
+        "business_profiles",
     ] {
         let query = format!(
             "SELECT row_to_json(t)::text FROM {table} t WHERE owner_id::text = $1 ORDER BY 1"
@@ -70,6 +71,7 @@ fn send(app: &App, method: &str, path: &str, token: Option<&str>, body: Option<&
         "GET" => "GET",
         "POST" => "POST",
         "PATCH" => "PATCH",
+        "PUT" => "PUT",
         "DELETE" => "DELETE",
         "HEAD" => "HEAD",
         other => panic!("no {other} in the spec's protected routes"),

@@ -109,6 +109,7 @@ fn footprint() -> Vec<i64> {
         "payments",
         "outbox",
         "provider_events",
+        "business_profiles",
     ]
     .iter()
     .map(|table| {
@@ -120,7 +121,7 @@ fn footprint() -> Vec<i64> {
 }
 
 /// Every protected route group, with `token`: auth, clients, invoices (create goes
-/// through the breaker), payments, dashboard.
+/// through the breaker), payments, dashboard, business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
     let bearer = |call: Call| call.bearer(token);
@@ -160,6 +161,17 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         ),
         ("GET /payments".into(), bearer(http.get("/payments"))),
         ("GET /dashboard".into(), bearer(http.get("/dashboard"))),
+        (
+            "GET /business-profile".into(),
+            bearer(http.get("/business-profile")),
+        ),
+        (
+            "PUT /business-profile".into(),
+            body(
+                bearer(http.request("PUT", "/business-profile")),
+                json!({"legal_name": "Outage Ltd", "address": {"country": "DE"}}),
+            ),
+        ),
     ]
 }
 

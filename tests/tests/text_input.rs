@@ -136,6 +136,7 @@ fn send(target: &Fixture, method: &str, path: &str, body: Option<String>) -> Rep
         "HEAD" => "HEAD",
         "POST" => "POST",
         "PATCH" => "PATCH",
+        "PUT" => "PUT",
         "DELETE" => "DELETE",
         other => panic!("no {other} in the spec"),
     };

@@ -13,6 +13,7 @@ use crate::domain::{InvoiceInput, PaymentInput};
 use crate::error::BillingError;
 use crate::invoice::Invoice;
 use crate::listing::{ListQuery, Page};
+use crate::profile;
 use crate::service::{Billing, Created, IdempotencyKey};
 use crate::store::PgInvoices;
 
@@ -29,6 +30,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/send", &["POST"]),
     Route::new("/invoices/{id}/void", &["POST"]),
     Route::new("/invoices/{id}/payments", &["POST"]),
+    Route::new("/business-profile", &["GET", "PUT"]),
 ];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -43,6 +45,8 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/invoices/{id}/send", "POST") => send(req, id),
         ("/invoices/{id}/void", "POST") => void(req, id),
         ("/invoices/{id}/payments", "POST") => pay(req, id).await,
+        ("/business-profile", "GET") => profile::http::get(req),
+        ("/business-profile", "PUT") => profile::http::put(req, if_match(req)).await,
         _ => Err(Problem::no_route(&req.path)),
     }
 }

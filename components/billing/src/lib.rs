@@ -3,8 +3,9 @@
 //! The rules are plain Rust: money in integer minor units (`money`), exact decimals
 //! (`decimal`), what an invoice may say (`domain`), how lines, tax and discount make a
 //! total and how it is rounded (`totals`), which status changes are legal (`status`),
-//! numbering (`number`), listing (`listing`), which events a change writes (`events`)
-//! and how a provider's payment is settled (`settlement`). `service` runs the use cases
+//! numbering (`number`), listing (`listing`), which events a change writes (`events`),
+//! how a provider's payment is settled (`settlement`) and the freelancer's business
+//! profile, the seller on every document (`profile`). `service` runs the use cases
 //! over two ports — the invoice store and the clients directory — and only `http`,
 //! `store`, `outbox`, `directory` and the entry point below know about Spin.
 //!
@@ -21,6 +22,7 @@ pub mod listing;
 pub mod money;
 pub mod number;
 pub mod outbox;
+pub mod profile;
 pub mod service;
 pub mod settlement;
 pub mod status;

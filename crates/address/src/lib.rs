@@ -115,7 +115,11 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["seller.address.line1", "seller.address.city", "seller.address.country"]
+            [
+                "seller.address.line1",
+                "seller.address.city",
+                "seller.address.country"
+            ]
         );
     }
 

@@ -1,0 +1,146 @@
+//! The freelancer's business profile (`/business-profile`): created and replaced whole,
+//! versioned like invoices (ETag, If-Match → 412), normalised (IBAN, BIC, country),
+//! refused field by field with nothing stored, and each freelancer's own. Bad tokens,
+//! hostile text and the spec's keywords reach it through hostile.rs, text_input.rs and
+//! agreement.rs, which take their operations from the spec.
+
+use std::sync::OnceLock;
+
+use fin_e2e::contract::spec;
+use fin_e2e::{App, AppOptions, User};
+use serde_json::{json, Value};
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions::new("business_profile", [9, 9, 9]))
+}
+
+const PATH: &str = "/business-profile";
+
+fn example() -> Value {
+    spec()
+        .request_example(PATH, "PUT")
+        .expect("the spec's example")
+}
+
+fn put(user: &User, body: &Value, if_match: Option<&str>) -> fin_e2e::Reply {
+    let mut call = user.call("PUT", PATH);
+    if let Some(tag) = if_match {
+        call = call.header("if-match", tag);
+    }
+    call.json(body).send()
+}
+
+#[test]
+fn a_profile_is_created_read_and_replaced_by_version() {
+    let app = app();
+    let user = User::sign_up(app, "profile");
+    user.get(PATH).problem(404);
+
+    let created = put(&user, &example(), None);
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.header("etag"), Some("\"1\""));
+    assert_eq!(created.header("location"), Some(PATH));
+    let profile = created.json();
+    assert_eq!(profile["legal_name"], "Ada Lovelace");
+    assert_eq!(profile["iban"], "GB82WEST12345698765432", "electronic form");
+    assert_eq!(profile["address"]["country"], "GB");
+    assert_eq!(profile["version"], 1);
+
+    let read = user.get(PATH);
+    assert_eq!(read.status, 200);
+    assert_eq!(read.header("etag"), Some("\"1\""));
+    assert_eq!(read.json(), profile);
+
+    // Replaced whole: what is left out is cleared; case and blanks are normalised.
+    let mut changed = example();
+    changed["trading_name"] = json!("  ");
+    changed["bic"] = json!("nwbkgb2l");
+    changed["address"]["country"] = json!(" gb ");
+    changed
+        .as_object_mut()
+        .expect("object")
+        .remove("payment_terms");
+    let replaced = put(&user, &changed, Some("\"1\""));
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    assert_eq!(replaced.header("etag"), Some("\"2\""));
+    let replaced = replaced.json();
+    assert_eq!(replaced["trading_name"], Value::Null);
+    assert_eq!(replaced["payment_terms"], Value::Null);
+    assert_eq!(replaced["bic"], "NWBKGB2L");
+
+    // A stale version is refused with the current one, and changes nothing.
+    let mut late = example();
+    late["legal_name"] = json!("Someone Else");
+    let stale = put(&user, &late, Some("\"1\""));
+    stale.problem(412);
+    assert_eq!(stale.header("etag"), Some("\"2\""));
+    assert_eq!(user.get(PATH).json(), replaced);
+
+    // Without If-Match the last write wins.
+    let again = put(&user, &late, None);
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.header("etag"), Some("\"3\""));
+    assert_eq!(user.get(PATH).json()["legal_name"], "Someone Else");
+}
+
+#[test]
+fn each_freelancer_has_their_own() {
+    let app = app();
+    let ada = User::sign_up(app, "profile-ada");
+    let bob = User::sign_up(app, "profile-bob");
+    assert_eq!(put(&ada, &example(), None).status, 201);
+    bob.get(PATH).problem(404);
+    let mut theirs = example();
+    theirs["legal_name"] = json!("Bob");
+    assert_eq!(
+        put(&bob, &theirs, None).status,
+        201,
+        "a profile of Bob's own"
+    );
+    assert_eq!(ada.get(PATH).json()["legal_name"], "Ada Lovelace");
+    assert_eq!(bob.get(PATH).json()["legal_name"], "Bob");
+}
+
+#[test]
+fn bad_input_is_refused_by_field_and_nothing_is_stored() {
+    let app = app();
+    let user = User::sign_up(app, "profile-bad");
+    let required = put(&user, &json!({}), None);
+    assert_eq!(
+        required.problem(422)["errors"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(required.fields(), ["legal_name", "address"]);
+
+    let mut bad = example();
+    bad["iban"] = json!("GB00 WEST 1234 5698 7654 32");
+    bad["bic"] = json!("NWBK");
+    bad["email"] = json!("not-an-address");
+    bad["address"]["country"] = json!("XX");
+    let refused = put(&user, &bad, None);
+    refused.problem(422);
+    let mut fields = refused.fields();
+    fields.sort();
+    assert_eq!(fields, ["address.country", "bic", "email", "iban"]);
+
+    let malformed = user
+        .call("PUT", PATH)
+        .raw("application/json", b"{\"legal_name\": ".to_vec())
+        .send();
+    malformed.problem(400);
+    let text = user
+        .call("PUT", PATH)
+        .raw("text/plain", b"legal_name=Ada".to_vec())
+        .send();
+    text.problem(415);
+    let mut huge = example();
+    huge["payment_terms"] = json!("x".repeat(20_000));
+    put(&user, &huge, None).problem(413);
+    let typed = put(&user, &json!({"legal_name": 42, "address": "here"}), None);
+    typed.problem(422);
+
+    // If-Match names a version of a profile that does not exist: 412, nothing created.
+    put(&user, &example(), Some("\"1\"")).problem(412);
+    user.get(PATH).problem(404);
+}
