@@ -4,7 +4,6 @@ use fin_address::Address;
 use fin_problem::{FieldError, Text};
 use iban::IbanLike;
 use serde::{Deserialize, Serialize};
-use validator::ValidateEmail;
 
 const MAX_NAME: usize = 200;
 const MAX_TAX_ID: usize = 50;
@@ -68,7 +67,10 @@ impl BusinessProfile {
         if legal_name.is_none() && !errors.iter().any(|e| e.field == "legal_name") {
             errors.push(FieldError::new("legal_name", "is required"));
         }
-        if email.as_deref().is_some_and(|e| !e.validate_email()) {
+        if email
+            .as_deref()
+            .is_some_and(|e| !email_address::EmailAddress::is_valid(e))
+        {
             errors.push(FieldError::new("email", "is not a valid email address"));
         }
         let iban = match iban.map(|raw| raw.to_ascii_uppercase().parse::<iban::Iban>()) {
