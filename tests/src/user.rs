@@ -25,7 +25,7 @@ impl User {
     }
 
     /// A request carrying this user's token.
-    pub fn call(&self, method: &'static str, path: &str) -> Call {
+    pub fn call(&self, method: &str, path: &str) -> Call {
         self.http.request(method, path).bearer(&self.token)
     }
 

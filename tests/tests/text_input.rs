@@ -131,15 +131,6 @@ fn body(target: &Fixture, template: &str, method: &str) -> Option<Value> {
 
 /// `method path` as `target`'s user, with `body` as JSON text (signed for the webhook).
 fn send(target: &Fixture, method: &str, path: &str, body: Option<String>) -> Reply {
-    let method: &'static str = match method {
-        "GET" => "GET",
-        "HEAD" => "HEAD",
-        "POST" => "POST",
-        "PATCH" => "PATCH",
-        "PUT" => "PUT",
-        "DELETE" => "DELETE",
-        other => panic!("no {other} in the spec"),
-    };
     let mut call = target.user.call(method, path).header("if-match", "*");
     if let Some(body) = body {
         if path == "/payments/webhook" {

@@ -294,58 +294,42 @@ impl Writer<'_> {
     fn totals(&mut self, invoice: &Invoice) {
         let currency = &invoice.currency;
         let digits = currency.minor_digits;
-        let mut rows: Vec<(String, String, Weight)> = vec![(
-            "Subtotal".into(),
-            amount::format(invoice.subtotal, digits),
-            Weight::Regular,
-        )];
+        let row = |label: String, minor: i64, weight: Weight| {
+            (label, amount::format(minor, digits), weight)
+        };
+        let mut rows = vec![row("Subtotal".into(), invoice.subtotal, Weight::Regular)];
         if let Some(discount) = &invoice.discount {
-            rows.push((
+            rows.push(row(
                 discount.label.clone(),
-                amount::format(-discount.amount, digits),
+                -discount.amount,
                 Weight::Regular,
             ));
         }
         for tax in &invoice.taxes {
-            rows.push((
-                format!(
-                    "Tax {} % on {}",
-                    tax.rate,
-                    amount::format(tax.taxable, digits)
-                ),
-                amount::format(tax.tax, digits),
-                Weight::Regular,
-            ));
+            let on = amount::format(tax.taxable, digits);
+            let label = format!("Tax {} % on {on}", tax.rate);
+            rows.push(row(label, tax.tax, Weight::Regular));
         }
-        rows.push((
-            format!("Total {}", currency.code),
-            amount::format(invoice.total, digits),
-            Weight::Bold,
-        ));
+        let total = format!("Total {}", currency.code);
+        rows.push(row(total, invoice.total, Weight::Bold));
         for payment in &invoice.payments {
             let how = payment
                 .method
                 .as_deref()
                 .map(|m| format!(" ({m})"))
                 .unwrap_or_default();
-            rows.push((
-                format!("Paid {}{how}", payment.paid_on),
-                amount::format(-payment.amount, digits),
-                Weight::Regular,
-            ));
+            let label = format!("Paid {}{how}", payment.paid_on);
+            rows.push(row(label, -payment.amount, Weight::Regular));
         }
         if invoice.amount_paid > 0 || invoice.status == Status::Paid {
-            rows.push((
+            rows.push(row(
                 "Amount paid".into(),
-                amount::format(invoice.amount_paid, digits),
+                invoice.amount_paid,
                 Weight::Regular,
             ));
         }
-        rows.push((
-            format!("Balance due {}", currency.code),
-            amount::format(invoice.balance_due, digits),
-            Weight::Bold,
-        ));
+        let balance = format!("Balance due {}", currency.code);
+        rows.push(row(balance, invoice.balance_due, Weight::Bold));
 
         let height = rows.len() as f32 * (LEADING + 2.0);
         if !self.fits_or_break(height) {
