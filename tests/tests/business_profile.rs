@@ -144,3 +144,62 @@ fn bad_input_is_refused_by_field_and_nothing_is_stored() {
     put(&user, &example(), Some("\"1\"")).problem(412);
     user.get(PATH).problem(404);
 }
+
+#[test]
+fn sending_freezes_the_seller_and_the_buyer_on_the_invoice() {
+    let app = app();
+    let user = User::sign_up(app, "profile-send");
+    assert_eq!(put(&user, &example(), None).status, 201);
+    let client = fin_e2e::id(&user.created(
+        "/clients",
+        &json!({"name": "Σοφία Ltd", "company": "Sophia Holdings", "tax_id": "GR123456789",
+                "default_currency": "EUR",
+                "address": {"line1": "Ermou 1", "city": "Athens", "country": "gr"}}),
+    ));
+    let draft = fin_e2e::id(&user.draft(&client, 10_000));
+    let shown = user.get(&format!("/invoices/{draft}")).json();
+    assert_eq!(
+        (&shown["seller"], &shown["buyer"]),
+        (&Value::Null, &Value::Null)
+    );
+
+    let sent = user.act(&draft, "send");
+    assert_eq!(sent["seller"]["legal_name"], "Ada Lovelace");
+    assert_eq!(sent["seller"]["iban"], "GB82WEST12345698765432");
+    assert!(
+        sent["seller"].get("version").is_none(),
+        "{}",
+        sent["seller"]
+    );
+    assert_eq!(sent["buyer"]["name"], "Σοφία Ltd");
+    assert_eq!(sent["buyer"]["tax_id"], "GR123456789");
+    assert_eq!(sent["buyer"]["address"]["country"], "GR");
+
+    // Later changes to the profile and the client leave the issued invoice as it was.
+    let mut renamed = example();
+    renamed["legal_name"] = json!("Ada King, Countess of Lovelace");
+    assert_eq!(put(&user, &renamed, None).status, 200);
+    let changed = user.patch(
+        &format!("/clients/{client}"),
+        &json!({"name": "Sophia Ltd"}),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let issued = user.get(&format!("/invoices/{draft}")).json();
+    assert_eq!(issued["seller"], sent["seller"]);
+    assert_eq!(issued["buyer"], sent["buyer"]);
+
+    // The next one sent names them as they are now.
+    let next = fin_e2e::id(&user.draft(&client, 5_000));
+    let next = user.act(&next, "send");
+    assert_eq!(
+        next["seller"]["legal_name"],
+        "Ada King, Countess of Lovelace"
+    );
+    assert_eq!(next["buyer"]["name"], "Sophia Ltd");
+
+    // Without a profile an invoice is still sent, naming no seller.
+    let plain = User::sign_up(app, "profile-none");
+    let sent = plain.sent_invoice("EUR", 1_000);
+    assert_eq!(sent["seller"], Value::Null);
+    assert_eq!(sent["buyer"]["name"], "Acme");
+}

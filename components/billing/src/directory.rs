@@ -12,6 +12,7 @@ use fin_spin_edge::{config, now, Fault, Problem};
 use serde::Deserialize;
 
 use crate::error::BillingError;
+use crate::parties::Buyer;
 use crate::service::{ClientDirectory, ClientLookup};
 
 /// The breaker's name in its store: one per downstream service.
@@ -25,11 +26,17 @@ pub struct HttpClients {
     breaker: Breaker<SpinKv>,
 }
 
-/// The part of a client this context needs.
+/// The part of a client this context needs: whether it may be invoiced, in what, and
+/// what an issued invoice names of it.
 #[derive(Deserialize)]
 struct ClientView {
     archived_at: Option<String>,
     default_currency: Option<String>,
+    name: String,
+    company: Option<String>,
+    email: Option<String>,
+    tax_id: Option<String>,
+    address: Option<fin_address::Address>,
 }
 
 impl HttpClients {
@@ -79,6 +86,13 @@ fn classify(result: Result<Answer, CallError>) -> Result<Outcome, BillingError> 
             Ok(view) => Outcome::Answered(ClientLookup::Found {
                 archived: view.archived_at.is_some(),
                 default_currency: view.default_currency,
+                buyer: Box::new(Buyer {
+                    name: view.name,
+                    company: view.company,
+                    email: view.email,
+                    tax_id: view.tax_id,
+                    address: view.address,
+                }),
             }),
             Err(err) => Outcome::Failed(format!("unreadable client: {err}")),
         },

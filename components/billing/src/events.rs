@@ -48,7 +48,7 @@ impl Change {
     pub fn events(&self, before: Status) -> Vec<EventType> {
         match self {
             Change::Fields(..) => vec![EventType::InvoiceUpdated],
-            Change::Status(Status::Sent) => vec![EventType::InvoiceSent],
+            Change::Status(Status::Sent) | Change::Send(_) => vec![EventType::InvoiceSent],
             Change::Status(Status::Void) => vec![EventType::InvoiceVoided],
             // Paid comes only with a payment and draft is never re-entered; should a new
             // status ever be set directly, it still says the invoice changed.

@@ -151,7 +151,8 @@ fn delete(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
 
 fn send(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
-    let invoice = cx.billing(false, |b| b.send(id, if_match(req)))?;
+    // Sending freezes the buyer as the client is now: clients is asked.
+    let invoice = cx.billing(true, |b| b.send(id, if_match(req)))?;
     Ok(cx.invoice(200, &invoice))
 }
 

@@ -6,6 +6,8 @@ use time::Date;
 use crate::decimal::format_scaled;
 use crate::domain::{discount_json, format_date, InvoiceFields};
 use crate::number::invoice_number;
+use crate::parties::Buyer;
+use crate::profile::BusinessProfile;
 use crate::status::Status;
 use crate::totals::Totals;
 
@@ -29,6 +31,10 @@ pub struct Invoice {
     pub voided_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Frozen when sent (`parties`); `None` on a draft, and on one sent without a
+    /// business profile.
+    pub seller: Option<BusinessProfile>,
+    pub buyer: Option<Buyer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -108,6 +114,8 @@ impl Invoice {
             voided_at: self.voided_at.as_deref(),
             created_at: &self.created_at,
             updated_at: &self.updated_at,
+            seller: self.seller.as_ref(),
+            buyer: self.buyer.as_ref(),
         }
     }
 }
@@ -141,6 +149,8 @@ pub struct InvoiceView<'a> {
     pub voided_at: Option<&'a str>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+    pub seller: Option<&'a BusinessProfile>,
+    pub buyer: Option<&'a Buyer>,
 }
 
 /// One tax rate's part, the rate a decimal string like a line's.

@@ -22,6 +22,7 @@ pub mod listing;
 pub mod money;
 pub mod number;
 pub mod outbox;
+pub mod parties;
 pub mod profile;
 pub mod service;
 pub mod settlement;

@@ -80,6 +80,8 @@ impl InvoiceStore for MemoryStore {
             voided_at: None,
             created_at: String::new(),
             updated_at: String::new(),
+            seller: None,
+            buyer: None,
         };
         if let Some(key) = key {
             self.keys.borrow_mut().insert(
@@ -151,6 +153,10 @@ impl InvoiceStore for MemoryStore {
                 invoice.totals = totals.clone();
             }
             Change::Status(status) => invoice.status = *status,
+            Change::Send(buyer) => {
+                invoice.status = Status::Sent;
+                invoice.buyer = Some(buyer.clone());
+            }
             Change::Payment(payment, status) => {
                 invoice.amount_paid += payment.amount - payment.overpaid;
                 invoice.amount_overpaid += payment.overpaid;

@@ -10,6 +10,7 @@ use crate::events::EventType;
 use crate::invoice::Invoice;
 use crate::listing::{Cursor, ListQuery, Page};
 use crate::money::Currency;
+use crate::parties::Buyer;
 use crate::status::{Action, PaymentError, Status};
 use crate::totals::Totals;
 
@@ -29,6 +30,8 @@ pub struct IdempotencyKey {
 pub enum Change {
     Fields(InvoiceFields, Totals),
     Status(Status),
+    /// Sent, with the buyer as the client is now (the store adds the seller).
+    Send(Buyer),
     Payment(NewPayment, Status),
     Delete,
 }
@@ -106,6 +109,7 @@ pub enum ClientLookup {
     Found {
         archived: bool,
         default_currency: Option<String>,
+        buyer: Box<Buyer>,
     },
     Missing,
 }
@@ -240,13 +244,25 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
 
     pub fn send(&self, raw_id: &str, if_match: Option<i64>) -> Result<Invoice, BillingError> {
         self.transition(raw_id, if_match, |invoice| {
-            invoice.status.send().map(Change::Status)
+            invoice.status.send().map_err(BillingError::Illegal)?;
+            match self.clients.lookup(&invoice.fields.client_id)? {
+                ClientLookup::Found { buyer, .. } => Ok(Change::Send(*buyer)),
+                ClientLookup::Missing => Err(Fault::Internal(format!(
+                    "client {} of invoice {} is gone",
+                    invoice.fields.client_id, invoice.id
+                ))
+                .into()),
+            }
         })
     }
 
     pub fn void(&self, raw_id: &str, if_match: Option<i64>) -> Result<Invoice, BillingError> {
         self.transition(raw_id, if_match, |invoice| {
-            invoice.status.void().map(Change::Status)
+            invoice
+                .status
+                .void()
+                .map(Change::Status)
+                .map_err(BillingError::Illegal)
         })
     }
 
@@ -258,6 +274,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                 .status
                 .check(Action::Delete)
                 .map(|()| Change::Delete)
+                .map_err(BillingError::Illegal)
         })
         .map(|_| ())
     }
@@ -312,12 +329,12 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
         &self,
         raw_id: &str,
         if_match: Option<i64>,
-        decide: impl Fn(&Invoice) -> Result<Change, crate::status::IllegalTransition>,
+        decide: impl Fn(&Invoice) -> Result<Change, BillingError>,
     ) -> Result<Invoice, BillingError> {
         for _ in 0..ATTEMPTS {
             let current = self.get(raw_id)?;
             check_version(&current, if_match)?;
-            let change = decide(&current).map_err(BillingError::Illegal)?;
+            let change = decide(&current)?;
             match self
                 .store
                 .change(self.owner, &current, &change, None)
@@ -429,6 +446,7 @@ mod tests {
             Self::answering(Ok(ClientLookup::Found {
                 archived: false,
                 default_currency: currency.map(str::to_owned),
+                buyer: Box::new(acme()),
             }))
         }
     }
@@ -445,6 +463,16 @@ mod tests {
                 }
                 Err(_) => Err(Fault::Internal("directory".into()).into()),
             }
+        }
+    }
+
+    fn acme() -> Buyer {
+        Buyer {
+            name: "Acme".into(),
+            company: Some("Acme GmbH".into()),
+            email: None,
+            tax_id: Some("DE123".into()),
+            address: None,
         }
     }
 
@@ -499,6 +527,7 @@ mod tests {
                 Directory::answering(Ok(ClientLookup::Found {
                     archived: true,
                     default_currency: Some("EUR".into()),
+                    buyer: Box::new(acme()),
                 })),
                 "client_id",
             ),
@@ -548,18 +577,43 @@ mod tests {
     }
 
     #[test]
-    fn reads_and_lifecycle_actions_never_ask_clients() {
+    fn sending_freezes_the_buyer_so_it_asks_clients() {
         let store = MemoryStore::default();
-        let id = billing(&store, &Directory::active(Some("EUR")))
+        let up = Directory::active(Some("EUR"));
+        let id = billing(&store, &up)
             .create(one_line(), None)
             .expect("created")
             .invoice
             .id;
+        let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 3 }));
+        assert_eq!(
+            billing(&store, &down).send(&id, None).map(|i| i.status),
+            Err(BillingError::ClientsUnavailable { retry_after: 3 })
+        );
+        let draft = billing(&store, &up).get(&id).expect("draft");
+        assert_eq!((draft.status, draft.buyer), (Status::Draft, None));
+        let sent = billing(&store, &up).send(&id, None).expect("sent");
+        assert_eq!((sent.status, sent.buyer), (Status::Sent, Some(acme())));
+        // An illegal send is refused before anyone is asked.
+        let calls = up.calls.get();
+        assert!(billing(&store, &up).send(&id, None).is_err());
+        assert_eq!(up.calls.get(), calls);
+    }
+
+    #[test]
+    fn reads_payments_and_voids_never_ask_clients() {
+        let store = MemoryStore::default();
+        let up = Directory::active(Some("EUR"));
+        let id = billing(&store, &up)
+            .create(one_line(), None)
+            .expect("created")
+            .invoice
+            .id;
+        billing(&store, &up).send(&id, None).expect("sent");
         let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 1 }));
         let b = billing(&store, &down);
         assert!(b.get(&id).is_ok());
         assert!(b.list(&ListQuery::parse("").expect("query")).is_ok());
-        assert_eq!(b.send(&id, None).map(|i| i.status), Ok(Status::Sent));
         let paid = b
             .record_payment(
                 &id,

@@ -44,11 +44,11 @@ const COLUMNS: &str = concat!(
     rfc3339!("i.created_at"),
     ", ",
     rfc3339!("i.updated_at"),
-    ", i.amount_overpaid"
+    ", i.amount_overpaid, i.seller::text, i.buyer::text"
 );
 
 /// The index of [`ENVELOPES`] in a row that reads `COLUMNS` first.
-const ENVELOPES_AT: usize = 25;
+const ENVELOPES_AT: usize = 27;
 
 pub struct PgInvoices {
     conn: Connection,
@@ -282,6 +282,14 @@ impl InvoiceStore for PgInvoices {
                  voided_at = CASE WHEN $4::text = 'void' THEN now() ELSE voided_at END"
                     .to_owned()
             }
+            // The seller as the profile is now, in the same statement (NULL without one).
+            Change::Send(buyer) => {
+                let buyer = serde_json::to_string(buyer).map_err(|e| format!("buyer: {e}"))?;
+                params.push(buyer.into());
+                "status = 'sent', sent_at = now(), buyer = $4::text::jsonb, \
+                 seller = (SELECT p.profile FROM business_profiles p WHERE p.owner_id = i.owner_id)"
+                    .to_owned()
+            }
             Change::Delete => "deleted_at = now()".to_owned(),
             Change::Payment(payment, status) => {
                 return self.pay(params, matches, payment, *status, events, key);
@@ -500,5 +508,17 @@ fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         created_at: text(row.get(22))?,
         updated_at: text(row.get(23))?,
         amount_overpaid: int(row.get(24))?,
+        seller: json_column(row.get(25), "seller")?,
+        buyer: json_column(row.get(26), "buyer")?,
     })
+}
+
+/// A nullable `jsonb` column read as `::text`, decoded into `T`.
+fn json_column<T: serde::de::DeserializeOwned>(
+    value: Option<&DbValue>,
+    name: &str,
+) -> Result<Option<T>, String> {
+    optional(value)?
+        .map(|text| serde_json::from_str(&text).map_err(|e| format!("decode {name}: {e}")))
+        .transpose()
 }
