@@ -1,10 +1,12 @@
 //! What a client receives: an invoice laid out on paper and rendered as a PDF.
 //!
 //! Plain Rust that knows nothing of Spin, so layouts are tested natively (and checked as
-//! a reader sees them, with poppler's tools, in `tests/`). Billing builds the
-//! [`Invoice`] from what it stores; this crate only lays out and draws it.
+//! a reader sees them, with poppler's tools, in `tests/`). [`api::document`] builds the
+//! [`Invoice`] from what the API answers (every figure computed by billing); this crate
+//! only lays it out and draws it.
 
 pub mod amount;
+pub mod api;
 mod fonts;
 mod layout;
 pub mod model;

@@ -1,0 +1,341 @@
+//! A document from what the API answers: an invoice (`GET /invoices/{id}`), and the
+//! seller and buyer it names — frozen on the invoice once it is sent, else the current
+//! business profile (`GET /business-profile`) and client (`GET /clients/{id}`).
+//!
+//! The renderer reads the public contract, not billing's tables, so a component that
+//! serves documents needs nothing but the caller's token and the API (docs/documents.md).
+
+use fin_address::Address;
+use serde::Deserialize;
+
+use crate::model::{Bank, Currency, Discount, Invoice, Line, Party, Payment, Status, TaxSubtotal};
+
+/// Why an answer could not be read as a document: a defect (the API and this crate
+/// disagree), never the caller's input.
+pub type Unreadable = String;
+
+#[derive(Deserialize)]
+struct ApiInvoice {
+    number: String,
+    status: String,
+    issue_date: String,
+    due_date: String,
+    currency: Option<String>,
+    lines: Vec<ApiLine>,
+    discount: Option<ApiDiscount>,
+    notes: Option<String>,
+    subtotal: i64,
+    discount_amount: i64,
+    taxes: Vec<ApiTax>,
+    total: i64,
+    amount_paid: i64,
+    balance_due: i64,
+    payments: Vec<ApiPayment>,
+    seller: Option<Seller>,
+    buyer: Option<Buyer>,
+}
+
+#[derive(Deserialize)]
+struct ApiLine {
+    description: String,
+    quantity: String,
+    unit_price: i64,
+    tax_rate: String,
+    net: i64,
+}
+
+#[derive(Deserialize)]
+struct ApiDiscount {
+    percent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ApiTax {
+    rate: String,
+    taxable: i64,
+    tax: i64,
+}
+
+#[derive(Deserialize)]
+struct ApiPayment {
+    amount: i64,
+    paid_on: String,
+    method: Option<String>,
+}
+
+/// The business profile, as the invoice froze it or `GET /business-profile` answers.
+#[derive(Deserialize)]
+pub struct Seller {
+    legal_name: String,
+    trading_name: Option<String>,
+    address: Address,
+    tax_id: Option<String>,
+    email: Option<String>,
+    iban: Option<String>,
+    bic: Option<String>,
+    payment_terms: Option<String>,
+}
+
+/// The client, as the invoice froze it or `GET /clients/{id}` answers.
+#[derive(Deserialize)]
+pub struct Buyer {
+    name: String,
+    company: Option<String>,
+    email: Option<String>,
+    tax_id: Option<String>,
+    address: Option<Address>,
+}
+
+/// What to print when the freelancer has no business profile yet: their account's name.
+pub struct Fallback<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+}
+
+/// The document for `invoice` (an API answer). `seller` and `buyer` are what to print
+/// when the invoice has not frozen them (a draft): the current profile and client.
+pub fn document(
+    invoice: &[u8],
+    current_seller: Option<&[u8]>,
+    current_buyer: Option<&[u8]>,
+    fallback: Fallback<'_>,
+) -> Result<Invoice, Unreadable> {
+    let api: ApiInvoice = serde_json::from_slice(invoice).map_err(|e| format!("invoice: {e}"))?;
+    let seller = match (api.seller, current_seller) {
+        (Some(seller), _) => Some(seller),
+        (None, Some(body)) => {
+            Some(serde_json::from_slice(body).map_err(|e| format!("profile: {e}"))?)
+        }
+        (None, None) => None,
+    };
+    let buyer = match (api.buyer, current_buyer) {
+        (Some(buyer), _) => Some(buyer),
+        (None, Some(body)) => {
+            Some(serde_json::from_slice(body).map_err(|e| format!("client: {e}"))?)
+        }
+        (None, None) => None,
+    };
+    let status = match api.status.as_str() {
+        "draft" => Status::Draft,
+        "sent" => Status::Sent,
+        "overdue" => Status::Overdue,
+        "paid" => Status::Paid,
+        "void" => Status::Void,
+        other => return Err(format!("unknown status {other}")),
+    };
+    let code = api.currency.unwrap_or_default();
+    let minor_digits = iso_currency::Currency::from_code(&code)
+        .and_then(|c| c.exponent())
+        .map_or(2, |e| e.min(4) as u8);
+    let discount = api
+        .discount
+        .filter(|_| api.discount_amount > 0)
+        .map(|d| Discount {
+            label: match d.percent {
+                Some(percent) => format!("Discount {percent} %"),
+                None => "Discount".into(),
+            },
+            amount: api.discount_amount,
+        });
+    let (seller_party, terms, bank) = match seller {
+        Some(s) => {
+            let name = match s.trading_name {
+                Some(trading) if trading != s.legal_name => {
+                    format!("{trading} ({})", s.legal_name)
+                }
+                _ => s.legal_name,
+            };
+            let bank = s.iban.map(|iban| Bank {
+                iban: grouped(&iban),
+                bic: s.bic,
+            });
+            let party = Party {
+                name,
+                country: Some(s.address.country.clone()),
+                address: s.address.lines(),
+                tax_id: s.tax_id,
+                email: s.email,
+            };
+            (party, s.payment_terms, bank)
+        }
+        None => (
+            Party {
+                name: fallback.name.to_owned(),
+                email: fallback.email.map(str::to_owned),
+                ..Party::default()
+            },
+            None,
+            None,
+        ),
+    };
+    let buyer = buyer.map_or_else(Party::default, |b| {
+        let name = match b.company {
+            Some(company) if company != b.name => format!("{company} — {}", b.name),
+            _ => b.name,
+        };
+        Party {
+            name,
+            country: b.address.as_ref().map(|a| a.country.clone()),
+            address: b.address.as_ref().map(Address::lines).unwrap_or_default(),
+            tax_id: b.tax_id,
+            email: b.email,
+        }
+    });
+    Ok(Invoice {
+        number: api.number,
+        status,
+        issue_date: api.issue_date,
+        due_date: api.due_date,
+        currency: Currency { code, minor_digits },
+        seller: seller_party,
+        buyer,
+        lines: api
+            .lines
+            .into_iter()
+            .map(|l| Line {
+                description: l.description,
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                tax_rate: l.tax_rate,
+                net: l.net,
+            })
+            .collect(),
+        subtotal: api.subtotal,
+        discount,
+        taxes: api
+            .taxes
+            .into_iter()
+            .map(|t| TaxSubtotal {
+                rate: t.rate,
+                taxable: t.taxable,
+                tax: t.tax,
+            })
+            .collect(),
+        total: api.total,
+        payments: api
+            .payments
+            .into_iter()
+            .map(|p| Payment {
+                paid_on: p.paid_on,
+                amount: p.amount,
+                method: p.method,
+            })
+            .collect(),
+        amount_paid: api.amount_paid,
+        balance_due: api.balance_due,
+        notes: api.notes,
+        payment_terms: terms,
+        bank,
+    })
+}
+
+/// An IBAN in print form: groups of four (`DE89 3704 0044 0532 0130 00`).
+fn grouped(iban: &str) -> String {
+    let chars: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn invoice(extra: serde_json::Value) -> Vec<u8> {
+        let mut base = json!({
+            "id": "6d0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11", "number": "INV-2026-0007",
+            "client_id": "6d0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d12", "status": "draft",
+            "issue_date": "2026-11-30", "due_date": "2026-12-30", "currency": "JPY",
+            "lines": [{"description": "Design", "quantity": "2", "unit_price": 5000,
+                       "tax_rate": "10", "net": 10000}],
+            "discount": {"percent": "5"}, "notes": null, "subtotal": 10000,
+            "discount_amount": 500, "taxes": [{"rate": "10", "taxable": 9500, "tax": 950}],
+            "tax": 950, "total": 10450, "amount_paid": 0, "amount_overpaid": 0,
+            "balance_due": 10450, "payments": [], "version": 1, "sent_at": null,
+            "paid_at": null, "voided_at": null, "created_at": "2026-11-30T10:00:00Z",
+            "updated_at": "2026-11-30T10:00:00Z", "seller": null, "buyer": null
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            base[k] = v.clone();
+        }
+        serde_json::to_vec(&base).expect("json")
+    }
+
+    fn profile(name: &str) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "legal_name": name, "trading_name": "Studio", "tax_id": "DE1",
+            "address": {"line1": "Hauptstr. 1", "line2": null, "city": "Berlin",
+                        "region": null, "postal_code": "10115", "country": "DE"},
+            "email": "ada@example.com", "iban": "DE89370400440532013000", "bic": "DEUTDEFF",
+            "payment_terms": "Net 30", "version": 3, "updated_at": "2026-11-30T10:00:00Z"
+        }))
+        .expect("json")
+    }
+
+    const ACCOUNT: Fallback<'static> = Fallback {
+        name: "Ada",
+        email: Some("ada@example.com"),
+    };
+
+    #[test]
+    fn a_draft_names_the_current_seller_and_buyer() {
+        let client = br#"{"id": "x", "name": "Acme", "company": "Acme GmbH", "email": null,
+            "tax_id": "ATU1", "address": {"country": "AT", "city": "Wien"}, "phone": null}"#;
+        let doc = document(
+            &invoice(json!({})),
+            Some(&profile("Ada L")),
+            Some(client),
+            ACCOUNT,
+        )
+        .expect("document");
+        assert_eq!(doc.status, Status::Draft);
+        assert_eq!(doc.currency.minor_digits, 0, "JPY");
+        assert_eq!(doc.seller.name, "Studio (Ada L)");
+        assert_eq!(doc.seller.address, ["Hauptstr. 1", "10115 Berlin"]);
+        assert_eq!(
+            doc.bank.as_ref().map(|b| b.iban.as_str()),
+            Some("DE89 3704 0044 0532 0130 00")
+        );
+        assert_eq!(doc.payment_terms.as_deref(), Some("Net 30"));
+        assert_eq!(doc.buyer.name, "Acme GmbH — Acme");
+        assert_eq!(doc.buyer.country.as_deref(), Some("AT"));
+        assert_eq!(
+            doc.discount.as_ref().map(|d| d.label.as_str()),
+            Some("Discount 5 %")
+        );
+        assert_eq!(doc.taxes[0].tax, 950);
+    }
+
+    #[test]
+    fn a_sent_invoice_prints_what_it_froze() {
+        let frozen: serde_json::Value = serde_json::from_slice(&profile("Ada Then")).expect("json");
+        let sent = invoice(json!({
+            "status": "paid", "seller": frozen,
+            "buyer": {"name": "Old Name", "company": null, "email": null, "tax_id": null, "address": null}
+        }));
+        let doc = document(&sent, Some(&profile("Ada Now")), None, ACCOUNT).expect("document");
+        assert_eq!(doc.status, Status::Paid);
+        assert_eq!(doc.seller.name, "Studio (Ada Then)");
+        assert_eq!(doc.buyer.name, "Old Name");
+    }
+
+    #[test]
+    fn without_a_profile_the_account_is_the_seller() {
+        let doc =
+            document(&invoice(json!({"currency": "BHD"})), None, None, ACCOUNT).expect("document");
+        assert_eq!(doc.seller.name, "Ada");
+        assert_eq!(doc.seller.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(doc.currency.minor_digits, 3);
+        assert!(doc.bank.is_none());
+    }
+
+    #[test]
+    fn an_answer_it_cannot_read_is_an_error_not_a_panic() {
+        assert!(document(b"{}", None, None, ACCOUNT).is_err());
+        assert!(document(&invoice(json!({"status": "lost"})), None, None, ACCOUNT).is_err());
+        assert!(document(&invoice(json!({})), Some(b"[]"), None, ACCOUNT).is_err());
+    }
+}
