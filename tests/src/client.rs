@@ -17,7 +17,9 @@ pub struct Client {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text; empty when it is not UTF-8 (a PDF): see `bytes`.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -187,21 +189,26 @@ impl Call {
             self.agent.run(builder.body(body).expect("request"))
         };
         match sent {
-            Ok(mut response) => Reply {
-                status: response.status().as_u16(),
-                headers: response
-                    .headers()
-                    .iter()
-                    .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_owned()))
-                    .collect(),
-                body: response.body_mut().read_to_string().unwrap_or_default(),
-            },
+            Ok(mut response) => {
+                let bytes = response.body_mut().read_to_vec().unwrap_or_default();
+                Reply {
+                    status: response.status().as_u16(),
+                    headers: response
+                        .headers()
+                        .iter()
+                        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_owned()))
+                        .collect(),
+                    body: String::from_utf8(bytes.clone()).unwrap_or_default(),
+                    bytes,
+                }
+            }
             // No HTTP answer at all (not yet listening, connection dropped) reads as
             // status 0, with the reason as the body.
             Err(err) => Reply {
                 status: 0,
                 headers: Vec::new(),
                 body: format!("transport error: {err}"),
+                bytes: Vec::new(),
             },
         }
     }

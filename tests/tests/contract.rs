@@ -86,7 +86,18 @@ fn spin_match(pattern: &str, path: &str) -> Option<usize> {
             Some(prefix.len())
         }
         Some(_) => None,
-        None => (pattern == path).then_some(usize::MAX),
+        None if pattern == path => Some(usize::MAX),
+        // `:name` segments: below an exact route, above any trailing wildcard.
+        None => {
+            let (want, have): (Vec<&str>, Vec<&str>) =
+                (pattern.split('/').collect(), path.split('/').collect());
+            (want.len() == have.len()
+                && want
+                    .iter()
+                    .zip(&have)
+                    .all(|(w, h)| w.starts_with(':') || w == h))
+            .then_some(usize::MAX - 1)
+        }
     }
 }
 
@@ -251,6 +262,7 @@ fn reply(status: u16, headers: &[(&str, &str)], body: &Value) -> Reply {
         } else {
             body.to_string()
         },
+        bytes: Vec::new(),
     }
 }
 

@@ -23,6 +23,15 @@ impl Paper {
         height: 792.0,
     };
 
+    /// `letter` or `a4`, as a query parameter and an ETag name it.
+    pub fn name(self) -> &'static str {
+        if self == Paper::LETTER {
+            "letter"
+        } else {
+            "a4"
+        }
+    }
+
     /// US Letter where it is the usual paper (North and Central America, Chile,
     /// Colombia, Venezuela, the Philippines), A4 everywhere else.
     pub fn for_country(country: Option<&str>) -> Paper {
