@@ -121,7 +121,8 @@ fn footprint() -> Vec<i64> {
 }
 
 /// Every protected route group, with `token`: auth, clients, invoices (create goes
-/// through the breaker), payments, dashboard, business profile.
+/// through the breaker; its PDF through the documents component), payments, dashboard,
+/// business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
     let bearer = |call: Call| call.bearer(token);
@@ -151,6 +152,10 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         (
             format!("GET /invoices/{invoice}"),
             bearer(http.get(&format!("/invoices/{invoice}"))),
+        ),
+        (
+            format!("GET /invoices/{invoice}/pdf"),
+            bearer(http.get(&format!("/invoices/{invoice}/pdf"))),
         ),
         (
             "POST …/payments".into(),
