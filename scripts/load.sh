@@ -12,7 +12,8 @@
 # (verify in the composed tokens component, the Redis blocklist, one Postgres query);
 # /clients (5 clients); /invoices/{id}; a page of /invoices; POST /invoices (breaker,
 # the clients component over service chaining, the numbered insert with its outbox row,
-# the event published); /dashboard; a webhook redelivery (signature + one lookup; needs
+# the event published); /dashboard; an invoice's PDF (the documents component: three
+# service-chained reads, then layout and rendering); a webhook redelivery (signature + one lookup; needs
 # the secret `make up` wrote to .dev/webhook-secret or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET).
 set -euo pipefail
 base=${1:-http://127.0.0.1:3000}
@@ -82,6 +83,7 @@ rows+=("$(run "GET /clients (5 clients)" "$base/clients" "${auth[@]}")")
 rows+=("$(run "GET /invoices/{id}" "$base/invoices/$invoice" "${auth[@]}")")
 rows+=("$(run "GET /invoices (20 per page)" "$base/invoices" "${auth[@]}")")
 rows+=("$(run "GET /dashboard" "$base/dashboard" "${auth[@]}")")
+rows+=("$(run "GET /invoices/{id}/pdf (draft, 1 line)" "$base/invoices/$invoice/pdf" "${auth[@]}")")
 rows+=("$(run "POST /payments/webhook (redelivery)" "$base/payments/webhook" \
   -s "$(lua POST "$event" "content-type: application/json" "stripe-signature: $signature")")")
 rows+=("$(run "POST /invoices (one user)" "$base/invoices" \
