@@ -23,6 +23,14 @@ fn main() {
             );
             println!("  curl -s '{base}/clients?sort=name' -H \"authorization: Bearer $TOKEN\"");
             println!("  curl -s {base}/auth/profile -H \"authorization: Bearer $TOKEN\"");
+            println!("An invoice as its client gets it (the newest; open invoice.pdf):");
+            println!(
+                "  ID=$(curl -s '{base}/invoices?limit=1' -H \"authorization: Bearer $TOKEN\" \\\n    \
+                 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"items\"][0][\"id\"])')"
+            );
+            println!(
+                "  curl -s -o invoice.pdf {base}/invoices/$ID/pdf -H \"authorization: Bearer $TOKEN\""
+            );
         }
         Err(reason) => {
             eprintln!("demo: {reason}\n(is the app running? `make up` serves it on {base})");
