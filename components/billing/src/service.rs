@@ -498,6 +498,15 @@ mod tests {
         ]}))
     }
 
+    /// A new one-line draft's id.
+    fn draft(store: &MemoryStore, clients: &Directory) -> String {
+        billing(store, clients)
+            .create(one_line(), None)
+            .expect("created")
+            .invoice
+            .id
+    }
+
     fn key(hash: &str) -> IdempotencyKey {
         IdempotencyKey {
             key: "k".into(),
@@ -580,11 +589,7 @@ mod tests {
     fn sending_freezes_the_buyer_so_it_asks_clients() {
         let store = MemoryStore::default();
         let up = Directory::active(Some("EUR"));
-        let id = billing(&store, &up)
-            .create(one_line(), None)
-            .expect("created")
-            .invoice
-            .id;
+        let id = draft(&store, &up);
         let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 3 }));
         assert_eq!(
             billing(&store, &down).send(&id, None).map(|i| i.status),
@@ -601,14 +606,10 @@ mod tests {
     }
 
     #[test]
-    fn reads_payments_and_voids_never_ask_clients() {
+    fn reads_and_payments_never_ask_clients() {
         let store = MemoryStore::default();
         let up = Directory::active(Some("EUR"));
-        let id = billing(&store, &up)
-            .create(one_line(), None)
-            .expect("created")
-            .invoice
-            .id;
+        let id = draft(&store, &up);
         billing(&store, &up).send(&id, None).expect("sent");
         let down = Directory::answering(Err(BillingError::ClientsUnavailable { retry_after: 1 }));
         let b = billing(&store, &down);
@@ -655,11 +656,7 @@ mod tests {
     #[test]
     fn moving_a_draft_to_another_client_asks_clients() {
         let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
-        let id = billing(&store, &clients)
-            .create(one_line(), None)
-            .expect("created")
-            .invoice
-            .id;
+        let id = draft(&store, &clients);
         let gone = Directory::answering(Ok(ClientLookup::Missing));
         let b = billing(&store, &gone);
         assert!(b
