@@ -42,7 +42,8 @@ cargo run -q -p fin-setup
 # --- test tools --------------------------------------------------------------------
 # Programs the tests run, from the distribution's packages: the distribution test pushes
 # the app to Debian's docker-registry, the CORS test drives a real headless Chromium, the
-# document tests read PDFs with poppler and qpdf, the fuzz test runs Schemathesis.
+# document tests read PDFs with poppler and qpdf and validate e-invoices with xmllint,
+# the fuzz test runs Schemathesis.
 test_tool() { # <command> <package> <why>
   command -v "$1" >/dev/null && return
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -57,6 +58,9 @@ test_tool docker-registry docker-registry "the distribution test pushes to it"
 test_tool chromium chromium "the CORS test runs a page in it"
 test_tool pdftotext poppler-utils "the document tests read PDFs as a reader would"
 test_tool qpdf qpdf "the document tests check PDFs are well formed"
+test_tool xmllint libxml2-utils "the e-invoice tests validate XML against the UBL 2.1 schemas"
+# The official UBL 2.1 schemas those tests validate against (pinned, from PyPI).
+bash "$root/scripts/ubl-schemas.sh"
 # Schemathesis, the outside fuzzer of tests/tests/fuzz.rs and `make fuzz-api`, from PyPI.
 bash "$root/scripts/fuzz-api.sh" --install
 

@@ -29,6 +29,12 @@ pub fn format(minor: i64, minor_digits: u8) -> String {
     }
 }
 
+/// `minor` units as a plain decimal, the way XML amounts are written: `123456` of EUR →
+/// `1234.56`, of JPY → `123456`, `-5` of EUR → `-0.05`.
+pub fn decimal(minor: i64, minor_digits: u8) -> String {
+    format(minor, minor_digits).replace(',', "")
+}
+
 /// [`format`] followed by the currency's code: `1,234.56 EUR`.
 pub fn with_code(minor: i64, currency: &Currency) -> String {
     format!("{} {}", format(minor, currency.minor_digits), currency.code)
@@ -48,6 +54,9 @@ mod tests {
         assert_eq!(format(-150, 2), "-1.50");
         assert_eq!(format(100_000_000_000_000, 2), "1,000,000,000,000.00");
         assert_eq!(format(i64::MIN, 2), "-92,233,720,368,547,758.08");
+        assert_eq!(decimal(123_456, 2), "1234.56");
+        assert_eq!(decimal(-5, 2), "-0.05");
+        assert_eq!(decimal(1_500, 0), "1500");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub type Unreadable = String;
 #[derive(Deserialize)]
 struct ApiInvoice {
     number: String,
+    client_id: String,
+    version: i64,
     status: String,
     issue_date: String,
     due_date: String,
@@ -92,141 +94,192 @@ pub struct Fallback<'a> {
     pub email: Option<&'a str>,
 }
 
-/// The document for `invoice` (an API answer). `seller` and `buyer` are what to print
-/// when the invoice has not frozen them (a draft): the current profile and client.
+/// An invoice as `GET /invoices/{id}` answered it, read once: what a document of it
+/// shows, and which other answers it still needs before it can be drawn.
+pub struct Answer {
+    invoice: ApiInvoice,
+}
+
+impl Answer {
+    pub fn parse(body: &[u8]) -> Result<Self, Unreadable> {
+        let invoice = serde_json::from_slice(body).map_err(|e| format!("invoice: {e}"))?;
+        Ok(Self { invoice })
+    }
+
+    pub fn number(&self) -> &str {
+        &self.invoice.number
+    }
+
+    pub fn version(&self) -> i64 {
+        self.invoice.version
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.invoice.client_id
+    }
+
+    /// A draft names no seller: the current business profile is needed.
+    pub fn needs_profile(&self) -> bool {
+        self.invoice.seller.is_none()
+    }
+
+    /// A draft names no buyer: the current client is needed.
+    pub fn needs_client(&self) -> bool {
+        self.invoice.buyer.is_none()
+    }
+
+    /// The document. `current_seller` and `current_buyer` are what to print when the
+    /// invoice has not frozen them (a draft): the current profile and client answers;
+    /// `fallback` names the seller when there is neither a frozen one nor a profile.
+    pub fn document(
+        self,
+        current_seller: Option<&[u8]>,
+        current_buyer: Option<&[u8]>,
+        fallback: Fallback<'_>,
+    ) -> Result<Invoice, Unreadable> {
+        let api = self.invoice;
+        let seller = match (api.seller, current_seller) {
+            (Some(seller), _) => Some(seller),
+            (None, Some(body)) => {
+                Some(serde_json::from_slice(body).map_err(|e| format!("profile: {e}"))?)
+            }
+            (None, None) => None,
+        };
+        let buyer = match (api.buyer, current_buyer) {
+            (Some(buyer), _) => Some(buyer),
+            (None, Some(body)) => {
+                Some(serde_json::from_slice(body).map_err(|e| format!("client: {e}"))?)
+            }
+            (None, None) => None,
+        };
+        let status = match api.status.as_str() {
+            "draft" => Status::Draft,
+            "sent" => Status::Sent,
+            "overdue" => Status::Overdue,
+            "paid" => Status::Paid,
+            "void" => Status::Void,
+            other => return Err(format!("unknown status {other}")),
+        };
+        let code = api.currency.unwrap_or_default();
+        let minor_digits = iso_currency::Currency::from_code(&code)
+            .and_then(|c| c.exponent())
+            .map_or(2, |e| e.min(4) as u8);
+        let discount = api
+            .discount
+            .filter(|_| api.discount_amount > 0)
+            .map(|d| Discount {
+                label: match d.percent {
+                    Some(percent) => format!("Discount {percent} %"),
+                    None => "Discount".into(),
+                },
+                amount: api.discount_amount,
+            });
+        let (seller_party, terms, bank) = match seller {
+            Some(s) => {
+                let trading_name = s.trading_name.filter(|t| *t != s.legal_name);
+                let name = match &trading_name {
+                    Some(trading) => format!("{trading} ({})", s.legal_name),
+                    None => s.legal_name.clone(),
+                };
+                let bank = s.iban.map(|iban| Bank {
+                    iban: grouped(&iban),
+                    bic: s.bic,
+                });
+                let party = Party {
+                    name,
+                    legal_name: s.legal_name,
+                    trading_name,
+                    contact: None,
+                    address: Some(s.address),
+                    tax_id: s.tax_id,
+                    email: s.email,
+                };
+                (party, s.payment_terms, bank)
+            }
+            None => (
+                Party {
+                    name: fallback.name.to_owned(),
+                    legal_name: fallback.name.to_owned(),
+                    email: fallback.email.map(str::to_owned),
+                    ..Party::default()
+                },
+                None,
+                None,
+            ),
+        };
+        let buyer = buyer.map_or_else(Party::default, |b| {
+            let company = b.company.filter(|c| *c != b.name);
+            let (name, legal_name, contact) = match company {
+                Some(company) => (format!("{company} — {}", b.name), company, Some(b.name)),
+                None => (b.name.clone(), b.name, None),
+            };
+            Party {
+                name,
+                legal_name,
+                trading_name: None,
+                contact,
+                address: b.address,
+                tax_id: b.tax_id,
+                email: b.email,
+            }
+        });
+        Ok(Invoice {
+            number: api.number,
+            status,
+            issue_date: api.issue_date,
+            due_date: api.due_date,
+            currency: Currency { code, minor_digits },
+            seller: seller_party,
+            buyer,
+            lines: api
+                .lines
+                .into_iter()
+                .map(|l| Line {
+                    description: l.description,
+                    quantity: l.quantity,
+                    unit_price: l.unit_price,
+                    tax_rate: l.tax_rate,
+                    net: l.net,
+                })
+                .collect(),
+            subtotal: api.subtotal,
+            discount,
+            taxes: api
+                .taxes
+                .into_iter()
+                .map(|t| TaxSubtotal {
+                    rate: t.rate,
+                    taxable: t.taxable,
+                    tax: t.tax,
+                })
+                .collect(),
+            total: api.total,
+            payments: api
+                .payments
+                .into_iter()
+                .map(|p| Payment {
+                    paid_on: p.paid_on,
+                    amount: p.amount,
+                    method: p.method,
+                })
+                .collect(),
+            amount_paid: api.amount_paid,
+            balance_due: api.balance_due,
+            notes: api.notes,
+            payment_terms: terms,
+            bank,
+        })
+    }
+}
+
+/// [`Answer::parse`] then [`Answer::document`], for an answer at hand.
 pub fn document(
     invoice: &[u8],
     current_seller: Option<&[u8]>,
     current_buyer: Option<&[u8]>,
     fallback: Fallback<'_>,
 ) -> Result<Invoice, Unreadable> {
-    let api: ApiInvoice = serde_json::from_slice(invoice).map_err(|e| format!("invoice: {e}"))?;
-    let seller = match (api.seller, current_seller) {
-        (Some(seller), _) => Some(seller),
-        (None, Some(body)) => {
-            Some(serde_json::from_slice(body).map_err(|e| format!("profile: {e}"))?)
-        }
-        (None, None) => None,
-    };
-    let buyer = match (api.buyer, current_buyer) {
-        (Some(buyer), _) => Some(buyer),
-        (None, Some(body)) => {
-            Some(serde_json::from_slice(body).map_err(|e| format!("client: {e}"))?)
-        }
-        (None, None) => None,
-    };
-    let status = match api.status.as_str() {
-        "draft" => Status::Draft,
-        "sent" => Status::Sent,
-        "overdue" => Status::Overdue,
-        "paid" => Status::Paid,
-        "void" => Status::Void,
-        other => return Err(format!("unknown status {other}")),
-    };
-    let code = api.currency.unwrap_or_default();
-    let minor_digits = iso_currency::Currency::from_code(&code)
-        .and_then(|c| c.exponent())
-        .map_or(2, |e| e.min(4) as u8);
-    let discount = api
-        .discount
-        .filter(|_| api.discount_amount > 0)
-        .map(|d| Discount {
-            label: match d.percent {
-                Some(percent) => format!("Discount {percent} %"),
-                None => "Discount".into(),
-            },
-            amount: api.discount_amount,
-        });
-    let (seller_party, terms, bank) = match seller {
-        Some(s) => {
-            let name = match s.trading_name {
-                Some(trading) if trading != s.legal_name => {
-                    format!("{trading} ({})", s.legal_name)
-                }
-                _ => s.legal_name,
-            };
-            let bank = s.iban.map(|iban| Bank {
-                iban: grouped(&iban),
-                bic: s.bic,
-            });
-            let party = Party {
-                name,
-                country: Some(s.address.country.clone()),
-                address: s.address.lines(),
-                tax_id: s.tax_id,
-                email: s.email,
-            };
-            (party, s.payment_terms, bank)
-        }
-        None => (
-            Party {
-                name: fallback.name.to_owned(),
-                email: fallback.email.map(str::to_owned),
-                ..Party::default()
-            },
-            None,
-            None,
-        ),
-    };
-    let buyer = buyer.map_or_else(Party::default, |b| {
-        let name = match b.company {
-            Some(company) if company != b.name => format!("{company} — {}", b.name),
-            _ => b.name,
-        };
-        Party {
-            name,
-            country: b.address.as_ref().map(|a| a.country.clone()),
-            address: b.address.as_ref().map(Address::lines).unwrap_or_default(),
-            tax_id: b.tax_id,
-            email: b.email,
-        }
-    });
-    Ok(Invoice {
-        number: api.number,
-        status,
-        issue_date: api.issue_date,
-        due_date: api.due_date,
-        currency: Currency { code, minor_digits },
-        seller: seller_party,
-        buyer,
-        lines: api
-            .lines
-            .into_iter()
-            .map(|l| Line {
-                description: l.description,
-                quantity: l.quantity,
-                unit_price: l.unit_price,
-                tax_rate: l.tax_rate,
-                net: l.net,
-            })
-            .collect(),
-        subtotal: api.subtotal,
-        discount,
-        taxes: api
-            .taxes
-            .into_iter()
-            .map(|t| TaxSubtotal {
-                rate: t.rate,
-                taxable: t.taxable,
-                tax: t.tax,
-            })
-            .collect(),
-        total: api.total,
-        payments: api
-            .payments
-            .into_iter()
-            .map(|p| Payment {
-                paid_on: p.paid_on,
-                amount: p.amount,
-                method: p.method,
-            })
-            .collect(),
-        amount_paid: api.amount_paid,
-        balance_due: api.balance_due,
-        notes: api.notes,
-        payment_terms: terms,
-        bank,
-    })
+    Answer::parse(invoice)?.document(current_seller, current_buyer, fallback)
 }
 
 /// An IBAN in print form: groups of four (`DE89 3704 0044 0532 0130 00`).
@@ -294,14 +347,21 @@ mod tests {
         assert_eq!(doc.status, Status::Draft);
         assert_eq!(doc.currency.minor_digits, 0, "JPY");
         assert_eq!(doc.seller.name, "Studio (Ada L)");
-        assert_eq!(doc.seller.address, ["Hauptstr. 1", "10115 Berlin"]);
+        assert_eq!(
+            doc.seller.address.as_ref().map(Address::lines),
+            Some(vec!["Hauptstr. 1".to_owned(), "10115 Berlin".to_owned()])
+        );
+        assert_eq!(doc.seller.legal_name, "Ada L");
+        assert_eq!(doc.seller.trading_name.as_deref(), Some("Studio"));
         assert_eq!(
             doc.bank.as_ref().map(|b| b.iban.as_str()),
             Some("DE89 3704 0044 0532 0130 00")
         );
         assert_eq!(doc.payment_terms.as_deref(), Some("Net 30"));
         assert_eq!(doc.buyer.name, "Acme GmbH — Acme");
-        assert_eq!(doc.buyer.country.as_deref(), Some("AT"));
+        assert_eq!(doc.buyer.country(), Some("AT"));
+        assert_eq!(doc.buyer.legal_name, "Acme GmbH");
+        assert_eq!(doc.buyer.contact.as_deref(), Some("Acme"));
         assert_eq!(
             doc.discount.as_ref().map(|d| d.label.as_str()),
             Some("Discount 5 %")

@@ -4,7 +4,7 @@
 
 use crate::amount;
 use crate::fonts::{Fonts, Weight};
-use crate::model::{Invoice, Party, Status};
+use crate::model::{Address, Invoice, Party, Status};
 
 /// A sheet size, in points (1/72 inch).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -204,8 +204,12 @@ impl Writer<'_> {
             self.text(x, y, name_size, Weight::Bold, Color::Ink, &line);
             y += name_size + 3.0;
         }
-        let mut details: Vec<String> = party.address.clone();
-        details.extend(party.country.clone());
+        let mut details: Vec<String> = party
+            .address
+            .as_ref()
+            .map(Address::lines)
+            .unwrap_or_default();
+        details.extend(party.country().map(str::to_owned));
         details.extend(
             party
                 .tax_id

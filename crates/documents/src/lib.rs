@@ -1,4 +1,5 @@
-//! What a client receives: an invoice laid out on paper and rendered as a PDF.
+//! What a client receives: an invoice laid out on paper and rendered as a PDF, and the
+//! same invoice as an EN 16931 e-invoice ([`einvoice`]).
 //!
 //! Plain Rust that knows nothing of Spin, so layouts are tested natively (and checked as
 //! a reader sees them, with poppler's tools, in `tests/`). [`api::document`] builds the
@@ -7,6 +8,7 @@
 
 pub mod amount;
 pub mod api;
+pub mod einvoice;
 mod fonts;
 mod layout;
 pub mod model;

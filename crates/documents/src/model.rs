@@ -3,6 +3,8 @@
 //! The renderer does no arithmetic with money: billing computes the totals once, and a
 //! document only lays out what it is given, so a PDF and the API never disagree.
 
+pub use fin_address::Address;
+
 /// An invoice as a client receives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {
@@ -63,16 +65,31 @@ pub struct Currency {
 }
 
 /// A seller or a buyer, as the document names them.
+///
+/// `name` is the heading a reader sees ("Studio (Ada Lovelace Ltd)", "Acme GmbH — Jo");
+/// the parts it is made of stay apart because an e-invoice files each under its own term
+/// (legal name, trading name, contact).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Party {
     pub name: String,
-    /// Street, city and postal code lines, in the order printed.
-    pub address: Vec<String>,
-    /// ISO 3166-1 alpha-2.
-    pub country: Option<String>,
+    /// The registered name: the seller's legal name, the buyer's company or, without
+    /// one, their name.
+    pub legal_name: String,
+    /// The seller's trading name, when it differs from the legal one.
+    pub trading_name: Option<String>,
+    /// The person to address at the buyer, when the buyer is a company.
+    pub contact: Option<String>,
+    pub address: Option<Address>,
     /// VAT or other tax id.
     pub tax_id: Option<String>,
     pub email: Option<String>,
+}
+
+impl Party {
+    /// ISO 3166-1 alpha-2, from the address.
+    pub fn country(&self) -> Option<&str> {
+        self.address.as_ref().map(|a| a.country.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

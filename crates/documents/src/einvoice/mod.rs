@@ -1,0 +1,41 @@
+//! The invoice as an EN 16931 e-invoice: UBL 2.1 in the Peppol BIS Billing 3.0 profile.
+//!
+//! Written from the same [`Invoice`] the PDF is drawn from, so the two never disagree,
+//! then read back and checked against the business rules ([`rules`]) before anyone gets
+//! it: a document the buyer's system would reject is worse than none, and the rules it
+//! breaks say what to fill in (the seller's VAT id, the buyer's address…).
+
+mod codes;
+pub mod rules;
+mod ubl;
+
+pub use rules::{check, Violation};
+pub use ubl::{CUSTOMIZATION_ID, PROFILE_ID};
+
+use crate::model::Invoice;
+
+/// Why there is no e-invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The invoice lacks what EN 16931 requires, each violation naming the input
+    /// (`seller.tax_id`, `buyer.address.country`) that would mend it.
+    Incomplete(Vec<Violation>),
+    /// The writer broke a rule no input can: a defect here.
+    Defect(String),
+}
+
+/// `invoice` as UBL 2.1 XML, or the rules it would break.
+pub fn ubl(invoice: &Invoice) -> Result<String, Refused> {
+    let xml = ubl::write(invoice).map_err(|e| Refused::Defect(format!("write: {e}")))?;
+    let broken = rules::check(&xml);
+    if broken.is_empty() {
+        return Ok(xml);
+    }
+    match broken.iter().find(|v| v.field.is_empty()) {
+        Some(defect) => Err(Refused::Defect(format!(
+            "{}: {}",
+            defect.rule, defect.message
+        ))),
+        None => Err(Refused::Incomplete(broken)),
+    }
+}
