@@ -114,4 +114,13 @@ fn one_address_guessing_at_many_accounts_is_throttled() {
         .is_some_and(|v| v.parse::<u64>().is_ok_and(|s| s >= 1)));
     // The lock-out is per address: even a right password from it waits.
     login("expiring@example.com", PASSWORD).problem(429);
+    // Sending Spin's own header with another address changes nothing: Spin appends the
+    // real peer after it, and only Spin's value counts (it counted the first before).
+    let spoofed = app()
+        .client()
+        .request("POST", "/auth/login")
+        .header("spin-client-addr", "203.0.113.9:4000")
+        .json(&serde_json::json!({"email": "guess-spoofed@example.com", "password": "wrong password"}))
+        .send();
+    spoofed.problem(429);
 }

@@ -82,7 +82,9 @@ enum Outcome {
 
 fn classify(result: Result<Answer, CallError>) -> Result<Outcome, BillingError> {
     Ok(match result {
-        Ok(Answer { status: 200, body }) => match serde_json::from_slice::<ClientView>(&body) {
+        Ok(Answer {
+            status: 200, body, ..
+        }) => match serde_json::from_slice::<ClientView>(&body) {
             Ok(view) => Outcome::Answered(ClientLookup::Found {
                 archived: view.archived_at.is_some(),
                 default_currency: view.default_currency,

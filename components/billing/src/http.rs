@@ -9,12 +9,15 @@ use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
 use crate::directory::{Clients, HttpClients};
+use crate::documents;
 use crate::domain::{InvoiceInput, PaymentInput};
 use crate::error::BillingError;
 use crate::invoice::Invoice;
 use crate::listing::{ListQuery, Page};
+use crate::negotiate::{self, Wanted};
 use crate::profile;
 use crate::service::{Billing, Created, IdempotencyKey};
+use crate::share;
 use crate::store::PgInvoices;
 
 const MAX_KEY_CHARS: usize = 255;
@@ -30,10 +33,18 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/send", &["POST"]),
     Route::new("/invoices/{id}/void", &["POST"]),
     Route::new("/invoices/{id}/payments", &["POST"]),
+    Route::new("/invoices/{id}/share", &["POST"]),
+    Route::new("/invoices/{id}/share-links", &["GET"]),
+    Route::new("/invoices/{id}/share-links/{link_id}", &["DELETE"]),
     Route::new("/business-profile", &["GET", "PUT"]),
 ];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    // Not a public route: only the documents component asks it (share::http::open).
+    if let Some(token) = req.path.strip_prefix("/internal/shares/") {
+        let token = token.to_owned();
+        return share::http::open(req, &token);
+    }
     let route = req.resolve(ROUTES)?;
     let id = route.param("id");
     match (route.path, route.method) {
@@ -45,6 +56,11 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/invoices/{id}/send", "POST") => send(req, id),
         ("/invoices/{id}/void", "POST") => void(req, id),
         ("/invoices/{id}/payments", "POST") => pay(req, id).await,
+        ("/invoices/{id}/share", "POST") => share::http::create(req, id).await,
+        ("/invoices/{id}/share-links", "GET") => share::http::list(req, id),
+        ("/invoices/{id}/share-links/{link_id}", "DELETE") => {
+            share::http::revoke(req, id, route.param("link_id"))
+        }
         ("/business-profile", "GET") => profile::http::get(req),
         ("/business-profile", "PUT") => profile::http::put(req, if_match(req)).await,
         _ => Err(Problem::no_route(&req.path)),
@@ -129,10 +145,18 @@ async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {
     Ok(cx.created(&created))
 }
 
+/// The invoice as JSON, or as the PDF or e-invoice `Accept` asks for.
 fn get(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
-    let cx = Context::open(req)?;
-    let invoice = cx.billing(false, |b| b.get(id))?;
-    Ok(cx.invoice(200, &invoice))
+    match negotiate::wanted(req.header("accept")) {
+        Wanted::Json => {
+            let cx = Context::open(req)?;
+            let invoice = cx.billing(false, |b| b.get(id))?;
+            let mut response = cx.invoice(200, &invoice);
+            response.set_header("vary", "accept");
+            Ok(response)
+        }
+        document => documents::fetch(req, id, document),
+    }
 }
 
 async fn update(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {

@@ -5,7 +5,8 @@
 //! total and how it is rounded (`totals`), which status changes are legal (`status`),
 //! numbering (`number`), listing (`listing`), which events a change writes (`events`),
 //! how a provider's payment is settled (`settlement`) and the freelancer's business
-//! profile, the seller on every document (`profile`). `service` runs the use cases
+//! profile, the seller on every document (`profile`), and the links that show a sent
+//! invoice to a client (`share`). `service` runs the use cases
 //! over two ports — the invoice store and the clients directory — and only `http`,
 //! `store`, `outbox`, `directory` and the entry point below know about Spin.
 //!
@@ -20,18 +21,22 @@ pub mod events;
 pub mod invoice;
 pub mod listing;
 pub mod money;
+pub mod negotiate;
 pub mod number;
 pub mod outbox;
 pub mod parties;
 pub mod profile;
 pub mod service;
 pub mod settlement;
+pub mod share;
 pub mod status;
 pub mod store;
 pub mod totals;
 
 #[cfg(feature = "http-component")]
 mod directory;
+#[cfg(feature = "http-component")]
+mod documents;
 #[cfg(feature = "http-component")]
 pub mod http;
 #[cfg(test)]

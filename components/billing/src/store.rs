@@ -24,7 +24,7 @@ use crate::totals::{Discount, Totals};
 // not match the parameter's exactly.
 
 /// The columns of [`Invoice`], read from an invoice aliased `i`.
-const COLUMNS: &str = concat!(
+pub(crate) const COLUMNS: &str = concat!(
     "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
     "to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'), i.currency, ",
     "i.lines::text, i.discount_kind, i.discount_value, i.notes, ",
@@ -47,8 +47,9 @@ const COLUMNS: &str = concat!(
     ", i.amount_overpaid, i.seller::text, i.buyer::text"
 );
 
-/// The index of [`ENVELOPES`] in a row that reads `COLUMNS` first.
-const ENVELOPES_AT: usize = 27;
+/// How many columns [`COLUMNS`] reads: where what a statement reads after them begins
+/// (the index of [`ENVELOPES`] in a row that reads `COLUMNS` first).
+pub(crate) const COLUMN_COUNT: usize = 27;
 
 pub struct PgInvoices {
     conn: Connection,
@@ -440,7 +441,7 @@ impl PgInvoices {
             return Ok(None);
         };
         let written = invoice(row)?;
-        match optional(row.get(ENVELOPES_AT)) {
+        match optional(row.get(COLUMN_COUNT)) {
             Ok(Some(envelopes)) => fin_spin_edge::nudge::publish_all(&envelopes),
             Ok(None) => eprintln!("billing: a change to {} wrote no events", written.id),
             Err(e) => eprintln!("billing: cannot read the events just written: {e}"),
@@ -449,7 +450,7 @@ impl PgInvoices {
     }
 }
 
-fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
+pub(crate) fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
     let date = |i: usize| -> Result<Date, String> { parse_date(&text(row.get(i))?) };
     let lines: Vec<LineItem> =
         serde_json::from_str(&text(row.get(8))?).map_err(|e| format!("decode lines: {e}"))?;

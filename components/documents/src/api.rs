@@ -1,6 +1,7 @@
 //! The API as the caller sees it: `GET`s with the caller's own `Authorization`, so a
 //! document shows exactly what its owner may read — another freelancer's invoice is a
-//! 404 here because it is one there.
+//! 404 here because it is one there. A share link's reader has no token: billing's
+//! internal route answers for the link alone.
 
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use fin_spin_edge::{config, Fault, Problem};
@@ -9,65 +10,93 @@ pub struct Api {
     billing: String,
     clients: String,
     identity: String,
-    authorization: String,
+    authorization: Option<String>,
     timeout_ms: u64,
 }
 
+/// An answer's body, and when the share link it was read through expires.
+pub struct Body {
+    pub bytes: Vec<u8>,
+    pub expires_at: Option<String>,
+}
+
 impl Api {
-    pub fn open(authorization: &str) -> Result<Self, Problem> {
+    /// The API as `authorization` may read it; `None` for a share link's reader.
+    pub fn open(authorization: Option<&str>) -> Result<Self, Problem> {
         Ok(Self {
             billing: config::get("billing_base_url")?,
             clients: config::get("clients_base_url")?,
             identity: config::get("identity_base_url")?,
-            authorization: authorization.to_owned(),
+            authorization: authorization.map(str::to_owned),
             timeout_ms: config::get("clients_call_timeout_ms")?,
         })
     }
 
     pub fn invoice(&self, id: &str) -> Result<Vec<u8>, Problem> {
         self.get(&self.billing, &format!("/invoices/{id}"))?
+            .map(|body| body.bytes)
             .ok_or_else(|| Problem::not_found("There is no such invoice."))
     }
 
     /// The caller's business profile; `None` until they put one.
     pub fn profile(&self) -> Result<Option<Vec<u8>>, Problem> {
-        self.get(&self.billing, "/business-profile")
+        Ok(self
+            .get(&self.billing, "/business-profile")?
+            .map(|b| b.bytes))
     }
 
     pub fn client(&self, id: &str) -> Result<Option<Vec<u8>>, Problem> {
-        self.get(&self.clients, &format!("/clients/{id}"))
+        Ok(self
+            .get(&self.clients, &format!("/clients/{id}"))?
+            .map(|b| b.bytes))
     }
 
     /// The caller's account (`name`, `email`), the seller when there is no profile.
     pub fn account(&self) -> Result<Option<Vec<u8>>, Problem> {
-        self.get(&self.identity, "/auth/profile")
+        Ok(self.get(&self.identity, "/auth/profile")?.map(|b| b.bytes))
+    }
+
+    /// The invoice a share link shows, with its seller filled in, and when the link
+    /// expires; `None` for a link that does not open (unknown, expired, revoked).
+    pub fn shared(&self, token: &str) -> Result<Option<Body>, Problem> {
+        // The token opens the invoice: it is never logged.
+        let path = format!("/internal/shares/{token}");
+        self.fetch(&self.billing, &path, "/internal/shares/{token}")
+    }
+
+    fn get(&self, base: &str, path: &str) -> Result<Option<Body>, Problem> {
+        self.fetch(base, path, path)
     }
 
     /// The body of a 200, `None` for a 404; a refused token stays a 401, and anything
     /// else means a service we depend on cannot answer now: 503, nothing to retry here.
-    fn get(&self, base: &str, path: &str) -> Result<Option<Vec<u8>>, Problem> {
-        let headers = [
-            ("authorization", self.authorization.as_str()),
-            ("accept", "application/json"),
-        ];
+    /// `logged` is the path as logs may show it.
+    fn fetch(&self, base: &str, path: &str, logged: &str) -> Result<Option<Body>, Problem> {
+        let mut headers = vec![("accept", "application/json")];
+        if let Some(authorization) = &self.authorization {
+            headers.push(("authorization", authorization.as_str()));
+        }
         match outbound::get(&format!("{base}{path}"), &headers, self.timeout_ms) {
-            Ok(Answer { status: 200, body }) => Ok(Some(body)),
+            Ok(answer @ Answer { status: 200, .. }) => Ok(Some(Body {
+                expires_at: answer.header("share-expires-at").map(str::to_owned),
+                bytes: answer.body,
+            })),
             Ok(Answer { status: 404, .. }) => Ok(None),
             Ok(Answer { status: 401, .. }) => {
                 Err(Problem::unauthorized("The token is no longer accepted."))
             }
-            Ok(Answer { status: 503, .. }) | Err(CallError::Timeout) => Err(unavailable(path)),
-            Ok(Answer { status, .. }) if status >= 500 => Err(unavailable(path)),
+            Ok(Answer { status: 503, .. }) | Err(CallError::Timeout) => Err(unavailable(logged)),
+            Ok(Answer { status, .. }) if status >= 500 => Err(unavailable(logged)),
             Ok(Answer { status, .. }) => Err(Fault::Internal(format!(
-                "{path} answered {status} to a token documents accepted"
+                "{logged} answered {status} to a request documents made"
             ))
             .into_problem("documents")),
             Err(CallError::Transport(reason)) => {
-                eprintln!("documents: {path}: {reason}");
-                Err(unavailable(path))
+                eprintln!("documents: {logged}: {reason}");
+                Err(unavailable(logged))
             }
             Err(CallError::Request(reason)) => {
-                Err(Fault::Internal(format!("{path}: {reason}")).into_problem("documents"))
+                Err(Fault::Internal(format!("{logged}: {reason}")).into_problem("documents"))
             }
         }
     }

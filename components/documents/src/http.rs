@@ -1,116 +1,172 @@
-//! `GET /invoices/{id}/pdf`.
+//! The documents of an invoice: its PDF and e-invoice for the owner, and the page, PDF
+//! and e-invoice a share link opens for anyone who has it.
 
-use fin_documents::api::{document, Fallback};
+use fin_documents::einvoice::{self, Refused};
 use fin_documents::{render, Paper};
 use fin_spin_edge::auth;
 use fin_spin_edge::response::serve;
-use fin_spin_edge::{ApiRequest, Fault, FieldError, Problem, Route};
-use serde::Deserialize;
+use fin_spin_edge::{ApiRequest, FieldError, Problem, Route};
 use spin_sdk::http::Response;
 
 use crate::api::Api;
+use crate::share;
+use crate::source::{self, defect, Source};
 
 pub async fn handle(req: ApiRequest) -> Response {
     serve(req, async |req: &mut ApiRequest| route(req)).await
 }
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
-pub const ROUTES: &[Route] = &[Route::new("/invoices/{id}/pdf", &["GET"])];
+pub const ROUTES: &[Route] = &[
+    Route::new("/invoices/{id}/pdf", &["GET"]),
+    Route::new("/invoices/{id}/xml", &["GET"]),
+    Route::new("/share/{token}", &["GET"]),
+    Route::new("/share/{token}/pdf", &["GET"]),
+    Route::new("/share/{token}/xml", &["GET"]),
+];
 
 fn route(req: &ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
-    match (route.path, route.method) {
-        ("/invoices/{id}/pdf", "GET") => pdf(req, route.param("id")),
+    match route.path {
+        "/invoices/{id}/pdf" => owned(req, route.param("id"), Format::pdf(&req.query)?),
+        "/invoices/{id}/xml" => owned(req, route.param("id"), Format::xml(&req.query)?),
+        "/share/{token}" => share::page(req, route.param("token")),
+        "/share/{token}/pdf" => {
+            share::document(req, route.param("token"), Format::pdf(&req.query)?)
+        }
+        "/share/{token}/xml" => {
+            share::document(req, route.param("token"), Format::xml(&req.query)?)
+        }
         _ => Err(Problem::no_route(&req.path)),
     }
 }
 
-/// What of the invoice decides which other answers the document needs.
-#[derive(Deserialize)]
-struct Head {
-    number: String,
-    client_id: String,
-    version: i64,
-    seller: Option<serde_json::Value>,
-    buyer: Option<serde_json::Value>,
+/// What of an invoice a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Format {
+    /// On the paper named, or (`None`) the seller's country's.
+    Pdf(Option<Paper>),
+    Xml,
 }
 
-#[derive(Deserialize)]
-struct Account {
-    name: String,
-    email: Option<String>,
+impl Format {
+    /// `?paper=a4` or `?paper=letter`; none: by the seller's country.
+    fn pdf(query: &str) -> Result<Format, Problem> {
+        let mut chosen = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            chosen = Some(match pair {
+                "paper=a4" => Paper::A4,
+                "paper=letter" => Paper::LETTER,
+                other => {
+                    let (name, _) = other.split_once('=').unwrap_or((other, ""));
+                    let field = if name == "paper" { "paper" } else { "query" };
+                    return Err(Problem::validation(vec![FieldError::new(
+                        field,
+                        "the only parameter is paper, a4 or letter",
+                    )]));
+                }
+            });
+        }
+        Ok(Format::Pdf(chosen))
+    }
+
+    /// The e-invoice takes no parameters.
+    fn xml(query: &str) -> Result<Format, Problem> {
+        match query.is_empty() {
+            true => Ok(Format::Xml),
+            false => Err(Problem::validation(vec![FieldError::new(
+                "query",
+                "the e-invoice takes no parameters",
+            )])),
+        }
+    }
 }
 
-fn pdf(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
-    // Refused tokens never reach the services behind.
+/// The caller's own invoice as a document. Refused tokens never reach the services
+/// behind.
+fn owned(req: &ApiRequest, id: &str, format: Format) -> Result<Response, Problem> {
     auth::authenticate(req)?;
-    let paper = paper(&req.query)?;
-    let api = Api::open(req.header("authorization").unwrap_or_default())?;
-    let invoice = api.invoice(id)?;
-    let head: Head =
-        serde_json::from_slice(&invoice).map_err(|e| defect(format!("invoice: {e}")))?;
-    // A sent invoice froze its parties; a draft shows them as they are now.
-    let profile = match head.seller {
-        Some(_) => None,
-        None => api.profile()?,
+    let api = Api::open(req.header("authorization"))?;
+    let source = source::owned(&api, id)?;
+    respond(req, &source, format)
+}
+
+/// `source` as a PDF or an e-invoice: `304` when `If-None-Match` names this very file.
+pub fn respond(req: &ApiRequest, source: &Source, format: Format) -> Result<Response, Problem> {
+    let (etag, paper) = match format {
+        Format::Pdf(paper) => {
+            let paper =
+                paper.unwrap_or_else(|| Paper::for_country(source.invoice.seller.country()));
+            (source.etag(paper.name()), Some(paper))
+        }
+        Format::Xml => (source.etag("xml"), None),
     };
-    let client = match head.buyer {
-        Some(_) => None,
-        None => api.client(&head.client_id)?,
+    if not_modified(req.header("if-none-match"), &etag) {
+        return Ok(Response::builder()
+            .status(304)
+            .header("etag", etag)
+            .header("cache-control", "private, no-cache")
+            .body(Vec::new())
+            .build());
+    }
+    let number = &source.invoice.number;
+    let (bytes, content_type, file) = match paper {
+        Some(paper) => {
+            let bytes = render(&source.invoice, paper).map_err(|e| defect(e.to_string()))?;
+            (bytes, "application/pdf", format!("{number}.pdf"))
+        }
+        None => {
+            let xml = einvoice::ubl(&source.invoice).map_err(refused)?;
+            (xml.into_bytes(), "application/xml", format!("{number}.xml"))
+        }
     };
-    let account = match (&profile, &head.seller) {
-        (None, None) => api.account()?,
-        _ => None,
-    };
-    let account: Option<Account> = account
-        .map(|body| serde_json::from_slice(&body))
-        .transpose()
-        .map_err(|e| defect(format!("account: {e}")))?;
-    let fallback = Fallback {
-        name: account.as_ref().map_or("", |a| a.name.as_str()),
-        email: account.as_ref().and_then(|a| a.email.as_deref()),
-    };
-    let doc = document(&invoice, profile.as_deref(), client.as_deref(), fallback)
-        .map_err(|e| defect(format!("document: {e}")))?;
-    let paper = paper.unwrap_or_else(|| Paper::for_country(doc.seller.country.as_deref()));
-    let bytes = render(&doc, paper).map_err(|e| defect(e.to_string()))?;
     Ok(Response::builder()
         .status(200)
-        .header("content-type", "application/pdf")
-        // One version on one paper is one file, byte for byte.
-        .header("etag", format!("\"{}-{}\"", head.version, paper.name()))
+        .header("content-type", content_type)
+        // The same version in the same format is the same file, byte for byte.
+        .header("etag", etag)
         .header(
             "content-disposition",
-            format!("inline; filename=\"{}.pdf\"", head.number),
+            format!("inline; filename=\"{file}\""),
         )
         .header("cache-control", "private, no-cache")
+        .header("x-content-type-options", "nosniff")
         .body(bytes)
         .build())
 }
 
-/// `?paper=a4` or `?paper=letter`; none: by the seller's country.
-fn paper(query: &str) -> Result<Option<Paper>, Problem> {
-    let mut chosen = None;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let chosen_now = match pair {
-            "paper=a4" => Paper::A4,
-            "paper=letter" => Paper::LETTER,
-            other => {
-                let (name, _) = other.split_once('=').unwrap_or((other, ""));
-                let field = if name == "paper" { "paper" } else { "query" };
-                return Err(Problem::validation(vec![FieldError::new(
-                    field,
-                    "the only parameter is paper, a4 or letter",
-                )]));
-            }
-        };
-        chosen = Some(chosen_now);
-    }
-    Ok(chosen)
+/// Whether `If-None-Match` names `etag` (RFC 9110 §13.1.2: weak comparison, `*`, lists).
+fn not_modified(if_none_match: Option<&str>, etag: &str) -> bool {
+    let Some(header) = if_none_match else {
+        return false;
+    };
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
-fn defect(reason: String) -> Problem {
-    Fault::Internal(reason).into_problem("documents")
+/// An invoice EN 16931 cannot carry yet: a 409 naming each rule and what would mend it.
+pub fn refused(refused: Refused) -> Problem {
+    match refused {
+        Refused::Defect(reason) => defect(format!("e-invoice: {reason}")),
+        Refused::Incomplete(violations) => {
+            let mut problem = Problem::new(
+                409,
+                "einvoice-incomplete",
+                "The invoice cannot be an EN 16931 e-invoice yet",
+            )
+            .with_detail(
+                "Each error names what to fill in: seller.* is your business profile, \
+                 buyer.* the client (for a sent invoice, as it was when sent).",
+            );
+            problem.errors = violations
+                .into_iter()
+                .map(|v| FieldError::new(v.field, format!("[{}] {}", v.rule, v.message)))
+                .collect();
+            problem
+        }
+    }
 }
 
 #[cfg(test)]
@@ -119,18 +175,35 @@ mod tests {
 
     #[test]
     fn paper_is_a4_letter_or_the_sellers() {
-        assert!(matches!(paper(""), Ok(None)));
-        assert_eq!(paper("paper=letter").ok().flatten(), Some(Paper::LETTER));
+        assert_eq!(Format::pdf("").ok(), Some(Format::Pdf(None)));
         assert_eq!(
-            paper("paper=a4").ok().flatten().map(Paper::name),
-            Some("a4")
+            Format::pdf("paper=letter").ok(),
+            Some(Format::Pdf(Some(Paper::LETTER)))
+        );
+        assert_eq!(
+            Format::pdf("paper=a4").ok(),
+            Some(Format::Pdf(Some(Paper::A4)))
         );
         for bad in ["paper=a3", "paper=", "limit=5", "paper=a4%00", "x"] {
             assert_eq!(
-                paper(bad).map(|_| ()).map_err(|p| p.status),
+                Format::pdf(bad).map(|_| ()).map_err(|p| p.status),
                 Err(422),
                 "{bad}"
             );
         }
+        assert_eq!(Format::xml("").ok(), Some(Format::Xml));
+        assert_eq!(Format::xml("paper=a4").map_err(|p| p.status), Err(422));
+    }
+
+    #[test]
+    fn if_none_match_names_the_file_or_not() {
+        let etag = "\"3-a4\"";
+        assert!(not_modified(Some("\"3-a4\""), etag));
+        assert!(not_modified(Some("W/\"3-a4\""), etag));
+        assert!(not_modified(Some("\"1-a4\", \"3-a4\""), etag));
+        assert!(not_modified(Some("*"), etag));
+        assert!(!not_modified(Some("\"3-letter\""), etag));
+        assert!(!not_modified(Some("3-a4"), etag));
+        assert!(!not_modified(None, etag));
     }
 }

@@ -3,11 +3,14 @@
 //! A component of its own because the renderer (krilla and two compiled-in fonts) is
 //! several megabytes of wasm that no other route should load. It keeps no data: it reads
 //! the invoice, and for a draft the current business profile and client, from the API
-//! with the caller's own token (Spin service chaining), builds the document with
-//! `fin_documents::api` and renders it with `fin_documents::render`.
+//! with the caller's own token (Spin service chaining) — or, for a share link, from
+//! billing's internal answer for that link — builds the document with
+//! `fin_documents::api` and renders it with `fin_documents` (PDF, e-invoice, page).
 
 mod api;
 mod http;
+mod share;
+mod source;
 
 #[spin_sdk::http_component]
 async fn handle(req: spin_sdk::http::IncomingRequest) -> spin_sdk::http::Response {

@@ -10,6 +10,7 @@ pub mod amount;
 pub mod api;
 pub mod einvoice;
 mod fonts;
+pub mod html;
 mod layout;
 pub mod model;
 mod pdf;

@@ -28,6 +28,18 @@ pub enum CallError {
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// Header names in lower case, values as sent (lossily UTF-8).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Answer {
+    /// The first value of a header, by its lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// The largest answer body read; a bigger one is a transport error.
@@ -89,6 +101,17 @@ fn wait(ready: &wasi::io::poll::Pollable, deadline: u64) -> Result<(), CallError
 
 fn read(response: IncomingResponse, deadline: u64) -> Result<Answer, CallError> {
     let status = response.status();
+    let headers = response
+        .headers()
+        .entries()
+        .into_iter()
+        .map(|(name, value)| {
+            (
+                name.to_ascii_lowercase(),
+                String::from_utf8_lossy(&value).into_owned(),
+            )
+        })
+        .collect();
     let body = response
         .consume()
         .map_err(|()| CallError::Transport("response body unavailable".into()))?;
@@ -112,6 +135,7 @@ fn read(response: IncomingResponse, deadline: u64) -> Result<Answer, CallError> 
     Ok(Answer {
         status,
         body: bytes,
+        headers,
     })
 }
 

@@ -62,9 +62,29 @@ impl ApiRequest {
         resolve(routes, &self.path, &self.method.to_string())
     }
 
+    /// A header Spin itself sets (`spin-client-addr`, `spin-full-url`): its *last* value.
+    /// Spin appends its own after whatever the client sent under the same name, so the
+    /// first value may be the client's invention (a `spin-client-addr: 6.6.6.6` sent to
+    /// dodge the per-address login throttle arrives first, Spin's real one after it).
+    pub fn spin_header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the request came over Spin's service chaining from another component of
+    /// this app: Spin gives those the peer address `0.0.0.0:0`, and a client cannot make
+    /// Spin's own value that.
+    pub fn chained(&self) -> bool {
+        self.spin_header("spin-client-addr") == Some("0.0.0.0:0")
+    }
+
     /// The peer address Spin saw (`spin-client-addr`), without the port.
     pub fn client_addr(&self) -> Option<String> {
-        let raw = self.header("spin-client-addr")?;
+        let raw = self.spin_header("spin-client-addr")?;
         let host = match raw.rsplit_once(':') {
             // `[::1]:1234` or `127.0.0.1:1234`
             Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,

@@ -1,0 +1,135 @@
+//! What a share link is: an unguessable token, of which only a digest is kept, and how
+//! long the link works.
+
+use base64::Engine;
+use fin_problem::FieldError;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// How long a link works unless the request says: a month, a usual payment term.
+pub const DEFAULT_DAYS: i64 = 30;
+pub const MAX_DAYS: i64 = 365;
+/// Links that still work, per invoice: enough to send one per reminder and per contact,
+/// few enough that a script cannot pile them up.
+pub const MAX_ACTIVE: i64 = 20;
+
+/// A link's secret: 32 random bytes (256 bits), as 43 characters of base64url.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// A fresh token from the host's random source; `None` if it has none.
+    pub fn generate() -> Option<Token> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).ok()?;
+        Some(Token(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What is stored: the SHA-256 of the token, hex. A token from a request is digested
+    /// the same way to find its link.
+    pub fn digest(token: &str) -> String {
+        Sha256::digest(token.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    /// Never printed: whoever reads a log must not be able to open the link.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+/// A `POST /invoices/{id}/share` body; an empty body takes every default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareInput {
+    pub expires_in_days: Option<i64>,
+}
+
+impl ShareInput {
+    /// The link's lifetime in days.
+    pub fn days(&self) -> Result<i64, Vec<FieldError>> {
+        match self.expires_in_days {
+            None => Ok(DEFAULT_DAYS),
+            Some(days) if (1..=MAX_DAYS).contains(&days) => Ok(days),
+            Some(_) => Err(vec![FieldError::new(
+                "expires_in_days",
+                format!("must be a whole number of days from 1 to {MAX_DAYS}"),
+            )]),
+        }
+    }
+}
+
+/// A link as its owner sees it. The token is shown once, when the link is made: the
+/// `url` only a create answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShareLink {
+    pub id: String,
+    pub invoice_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `active`, `expired` or `revoked`.
+    pub state: &'static str,
+    pub created_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tokens_are_long_random_and_only_their_digest_is_kept() {
+        let a = Token::generate().expect("random");
+        let b = Token::generate().expect("random");
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 43);
+        assert!(a
+            .as_str()
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        let digest = Token::digest(a.as_str());
+        assert_eq!(digest.len(), 64);
+        assert!(!digest.contains(a.as_str()));
+        assert_eq!(format!("{a:?}"), "Token(…)");
+    }
+
+    #[test]
+    fn a_lifetime_is_one_day_to_a_year() {
+        let days = |v: serde_json::Value| {
+            serde_json::from_value::<ShareInput>(v)
+                .map_err(|_| "type".to_owned())?
+                .days()
+                .map_err(|e| e[0].field.clone())
+        };
+        assert_eq!(days(json!({})), Ok(DEFAULT_DAYS));
+        assert_eq!(days(json!({"expires_in_days": null})), Ok(DEFAULT_DAYS));
+        assert_eq!(days(json!({"expires_in_days": 7})), Ok(7));
+        assert_eq!(days(json!({"expires_in_days": 365})), Ok(365));
+        for bad in [json!(0), json!(366), json!(-1)] {
+            assert_eq!(
+                days(json!({ "expires_in_days": bad })),
+                Err("expires_in_days".into()),
+                "{bad}"
+            );
+        }
+        for wrong in [json!(1.5), json!("7"), json!(true)] {
+            assert_eq!(
+                days(json!({ "expires_in_days": wrong })),
+                Err("type".into())
+            );
+        }
+        assert!(serde_json::from_value::<ShareInput>(json!({"token": "x"})).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! `POST /invoices/{id}/share`, `GET /invoices/{id}/share-links`,
+//! `DELETE /invoices/{id}/share-links/{link_id}` — and the internal
+//! `GET /internal/shares/{token}` the documents component asks what a link opens.
+
+use fin_spin_edge::auth;
+use fin_spin_edge::pg::connect;
+use fin_spin_edge::response::{json, no_content};
+use fin_spin_edge::{config, ApiRequest, Fault, Problem};
+use serde::Serialize;
+use spin_sdk::http::Response;
+use time::OffsetDateTime;
+
+use super::domain::{ShareInput, ShareLink, Token, MAX_ACTIVE};
+use super::store::{self, Created};
+use crate::error::BillingError;
+use crate::service::parse_id;
+
+#[derive(Serialize)]
+struct Links {
+    items: Vec<ShareLink>,
+}
+
+pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    let body = req.body(config::body_limit()?).await?;
+    // No body at all takes every default; anything else is read as JSON.
+    let input: ShareInput = match body.is_empty() {
+        true => ShareInput::default(),
+        false => fin_problem::decode_json(req.header("content-type"), &body)?,
+    };
+    let days = input.days().map_err(BillingError::Invalid)?;
+    let id = parse_id(id)?;
+    let token = Token::generate()
+        .ok_or_else(|| BillingError::Fault(Fault::Internal("no random source".into())))?;
+    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    match store::create(&conn, &owner, &id, &Token::digest(token.as_str()), days)
+        .map_err(BillingError::from)?
+    {
+        Created::Link(mut link) => {
+            link.url = Some(format!(
+                "{}/share/{}",
+                public_base_url(req)?,
+                token.as_str()
+            ));
+            let mut response = json(201, &link);
+            response.set_header(
+                "location",
+                format!("/invoices/{id}/share-links/{}", link.id),
+            );
+            Ok(response)
+        }
+        Created::NoInvoice => Err(BillingError::NotFound.into()),
+        Created::Draft => Err(Problem::conflict(
+            "A draft is not issued and cannot be shared; send it first.",
+        )
+        .with_extension("current_status", "draft")),
+        Created::NoSeller => Err(Problem::conflict(
+            "This invoice was sent before you had a business profile; put one \
+             (PUT /business-profile) so the shared invoice names you as the seller.",
+        )),
+        Created::TooMany => Err(Problem::conflict(format!(
+            "This invoice already has {MAX_ACTIVE} working links; revoke one first."
+        ))),
+    }
+}
+
+pub fn list(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    let id = parse_id(id)?;
+    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    match store::list(&conn, &owner, &id).map_err(BillingError::from)? {
+        Some(items) => Ok(json(200, &Links { items })),
+        None => Err(BillingError::NotFound.into()),
+    }
+}
+
+pub fn revoke(req: &ApiRequest, id: &str, link_id: &str) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    let id = parse_id(id)?;
+    let not_found = || Problem::not_found("There is no such share link.");
+    let link_id = parse_id(link_id).map_err(|_| not_found())?;
+    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    match store::revoke(&conn, &owner, &id, &link_id).map_err(BillingError::from)? {
+        true => Ok(no_content()),
+        false => Err(not_found()),
+    }
+}
+
+/// The invoice a link opens, as `GET /invoices/{id}` shows it, its seller filled in
+/// from the business profile when it froze none; `share-expires-at` says until when.
+/// Only for the documents component: spin.toml routes no outside request here, and one
+/// that did not come over service chaining would be refused anyway.
+pub fn open(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
+    if !req.chained() {
+        return Err(Problem::no_route(&req.path));
+    }
+    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let Some(mut opened) = store::open(&conn, &Token::digest(token)).map_err(BillingError::from)?
+    else {
+        return Err(Problem::not_found("This link does not open an invoice."));
+    };
+    if opened.invoice.seller.is_none() {
+        opened.invoice.seller = opened.profile.take();
+    }
+    let today = OffsetDateTime::now_utc().date();
+    let mut response = json(200, &opened.invoice.view(today));
+    response.set_header("share-expires-at", opened.expires_at);
+    Ok(response)
+}
+
+/// Where the app is reached from outside: `public_base_url`, or else the scheme and
+/// host this request came to.
+fn public_base_url(req: &ApiRequest) -> Result<String, Problem> {
+    let configured: String = config::get("public_base_url")?;
+    if !configured.is_empty() {
+        return Ok(configured.trim_end_matches('/').to_owned());
+    }
+    let full = req.spin_header("spin-full-url").unwrap_or_default();
+    let origin = full
+        .split_once("://")
+        .map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()))
+        .unwrap_or_default();
+    Ok(origin)
+}

@@ -1,0 +1,87 @@
+//! What a share link opens, to anyone who has the link and to no one else: the sent
+//! invoice as a page, its PDF and its e-invoice. Every way a link can fail to open —
+//! malformed, unknown, expired, revoked — is the same 404, so the answer tells a guesser
+//! nothing.
+
+use fin_documents::einvoice;
+use fin_documents::html::{self, Links};
+use fin_spin_edge::{ApiRequest, Problem};
+use spin_sdk::http::Response;
+
+use crate::api::Api;
+use crate::http::{respond, Format};
+use crate::source::{self, defect, Source};
+
+/// The invoice's page: no script, one inline style its hash allows, nothing from
+/// another origin, and the token kept out of any `Referer`.
+pub fn page(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
+    let source = open(token)?;
+    let pdf = format!("/share/{token}/pdf");
+    let xml = format!("/share/{token}/xml");
+    let links = Links {
+        pdf: &pdf,
+        xml: einvoice::ubl(&source.invoice)
+            .is_ok()
+            .then_some(xml.as_str()),
+        expires_at: source.expires_at.as_deref(),
+    };
+    let page =
+        html::share_page(&source.invoice, &links).map_err(|e| defect(format!("page: {e}")))?;
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-security-policy", html::content_security_policy())
+        .header("x-content-type-options", "nosniff")
+        .header("referrer-policy", "no-referrer")
+        .header("x-frame-options", "DENY")
+        .header("x-robots-tag", "noindex, nofollow")
+        // A revoked link must stop working at once: nothing keeps a copy.
+        .header("cache-control", "no-store")
+        .body(page.into_bytes())
+        .build())
+}
+
+/// The invoice's PDF or e-invoice, as the owner's routes serve them.
+pub fn document(req: &ApiRequest, token: &str, format: Format) -> Result<Response, Problem> {
+    let source = open(token)?;
+    respond(req, &source, format)
+}
+
+fn open(token: &str) -> Result<Source, Problem> {
+    if !well_formed(token) {
+        return Err(closed());
+    }
+    source::shared(&Api::open(None)?, token)?.ok_or_else(closed)
+}
+
+fn closed() -> Problem {
+    Problem::not_found("This link does not open an invoice: it may have expired or been revoked.")
+}
+
+/// A token as billing issues them: 43 characters of unpadded base64url (32 bytes).
+fn well_formed(token: &str) -> bool {
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::well_formed;
+
+    #[test]
+    fn only_what_billing_issues_is_asked_about() {
+        assert!(well_formed(&"a".repeat(43)));
+        assert!(well_formed("Ab-_0123456789Ab-_0123456789Ab-_0123456789x"));
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}%00", "a".repeat(40)),
+            &format!("{}/", "a".repeat(42)),
+        ] {
+            assert!(!well_formed(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! What a document is made from, read from the API, and the tag that names it.
+//!
+//! A sent invoice froze its seller and buyer, so its version alone decides its
+//! documents. A draft prints the current profile and client, which change without the
+//! invoice changing: its tag also digests every other answer it was built from, so an
+//! edited profile is a new ETag, and `If-None-Match` never keeps a stale file.
+
+use fin_documents::api::{Answer, Fallback};
+use fin_documents::Invoice;
+use fin_spin_edge::{Fault, Problem};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::api::Api;
+
+/// An invoice ready to draw, and what names this version of its documents.
+pub struct Source {
+    pub invoice: Invoice,
+    /// `12` or `12-3f…`: the ETag of a document is this and its format.
+    pub tag: String,
+    /// When the share link that opened it expires (RFC 3339), for a shared invoice.
+    pub expires_at: Option<String>,
+}
+
+impl Source {
+    /// The strong ETag of this invoice in `format` (`a4`, `letter`, `xml`, `html`).
+    pub fn etag(&self, format: &str) -> String {
+        format!("\"{}-{format}\"", self.tag)
+    }
+}
+
+#[derive(Deserialize)]
+struct Account {
+    name: String,
+    email: Option<String>,
+}
+
+/// Invoice `id` as its owner (the caller) reads it.
+pub fn owned(api: &Api, id: &str) -> Result<Source, Problem> {
+    let answer = Answer::parse(&api.invoice(id)?).map_err(defect)?;
+    // A sent invoice froze its parties; a draft shows them as they are now.
+    let profile = match answer.needs_profile() {
+        true => api.profile()?,
+        false => None,
+    };
+    let client = match answer.needs_client() {
+        true => api.client(answer.client_id())?,
+        false => None,
+    };
+    let account = match answer.needs_profile() && profile.is_none() {
+        true => api.account()?,
+        false => None,
+    };
+    let others: Vec<&[u8]> = [&profile, &client, &account]
+        .into_iter()
+        .flatten()
+        .map(Vec::as_slice)
+        .collect();
+    let tag = match others.is_empty() {
+        true => answer.version().to_string(),
+        false => format!("{}-{}", answer.version(), digest(&others)),
+    };
+    let account: Option<Account> = account
+        .map(|body| serde_json::from_slice(&body))
+        .transpose()
+        .map_err(|e| defect(format!("account: {e}")))?;
+    let fallback = Fallback {
+        name: account.as_ref().map_or("", |a| a.name.as_str()),
+        email: account.as_ref().and_then(|a| a.email.as_deref()),
+    };
+    let invoice = answer
+        .document(profile.as_deref(), client.as_deref(), fallback)
+        .map_err(defect)?;
+    Ok(Source {
+        invoice,
+        tag,
+        expires_at: None,
+    })
+}
+
+/// The invoice a share link opens; `None` for one that opens nothing.
+pub fn shared(api: &Api, token: &str) -> Result<Option<Source>, Problem> {
+    let Some(body) = api.shared(token)? else {
+        return Ok(None);
+    };
+    // Billing filled in the seller; the answer is all the document is made from.
+    let tag = format!("s{}", digest(&[&body.bytes]));
+    let fallback = Fallback {
+        name: "",
+        email: None,
+    };
+    let invoice = Answer::parse(&body.bytes)
+        .and_then(|answer| answer.document(None, None, fallback))
+        .map_err(defect)?;
+    Ok(Some(Source {
+        invoice,
+        tag,
+        expires_at: body.expires_at,
+    }))
+}
+
+/// The first 16 hex digits of the SHA-256 of `parts`, each length-prefixed.
+fn digest(parts: &[&[u8]]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    let bytes = hash.finalize();
+    bytes[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The API and this component disagree: a defect, logged, a 500.
+pub fn defect(reason: impl Into<String>) -> Problem {
+    Fault::Internal(reason.into()).into_problem("documents")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digest;
+
+    #[test]
+    fn digests_tell_their_parts_apart() {
+        assert_eq!(digest(&[b"ab"]).len(), 16);
+        assert_eq!(digest(&[b"ab", b"c"]), digest(&[b"ab", b"c"]));
+        assert_ne!(digest(&[b"ab", b"c"]), digest(&[b"a", b"bc"]));
+    }
+}

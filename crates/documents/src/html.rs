@@ -1,0 +1,188 @@
+//! The invoice as a web page, for the client who opens a share link.
+//!
+//! Rendered by askama from `templates/share.html`, which escapes every value it prints:
+//! a client named `<script>` is text. The page needs nothing but itself — one inline
+//! style, allowed by its hash, no script, no font or image from anywhere — so its
+//! Content-Security-Policy can forbid everything else.
+
+use std::sync::OnceLock;
+
+use askama::Template;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::amount;
+use crate::model::{Address, Invoice, Party, Status};
+
+/// Where the page's downloads are, and until when its link works.
+pub struct Links<'a> {
+    pub pdf: &'a str,
+    /// `None` when the invoice cannot be an e-invoice (the rules it breaks are the
+    /// owner's to mend, not the reader's).
+    pub xml: Option<&'a str>,
+    /// RFC 3339; the page shows its date.
+    pub expires_at: Option<&'a str>,
+}
+
+const STYLE: &str = "\
+:root{color-scheme:light;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;\
+color:#1b1b1b;background:#f4f4f2}\
+body{margin:0;padding:1rem}\
+main{max-width:52rem;margin:0 auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;\
+box-shadow:0 1px 3px rgba(0,0,0,.12)}\
+h1{font-size:1.6rem;margin:0 0 .5rem}h2{font-size:1rem;margin:1.5rem 0 .5rem;color:#444}\
+.number{white-space:nowrap}\
+.status{display:inline-block;font-weight:700;padding:.2rem .6rem;border-radius:4px;margin:0 0 .5rem}\
+.status.void{background:#fde8e8;color:#8a1111}.status.paid{background:#e4f5e9;color:#145c2c}\
+.status.overdue{background:#fff3d6;color:#6b4500}\
+dl{margin:0}dl div{display:inline-block;margin:0 1.5rem .25rem 0}dt{font-size:.8rem;color:#555}\
+dd{margin:0;font-weight:600}\
+.parties{display:flex;flex-wrap:wrap;gap:0 3rem}.parties section{flex:1 1 16rem}\
+address{font-style:normal;line-height:1.45;overflow-wrap:anywhere}\
+.scroll{overflow-x:auto}\
+table{border-collapse:collapse;width:100%}\
+th,td{padding:.4rem .5rem;border-bottom:1px solid #e2e2e2;text-align:left;vertical-align:top}\
+thead th{font-size:.85rem;color:#444}\
+.n{text-align:right;white-space:nowrap}\
+.text{white-space:pre-line;overflow-wrap:anywhere}\
+.totals{max-width:24rem;margin-left:auto}.totals th{font-weight:400}.totals .strong th,.totals .strong td{font-weight:700}\
+nav ul{padding-left:1.2rem}a{color:#0b57d0}a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}\
+footer{max-width:52rem;margin:1rem auto;color:#555;font-size:.85rem}\
+@media print{body{background:#fff;padding:0}main{box-shadow:none;padding:0}nav{display:none}}";
+
+/// The policy the page is served with: nothing but its own inline style.
+pub fn content_security_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE));
+        format!(
+            "default-src 'none'; style-src 'sha256-{hash}'; img-src 'self'; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        )
+    })
+}
+
+struct LineRow {
+    description: String,
+    quantity: String,
+    unit_price: String,
+    tax_rate: String,
+    net: String,
+}
+
+struct TotalRow {
+    label: String,
+    value: String,
+    strong: bool,
+}
+
+#[derive(Template)]
+#[template(path = "share.html")]
+struct Page<'a> {
+    style: &'static str,
+    invoice: &'a Invoice,
+    status: Option<(&'static str, &'static str)>,
+    seller: Vec<String>,
+    buyer: Vec<String>,
+    lines: Vec<LineRow>,
+    totals: Vec<TotalRow>,
+    links: &'a Links<'a>,
+    /// The day the link stops working (UTC), from `links.expires_at`.
+    until: Option<&'a str>,
+}
+
+/// The page of `invoice`.
+pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama::Error> {
+    let digits = invoice.currency.minor_digits;
+    let money = |minor: i64| amount::format(minor, digits);
+    let mut totals = vec![TotalRow {
+        label: "Subtotal".into(),
+        value: money(invoice.subtotal),
+        strong: false,
+    }];
+    if let Some(discount) = &invoice.discount {
+        totals.push(TotalRow {
+            label: discount.label.clone(),
+            value: money(-discount.amount),
+            strong: false,
+        });
+    }
+    for tax in &invoice.taxes {
+        totals.push(TotalRow {
+            label: format!("Tax {} % on {}", tax.rate, money(tax.taxable)),
+            value: money(tax.tax),
+            strong: false,
+        });
+    }
+    totals.push(TotalRow {
+        label: format!("Total {}", invoice.currency.code),
+        value: money(invoice.total),
+        strong: true,
+    });
+    for payment in &invoice.payments {
+        let method = payment
+            .method
+            .as_ref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default();
+        totals.push(TotalRow {
+            label: format!("Paid {}{method}", payment.paid_on),
+            value: money(-payment.amount),
+            strong: false,
+        });
+    }
+    totals.push(TotalRow {
+        label: format!("Balance due {}", invoice.currency.code),
+        value: money(invoice.balance_due),
+        strong: true,
+    });
+    Page {
+        style: STYLE,
+        invoice,
+        status: match invoice.status {
+            Status::Void => Some((
+                "void",
+                "Void: this invoice was cancelled and is not to be paid.",
+            )),
+            Status::Paid => Some(("paid", "Paid in full. Thank you.")),
+            Status::Overdue => Some(("overdue", "Overdue: the due date has passed.")),
+            Status::Draft => Some(("void", "Draft: not issued.")),
+            Status::Sent => None,
+        },
+        seller: details(&invoice.seller),
+        buyer: details(&invoice.buyer),
+        lines: invoice
+            .lines
+            .iter()
+            .map(|l| LineRow {
+                description: l.description.clone(),
+                quantity: l.quantity.clone(),
+                unit_price: money(l.unit_price),
+                tax_rate: l.tax_rate.clone(),
+                net: money(l.net),
+            })
+            .collect(),
+        totals,
+        links,
+        until: links.expires_at.map(|at| at.get(..10).unwrap_or(at)),
+    }
+    .render()
+}
+
+/// A party's lines under its name: address, country, tax id, e-mail.
+fn details(party: &Party) -> Vec<String> {
+    let mut lines = party
+        .address
+        .as_ref()
+        .map(Address::lines)
+        .unwrap_or_default();
+    lines.extend(party.country().map(str::to_owned));
+    lines.extend(
+        party
+            .tax_id
+            .as_ref()
+            .map(|id| format!("VAT / tax id: {id}")),
+    );
+    lines.extend(party.email.clone());
+    lines
+}
