@@ -1,6 +1,6 @@
 //! Demo data, seeded through the public API only (`make demo`): a freelancer with a
-//! dozen clients in several countries and currencies, and invoices in every state
-//! across the past year. Running it again changes nothing: the account is logged into
+//! business profile, a dozen clients in several countries and currencies, and invoices
+//! in every state across the past year, the newest sent one shared by a link. Running it again changes nothing: the account is logged into
 //! rather than registered, clients are looked up by name, invoices and payments carry
 //! fixed `Idempotency-Key`s, and an invoice is only moved towards its intended state.
 
@@ -35,6 +35,26 @@ impl Target {
         }
     }
 }
+
+/// The demo freelancer's business profile: the seller on every document, a German
+/// VAT id so the e-invoices carry one.
+fn profile() -> Value {
+    json!({
+        "legal_name": "Dana Demo", "trading_name": "Dana Demo Design",
+        "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"},
+        "tax_id": "DE811907980", "email": "dana@fin-freelancer.test",
+        "iban": "DE89 3704 0044 0532 0130 00", "bic": "COBADEFFXXX",
+        "payment_terms": "Payable within 30 days of the invoice date, without deduction."
+    })
+}
+
+/// VAT ids of the clients in the EU: what a reverse charge names (the rest have none).
+const VAT_IDS: [(&str, &str); 4] = [
+    ("DE", "DE136695976"),
+    ("FR", "FR40303265045"),
+    ("SE", "SE556036079301"),
+    ("NL", "NL004495445B01"),
+];
 
 /// (name, company email domain, country, currency)
 const CLIENTS: [(&str, &str, &str, &str); 12] = [
@@ -78,6 +98,9 @@ pub struct Summary {
     pub clients_created: usize,
     pub invoices_created: usize,
     pub actions: usize,
+    /// A share link to the newest sent invoice: made anew each run, the one before
+    /// revoked (a link's token is only ever shown when it is made).
+    pub share_url: Option<String>,
 }
 
 pub fn seed(base_url: &str) -> Result<Summary, String> {
@@ -105,8 +128,10 @@ pub fn seed(base_url: &str) -> Result<Summary, String> {
         http,
         token: summary.token.clone(),
     };
+    summary.actions += api.profile()?;
     let today = today();
     let mut n = 0;
+    let mut newest_sent: Option<(String, String)> = None;
     for (c, (name, domain, country, currency)) in CLIENTS.iter().enumerate() {
         let (client, created) = api.client(name, domain, country, currency)?;
         summary.clients_created += usize::from(created);
@@ -121,11 +146,24 @@ pub fn seed(base_url: &str) -> Result<Summary, String> {
             };
             let issued = issued.min(due);
             let amount = 40_000 + ((n as i64 * 7_919) % 160_000);
-            let (invoice, created) = api.invoice(n, &client, issued, due, amount)?;
+            let (invoice, created) = api.invoice(n, &client, currency, issued, due, amount)?;
             summary.invoices_created += usize::from(created);
             summary.actions += api.bring_to(n, &invoice, target)?;
+            if target == Target::Sent {
+                let number = invoice["number"].as_str().unwrap_or_default().to_owned();
+                let id = invoice["id"].as_str().unwrap_or_default().to_owned();
+                if newest_sent
+                    .as_ref()
+                    .is_none_or(|(newest, _)| number > *newest)
+                {
+                    newest_sent = Some((number, id));
+                }
+            }
             n += 1;
         }
+    }
+    if let Some((_, id)) = newest_sent {
+        summary.share_url = Some(api.share(&id)?);
     }
     Ok(summary)
 }
@@ -151,6 +189,48 @@ impl Api {
             Some(body) => call.json(body).send(),
             None => call.send(),
         }
+    }
+
+    /// Puts the business profile if there is none yet; the actions taken.
+    fn profile(&self) -> Result<usize, String> {
+        let current = self.send("GET", "/business-profile", None, None);
+        match current.status {
+            200 => Ok(0),
+            404 => {
+                let put = self.send("PUT", "/business-profile", Some(&profile()), None);
+                match put.status {
+                    201 => Ok(1),
+                    _ => Err(format!("business profile: {} {}", put.status, put.body)),
+                }
+            }
+            status => Err(format!("business profile: {status} {}", current.body)),
+        }
+    }
+
+    /// A fresh share link to invoice `id`, every earlier one revoked: its `url`.
+    fn share(&self, id: &str) -> Result<String, String> {
+        let links = self.send("GET", &format!("/invoices/{id}/share-links"), None, None);
+        if links.status != 200 {
+            return Err(format!("share links: {} {}", links.status, links.body));
+        }
+        for link in links.json()["items"].as_array().into_iter().flatten() {
+            if link["state"] == "active" {
+                let link_id = link["id"].as_str().unwrap_or_default();
+                let path = format!("/invoices/{id}/share-links/{link_id}");
+                let revoked = self.send("DELETE", &path, None, None);
+                if revoked.status != 204 {
+                    return Err(format!("revoke: {} {}", revoked.status, revoked.body));
+                }
+            }
+        }
+        let made = self.send("POST", &format!("/invoices/{id}/share"), None, None);
+        if made.status != 201 {
+            return Err(format!("share: {} {}", made.status, made.body));
+        }
+        made.json()["url"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| "share: no url".to_owned())
     }
 
     /// The client of that name, created if there is none yet.
@@ -180,12 +260,17 @@ impl Api {
                 false,
             ));
         }
+        let tax_id = VAT_IDS
+            .iter()
+            .find(|(c, _)| c == &country)
+            .map(|(_, id)| *id);
         let created = self.send(
             "POST",
             "/clients",
             Some(&json!({"name": name, "email": format!("accounts@{domain}"),
-                "company": name, "default_currency": currency,
-                "address": {"line1": "1 Demo Street", "city": "Demo City", "country": country}})),
+                "company": name, "default_currency": currency, "tax_id": tax_id,
+                "address": {"line1": "1 Demo Street", "postal_code": "12345",
+                            "city": "Demo City", "country": country}})),
             None,
         );
         if created.status != 201 {
@@ -205,10 +290,17 @@ impl Api {
         &self,
         n: usize,
         client: &str,
+        currency: &str,
         issued: i64,
         due: i64,
         amount: i64,
     ) -> Result<(Value, bool), String> {
+        // Yen have no cents, and EN 16931 reckons VAT to the cent: whole hundreds of yen
+        // keep 19 % of them whole, so the yen invoices are e-invoices too.
+        let (amount, key) = match currency {
+            "JPY" => (amount / 100 * 100, format!("demo-invoice-{n}-yen")),
+            _ => (amount, format!("demo-invoice-{n}")),
+        };
         let reply = self.send(
             "POST",
             "/invoices",
@@ -218,7 +310,7 @@ impl Api {
                     {"description": "Design and development", "quantity": "1", "unit_price": amount, "tax_rate": "19"},
                     {"description": "Project management", "quantity": "2.5", "unit_price": amount / 10}
                 ]})),
-            Some(&format!("demo-invoice-{n}")),
+            Some(&key),
         );
         if reply.status != 201 {
             return Err(format!("invoice {n}: {} {}", reply.status, reply.body));

@@ -6,39 +6,57 @@ use serde_json::{json, Value};
 use crate::contract::spec;
 use crate::{id, App, User};
 
-/// A signed-up freelancer with a client, a draft and a sent invoice.
+/// A signed-up freelancer with a business profile, a client, a draft, and a sent
+/// invoice shared by a link.
 pub struct Fixture {
     pub user: User,
     pub client: String,
     pub draft: String,
     pub sent: String,
+    /// The sent invoice's share link: its id and its token.
+    pub link: String,
+    pub token: String,
 }
 
 impl Fixture {
     /// `tag` names the account; the sent invoice is for 5,000.00 EUR.
     pub fn new(app: &App, tag: &str) -> Fixture {
         let user = User::sign_up(app, tag);
+        let profile = spec()
+            .request_example("/business-profile", "PUT")
+            .expect("the spec's profile example");
+        let put = user.call("PUT", "/business-profile").json(&profile).send();
+        assert_eq!(put.status, 201, "{}", put.body);
         let client = user.client("EUR");
         let draft = id(&user.draft(&client, 10_000));
         let sent = id(&user.sent_invoice("EUR", 500_000));
+        let shared = user.created(&format!("/invoices/{sent}/share"), &json!({}));
+        let url = shared["url"].as_str().expect("url");
         Fixture {
             user,
             client,
             draft,
             sent,
+            link: id(&shared),
+            token: url.rsplit('/').next().unwrap_or_default().to_owned(),
         }
     }
 
-    /// The path of an operation on this freelancer's things. Void and payments need a
-    /// sent invoice; the rest take the draft, so that its status is never why a request
-    /// is refused.
+    /// The path of an operation on this freelancer's things. Void, payments and sharing
+    /// need a sent invoice; the rest take the draft, so that its status is never why a
+    /// request is refused.
     pub fn path(&self, template: &str) -> String {
         let id = match template {
             t if t.starts_with("/clients/") => &self.client,
-            t if t.ends_with("/void") || t.ends_with("/payments") => &self.sent,
+            t if t.ends_with("/void") || t.ends_with("/payments") || t.contains("/share") => {
+                &self.sent
+            }
             _ => &self.draft,
         };
-        template.replace("{id}", id)
+        template
+            .replace("{id}", id)
+            .replace("{link_id}", &self.link)
+            .replace("{token}", &self.token)
     }
 
     /// The body the spec gives as the operation's example, naming this freelancer's client

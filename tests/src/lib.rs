@@ -22,6 +22,7 @@ pub mod rng;
 pub mod stripe;
 mod stub;
 pub mod tokens;
+pub mod ubl;
 mod user;
 
 pub use accounts::{unique_email, PASSWORD};

@@ -50,6 +50,7 @@ fn all(http: &Client, token: &str, path: &str) -> Vec<Value> {
 fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing() {
     let first = run_demo();
     assert!(first.contains(EMAIL) && first.contains("curl"), "{first}");
+    assert!(first.contains("accept: application/xml"), "{first}");
     let http = app().client();
     let login = http.post_json(
         "/auth/login",
@@ -94,6 +95,32 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
         .collect();
     let months: std::collections::BTreeSet<&str> = issued.iter().map(|d| &d[..7]).collect();
     assert!(months.len() >= 6, "spread over the year: {months:?}");
+
+    // Every invoice of every state is an e-invoice the OASIS schema accepts, and the
+    // printed share link opens the newest sent one for anyone.
+    for invoice in &invoices {
+        let id = invoice["id"].as_str().expect("id");
+        let xml = http
+            .get(&format!("/invoices/{id}"))
+            .bearer(&token)
+            .header("accept", "application/xml")
+            .send();
+        assert_eq!(xml.status, 200, "{}: {}", invoice["number"], xml.body);
+        let name = format!("demo-{}", invoice["number"].as_str().unwrap_or("x"));
+        if let Err(errors) = fin_e2e::ubl::schema_valid(&name, &xml.bytes) {
+            panic!("{} ({}): {errors}", invoice["number"], invoice["status"]);
+        }
+    }
+    let share = first
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains("/share/"))
+        .expect("a share link is printed");
+    let page = http
+        .get(&share[share.find("/share/").expect("path")..])
+        .send();
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Dana Demo Design"), "{}", page.body);
 
     let second = run_demo();
     assert!(

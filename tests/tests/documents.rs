@@ -71,10 +71,10 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
     ));
 
     let first = pdf(&user, &draft, "");
-    assert_eq!(
-        first.header("etag"),
-        Some("\"1-a4\""),
-        "GB sellers print on A4"
+    let etag = first.header("etag").unwrap_or_default().to_owned();
+    assert!(
+        etag.starts_with("\"1-") && etag.ends_with("-a4\""),
+        "version 1, a digest of the profile and client it was drawn with, A4 for a GB seller: {etag}"
     );
     let disposition = first.header("content-disposition").unwrap_or_default();
     assert!(
@@ -108,7 +108,10 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
     );
 
     let letter = pdf(&user, &draft, "?paper=letter");
-    assert_eq!(letter.header("etag"), Some("\"1-letter\""));
+    assert_eq!(
+        letter.header("etag"),
+        Some(etag.replace("-a4\"", "-letter\"").as_str())
+    );
     let info = tool("pdfinfo", &[], &letter.bytes, "letter.pdf");
     assert!(info.contains("612 x 792"), "{info}");
 
@@ -171,4 +174,196 @@ fn others_invoices_bad_papers_and_unknown_ids_are_refused() {
         .get(&format!("/invoices/{invoice}/pdf"))
         .send()
         .problem(401);
+}
+
+/// A profile and a client complete enough for an e-invoice: VAT ids, addresses, e-mail.
+fn einvoicing_user(tag: &str) -> (User, String) {
+    let user = User::sign_up(app(), tag);
+    let profile = json!({
+        "legal_name": "Zoë Ørsted ApS", "tax_id": "DE811907980", "email": "zoe@orsted.example",
+        "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"},
+        "iban": "DE89370400440532013000"
+    });
+    let put = user.call("PUT", "/business-profile").json(&profile).send();
+    assert_eq!(put.status, 201, "{}", put.body);
+    let client = id(&user.created(
+        "/clients",
+        &json!({"name": "Σοφία & Дмитрий", "company": "Nordlicht AB", "default_currency": "EUR",
+                "email": "ap@nordlicht.example", "tax_id": "SE556036079301",
+                "address": {"line1": "Storgatan 1", "postal_code": "111 22", "city": "Stockholm", "country": "SE"}}),
+    ));
+    (user, client)
+}
+
+fn invoice_for(user: &User, client: &str) -> String {
+    id(&user.created(
+        "/invoices",
+        &json!({"client_id": client, "discount": {"percent": "5"}, "lines": [
+            {"description": "Design <b>&</b> build", "quantity": "12.5", "unit_price": 8000, "tax_rate": "19"},
+            {"description": "Licence (reverse charge)", "quantity": "1", "unit_price": 20000}
+        ]}),
+    ))
+}
+
+#[test]
+fn the_e_invoice_is_schema_valid_and_accept_chooses_the_representation() {
+    let (user, client) = einvoicing_user("einvoice");
+    let invoice = invoice_for(&user, &client);
+    user.act(&invoice, "send");
+
+    let xml = user.get(&format!("/invoices/{invoice}/xml"));
+    assert_eq!(xml.status, 200, "{}", xml.body);
+    assert_eq!(xml.header("content-type"), Some("application/xml"));
+    if let Err(errors) = fin_e2e::ubl::schema_valid("sent", &xml.bytes) {
+        panic!("{errors}\n{}", xml.body);
+    }
+    for expected in [
+        "<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+        "<cbc:RegistrationName>Zoë Ørsted ApS</cbc:RegistrationName>",
+        "<cbc:CompanyID>SE556036079301</cbc:CompanyID>",
+        "Design &lt;b&gt;&amp;&lt;/b&gt; build",
+        "<cbc:ID>AE</cbc:ID>",
+        "<cbc:TaxExemptionReasonCode>VATEX-EU-AE</cbc:TaxExemptionReasonCode>",
+        "<cbc:PayableAmount currencyID=\"EUR\">1320.50</cbc:PayableAmount>",
+    ] {
+        assert!(xml.body.contains(expected), "{expected:?} not in:\n{}", xml.body);
+    }
+
+    // Accept on the invoice itself: the same bytes as the link forms, JSON otherwise.
+    let by_accept = |accept: &str| {
+        user.call("GET", &format!("/invoices/{invoice}"))
+            .header("accept", accept)
+            .send()
+    };
+    let negotiated = by_accept("application/xml");
+    assert_eq!(negotiated.status, 200, "{}", negotiated.body);
+    assert_eq!(negotiated.bytes, xml.bytes);
+    assert_eq!(negotiated.header("vary"), Some("accept"));
+    let pdf_reply = by_accept("application/pdf, application/json;q=0.5");
+    assert_eq!(pdf_reply.header("content-type"), Some("application/pdf"));
+    assert_eq!(pdf_reply.bytes, pdf(&user, &invoice, "").bytes);
+    let json_reply = by_accept("application/json, application/pdf;q=0.1");
+    assert_eq!(json_reply.json()["id"], invoice.as_str());
+    assert_eq!(json_reply.header("vary"), Some("accept"));
+
+    // The file a client already has is not sent again; a new version is.
+    let etag = xml.header("etag").expect("etag").to_owned();
+    let again = user
+        .call("GET", &format!("/invoices/{invoice}/xml"))
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(again.status, 304);
+    assert!(again.bytes.is_empty());
+    let pdf_etag = pdf_reply.header("etag").expect("etag").to_owned();
+    let unchanged = user
+        .call("GET", &format!("/invoices/{invoice}"))
+        .header("accept", "application/pdf")
+        .header("if-none-match", &pdf_etag)
+        .send();
+    assert_eq!(unchanged.status, 304, "through the negotiation too");
+    user.post(
+        &format!("/invoices/{invoice}/payments"),
+        &json!({"amount": 10_000}),
+    );
+    let paid = user
+        .call("GET", &format!("/invoices/{invoice}/xml"))
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(paid.status, 200, "a payment is a new version");
+    assert!(paid
+        .body
+        .contains("<cbc:PrepaidAmount currencyID=\"EUR\">100.00</cbc:PrepaidAmount>"));
+}
+
+#[test]
+fn a_drafts_documents_change_with_the_profile_they_show() {
+    let (user, client) = einvoicing_user("einvoice-draft");
+    let draft = invoice_for(&user, &client);
+    let first = pdf(&user, &draft, "");
+    let etag = first.header("etag").expect("etag").to_owned();
+    let same = user
+        .call("GET", &format!("/invoices/{draft}/pdf"))
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(same.status, 304);
+    let mut profile = user.get("/business-profile").json();
+    for volatile in ["version", "updated_at"] {
+        profile.as_object_mut().expect("object").remove(volatile);
+    }
+    profile["legal_name"] = json!("Zoë Ørsted Studio ApS");
+    let put = user.call("PUT", "/business-profile").json(&profile).send();
+    assert_eq!(put.status, 200, "{}", put.body);
+    let renamed = user
+        .call("GET", &format!("/invoices/{draft}/pdf"))
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(
+        renamed.status, 200,
+        "the draft shows the new name: a new file"
+    );
+    assert_ne!(renamed.header("etag"), Some(etag.as_str()));
+    assert!(text(&renamed, "renamed.pdf").contains("Zoë Ørsted Studio ApS"));
+    // A draft's e-invoice says it is one, and is valid all the same.
+    let xml = user.get(&format!("/invoices/{draft}/xml"));
+    assert!(xml.body.contains("DRAFT: not issued"), "{}", xml.body);
+    fin_e2e::ubl::schema_valid("draft", &xml.bytes).expect("schema-valid");
+}
+
+#[test]
+fn an_invoice_en_16931_cannot_carry_says_what_to_fill_in() {
+    let app = app();
+    let user = User::sign_up(app, "einvoice-incomplete");
+    // No profile, a client with neither address nor e-mail, taxed lines.
+    let client = user.client("EUR");
+    let invoice = id(&user.created(
+        "/invoices",
+        &json!({"client_id": client, "lines": [
+            {"description": "Work", "quantity": "1", "unit_price": 10000, "tax_rate": "19"}
+        ]}),
+    ));
+    user.act(&invoice, "send");
+    let reply = user.get(&format!("/invoices/{invoice}/xml"));
+    let problem = reply.problem(409);
+    assert_eq!(problem["type"], "/problems/einvoice-incomplete");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    for field in [
+        "seller.tax_id",
+        "seller.address",
+        "buyer.address",
+        "buyer.email",
+    ] {
+        assert!(fields.contains(&field), "{field} not named: {problem}");
+    }
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("[")),
+        "each message names its rule: {problem}"
+    );
+    let negotiated = user
+        .call("GET", &format!("/invoices/{invoice}"))
+        .header("accept", "application/xml")
+        .send();
+    assert_eq!(negotiated.problem(409)["errors"], problem["errors"]);
+    // The PDF needs none of it.
+    pdf(&user, &invoice, "");
+    // Refused tokens and other users' invoices, through the negotiation as well.
+    let intruder = User::sign_up(app, "einvoice-intruder");
+    intruder
+        .call("GET", &format!("/invoices/{invoice}"))
+        .header("accept", "application/pdf")
+        .send()
+        .problem(404);
+    user.http
+        .get(&format!("/invoices/{invoice}"))
+        .header("accept", "application/xml")
+        .send()
+        .problem(401);
+    user.get(&format!("/invoices/{invoice}/xml?paper=a4"))
+        .problem(422);
 }

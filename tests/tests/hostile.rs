@@ -47,6 +47,7 @@ fn rows(app: &App, victim: &Fixture) -> Vec<String> {
         "idempotency_keys",
         "outbox",
         "business_profiles",
+        "share_links",
     ] {
         let query = format!(
             "SELECT row_to_json(t)::text FROM {table} t WHERE owner_id::text = $1 ORDER BY 1"

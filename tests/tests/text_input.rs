@@ -197,8 +197,9 @@ fn refused_characters_through_every_input_of_every_operation() {
         if let Some(valid) = body(&target, &template, &method) {
             let schema = spec().request_schema(&template, &method);
             let mut fields = Vec::new();
+            // A body without text (a share link's lifetime) has nothing to refuse here;
+            // the floor below keeps the walk honest.
             text_fields(&schema, Vec::new(), &mut fields);
-            assert!(!fields.is_empty(), "{method} {template}: no text fields?");
             for field in &fields {
                 let field_name = name(field);
                 let what = format!("{method} {template} with U+0000 in {field_name}");

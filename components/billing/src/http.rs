@@ -150,6 +150,7 @@ fn get(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     match negotiate::wanted(req.header("accept")) {
         Wanted::Json => {
             let cx = Context::open(req)?;
+            negotiate::paper_only(&req.query).map_err(|e| BillingError::Invalid(vec![e]))?;
             let invoice = cx.billing(false, |b| b.get(id))?;
             let mut response = cx.invoice(200, &invoice);
             response.set_header("vary", "accept");

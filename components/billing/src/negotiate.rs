@@ -1,6 +1,8 @@
 //! Which representation of an invoice a request's `Accept` asks for (RFC 9110 §12.5.1):
 //! the JSON the API speaks, the PDF, or the EN 16931 e-invoice.
 
+use fin_problem::FieldError;
+
 /// What `GET /invoices/{id}` answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wanted {
@@ -65,6 +67,23 @@ pub fn wanted(accept: Option<&str>) -> Wanted {
     best.0
 }
 
+/// The one parameter `GET /invoices/{id}` takes: `paper`, `a4` or `letter`, for a PDF
+/// (ignored for the other representations, refused when it is none of the two, like any
+/// other parameter).
+pub fn paper_only(query: &str) -> Result<(), FieldError> {
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        if !matches!(pair, "paper=a4" | "paper=letter") {
+            let (name, _) = pair.split_once('=').unwrap_or((pair, ""));
+            let field = if name == "paper" { "paper" } else { "query" };
+            return Err(FieldError::new(
+                field,
+                "the only parameter is paper, a4 or letter (for a PDF)",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `0.8` → 800; anything that is no quality value (RFC 9110 `qvalue`) → `None`.
 fn quality(text: &str) -> Option<u32> {
     let value: f64 = text.trim().parse().ok()?;
@@ -76,6 +95,23 @@ fn quality(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paper_is_the_only_parameter() {
+        assert!(paper_only("").is_ok() && paper_only("paper=letter").is_ok());
+        assert_eq!(
+            paper_only("paper=a%00b").map_err(|e| e.field),
+            Err("paper".into())
+        );
+        assert_eq!(
+            paper_only("limit=1").map_err(|e| e.field),
+            Err("query".into())
+        );
+        assert_eq!(
+            paper_only("a%00b=1").map_err(|e| e.field),
+            Err("query".into())
+        );
+    }
 
     #[test]
     fn the_best_quality_wins_and_json_takes_ties_and_leftovers() {

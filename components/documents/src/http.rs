@@ -28,8 +28,8 @@ pub const ROUTES: &[Route] = &[
 fn route(req: &ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     match route.path {
-        "/invoices/{id}/pdf" => owned(req, route.param("id"), Format::pdf(&req.query)?),
-        "/invoices/{id}/xml" => owned(req, route.param("id"), Format::xml(&req.query)?),
+        "/invoices/{id}/pdf" => owned(req, route.param("id"), Format::pdf),
+        "/invoices/{id}/xml" => owned(req, route.param("id"), Format::xml),
         "/share/{token}" => share::page(req, route.param("token")),
         "/share/{token}/pdf" => {
             share::document(req, route.param("token"), Format::pdf(&req.query)?)
@@ -82,10 +82,15 @@ impl Format {
     }
 }
 
-/// The caller's own invoice as a document. Refused tokens never reach the services
-/// behind.
-fn owned(req: &ApiRequest, id: &str, format: Format) -> Result<Response, Problem> {
+/// The caller's own invoice as a document. A refused token is a 401 before anything
+/// else is looked at, and never reaches the services behind.
+fn owned(
+    req: &ApiRequest,
+    id: &str,
+    format: fn(&str) -> Result<Format, Problem>,
+) -> Result<Response, Problem> {
     auth::authenticate(req)?;
+    let format = format(&req.query)?;
     let api = Api::open(req.header("authorization"))?;
     let source = source::owned(&api, id)?;
     respond(req, &source, format)

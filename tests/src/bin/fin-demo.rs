@@ -31,6 +31,14 @@ fn main() {
             println!(
                 "  curl -s -o invoice.pdf {base}/invoices/$ID/pdf -H \"authorization: Bearer $TOKEN\""
             );
+            println!("The same invoice as an EN 16931 e-invoice (UBL 2.1 XML):");
+            println!(
+                "  curl -s -o invoice.xml {base}/invoices/$ID -H 'accept: application/xml' -H \"authorization: Bearer $TOKEN\""
+            );
+            if let Some(url) = &summary.share_url {
+                println!("\nWhat a client opens, no login (the newest sent invoice; a new link each run):");
+                println!("  {url}");
+            }
         }
         Err(reason) => {
             eprintln!("demo: {reason}\n(is the app running? `make up` serves it on {base})");
