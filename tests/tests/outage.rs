@@ -110,6 +110,7 @@ fn footprint() -> Vec<i64> {
         "outbox",
         "provider_events",
         "business_profiles",
+        "share_links",
     ]
     .iter()
     .map(|table| {
@@ -121,8 +122,8 @@ fn footprint() -> Vec<i64> {
 }
 
 /// Every protected route group, with `token`: auth, clients, invoices (create goes
-/// through the breaker; its PDF through the documents component), payments, dashboard,
-/// business profile.
+/// through the breaker; its PDF and e-invoice through the documents component, also as
+/// billing's `Accept` answer), share links, payments, dashboard, business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
     let bearer = |call: Call| call.bearer(token);
@@ -156,6 +157,22 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         (
             format!("GET /invoices/{invoice}/pdf"),
             bearer(http.get(&format!("/invoices/{invoice}/pdf"))),
+        ),
+        (
+            format!("GET /invoices/{invoice}/xml"),
+            bearer(http.get(&format!("/invoices/{invoice}/xml"))),
+        ),
+        (
+            format!("GET /invoices/{invoice} as a PDF (Accept)"),
+            bearer(http.get(&format!("/invoices/{invoice}"))).header("accept", "application/pdf"),
+        ),
+        (
+            "POST …/share".into(),
+            bearer(http.post(&format!("/invoices/{invoice}/share"))),
+        ),
+        (
+            "GET …/share-links".into(),
+            bearer(http.get(&format!("/invoices/{invoice}/share-links"))),
         ),
         (
             "POST …/payments".into(),
@@ -242,8 +259,17 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
 
     // --- Redis stopped mid-run --------------------------------------------------------
     let alice = User::sign_up(app, "outage-alice");
+    let profile = alice
+        .call("PUT", "/business-profile")
+        .json(&json!({"legal_name": "Alice Outage", "address": {"country": "DE"}}))
+        .send();
+    assert_eq!(profile.status, 201, "{}", profile.body);
     let invoice = alice.sent_invoice("EUR", 5_000);
     let invoice_id = id(&invoice);
+    let shared = alice.created(&format!("/invoices/{invoice_id}/share"), &json!({}));
+    let url = shared["url"].as_str().expect("url");
+    let page = url[url.find("/share/").expect("path")..].to_owned();
+    let open = |path: &str| app.client().get(path);
     kv().stop();
     let before = footprint();
     for (what, call) in protected(&alice.token, &invoice_id) {
@@ -252,6 +278,8 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
     unavailable("login, right password", login(&email, PASSWORD));
     unavailable("login, wrong password", login(&email, "not the password"));
     answers("a webhook needs no Redis", webhook(), 200);
+    answers("a share link needs no Redis", open(&page), 200);
+    answers("nor its PDF", open(&format!("{page}/pdf")), 200);
     let mut after = footprint();
     after[5] -= 1;
     assert_eq!(after, before, "503s wrote nothing");
@@ -289,6 +317,11 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
             login(&email, PASSWORD),
         );
         unavailable(&format!("postgres {fault:?}: webhook"), webhook());
+        unavailable(&format!("postgres {fault:?}: share link"), open(&page));
+        unavailable(
+            &format!("postgres {fault:?}: shared e-invoice"),
+            open(&format!("{page}/xml")),
+        );
         unavailable(
             &format!("postgres {fault:?}: readyz"),
             app.client().get("/readyz"),
@@ -308,6 +341,11 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         heals(
             &format!("after postgres {fault:?}: invoices"),
             || alice.call("GET", &format!("/invoices/{invoice_id}")),
+            200,
+        );
+        heals(
+            &format!("after postgres {fault:?}: share link"),
+            || open(&page),
             200,
         );
     }

@@ -91,9 +91,15 @@ fn a_link_opens_the_invoice_its_pdf_and_its_e_invoice_to_anyone_who_has_it() {
         .is_some_and(|u| u.starts_with(&app().base_url)));
     let page = open(&path(&link));
     assert_eq!(page.status, 200, "{}", page.body);
-    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let csp = page.header("content-security-policy").unwrap_or_default();
-    assert!(csp.starts_with("default-src 'none'") && !csp.contains("unsafe"), "{csp}");
+    assert!(
+        csp.starts_with("default-src 'none'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("cache-control"), Some("no-store"));
@@ -136,7 +142,7 @@ fn a_link_opens_the_invoice_its_pdf_and_its_e_invoice_to_anyone_who_has_it() {
     assert_eq!(again.status, 304);
 
     // The page in a real browser: its CSP enforced, and nothing it does breaks it.
-    let loaded = browser::load(&link["url"].as_str().expect("url").to_owned());
+    let loaded = browser::load(link["url"].as_str().expect("url"));
     let violations: Vec<&String> = loaded
         .console
         .iter()
@@ -159,9 +165,11 @@ fn every_link_that_does_not_open_is_the_same_404() {
             &[&id(&expired)],
         )
         .expect("expire");
-    let gone = s
-        .user
-        .delete(&format!("/invoices/{}/share-links/{}", s.invoice, id(&revoked)));
+    let gone = s.user.delete(&format!(
+        "/invoices/{}/share-links/{}",
+        s.invoice,
+        id(&revoked)
+    ));
     assert_eq!(gone.status, 204);
     let guessed = format!("/share/{}", "A".repeat(43));
     let bodies: Vec<String> = [
@@ -196,9 +204,7 @@ fn drafts_other_owners_and_too_many_links_are_refused_and_write_nothing() {
     let s = seller("share-refused", "Refused GmbH");
     let draft = id(&s.user.draft(&s.client, 1_000));
     let before = share_rows();
-    let refused = s
-        .user
-        .post(&format!("/invoices/{draft}/share"), &json!({}));
+    let refused = s.user.post(&format!("/invoices/{draft}/share"), &json!({}));
     assert_eq!(refused.problem(409)["current_status"], "draft");
 
     let intruder = User::sign_up(app(), "share-intruder");
@@ -280,11 +286,21 @@ fn links_are_listed_revoked_once_and_a_void_invoice_says_so() {
         [id(&second), id(&first)],
         "newest first"
     );
-    assert!(items.iter().all(|l| l.get("url").is_none()), "tokens are shown once");
+    assert!(
+        items.iter().all(|l| l.get("url").is_none()),
+        "tokens are shown once"
+    );
     let revoke = format!("/invoices/{}/share-links/{}", s.invoice, id(&first));
     assert_eq!(s.user.delete(&revoke).status, 204);
-    assert_eq!(s.user.delete(&revoke).status, 204, "revoking twice is harmless");
-    let list = s.user.get(&format!("/invoices/{}/share-links", s.invoice)).json();
+    assert_eq!(
+        s.user.delete(&revoke).status,
+        204,
+        "revoking twice is harmless"
+    );
+    let list = s
+        .user
+        .get(&format!("/invoices/{}/share-links", s.invoice))
+        .json();
     assert_eq!(list["items"][1]["state"], "revoked");
     assert_eq!(list["items"][0]["state"], "active");
     open(&path(&first)).problem(404);
@@ -292,20 +308,34 @@ fn links_are_listed_revoked_once_and_a_void_invoice_says_so() {
     s.user.act(&s.invoice, "void");
     let page = open(&path(&second));
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Void: this invoice was cancelled"), "{}", page.body);
+    assert!(
+        page.body.contains("Void: this invoice was cancelled"),
+        "{}",
+        page.body
+    );
 }
 
 #[test]
 fn hostile_names_on_the_page_stay_text() {
-    let s = seller("share-hostile", "<img src=x onerror=alert(1)> \u{202E}evil\u{200B}");
+    let s = seller(
+        "share-hostile",
+        "<img src=x onerror=alert(1)> \u{202E}evil\u{200B}",
+    );
     let link = share(&s.user, &s.invoice, &json!({}));
     let page = open(&path(&link));
     assert!(!page.body.contains("<img"), "{}", page.body);
-    let loaded = browser::load(&link["url"].as_str().expect("url").to_owned());
+    let loaded = browser::load(link["url"].as_str().expect("url"));
     assert!(!loaded.dom.contains("<img"), "no element was made of it");
-    assert!(loaded.dom.contains("&lt;img src=x onerror=alert(1)&gt;"), "{}", loaded.dom);
     assert!(
-        !loaded.console.iter().any(|l| l.contains("Content Security Policy")),
+        loaded.dom.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{}",
+        loaded.dom
+    );
+    assert!(
+        !loaded
+            .console
+            .iter()
+            .any(|l| l.contains("Content Security Policy")),
         "{:#?}",
         loaded.console
     );

@@ -109,7 +109,7 @@ pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama
     }
     for tax in &invoice.taxes {
         totals.push(TotalRow {
-            label: format!("Tax {} % on {}", tax.rate, money(tax.taxable)),
+            label: invoice.tax_label(tax),
             value: money(tax.tax),
             strong: false,
         });

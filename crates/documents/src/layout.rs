@@ -319,9 +319,7 @@ impl Writer<'_> {
             ));
         }
         for tax in &invoice.taxes {
-            let on = amount::format(tax.taxable, digits);
-            let label = format!("Tax {} % on {on}", tax.rate);
-            rows.push(row(label, tax.tax, Weight::Regular));
+            rows.push(row(invoice.tax_label(tax), tax.tax, Weight::Regular));
         }
         let total = format!("Total {}", currency.code);
         rows.push(row(total, invoice.total, Weight::Bold));

@@ -32,6 +32,20 @@ pub struct Invoice {
     pub bank: Option<Bank>,
 }
 
+impl Invoice {
+    /// A tax rate's row on every document: `Tax 19 % on 950.00`; at a zero rate, also why
+    /// no tax is charged (`Reverse charge`, the mention an EU invoice must carry then;
+    /// `Export outside the EU`…), as the e-invoice's VAT category says it.
+    pub fn tax_label(&self, tax: &TaxSubtotal) -> String {
+        let on = crate::amount::format(tax.taxable, self.currency.minor_digits);
+        let category = crate::einvoice::category(&tax.rate, &self.seller, &self.buyer);
+        match category.reason {
+            Some(reason) => format!("Tax {} % on {on} — {reason}", tax.rate),
+            None => format!("Tax {} % on {on}", tax.rate),
+        }
+    }
+}
+
 /// What the document is marked with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

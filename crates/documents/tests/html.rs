@@ -79,3 +79,20 @@ fn hostile_names_are_text_and_states_are_said() {
         "no e-invoice offered when there is none"
     );
 }
+
+#[test]
+fn a_zero_rate_says_why_no_tax_is_charged() {
+    let mut invoice = sample();
+    // A Danish seller, a German business with a VAT id: a reverse charge at 0 %.
+    invoice.taxes[1].rate = "0".into();
+    invoice.lines[1].tax_rate = "0".into();
+    let page = share_page(&invoice, &LINKS).expect("page");
+    assert!(
+        page.contains("Tax 0 % on 190.00 — Reverse charge"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Tax 19 % on 950.00<"),
+        "a standard rate needs no word"
+    );
+}

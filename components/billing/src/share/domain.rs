@@ -50,8 +50,10 @@ impl std::fmt::Debug for Token {
 
 /// A `POST /invoices/{id}/share` body; an empty body takes every default.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ShareInput {
+    /// A whole number however JSON writes it (`7`, `7.0`), as amounts are read.
+    #[serde(deserialize_with = "crate::money::whole_minor_units")]
     pub expires_in_days: Option<i64>,
 }
 
@@ -124,6 +126,11 @@ mod tests {
                 "{bad}"
             );
         }
+        assert_eq!(
+            days(json!({"expires_in_days": 7.0})),
+            Ok(7),
+            "JSON Schema's integer"
+        );
         for wrong in [json!(1.5), json!("7"), json!(true)] {
             assert_eq!(
                 days(json!({ "expires_in_days": wrong })),

@@ -9,6 +9,7 @@ mod codes;
 pub mod rules;
 mod ubl;
 
+pub use codes::{category, Category};
 pub use rules::{check, Violation};
 pub use ubl::{CUSTOMIZATION_ID, PROFILE_ID};
 
