@@ -191,20 +191,36 @@ impl Api {
         }
     }
 
-    /// Puts the business profile if there is none yet; the actions taken.
+    /// Puts the business profile, and its logo, where there are none yet; the actions
+    /// taken.
     fn profile(&self) -> Result<usize, String> {
         let current = self.send("GET", "/business-profile", None, None);
-        match current.status {
-            200 => Ok(0),
+        let mut actions = 0;
+        let current = match current.status {
+            200 => current.json(),
             404 => {
                 let put = self.send("PUT", "/business-profile", Some(&profile()), None);
-                match put.status {
-                    201 => Ok(1),
-                    _ => Err(format!("business profile: {} {}", put.status, put.body)),
+                if put.status != 201 {
+                    return Err(format!("business profile: {} {}", put.status, put.body));
                 }
+                actions += 1;
+                put.json()
             }
-            status => Err(format!("business profile: {status} {}", current.body)),
+            status => return Err(format!("business profile: {status} {}", current.body)),
+        };
+        if current["logo"].is_null() {
+            let put = self
+                .http
+                .request("PUT", "/business-profile/logo")
+                .bearer(&self.token)
+                .raw("image/png", crate::images::demo_logo())
+                .send();
+            if put.status != 200 {
+                return Err(format!("logo: {} {}", put.status, put.body));
+            }
+            actions += 1;
         }
+        Ok(actions)
     }
 
     /// A fresh share link to invoice `id`, every earlier one revoked: its `url`.

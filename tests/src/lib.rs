@@ -14,6 +14,7 @@ pub mod contract;
 pub mod dates;
 pub mod demo;
 mod fixture;
+pub mod images;
 pub mod proxy;
 pub mod recompute;
 mod redis_server;

@@ -203,3 +203,129 @@ fn sending_freezes_the_seller_and_the_buyer_on_the_invoice() {
     assert_eq!(sent["seller"], Value::Null);
     assert_eq!(sent["buyer"]["name"], "Acme");
 }
+
+/// The pictures `user` has stored (other tests run beside this one).
+fn logos(user: &User) -> i64 {
+    app()
+        .db()
+        .query_one(
+            "SELECT count(*) FROM business_logos WHERE owner_id::text = $1",
+            &[&user.user_id()],
+        )
+        .expect("count")
+        .get(0)
+}
+
+fn put_logo(user: &User, content_type: &str, bytes: Vec<u8>) -> fin_e2e::Reply {
+    user.call("PUT", "/business-profile/logo")
+        .raw(content_type, bytes)
+        .send()
+}
+
+#[test]
+fn a_logo_that_decodes_is_kept_shown_and_printed_and_sent_invoices_keep_theirs() {
+    use fin_e2e::images::{pdf_image_sizes, png};
+    let user = User::sign_up(app(), "logo");
+    let first = png(300, 100, 1);
+    put_logo(&user, "image/png", first.clone()).problem(404);
+    assert_eq!(put(&user, &example(), None).status, 201);
+
+    let put_reply = put_logo(&user, "image/png", first.clone());
+    assert_eq!(put_reply.status, 200, "{}", put_reply.body);
+    let profile = put_reply.json();
+    assert_eq!(profile["version"], 2, "the logo is a change of the profile");
+    assert_eq!(profile["logo"]["width"], 300);
+    assert_eq!(profile["logo"]["content_type"], "image/png");
+    let sha = profile["logo"]["sha256"]
+        .as_str()
+        .expect("sha256")
+        .to_owned();
+    assert_eq!(user.get(PATH).json()["logo"], profile["logo"]);
+    assert_eq!(user.get("/business-profile/logo").bytes, first);
+    let by_digest = user.get(&format!("/business-profile/logos/{sha}"));
+    assert_eq!(by_digest.bytes, first);
+    assert!(by_digest
+        .header("cache-control")
+        .is_some_and(|c| c.contains("immutable")));
+    // Replacing the profile's fields keeps the logo.
+    let replaced = put(&user, &example(), None).json();
+    assert_eq!(replaced["logo"], profile["logo"]);
+
+    // Another freelancer cannot read it by its digest.
+    let other = User::sign_up(app(), "logo-other");
+    other
+        .get(&format!("/business-profile/logos/{sha}"))
+        .problem(404);
+    other.get("/business-profile/logo").problem(404);
+
+    // Printed on the documents; a sent invoice keeps the logo it was sent with.
+    let client = user.client("EUR");
+    let sent = fin_e2e::id(&user.draft(&client, 10_000));
+    user.act(&sent, "send");
+    let draft = fin_e2e::id(&user.draft(&client, 20_000));
+    let pdf = |id: &str| user.get(&format!("/invoices/{id}/pdf")).bytes;
+    assert_eq!(pdf_image_sizes(&pdf(&draft), "draft-1"), [(300, 100)]);
+    assert_eq!(put_logo(&user, "image/png", png(120, 120, 2)).status, 200);
+    assert_eq!(pdf_image_sizes(&pdf(&draft), "draft-2"), [(120, 120)]);
+    assert_eq!(pdf_image_sizes(&pdf(&sent), "sent"), [(300, 100)], "frozen");
+    assert_eq!(
+        user.get(&format!("/business-profile/logos/{sha}")).bytes,
+        first,
+        "the sent invoice's logo is kept"
+    );
+    assert_eq!(user.delete("/business-profile/logo").status, 204);
+    assert_eq!(
+        user.delete("/business-profile/logo").status,
+        204,
+        "twice is harmless"
+    );
+    assert!(pdf_image_sizes(&pdf(&draft), "draft-3").is_empty());
+    assert_eq!(pdf_image_sizes(&pdf(&sent), "sent-2"), [(300, 100)]);
+    assert_eq!(user.get(PATH).json()["logo"], Value::Null);
+    user.get("/business-profile/logo").problem(404);
+}
+
+#[test]
+fn what_is_not_a_logo_is_refused_and_nothing_is_stored() {
+    use fin_e2e::images::png;
+    let user = User::sign_up(app(), "logo-refused");
+    assert_eq!(put(&user, &example(), None).status, 201);
+    let before = logos(&user);
+    let good = png(64, 64, 3);
+    put_logo(&user, "text/plain", good.clone()).problem(415);
+    put_logo(&user, "image/gif", good.clone()).problem(415);
+    let refused = [
+        ("image/jpeg", good.clone(), "a PNG sent as a JPEG"),
+        ("image/png", good[..good.len() / 2].to_vec(), "cut short"),
+        (
+            "image/png",
+            b"\x89PNG\r\n\x1a\nnot a picture".to_vec(),
+            "only its signature",
+        ),
+        ("image/png", png(2001, 2, 4), "too wide"),
+        ("image/png", Vec::new(), "empty"),
+    ];
+    for (content_type, bytes, what) in refused {
+        let reply = put_logo(&user, content_type, bytes);
+        assert_eq!(reply.problem(422)["errors"][0]["field"], "logo", "{what}");
+    }
+    put_logo(&user, "image/png", vec![0; 300 * 1024]).problem(413);
+    user.http
+        .request("PUT", "/business-profile/logo")
+        .raw("image/png", good.clone())
+        .send()
+        .problem(401);
+    user.http
+        .request("PUT", "/business-profile/logo")
+        .bearer(&user.expired_token())
+        .raw("image/png", good)
+        .send()
+        .problem(401);
+    assert_eq!(logos(&user), before, "a refused logo stored something");
+    assert_eq!(
+        user.get(PATH).json()["version"],
+        1,
+        "nor changed the profile"
+    );
+    user.get("/business-profile/logos/zz").problem(404);
+}

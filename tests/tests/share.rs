@@ -67,10 +67,14 @@ fn open(path: &str) -> Reply {
     app().client().get(path).send()
 }
 
-fn share_rows() -> i64 {
+/// The links `user` has (other tests run beside this one).
+fn share_rows(user: &User) -> i64 {
     app()
         .db()
-        .query_one("SELECT count(*) FROM share_links", &[])
+        .query_one(
+            "SELECT count(*) FROM share_links WHERE owner_id::text = $1",
+            &[&user.user_id()],
+        )
         .expect("count")
         .get(0)
 }
@@ -125,6 +129,12 @@ fn a_link_opens_the_invoice_its_pdf_and_its_e_invoice_to_anyone_who_has_it() {
         assert!(!page.body.contains(absent), "{absent:?} is on the page");
     }
 
+    assert!(
+        !page.body.contains("<img"),
+        "sent before there was a logo: none"
+    );
+    open(&format!("{}/logo", path(&link))).problem(404);
+
     let pdf = open(&format!("{}/pdf", path(&link)));
     assert_eq!(pdf.status, 200, "{}", pdf.body);
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
@@ -141,6 +151,28 @@ fn a_link_opens_the_invoice_its_pdf_and_its_e_invoice_to_anyone_who_has_it() {
         .send();
     assert_eq!(again.status, 304);
 
+    // An invoice sent with a logo shows it, from the page's own origin.
+    let logo = fin_e2e::images::png(240, 80, 7);
+    let put = s
+        .user
+        .call("PUT", "/business-profile/logo")
+        .raw("image/png", logo.clone())
+        .send();
+    assert_eq!(put.status, 200, "{}", put.body);
+    let with_logo = id(&s.user.draft(&s.client, 5_000));
+    s.user.act(&with_logo, "send");
+    let link = share(&s.user, &with_logo, &json!({}));
+    let page = open(&path(&link));
+    assert!(
+        page.body
+            .contains(&format!("<img class=\"logo\" src=\"{}/logo\"", path(&link))),
+        "{}",
+        page.body
+    );
+    let shown = open(&format!("{}/logo", path(&link)));
+    assert_eq!(shown.header("content-type"), Some("image/png"));
+    assert_eq!(shown.bytes, logo);
+
     // The page in a real browser: its CSP enforced, and nothing it does breaks it.
     let loaded = browser::load(link["url"].as_str().expect("url"));
     let violations: Vec<&String> = loaded
@@ -151,6 +183,10 @@ fn a_link_opens_the_invoice_its_pdf_and_its_e_invoice_to_anyone_who_has_it() {
     assert!(violations.is_empty(), "CSP violations: {violations:#?}");
     assert!(loaded.dom.contains("Zoë Ørsted ApS"), "{}", loaded.dom);
     assert!(loaded.dom.contains("The e-invoice"), "the XML is offered");
+    assert!(
+        loaded.dom.contains("<img class=\"logo\""),
+        "the logo is not blocked"
+    );
 }
 
 #[test]
@@ -203,7 +239,7 @@ fn every_link_that_does_not_open_is_the_same_404() {
 fn drafts_other_owners_and_too_many_links_are_refused_and_write_nothing() {
     let s = seller("share-refused", "Refused GmbH");
     let draft = id(&s.user.draft(&s.client, 1_000));
-    let before = share_rows();
+    let before = share_rows(&s.user);
     let refused = s.user.post(&format!("/invoices/{draft}/share"), &json!({}));
     assert_eq!(refused.problem(409)["current_status"], "draft");
 
@@ -249,7 +285,7 @@ fn drafts_other_owners_and_too_many_links_are_refused_and_write_nothing() {
         .bearer(&s.user.expired_token())
         .send()
         .problem(401);
-    assert_eq!(share_rows(), before, "a refused request wrote");
+    assert_eq!(share_rows(&s.user), before, "a refused request wrote");
 
     // A link of the victim's stays working whatever the intruder tries on it.
     let link = share(&s.user, &s.invoice, &json!({}));

@@ -37,13 +37,18 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/share-links", &["GET"]),
     Route::new("/invoices/{id}/share-links/{link_id}", &["DELETE"]),
     Route::new("/business-profile", &["GET", "PUT"]),
+    Route::new("/business-profile/logo", &["GET", "PUT", "DELETE"]),
+    Route::new("/business-profile/logos/{sha256}", &["GET"]),
 ];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     // Not a public route: only the documents component asks it (share::http::open).
-    if let Some(token) = req.path.strip_prefix("/internal/shares/") {
-        let token = token.to_owned();
-        return share::http::open(req, &token);
+    if let Some(rest) = req.path.strip_prefix("/internal/shares/") {
+        let rest = rest.to_owned();
+        return match rest.strip_suffix("/logo") {
+            Some(token) => share::http::open_logo(req, token),
+            None => share::http::open(req, &rest),
+        };
     }
     let route = req.resolve(ROUTES)?;
     let id = route.param("id");
@@ -63,6 +68,12 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         }
         ("/business-profile", "GET") => profile::http::get(req),
         ("/business-profile", "PUT") => profile::http::put(req, if_match(req)).await,
+        ("/business-profile/logo", "GET") => profile::http::get_logo(req, None),
+        ("/business-profile/logo", "PUT") => profile::http::put_logo(req).await,
+        ("/business-profile/logo", "DELETE") => profile::http::delete_logo(req),
+        ("/business-profile/logos/{sha256}", "GET") => {
+            profile::http::get_logo(req, Some(route.param("sha256")))
+        }
         _ => Err(Problem::no_route(&req.path)),
     }
 }

@@ -15,6 +15,7 @@ use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
 use crate::money::Currency;
 use crate::outbox::{event_names, outbox, ENVELOPES, PAYMENT};
+use crate::profile::store::LOGO_JSON;
 use crate::service::{Change, IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use crate::totals::{Discount, Totals};
@@ -283,13 +284,18 @@ impl InvoiceStore for PgInvoices {
                  voided_at = CASE WHEN $4::text = 'void' THEN now() ELSE voided_at END"
                     .to_owned()
             }
-            // The seller as the profile is now, in the same statement (NULL without one).
+            // The seller as the profile is now, with its logo, in the same statement (NULL
+            // without a profile).
             Change::Send(buyer) => {
                 let buyer = serde_json::to_string(buyer).map_err(|e| format!("buyer: {e}"))?;
                 params.push(buyer.into());
-                "status = 'sent', sent_at = now(), buyer = $4::text::jsonb, \
-                 seller = (SELECT p.profile FROM business_profiles p WHERE p.owner_id = i.owner_id)"
-                    .to_owned()
+                concat!(
+                    "status = 'sent', sent_at = now(), buyer = $4::text::jsonb, ",
+                    "seller = (SELECT business_profiles.profile || jsonb_build_object('logo', (",
+                    LOGO_JSON!(),
+                    ")) FROM business_profiles WHERE business_profiles.owner_id = i.owner_id)"
+                )
+                .to_owned()
             }
             Change::Delete => "deleted_at = now()".to_owned(),
             Change::Payment(payment, status) => {

@@ -64,6 +64,21 @@ impl Api {
         self.fetch(&self.billing, &path, "/internal/shares/{token}")
     }
 
+    /// The caller's logo `sha256` (one an invoice of theirs names).
+    pub fn logo(&self, sha256: &str) -> Result<Option<Vec<u8>>, Problem> {
+        Ok(self
+            .get(&self.billing, &format!("/business-profile/logos/{sha256}"))?
+            .map(|b| b.bytes))
+    }
+
+    /// The logo of the invoice a share link opens.
+    pub fn shared_logo(&self, token: &str) -> Result<Option<Vec<u8>>, Problem> {
+        let path = format!("/internal/shares/{token}/logo");
+        Ok(self
+            .fetch(&self.billing, &path, "/internal/shares/{token}/logo")?
+            .map(|b| b.bytes))
+    }
+
     fn get(&self, base: &str, path: &str) -> Result<Option<Body>, Problem> {
         self.fetch(base, path, path)
     }
@@ -72,7 +87,7 @@ impl Api {
     /// else means a service we depend on cannot answer now: 503, nothing to retry here.
     /// `logged` is the path as logs may show it.
     fn fetch(&self, base: &str, path: &str, logged: &str) -> Result<Option<Body>, Problem> {
-        let mut headers = vec![("accept", "application/json")];
+        let mut headers = vec![("accept", "application/json, image/png, image/jpeg")];
         if let Some(authorization) = &self.authorization {
             headers.push(("authorization", authorization.as_str()));
         }

@@ -23,6 +23,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/share/{token}", &["GET"]),
     Route::new("/share/{token}/pdf", &["GET"]),
     Route::new("/share/{token}/xml", &["GET"]),
+    Route::new("/share/{token}/logo", &["GET"]),
 ];
 
 fn route(req: &ApiRequest) -> Result<Response, Problem> {
@@ -37,6 +38,7 @@ fn route(req: &ApiRequest) -> Result<Response, Problem> {
         "/share/{token}/xml" => {
             share::document(req, route.param("token"), Format::xml(&req.query)?)
         }
+        "/share/{token}/logo" => share::logo(req, route.param("token")),
         _ => Err(Problem::no_route(&req.path)),
     }
 }
@@ -93,11 +95,17 @@ fn owned(
     let format = format(&req.query)?;
     let api = Api::open(req.header("authorization"))?;
     let source = source::owned(&api, id)?;
-    respond(req, &source, format)
+    respond(req, source, format, |sha256| api.logo(sha256))
 }
 
 /// `source` as a PDF or an e-invoice: `304` when `If-None-Match` names this very file.
-pub fn respond(req: &ApiRequest, source: &Source, format: Format) -> Result<Response, Problem> {
+/// `logo` fetches the picture of the seller's logo, for the PDF.
+pub fn respond(
+    req: &ApiRequest,
+    mut source: Source,
+    format: Format,
+    logo: impl Fn(&str) -> Result<Option<Vec<u8>>, Problem>,
+) -> Result<Response, Problem> {
     let (etag, paper) = match format {
         Format::Pdf(paper) => {
             let paper =
@@ -114,9 +122,12 @@ pub fn respond(req: &ApiRequest, source: &Source, format: Format) -> Result<Resp
             .body(Vec::new())
             .build());
     }
-    let number = &source.invoice.number;
+    let number = source.invoice.number.clone();
     let (bytes, content_type, file) = match paper {
         Some(paper) => {
+            if let Some(picture) = source.invoice.logo.as_mut() {
+                picture.data = logo(&picture.sha256)?.unwrap_or_default();
+            }
             let bytes = render(&source.invoice, paper).map_err(|e| defect(e.to_string()))?;
             (bytes, "application/pdf", format!("{number}.pdf"))
         }

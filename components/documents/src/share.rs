@@ -15,14 +15,16 @@ use crate::source::{self, defect, Source};
 /// The invoice's page: no script, one inline style its hash allows, nothing from
 /// another origin, and the token kept out of any `Referer`.
 pub fn page(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
-    let source = open(token)?;
+    let (_, source) = open(token)?;
     let pdf = format!("/share/{token}/pdf");
     let xml = format!("/share/{token}/xml");
+    let logo = format!("/share/{token}/logo");
     let links = Links {
         pdf: &pdf,
         xml: einvoice::ubl(&source.invoice)
             .is_ok()
             .then_some(xml.as_str()),
+        logo: source.invoice.logo.is_some().then_some(logo.as_str()),
         expires_at: source.expires_at.as_deref(),
     };
     let page =
@@ -43,15 +45,37 @@ pub fn page(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
 
 /// The invoice's PDF or e-invoice, as the owner's routes serve them.
 pub fn document(req: &ApiRequest, token: &str, format: Format) -> Result<Response, Problem> {
-    let source = open(token)?;
-    respond(req, &source, format)
+    let (api, source) = open(token)?;
+    respond(req, source, format, |_| api.shared_logo(token))
 }
 
-fn open(token: &str) -> Result<Source, Problem> {
+/// The logo the page shows, for the page's `<img>` (its CSP allows `img-src 'self'`).
+pub fn logo(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
     if !well_formed(token) {
         return Err(closed());
     }
-    source::shared(&Api::open(None)?, token)?.ok_or_else(closed)
+    let api = Api::open(None)?;
+    let picture = api.shared_logo(token)?.ok_or_else(closed)?;
+    let content_type = match picture.starts_with(b"\x89PNG") {
+        true => "image/png",
+        false => "image/jpeg",
+    };
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header("cache-control", "no-store")
+        .header("x-content-type-options", "nosniff")
+        .body(picture)
+        .build())
+}
+
+fn open(token: &str) -> Result<(Api, Source), Problem> {
+    if !well_formed(token) {
+        return Err(closed());
+    }
+    let api = Api::open(None)?;
+    let source = source::shared(&api, token)?.ok_or_else(closed)?;
+    Ok((api, source))
 }
 
 fn closed() -> Problem {

@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 
 use crate::api::Api;
 
-/// An invoice ready to draw, and what names this version of its documents.
+/// An invoice ready to draw, and what names this version of its documents. Its logo's
+/// picture is fetched only for what draws it (the PDF): named by its digest, a logo
+/// never changes, so the tag names it already.
 pub struct Source {
     pub invoice: Invoice,
     /// `12` or `12-3f…`: the ETag of a document is this and its format.

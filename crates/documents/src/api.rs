@@ -8,7 +8,9 @@
 use fin_address::Address;
 use serde::Deserialize;
 
-use crate::model::{Bank, Currency, Discount, Invoice, Line, Party, Payment, Status, TaxSubtotal};
+use crate::model::{
+    Bank, Currency, Discount, Invoice, Line, Logo, Party, Payment, Status, TaxSubtotal,
+};
 
 /// Why an answer could not be read as a document: a defect (the API and this crate
 /// disagree), never the caller's input.
@@ -76,6 +78,16 @@ pub struct Seller {
     iban: Option<String>,
     bic: Option<String>,
     payment_terms: Option<String>,
+    #[serde(default)]
+    logo: Option<ApiLogo>,
+}
+
+#[derive(Deserialize)]
+struct ApiLogo {
+    sha256: String,
+    content_type: String,
+    width: u32,
+    height: u32,
 }
 
 /// The client, as the invoice froze it or `GET /clients/{id}` answers.
@@ -174,6 +186,13 @@ impl Answer {
                 },
                 amount: api.discount_amount,
             });
+        let logo = seller.as_ref().and_then(|s| s.logo.as_ref()).map(|l| Logo {
+            sha256: l.sha256.clone(),
+            content_type: l.content_type.clone(),
+            width: l.width,
+            height: l.height,
+            data: Vec::new(),
+        });
         let (seller_party, terms, bank) = match seller {
             Some(s) => {
                 let trading_name = s.trading_name.filter(|t| *t != s.legal_name);
@@ -268,6 +287,7 @@ impl Answer {
             notes: api.notes,
             payment_terms: terms,
             bank,
+            logo,
         })
     }
 }

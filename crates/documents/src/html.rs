@@ -20,6 +20,8 @@ pub struct Links<'a> {
     /// `None` when the invoice cannot be an e-invoice (the rules it breaks are the
     /// owner's to mend, not the reader's).
     pub xml: Option<&'a str>,
+    /// Where the seller's logo is, when there is one.
+    pub logo: Option<&'a str>,
     /// RFC 3339; the page shows its date.
     pub expires_at: Option<&'a str>,
 }
@@ -30,7 +32,7 @@ color:#1b1b1b;background:#f4f4f2}\
 body{margin:0;padding:1rem}\
 main{max-width:52rem;margin:0 auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;\
 box-shadow:0 1px 3px rgba(0,0,0,.12)}\
-h1{font-size:1.6rem;margin:0 0 .5rem}h2{font-size:1rem;margin:1.5rem 0 .5rem;color:#444}\
+h1{font-size:1.6rem;margin:0 0 .5rem}.logo{display:block;margin:0 0 1rem;max-width:100%;height:auto}h2{font-size:1rem;margin:1.5rem 0 .5rem;color:#444}\
 .number{white-space:nowrap}\
 .status{display:inline-block;font-weight:700;padding:.2rem .6rem;border-radius:4px;margin:0 0 .5rem}\
 .status.void{background:#fde8e8;color:#8a1111}.status.paid{background:#e4f5e9;color:#145c2c}\
@@ -89,6 +91,8 @@ struct Page<'a> {
     links: &'a Links<'a>,
     /// The day the link stops working (UTC), from `links.expires_at`.
     until: Option<&'a str>,
+    /// The logo's displayed size (CSS pixels), fitted as on the PDF.
+    logo_size: (u32, u32),
 }
 
 /// The page of `invoice`.
@@ -165,6 +169,11 @@ pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama
         totals,
         links,
         until: links.expires_at.map(|at| at.get(..10).unwrap_or(at)),
+        logo_size: invoice.logo.as_ref().map_or((0, 0), |l| {
+            let (w, h) = (l.width.max(1) as f32, l.height.max(1) as f32);
+            let scale = (200.0 / w).min(60.0 / h).min(1.0);
+            ((w * scale).round() as u32, (h * scale).round() as u32)
+        }),
     }
     .render()
 }

@@ -66,7 +66,18 @@ pub enum Op {
     },
     /// A horizontal rule.
     Rule { x1: f32, x2: f32, y: f32 },
+    /// The seller's logo, its top left corner at (`x`, `y`).
+    Logo {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
 }
+
+/// The box a logo is fitted into, in points: about 56 × 17 mm.
+const LOGO_W: f32 = 160.0;
+const LOGO_H: f32 = 48.0;
 
 pub type Page = Vec<Op>;
 
@@ -166,7 +177,22 @@ impl Writer<'_> {
 
     fn heading(&mut self, invoice: &Invoice) {
         let top = self.y;
-        let seller_bottom = self.party(&invoice.seller, self.left(), top, 14.0);
+        let mut seller_top = top;
+        if let Some(logo) = invoice.logo.as_ref().filter(|l| !l.data.is_empty()) {
+            // Fitted into its box, never enlarged past its own pixels at 72 dpi.
+            let (w, h) = (logo.width.max(1) as f32, logo.height.max(1) as f32);
+            let scale = (LOGO_W / w).min(LOGO_H / h).min(1.0);
+            let (width, height) = (w * scale, h * scale);
+            let x = self.left();
+            self.ops.push(Op::Logo {
+                x,
+                y: top,
+                width,
+                height,
+            });
+            seller_top = top + height + 10.0;
+        }
+        let seller_bottom = self.party(&invoice.seller, self.left(), seller_top, 14.0);
 
         let right = self.right();
         self.text_right(right, top + 18.0, 20.0, Weight::Bold, "INVOICE");

@@ -30,6 +30,20 @@ pub struct Invoice {
     /// The seller's payment terms and bank details, as they want them printed.
     pub payment_terms: Option<String>,
     pub bank: Option<Bank>,
+    /// The seller's logo; `data` is empty until the picture has been fetched, and a
+    /// logo without data (or one that does not decode) is simply not drawn.
+    pub logo: Option<Logo>,
+}
+
+/// A PNG or JPEG logo, named by its digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub sha256: String,
+    /// `image/png` or `image/jpeg`.
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<u8>,
 }
 
 impl Invoice {

@@ -13,6 +13,7 @@ use support::sample;
 const LINKS: Links<'static> = Links {
     pdf: "/share/t/pdf",
     xml: Some("/share/t/xml"),
+    logo: None,
     expires_at: Some("2027-01-01T00:00:00Z"),
 };
 
@@ -94,5 +95,23 @@ fn a_zero_rate_says_why_no_tax_is_charged() {
     assert!(
         page.contains("Tax 19 % on 950.00<"),
         "a standard rate needs no word"
+    );
+}
+
+#[test]
+fn the_logo_is_shown_from_the_pages_own_origin() {
+    let mut invoice = sample();
+    invoice.logo = Some(support::logo(300, 100));
+    let page = share_page(
+        &invoice,
+        &Links {
+            logo: Some("/share/t/logo"),
+            ..LINKS
+        },
+    )
+    .expect("page");
+    assert!(
+        page.contains("<img class=\"logo\" src=\"/share/t/logo\" width=\"180\" height=\"60\""),
+        "{page}"
     );
 }

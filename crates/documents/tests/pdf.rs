@@ -8,7 +8,7 @@ mod support;
 
 use fin_documents::model::{Line, Status};
 use fin_documents::{render, Paper};
-use support::{currency, file, run, sample, text};
+use support::{currency, file, logo, run, sample, text};
 
 fn pages(path: &std::path::Path) -> usize {
     let info = run("pdfinfo", &[path.to_str().expect("path")]);
@@ -189,4 +189,33 @@ fn hostile_text_stays_inside_the_layout() {
     assert!(text.contains("second line tabbed"), "{text}");
     assert!(text.contains("Balance due"));
     run("qpdf", &["--check", path.to_str().expect("path")]);
+}
+
+#[test]
+fn the_logo_is_drawn_above_the_seller_and_a_broken_one_is_left_out() {
+    let mut invoice = sample();
+    invoice.logo = Some(logo(300, 100));
+    let path = file("logo", &render(&invoice, Paper::A4).expect("pdf"));
+    let images = run("pdfimages", &["-list", path.to_str().expect("path")]);
+    let rows: Vec<&str> = images.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "one image:\n{images}");
+    let columns: Vec<&str> = rows[0].split_whitespace().collect();
+    assert_eq!(
+        &columns[3..5],
+        ["300", "100"],
+        "drawn from its own pixels: {images}"
+    );
+    assert!(
+        text(&path, None).contains("Zoë Ørsted Design"),
+        "the seller still reads"
+    );
+    run("qpdf", &["--check", path.to_str().expect("path")]);
+
+    let mut broken = sample();
+    let mut bad = logo(300, 100);
+    bad.data.truncate(40);
+    broken.logo = Some(bad);
+    let path = file("logo-broken", &render(&broken, Paper::A4).expect("pdf"));
+    let images = run("pdfimages", &["-list", path.to_str().expect("path")]);
+    assert_eq!(images.lines().skip(2).count(), 0, "{images}");
 }

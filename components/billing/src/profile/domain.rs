@@ -3,6 +3,8 @@
 use fin_address::Address;
 use fin_problem::{FieldError, Text};
 use iban::IbanLike;
+
+use super::logo::Logo;
 use serde::{Deserialize, Serialize};
 
 const MAX_NAME: usize = 200;
@@ -38,6 +40,9 @@ pub struct BusinessProfile {
     pub iban: Option<String>,
     pub bic: Option<String>,
     pub payment_terms: Option<String>,
+    /// The logo, described (`PUT /business-profile/logo` sets it, never this body).
+    #[serde(default)]
+    pub logo: Option<Logo>,
 }
 
 impl BusinessProfile {
@@ -111,6 +116,7 @@ impl BusinessProfile {
                 iban,
                 bic,
                 payment_terms,
+                logo: None,
             }),
             _ => Err(errors),
         }

@@ -7,6 +7,7 @@
 pub mod domain;
 #[cfg(feature = "http-component")]
 pub mod http;
+pub mod logo;
 pub mod store;
 
 pub use domain::{BusinessProfile, ProfileInput};

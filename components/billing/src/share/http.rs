@@ -28,6 +28,10 @@ pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem>
         true => ShareInput::default(),
         false => fin_problem::decode_json(req.header("content-type"), &body)?,
     };
+    // serde reads a struct from an array too (`[]`, `[7]`): only an object is a body here.
+    if !body.is_empty() && body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(BillingError::field("", "the body must be a JSON object").into());
+    }
     let days = input.days().map_err(BillingError::Invalid)?;
     let id = parse_id(id)?;
     let token = Token::generate()
@@ -106,6 +110,22 @@ pub fn open(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
     let mut response = json(200, &opened.invoice.view(today));
     response.set_header("share-expires-at", opened.expires_at);
     Ok(response)
+}
+
+/// The picture of the logo a link's invoice shows, for the documents component too.
+pub fn open_logo(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
+    if !req.chained() {
+        return Err(Problem::no_route(&req.path));
+    }
+    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let (content_type, bytes) = store::open_logo(&conn, &Token::digest(token))
+        .map_err(BillingError::from)?
+        .ok_or_else(|| Problem::not_found("This link shows no logo."))?;
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .body(bytes)
+        .build())
 }
 
 /// Where the app is reached from outside: `public_base_url`, or else the scheme and

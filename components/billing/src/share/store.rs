@@ -7,6 +7,7 @@ use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 use super::domain::{ShareLink, MAX_ACTIVE};
 use crate::invoice::Invoice;
+use crate::profile::store::LOGO_JSON;
 use crate::profile::BusinessProfile;
 use crate::store::{invoice, COLUMNS, COLUMN_COUNT};
 
@@ -146,12 +147,15 @@ pub struct Opened {
 }
 
 pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
+    // The current profile with its logo: the seller of an invoice that froze none.
     let sql = format!(
-        "SELECT {COLUMNS}, p.profile::text, {expires}
+        "SELECT {COLUMNS}, (SELECT business_profiles.profile || jsonb_build_object('logo', ({logo}))
+                            FROM business_profiles WHERE business_profiles.owner_id = i.owner_id)::text,
+                {expires}
          FROM share_links s JOIN invoices i ON i.id = s.invoice_id
-         LEFT JOIN business_profiles p ON p.owner_id = i.owner_id
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
            AND i.deleted_at IS NULL AND i.status <> 'draft'",
+        logo = LOGO_JSON!(),
         expires = rfc3339!("s.expires_at")
     );
     let rows = query(conn, &sql, &[digest.to_owned().into()])?;
@@ -167,6 +171,30 @@ pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
         profile,
         expires_at: text(row.get(at + 1))?,
     }))
+}
+
+/// The logo of the seller a link's invoice names (frozen, or the profile's when it froze
+/// none): its type and bytes.
+pub fn open_logo(conn: &Connection, digest: &str) -> Result<Option<(String, Vec<u8>)>, Fault> {
+    let rows = query(
+        conn,
+        "SELECT l.content_type, l.bytes
+         FROM share_links s JOIN invoices i ON i.id = s.invoice_id
+         LEFT JOIN business_profiles p ON p.owner_id = i.owner_id
+         JOIN business_logos l ON l.owner_id = i.owner_id
+          AND l.sha256 = CASE WHEN i.seller IS NULL THEN p.logo_sha256
+                              ELSE i.seller->'logo'->>'sha256' END
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+           AND i.deleted_at IS NULL AND i.status <> 'draft'",
+        &[digest.to_owned().into()],
+    )?;
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
+    match row.get(1) {
+        Some(DbValue::Binary(bytes)) => Ok(Some((text(row.first())?, bytes.clone()))),
+        other => Err(Fault::from(format!("logo bytes: {other:?}"))),
+    }
 }
 
 fn link(row: &[DbValue]) -> Result<ShareLink, Fault> {

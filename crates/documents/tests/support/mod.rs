@@ -97,6 +97,7 @@ pub fn sample() -> Invoice {
             iban: "DK50 0040 0440 1162 43".into(),
             bic: Some("NDEADKKK".into()),
         }),
+        logo: None,
     }
 }
 
@@ -132,5 +133,24 @@ pub fn text(path: &std::path::Path, page: Option<usize>) -> String {
             let n = n.to_string();
             run("pdftotext", &["-layout", "-f", &n, "-l", &n, path, "-"])
         }
+    }
+}
+
+/// A `width` × `height` PNG logo (a gradient), as the documents get it.
+pub fn logo(width: u32, height: u32) -> fin_documents::model::Logo {
+    let mut data = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut data, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        let mut writer = encoder.write_header().expect("header");
+        let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 251) as u8).collect();
+        writer.write_image_data(&pixels).expect("pixels");
+    }
+    fin_documents::model::Logo {
+        sha256: "0".repeat(64),
+        content_type: "image/png".into(),
+        width,
+        height,
+        data,
     }
 }
