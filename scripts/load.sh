@@ -13,7 +13,9 @@
 # /clients (5 clients); /invoices/{id}; a page of /invoices; POST /invoices (breaker,
 # the clients component over service chaining, the numbered insert with its outbox row,
 # the event published); /dashboard; an invoice's PDF (the documents component: three
-# service-chained reads, then layout and rendering); a webhook redelivery (signature + one lookup; needs
+# service-chained reads, then layout and rendering), the same PDF again with its ETag
+# (304, nothing rendered), a sent invoice's e-invoice (one read, written and checked),
+# its share page (no login: billing's internal answer for the link); a webhook redelivery (signature + one lookup; needs
 # the secret `make up` wrote to .dev/webhook-secret or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET).
 set -euo pipefail
 base=${1:-http://127.0.0.1:3000}
@@ -48,6 +50,14 @@ done
 body="{\"client_id\":\"$client\",\"lines\":[{\"description\":\"Work\",\"quantity\":1.5,\"unit_price\":8000,\"tax_rate\":19}]}"
 invoice=
 for _ in $(seq 20); do invoice=$(post /invoices "$body" "${auth[@]}" | json id); done
+curl -sf -X PUT "$base/business-profile" "${auth[@]}" -H 'content-type: application/json' \
+  -d '{"legal_name":"Load Ltd","tax_id":"DE811907980","email":"load@example.com","address":{"line1":"Torstr. 1","postal_code":"10119","city":"Berlin","country":"DE"}}' >/dev/null
+buyer=$(post /clients '{"name":"Load Buyer GmbH","default_currency":"EUR","email":"ap@buyer.example","tax_id":"DE136695976","address":{"line1":"Ring 1","postal_code":"80331","city":"München","country":"DE"}}' "${auth[@]}" | json id)
+sent=$(post /invoices "${body/$client/$buyer}" "${auth[@]}" | json id)
+curl -sf -X POST "$base/invoices/$sent/send" "${auth[@]}" >/dev/null
+share=$(post "/invoices/$sent/share" '{}' "${auth[@]}" | json url)
+share=${share#*://*/}
+pdf_etag=$(curl -sf -D - -o /dev/null "$base/invoices/$invoice/pdf" "${auth[@]}" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
 secret=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET:-whsec_$(cat "$root/.dev/webhook-secret" 2>/dev/null)}
 event="{\"id\":\"evt_load_$(date +%s%N)\",\"object\":\"event\",\"type\":\"customer.created\",\"created\":$(date +%s),\"data\":{\"object\":{\"id\":\"cus_load\"}}}"
 signature=$(python3 -c 'import hmac,hashlib,sys,time; t=str(int(time.time())); print("t="+t+",v1="+hmac.new(sys.argv[1].encode(),(t+"."+sys.argv[2]).encode(),hashlib.sha256).hexdigest())' "$secret" "$event")
@@ -84,6 +94,9 @@ rows+=("$(run "GET /invoices/{id}" "$base/invoices/$invoice" "${auth[@]}")")
 rows+=("$(run "GET /invoices (20 per page)" "$base/invoices" "${auth[@]}")")
 rows+=("$(run "GET /dashboard" "$base/dashboard" "${auth[@]}")")
 rows+=("$(run "GET /invoices/{id}/pdf (draft, 1 line)" "$base/invoices/$invoice/pdf" "${auth[@]}")")
+rows+=("$(run "GET /invoices/{id}/pdf, If-None-Match (304)" "$base/invoices/$invoice/pdf" "${auth[@]}" -H "if-none-match: $pdf_etag")")
+rows+=("$(run "GET /invoices/{id}/xml (sent, 1 line)" "$base/invoices/$sent/xml" "${auth[@]}")")
+rows+=("$(run "GET /share/{token} (the page, no login)" "$base/$share")")
 rows+=("$(run "POST /payments/webhook (redelivery)" "$base/payments/webhook" \
   -s "$(lua POST "$event" "content-type: application/json" "stripe-signature: $signature")")")
 rows+=("$(run "POST /invoices (one user)" "$base/invoices" \

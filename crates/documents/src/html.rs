@@ -12,7 +12,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::amount;
-use crate::model::{Address, Invoice, Party, Status};
+use crate::model::{Invoice, Status};
 
 /// Where the page's downloads are, and until when its link works.
 pub struct Links<'a> {
@@ -153,8 +153,8 @@ pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama
             Status::Draft => Some(("void", "Draft: not issued.")),
             Status::Sent => None,
         },
-        seller: details(&invoice.seller),
-        buyer: details(&invoice.buyer),
+        seller: invoice.seller.details(),
+        buyer: invoice.buyer.details(),
         lines: invoice
             .lines
             .iter()
@@ -176,22 +176,4 @@ pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama
         }),
     }
     .render()
-}
-
-/// A party's lines under its name: address, country, tax id, e-mail.
-fn details(party: &Party) -> Vec<String> {
-    let mut lines = party
-        .address
-        .as_ref()
-        .map(Address::lines)
-        .unwrap_or_default();
-    lines.extend(party.country().map(str::to_owned));
-    lines.extend(
-        party
-            .tax_id
-            .as_ref()
-            .map(|id| format!("VAT / tax id: {id}")),
-    );
-    lines.extend(party.email.clone());
-    lines
 }

@@ -4,7 +4,7 @@
 
 use crate::amount;
 use crate::fonts::{Fonts, Weight};
-use crate::model::{Address, Invoice, Party, Status};
+use crate::model::{Invoice, Party, Status};
 
 /// A sheet size, in points (1/72 inch).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -230,20 +230,7 @@ impl Writer<'_> {
             self.text(x, y, name_size, Weight::Bold, Color::Ink, &line);
             y += name_size + 3.0;
         }
-        let mut details: Vec<String> = party
-            .address
-            .as_ref()
-            .map(Address::lines)
-            .unwrap_or_default();
-        details.extend(party.country().map(str::to_owned));
-        details.extend(
-            party
-                .tax_id
-                .as_ref()
-                .map(|id| format!("VAT / tax id: {id}")),
-        );
-        details.extend(party.email.clone());
-        for detail in details {
+        for detail in party.details() {
             for line in wrap(self.fonts, &detail, width, BODY, Weight::Regular) {
                 self.text(x, y, BODY, Weight::Regular, Color::Ink, &line);
                 y += LEADING;

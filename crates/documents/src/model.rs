@@ -118,6 +118,19 @@ impl Party {
     pub fn country(&self) -> Option<&str> {
         self.address.as_ref().map(|a| a.country.as_str())
     }
+
+    /// The lines every document prints under the name: address, country, tax id, e-mail.
+    pub fn details(&self) -> Vec<String> {
+        let mut lines = self
+            .address
+            .as_ref()
+            .map(Address::lines)
+            .unwrap_or_default();
+        lines.extend(self.country().map(str::to_owned));
+        lines.extend(self.tax_id.as_ref().map(|id| format!("VAT / tax id: {id}")));
+        lines.extend(self.email.clone());
+        lines
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
