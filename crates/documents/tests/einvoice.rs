@@ -273,6 +273,18 @@ fn what_the_freelancer_must_fill_in_is_named() {
         "{fields:?}"
     );
 
+    // A seller with no name at all: named as missing, never an empty element.
+    let mut nameless = sample();
+    nameless.seller.legal_name = String::new();
+    nameless.seller.tax_id = None;
+    let found = incomplete(&nameless);
+    assert!(
+        found
+            .iter()
+            .any(|v| v.rule == "BR-06" && v.field == "seller.legal_name"),
+        "{found:#?}"
+    );
+
     // Three decimals: EN 16931 allows two.
     let mut dinars = sample();
     dinars.currency = currency("BHD", 3);

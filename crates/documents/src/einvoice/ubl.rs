@@ -330,14 +330,17 @@ impl Xml<'_> {
             self.close("cac:TaxScheme")?;
             self.close("cac:PartyTaxScheme")?;
         }
-        self.open("cac:PartyLegalEntity")?;
-        self.leaf("cbc:RegistrationName", &party.legal_name)?;
-        if vat_id.is_none() {
-            if let Some(registration) = &party.tax_id {
+        // Never an empty element (R008): a party with no name leaves it out, and BR-06 or
+        // BR-07 then names what is missing.
+        let registration = party.tax_id.as_deref().filter(|_| vat_id.is_none());
+        if !party.legal_name.trim().is_empty() || registration.is_some() {
+            self.open("cac:PartyLegalEntity")?;
+            self.leaf("cbc:RegistrationName", &party.legal_name)?;
+            if let Some(registration) = registration {
                 self.leaf("cbc:CompanyID", registration)?;
             }
+            self.close("cac:PartyLegalEntity")?;
         }
-        self.close("cac:PartyLegalEntity")?;
         if party.contact.is_some() || party.email.is_some() {
             self.open("cac:Contact")?;
             self.leaf("cbc:Name", party.contact.as_deref().unwrap_or_default())?;
