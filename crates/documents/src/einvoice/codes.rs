@@ -105,65 +105,59 @@ pub fn endpoint(party: &Party) -> Option<(&'static str, &str)> {
         .map(|e| ("EM", e))
 }
 
-/// The Peppol participant identifier scheme (ISO 6523 ICD) for VAT numbers of a country,
-/// from the Peppol code list "Participant Identifier Schemes".
+/// The Peppol participant identifier schemes (ISO 6523 ICD) for VAT numbers, by the VAT
+/// id's country prefix, from the Peppol code list "Participant Identifier Schemes".
+const VAT_SCHEMES: [(&str, &str); 37] = [
+    ("AD", "9922"),
+    ("AL", "9923"),
+    ("AT", "9914"),
+    ("BA", "9924"),
+    ("BE", "9925"),
+    ("BG", "9926"),
+    ("CH", "9927"),
+    ("CY", "9928"),
+    ("CZ", "9929"),
+    ("DE", "9930"),
+    ("EE", "9931"),
+    ("ES", "9920"),
+    ("FR", "9957"),
+    ("GB", "9932"),
+    ("EL", "9933"),
+    ("GR", "9933"),
+    ("HR", "9934"),
+    ("HU", "9910"),
+    ("IE", "9935"),
+    ("LI", "9936"),
+    ("LT", "9937"),
+    ("LU", "9938"),
+    ("LV", "9939"),
+    ("MC", "9940"),
+    ("ME", "9941"),
+    ("MK", "9942"),
+    ("MT", "9943"),
+    ("NL", "9944"),
+    ("PL", "9945"),
+    ("PT", "9946"),
+    ("RO", "9947"),
+    ("RS", "9948"),
+    ("SI", "9949"),
+    ("SK", "9950"),
+    ("SM", "9951"),
+    ("TR", "9952"),
+    ("VA", "9953"),
+];
+
 fn vat_scheme(prefix: &str) -> Option<&'static str> {
-    Some(match prefix {
-        "AD" => "9922",
-        "AL" => "9923",
-        "AT" => "9914",
-        "BA" => "9924",
-        "BE" => "9925",
-        "BG" => "9926",
-        "CH" => "9927",
-        "CY" => "9928",
-        "CZ" => "9929",
-        "DE" => "9930",
-        "EE" => "9931",
-        "ES" => "9920",
-        "FR" => "9957",
-        "GB" => "9932",
-        "EL" | "GR" => "9933",
-        "HR" => "9934",
-        "HU" => "9910",
-        "IE" => "9935",
-        "LI" => "9936",
-        "LT" => "9937",
-        "LU" => "9938",
-        "LV" => "9939",
-        "MC" => "9940",
-        "ME" => "9941",
-        "MK" => "9942",
-        "MT" => "9943",
-        "NL" => "9944",
-        "PL" => "9945",
-        "PT" => "9946",
-        "RO" => "9947",
-        "RS" => "9948",
-        "SI" => "9949",
-        "SK" => "9950",
-        "SM" => "9951",
-        "TR" => "9952",
-        "VA" => "9953",
-        _ => return None,
-    })
+    VAT_SCHEMES
+        .iter()
+        .find(|(country, _)| *country == prefix)
+        .map(|(_, scheme)| *scheme)
 }
 
 /// Every scheme [`endpoint`] can write: what the checker accepts (BR-CL-25 for the
 /// values this application produces).
 pub fn known_scheme(scheme: &str) -> bool {
-    scheme == "EM"
-        || [
-            "AD", "AL", "AT", "BA", "BE", "BG", "CH", "CY", "CZ", "DE", "EE", "ES", "FR",
-        ]
-        .iter()
-        .chain(&[
-            "GB", "GR", "HR", "HU", "IE", "LI", "LT", "LU", "LV", "MC", "ME", "MK",
-        ])
-        .chain(&[
-            "MT", "NL", "PL", "PT", "RO", "RS", "SI", "SK", "SM", "TR", "VA",
-        ])
-        .any(|c| vat_scheme(c) == Some(scheme))
+    scheme == "EM" || VAT_SCHEMES.iter().any(|(_, s)| *s == scheme)
 }
 
 /// The 27 member states of the European Union, by ISO code (Greece as `GR`).
