@@ -7,8 +7,6 @@ use fin_spin_edge::outbound::{self, CallError};
 use fin_spin_edge::{config, ApiRequest, Fault, Problem};
 use spin_sdk::http::Response;
 
-use crate::negotiate::Wanted;
-
 /// What of the documents component's answer reaches the caller.
 const PASSED_ON: [&str; 6] = [
     "content-type",
@@ -19,14 +17,10 @@ const PASSED_ON: [&str; 6] = [
     "retry-after",
 ];
 
-pub fn fetch(req: &ApiRequest, id: &str, wanted: Wanted) -> Result<Response, Problem> {
+/// The invoice's document in `format` (`pdf`, `xml`: the documents component's route).
+pub fn fetch(req: &ApiRequest, id: &str, format: &str) -> Result<Response, Problem> {
     // Refused tokens are answered here, without a hop.
     auth::authenticate(req)?;
-    let format = match wanted {
-        Wanted::Pdf => "pdf",
-        Wanted::Xml => "xml",
-        Wanted::Json => return Err(Problem::no_route(&req.path)),
-    };
     let base: String = config::get("documents_base_url")?;
     let timeout: u64 = config::get("documents_call_timeout_ms")?;
     let query = match req.query.is_empty() {

@@ -14,9 +14,10 @@ pub struct Api {
     timeout_ms: u64,
 }
 
-/// An answer's body, and when the share link it was read through expires.
+/// An answer's body, its type, and when the share link it was read through expires.
 pub struct Body {
     pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
     pub expires_at: Option<String>,
 }
 
@@ -71,12 +72,10 @@ impl Api {
             .map(|b| b.bytes))
     }
 
-    /// The logo of the invoice a share link opens.
-    pub fn shared_logo(&self, token: &str) -> Result<Option<Vec<u8>>, Problem> {
+    /// The logo of the invoice a share link opens (its `content_type` as billing keeps it).
+    pub fn shared_logo(&self, token: &str) -> Result<Option<Body>, Problem> {
         let path = format!("/internal/shares/{token}/logo");
-        Ok(self
-            .fetch(&self.billing, &path, "/internal/shares/{token}/logo")?
-            .map(|b| b.bytes))
+        self.fetch(&self.billing, &path, "/internal/shares/{token}/logo")
     }
 
     fn get(&self, base: &str, path: &str) -> Result<Option<Body>, Problem> {
@@ -93,6 +92,7 @@ impl Api {
         }
         match outbound::get(&format!("{base}{path}"), &headers, self.timeout_ms) {
             Ok(answer @ Answer { status: 200, .. }) => Ok(Some(Body {
+                content_type: answer.header("content-type").map(str::to_owned),
                 expires_at: answer.header("share-expires-at").map(str::to_owned),
                 bytes: answer.body,
             })),

@@ -46,7 +46,9 @@ pub fn page(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
 /// The invoice's PDF or e-invoice, as the owner's routes serve them.
 pub fn document(req: &ApiRequest, token: &str, format: Format) -> Result<Response, Problem> {
     let (api, source) = open(token)?;
-    respond(req, source, format, |_| api.shared_logo(token))
+    respond(req, source, format, |_| {
+        Ok(api.shared_logo(token)?.map(|picture| picture.bytes))
+    })
 }
 
 /// The logo the page shows, for the page's `<img>` (its CSP allows `img-src 'self'`).
@@ -56,16 +58,15 @@ pub fn logo(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
     }
     let api = Api::open(None)?;
     let picture = api.shared_logo(token)?.ok_or_else(closed)?;
-    let content_type = match picture.starts_with(b"\x89PNG") {
-        true => "image/png",
-        false => "image/jpeg",
-    };
+    let content_type = picture
+        .content_type
+        .ok_or_else(|| defect("the shared logo came without its type"))?;
     Ok(Response::builder()
         .status(200)
         .header("content-type", content_type)
         .header("cache-control", "no-store")
         .header("x-content-type-options", "nosniff")
-        .body(picture)
+        .body(picture.bytes)
         .build())
 }
 

@@ -1,7 +1,6 @@
 //! `GET` and `PUT /business-profile`.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::pg::connect;
 use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem};
 use serde::Serialize;
@@ -11,6 +10,7 @@ use super::domain::{BusinessProfile, ProfileInput};
 use super::logo::{self, Refused};
 use super::store::{self, Put, Stored};
 use crate::error::BillingError;
+use crate::http::{database, picture};
 
 /// Where a created profile is (`Location`).
 const PATH: &str = "/business-profile";
@@ -39,7 +39,7 @@ fn respond(status: u16, stored: &Stored) -> Response {
 
 pub fn get(req: &ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::get(&conn, &owner).map_err(BillingError::from)? {
         Some(stored) => Ok(respond(200, &stored)),
         None => Err(Problem::not_found(
@@ -52,7 +52,7 @@ pub async fn put(req: &mut ApiRequest, if_match: Option<i64>) -> Result<Response
     let owner = auth::authenticate(req)?.user_id;
     let input: ProfileInput = req.json(config::body_limit()?).await?;
     let profile = BusinessProfile::parse(input).map_err(BillingError::Invalid)?;
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::put(&conn, &owner, &profile, if_match).map_err(BillingError::from)? {
         Put::Saved { stored, created } => {
             let mut response = respond(if created { 201 } else { 200 }, &stored);
@@ -86,7 +86,7 @@ pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
         }
         Err(Refused::Invalid(error)) => return Err(BillingError::Invalid(vec![error]).into()),
     };
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::put_logo(&conn, &owner, &logo, bytes).map_err(BillingError::from)? {
         Some(stored) => Ok(respond(200, &stored)),
         None => Err(no_profile()),
@@ -97,7 +97,7 @@ pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
 /// theirs.
 pub fn delete_logo(req: &ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::delete_logo(&conn, &owner).map_err(BillingError::from)? {
         Some(()) => Ok(no_content()),
         None => Err(no_profile()),
@@ -114,7 +114,7 @@ pub fn get_logo(req: &ApiRequest, sha256: Option<&str>) -> Result<Response, Prob
     if !well_formed {
         return Err(missing());
     }
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     let (content_type, bytes) = store::logo_bytes(&conn, &owner, sha256)
         .map_err(BillingError::from)?
         .ok_or_else(missing)?;
@@ -122,11 +122,5 @@ pub fn get_logo(req: &ApiRequest, sha256: Option<&str>) -> Result<Response, Prob
         Some(_) => "private, max-age=31536000, immutable",
         None => "private, no-cache",
     };
-    Ok(Response::builder()
-        .status(200)
-        .header("content-type", content_type)
-        .header("cache-control", cache)
-        .header("x-content-type-options", "nosniff")
-        .body(bytes)
-        .build())
+    Ok(picture(content_type, bytes, cache))
 }

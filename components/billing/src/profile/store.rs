@@ -186,12 +186,13 @@ pub fn logo_bytes(
             &[owner.to_owned().into()],
         )?,
     };
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    let bytes = match row.get(1) {
-        Some(DbValue::Binary(bytes)) => bytes.clone(),
-        other => return Err(Fault::from(format!("logo bytes: {other:?}"))),
-    };
-    Ok(Some((text(row.first())?, bytes)))
+    rows.first().map(|row| picture(row)).transpose()
+}
+
+/// A logo's `(content_type, bytes)` from a row that reads them in that order.
+pub(crate) fn picture(row: &[DbValue]) -> Result<(String, Vec<u8>), Fault> {
+    match row.get(1) {
+        Some(DbValue::Binary(bytes)) => Ok((text(row.first())?, bytes.clone())),
+        other => Err(Fault::from(format!("logo bytes: {other:?}"))),
+    }
 }

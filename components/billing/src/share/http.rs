@@ -3,7 +3,6 @@
 //! `GET /internal/shares/{token}` the documents component asks what a link opens.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::pg::connect;
 use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, ApiRequest, Fault, Problem};
 use serde::Serialize;
@@ -13,6 +12,7 @@ use time::OffsetDateTime;
 use super::domain::{ShareInput, ShareLink, Token, MAX_ACTIVE};
 use super::store::{self, Created};
 use crate::error::BillingError;
+use crate::http::{database, picture};
 use crate::service::parse_id;
 
 #[derive(Serialize)]
@@ -36,7 +36,7 @@ pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem>
     let id = parse_id(id)?;
     let token = Token::generate()
         .ok_or_else(|| BillingError::Fault(Fault::Internal("no random source".into())))?;
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::create(&conn, &owner, &id, &Token::digest(token.as_str()), days)
         .map_err(BillingError::from)?
     {
@@ -71,7 +71,7 @@ pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem>
 pub fn list(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
     let id = parse_id(id)?;
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::list(&conn, &owner, &id).map_err(BillingError::from)? {
         Some(items) => Ok(json(200, &Links { items })),
         None => Err(BillingError::NotFound.into()),
@@ -83,7 +83,7 @@ pub fn revoke(req: &ApiRequest, id: &str, link_id: &str) -> Result<Response, Pro
     let id = parse_id(id)?;
     let not_found = || Problem::not_found("There is no such share link.");
     let link_id = parse_id(link_id).map_err(|_| not_found())?;
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+    let conn = database()?;
     match store::revoke(&conn, &owner, &id, &link_id).map_err(BillingError::from)? {
         true => Ok(no_content()),
         false => Err(not_found()),
@@ -92,13 +92,9 @@ pub fn revoke(req: &ApiRequest, id: &str, link_id: &str) -> Result<Response, Pro
 
 /// The invoice a link opens, as `GET /invoices/{id}` shows it, its seller filled in
 /// from the business profile when it froze none; `share-expires-at` says until when.
-/// Only for the documents component: spin.toml routes no outside request here, and one
-/// that did not come over service chaining would be refused anyway.
-pub fn open(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
-    if !req.chained() {
-        return Err(Problem::no_route(&req.path));
-    }
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+/// Only for the documents component (the router checks the request came chained).
+pub fn open(token: &str) -> Result<Response, Problem> {
+    let conn = database()?;
     let Some(mut opened) = store::open(&conn, &Token::digest(token)).map_err(BillingError::from)?
     else {
         return Err(Problem::not_found("This link does not open an invoice."));
@@ -113,19 +109,12 @@ pub fn open(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
 }
 
 /// The picture of the logo a link's invoice shows, for the documents component too.
-pub fn open_logo(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
-    if !req.chained() {
-        return Err(Problem::no_route(&req.path));
-    }
-    let conn = connect(&config::get::<String>("db_url")?).map_err(BillingError::from)?;
+pub fn open_logo(token: &str) -> Result<Response, Problem> {
+    let conn = database()?;
     let (content_type, bytes) = store::open_logo(&conn, &Token::digest(token))
         .map_err(BillingError::from)?
         .ok_or_else(|| Problem::not_found("This link shows no logo."))?;
-    Ok(Response::builder()
-        .status(200)
-        .header("content-type", content_type)
-        .body(bytes)
-        .build())
+    Ok(picture(content_type, bytes, "no-store"))
 }
 
 /// Where the app is reached from outside: `public_base_url`, or else the scheme and

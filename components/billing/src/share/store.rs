@@ -7,7 +7,7 @@ use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 use super::domain::{ShareLink, MAX_ACTIVE};
 use crate::invoice::Invoice;
-use crate::profile::store::LOGO_JSON;
+use crate::profile::store::{picture, LOGO_JSON};
 use crate::profile::BusinessProfile;
 use crate::store::{invoice, COLUMNS, COLUMN_COUNT};
 
@@ -188,13 +188,7 @@ pub fn open_logo(conn: &Connection, digest: &str) -> Result<Option<(String, Vec<
            AND i.deleted_at IS NULL AND i.status <> 'draft'",
         &[digest.to_owned().into()],
     )?;
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    match row.get(1) {
-        Some(DbValue::Binary(bytes)) => Ok(Some((text(row.first())?, bytes.clone()))),
-        other => Err(Fault::from(format!("logo bytes: {other:?}"))),
-    }
+    rows.first().map(|row| picture(row)).transpose()
 }
 
 fn link(row: &[DbValue]) -> Result<ShareLink, Fault> {
