@@ -99,47 +99,15 @@ struct Page<'a> {
 pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama::Error> {
     let digits = invoice.currency.minor_digits;
     let money = |minor: i64| amount::format(minor, digits);
-    let mut totals = vec![TotalRow {
-        label: "Subtotal".into(),
-        value: money(invoice.subtotal),
-        strong: false,
-    }];
-    if let Some(discount) = &invoice.discount {
-        totals.push(TotalRow {
-            label: discount.label.clone(),
-            value: money(-discount.amount),
-            strong: false,
-        });
-    }
-    for tax in &invoice.taxes {
-        totals.push(TotalRow {
-            label: invoice.tax_label(tax),
-            value: money(tax.tax),
-            strong: false,
-        });
-    }
-    totals.push(TotalRow {
-        label: format!("Total {}", invoice.currency.code),
-        value: money(invoice.total),
-        strong: true,
-    });
-    for payment in &invoice.payments {
-        let method = payment
-            .method
-            .as_ref()
-            .map(|m| format!(" ({m})"))
-            .unwrap_or_default();
-        totals.push(TotalRow {
-            label: format!("Paid {}{method}", payment.paid_on),
-            value: money(-payment.amount),
-            strong: false,
-        });
-    }
-    totals.push(TotalRow {
-        label: format!("Balance due {}", invoice.currency.code),
-        value: money(invoice.balance_due),
-        strong: true,
-    });
+    let totals = invoice
+        .totals()
+        .into_iter()
+        .map(|t| TotalRow {
+            label: t.label,
+            value: money(t.minor),
+            strong: t.strong,
+        })
+        .collect();
     Page {
         style: STYLE,
         invoice,

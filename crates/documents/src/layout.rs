@@ -320,40 +320,24 @@ impl Writer<'_> {
     fn totals(&mut self, invoice: &Invoice) {
         let currency = &invoice.currency;
         let digits = currency.minor_digits;
-        let row = |label: String, minor: i64, weight: Weight| {
+        let row = |label: String, minor: i64, strong: bool| {
+            let weight = if strong {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            };
             (label, amount::format(minor, digits), weight)
         };
-        let mut rows = vec![row("Subtotal".into(), invoice.subtotal, Weight::Regular)];
-        if let Some(discount) = &invoice.discount {
-            rows.push(row(
-                discount.label.clone(),
-                -discount.amount,
-                Weight::Regular,
-            ));
-        }
-        for tax in &invoice.taxes {
-            rows.push(row(invoice.tax_label(tax), tax.tax, Weight::Regular));
-        }
-        let total = format!("Total {}", currency.code);
-        rows.push(row(total, invoice.total, Weight::Bold));
-        for payment in &invoice.payments {
-            let how = payment
-                .method
-                .as_deref()
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default();
-            let label = format!("Paid {}{how}", payment.paid_on);
-            rows.push(row(label, -payment.amount, Weight::Regular));
-        }
+        let mut rows: Vec<_> = invoice
+            .totals()
+            .into_iter()
+            .map(|t| row(t.label, t.minor, t.strong))
+            .collect();
+        // The PDF also sums the payments up, above the balance.
         if invoice.amount_paid > 0 || invoice.status == Status::Paid {
-            rows.push(row(
-                "Amount paid".into(),
-                invoice.amount_paid,
-                Weight::Regular,
-            ));
+            let paid = row("Amount paid".into(), invoice.amount_paid, false);
+            rows.insert(rows.len() - 1, paid);
         }
-        let balance = format!("Balance due {}", currency.code);
-        rows.push(row(balance, invoice.balance_due, Weight::Bold));
 
         let height = rows.len() as f32 * (LEADING + 2.0);
         if !self.fits_or_break(height) {
