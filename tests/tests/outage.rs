@@ -111,6 +111,7 @@ fn footprint() -> Vec<i64> {
         "provider_events",
         "business_profiles",
         "share_links",
+        "business_logos",
     ]
     .iter()
     .map(|table| {
@@ -173,6 +174,15 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         (
             "GET …/share-links".into(),
             bearer(http.get(&format!("/invoices/{invoice}/share-links"))),
+        ),
+        (
+            "GET /business-profile/logo".into(),
+            bearer(http.get("/business-profile/logo")),
+        ),
+        (
+            "PUT /business-profile/logo".into(),
+            bearer(http.request("PUT", "/business-profile/logo"))
+                .raw("image/png", fin_e2e::images::png(8, 8, 0)),
         ),
         (
             "POST …/payments".into(),

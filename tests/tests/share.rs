@@ -291,6 +291,11 @@ fn drafts_other_owners_and_too_many_links_are_refused_and_write_nothing() {
     let link = share(&s.user, &s.invoice, &json!({}));
     let revoke = format!("/invoices/{}/share-links/{}", s.invoice, id(&link));
     intruder.delete(&revoke).problem(404);
+    for bad in ["%00", "a%00b", "not-a-uuid"] {
+        s.user
+            .delete(&format!("/invoices/{}/share-links/{bad}", s.invoice))
+            .problem(404);
+    }
     assert_eq!(open(&path(&link)).status, 200);
 
     // At most 20 working links per invoice (one is made above).
