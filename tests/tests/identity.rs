@@ -343,6 +343,155 @@ fn logout_revokes_the_token_only() {
     );
 }
 
+// --- refresh (browser sessions) -------------------------------------------------------
+
+/// The `fin_refresh=<token>` pair of a reply's `Set-Cookie`, as a browser would send it
+/// back, after checking the attributes that keep it from script and other sites.
+fn refresh_cookie(reply: &Reply) -> String {
+    let set = reply.header("set-cookie").expect("a refresh cookie");
+    for attribute in [
+        "Path=/auth/refresh",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+    ] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    let pair = set.split(';').next().expect("name=value").to_owned();
+    assert!(pair.len() > "fin_refresh=".len() + 40, "{set}");
+    pair
+}
+
+fn refresh_with(cookie: &str) -> Reply {
+    client()
+        .post("/auth/refresh")
+        .header("cookie", cookie)
+        .send()
+}
+
+fn signed_in_with_cookie(tag: &str) -> (String, String) {
+    let email = unique_email(tag);
+    assert_eq!(register(&email).status, 201);
+    let reply = login(&email, PASSWORD);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert!(
+        !reply
+            .body
+            .contains(&refresh_cookie(&reply)["fin_refresh=".len()..]),
+        "the refresh token is never in a body script can read"
+    );
+    let token = reply.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    (token, refresh_cookie(&reply))
+}
+
+#[test]
+fn a_refresh_renews_the_access_token_and_rotates_the_cookie() {
+    let (_, first) = signed_in_with_cookie("refresh");
+    let renewed = refresh_with(&first);
+    assert_eq!(renewed.status, 200, "{}", renewed.body);
+    assert_eq!(renewed.header("cache-control"), Some("no-store"));
+    let body = renewed.json();
+    assert_eq!(body["token_type"], "Bearer");
+    let token = body["access_token"].as_str().expect("token");
+    assert_eq!(profile(token).status, 200, "the new access token works");
+    let second = refresh_cookie(&renewed);
+    assert_ne!(first, second, "every use hands out the next token");
+    let third = refresh_cookie(&refresh_with(&second));
+    assert_eq!(refresh_with(&third).status, 200);
+}
+
+#[test]
+fn a_replayed_refresh_token_ends_the_whole_session() {
+    let (_, first) = signed_in_with_cookie("replay");
+    let second = refresh_cookie(&refresh_with(&first));
+    let replay = refresh_with(&first);
+    assert_unauthorized(&replay);
+    assert!(
+        replay
+            .header("set-cookie")
+            .is_some_and(|c| c.contains("Max-Age=0")),
+        "a refused cookie is cleared"
+    );
+    assert_unauthorized(&refresh_with(&second));
+}
+
+#[test]
+fn a_replay_racing_its_own_first_use_renews_at_most_once() {
+    let (_, first) = signed_in_with_cookie("race");
+    let replies: Vec<Reply> = std::thread::scope(|s| {
+        let racers: Vec<_> = (0..6).map(|_| s.spawn(|| refresh_with(&first))).collect();
+        racers
+            .into_iter()
+            .map(|r| r.join().expect("racer"))
+            .collect()
+    });
+    let renewed: Vec<&Reply> = replies.iter().filter(|r| r.status == 200).collect();
+    assert!(renewed.len() <= 1, "one token, one renewal");
+    assert!(replies.iter().all(|r| r.status == 200 || r.status == 401));
+    for winner in renewed {
+        assert_unauthorized(&refresh_with(&refresh_cookie(winner)));
+    }
+}
+
+#[test]
+fn ending_the_session_revokes_the_cookie_and_the_access_token() {
+    let (token, cookie) = signed_in_with_cookie("end");
+    let (_, other_device) = signed_in_with_cookie("end-other");
+    let ended = client()
+        .request("DELETE", "/auth/refresh")
+        .header("cookie", &cookie)
+        .bearer(&token)
+        .send();
+    assert_eq!(ended.status, 204, "{}", ended.body);
+    assert!(ended
+        .header("set-cookie")
+        .is_some_and(|c| c.starts_with("fin_refresh=;") && c.contains("Max-Age=0")));
+    assert_unauthorized(&refresh_with(&cookie));
+    assert_unauthorized(&profile(&token));
+    assert_eq!(
+        refresh_with(&other_device).status,
+        200,
+        "only this session ends"
+    );
+    let again = client()
+        .request("DELETE", "/auth/refresh")
+        .header("cookie", &cookie)
+        .send();
+    assert_eq!(again.status, 204, "logging out twice is no error");
+}
+
+#[test]
+fn refresh_without_a_usable_cookie_is_refused() {
+    let forged = format!("fin_refresh={}", "A".repeat(43));
+    for cookie in [
+        None,
+        Some("theme=dark"),
+        Some("fin_refresh="),
+        Some("fin_refresh=short"),
+        Some(forged.as_str()),
+        Some("fin_refresh=%00%00"),
+    ] {
+        let mut call = client().post("/auth/refresh");
+        if let Some(cookie) = cookie {
+            call = call.header("cookie", cookie);
+        }
+        let reply = call.send();
+        assert_unauthorized(&reply);
+        assert!(reply.json()["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("log in again"));
+    }
+    let (token, _) = signed_in_with_cookie("bearer-is-not-refresh");
+    assert_unauthorized(&client().post("/auth/refresh").bearer(&token).send());
+    let wrong_method = client().get("/auth/refresh").send();
+    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
+}
+
 #[test]
 fn logout_and_profile_need_a_token() {
     for reply in [

@@ -13,6 +13,8 @@ pub enum IdentityError {
     Throttled(RetryAfter),
     /// A valid token whose user no longer exists.
     UnknownUser,
+    /// No refresh token, or one that is unknown, expired, spent or revoked: log in again.
+    SessionEnded,
     /// Not the caller's doing, or data storage refused (an outage, a defect, a value
     /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
     Fault(Fault),
@@ -41,6 +43,10 @@ impl From<IdentityError> for Problem {
             }
             IdentityError::UnknownUser => {
                 Problem::unauthorized("The account for this token no longer exists.")
+            }
+            IdentityError::SessionEnded => {
+                Problem::unauthorized("The session has ended; log in again.")
+                    .with_header("Set-Cookie", crate::session::cleared_cookie())
             }
             IdentityError::Fault(fault) => fault.into_problem("identity"),
         }

@@ -9,7 +9,8 @@ use spin_sdk::http::Response;
 use crate::domain::{LoginRequest, RegisterRequest};
 use crate::error::IdentityError;
 use crate::service::{self, AccessToken, TokenIssuer};
-use crate::store::PgUsers;
+use crate::session;
+use crate::store::PgIdentity;
 use crate::throttle::{LoginThrottle, ThrottlePolicy};
 
 pub async fn handle(req: ApiRequest) -> Response {
@@ -22,6 +23,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/auth/login", &["POST"]),
     Route::new("/auth/logout", &["POST"]),
     Route::new("/auth/profile", &["GET"]),
+    Route::new("/auth/refresh", &["POST", "DELETE"]),
 ];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -31,13 +33,15 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/auth/login", "POST") => login(req).await,
         ("/auth/logout", "POST") => logout(req),
         ("/auth/profile", "GET") => profile(req),
+        ("/auth/refresh", "POST") => refresh(req),
+        ("/auth/refresh", "DELETE") => end_session(req),
         _ => Err(Problem::no_route(&req.path)),
     }
 }
 
 async fn register(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: RegisterRequest = req.json(config::body_limit()?).await?;
-    let user = service::register(&users()?, body)?;
+    let user = service::register(&store()?, body)?;
     let mut response = json(201, &user);
     response.set_header("location", "/auth/profile");
     Ok(response)
@@ -46,8 +50,45 @@ async fn register(req: &mut ApiRequest) -> Result<Response, Problem> {
 async fn login(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: LoginRequest = req.json(config::body_limit()?).await?;
     let address = req.client_addr().unwrap_or_else(|| "unknown".to_owned());
-    let token = service::login(&users()?, &throttle()?, &SpinTokens, body, &address, now())?;
-    Ok(json(200, &token))
+    let store = store()?;
+    let (user_id, token) =
+        service::login(&store, &throttle()?, &SpinTokens, body, &address, now())?;
+    let renewal = session::start(&store, &user_id, refresh_ttl()?)?;
+    Ok(token_response(&token, &renewal))
+}
+
+/// Renews the access token with the refresh cookie (the web app does this before its
+/// token expires, and on a 401), handing out the family's next refresh token.
+fn refresh(req: &ApiRequest) -> Result<Response, Problem> {
+    let presented = session::presented(req.header("cookie"));
+    let (token, renewal) = session::refresh(&store()?, &SpinTokens, presented, refresh_ttl()?)?;
+    Ok(token_response(&token, &renewal))
+}
+
+/// Logging out of the web app: the refresh family ends, the cookie is cleared, and the
+/// access token sent along (if any still verifies) is revoked like `POST /auth/logout`.
+fn end_session(req: &ApiRequest) -> Result<Response, Problem> {
+    if req.header("authorization").is_some() {
+        if let Ok(principal) = auth::authenticate(req) {
+            tokens::revoke(&principal).map_err(auth::token_problem)?;
+        }
+    }
+    session::end(&store()?, session::presented(req.header("cookie")))?;
+    let mut response = no_content();
+    response.set_header("set-cookie", session::cleared_cookie());
+    Ok(response)
+}
+
+/// A token answer is never cached (RFC 6749 §5.1), and carries the refresh cookie.
+fn token_response(token: &AccessToken, renewal: &session::Renewal) -> Response {
+    let mut response = json(200, token);
+    response.set_header("cache-control", "no-store");
+    response.set_header("set-cookie", renewal.cookie());
+    response
+}
+
+fn refresh_ttl() -> Result<i64, Problem> {
+    config::get("refresh_token_ttl_seconds")
 }
 
 fn logout(req: &ApiRequest) -> Result<Response, Problem> {
@@ -58,11 +99,11 @@ fn logout(req: &ApiRequest) -> Result<Response, Problem> {
 
 fn profile(req: &ApiRequest) -> Result<Response, Problem> {
     let Principal { user_id, .. } = auth::authenticate(req)?;
-    Ok(json(200, &service::profile(&users()?, &user_id)?))
+    Ok(json(200, &service::profile(&store()?, &user_id)?))
 }
 
-fn users() -> Result<PgUsers, Problem> {
-    PgUsers::open(&config::get::<String>("db_url")?).map_err(|e| IdentityError::from(e).into())
+fn store() -> Result<PgIdentity, Problem> {
+    PgIdentity::open(&config::get::<String>("db_url")?).map_err(|e| IdentityError::from(e).into())
 }
 
 fn throttle() -> Result<LoginThrottle<SpinKv>, Problem> {

@@ -1,13 +1,15 @@
 //! Identity: who a freelancer is and how they prove it.
 //!
 //! `domain` parses what users type, `password` and `throttle` hold the security rules,
-//! `service` runs the use cases over the `UserStore` port, and only `http`, `store` and
+//! `service` runs the use cases over the `UserStore` port, `session` the refresh-token
+//! rotation over `SessionStore`, and only `http`, `store` and
 //! the entry point below know about Spin.
 
 pub mod domain;
 pub mod error;
 pub mod password;
 pub mod service;
+pub mod session;
 pub mod throttle;
 
 pub mod http;

@@ -60,7 +60,7 @@ pub fn login<K: Kv>(
     req: LoginRequest,
     client_address: &str,
     now: i64,
-) -> Result<AccessToken, IdentityError>
+) -> Result<(String, AccessToken), IdentityError>
 where
     K::Error: Into<Fault>,
 {
@@ -87,7 +87,8 @@ where
     throttle
         .record_success(&creds.email, client_address, now)
         .map_err(kv_failed)?;
-    Ok(tokens.issue(&user_id).map_err(Fault::Internal)?)
+    let token = tokens.issue(&user_id).map_err(Fault::Internal)?;
+    Ok((user_id, token))
 }
 
 pub fn profile(users: &impl UserStore, user_id: &str) -> Result<User, IdentityError> {
@@ -178,6 +179,7 @@ mod tests {
             "10.0.0.1",
             1_000,
         )
+        .map(|(_, token)| token)
     }
 
     #[test]

@@ -1,10 +1,8 @@
 //! What a share link is: an unguessable token, of which only a digest is kept, and how
 //! long the link works.
 
-use base64::Engine;
 use fin_problem::FieldError;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// How long a link works unless the request says: a month, a usual payment term.
 pub const DEFAULT_DAYS: i64 = 30;
@@ -13,40 +11,8 @@ pub const MAX_DAYS: i64 = 365;
 /// few enough that a script cannot pile them up.
 pub const MAX_ACTIVE: i64 = 20;
 
-/// A link's secret: 32 random bytes (256 bits), as 43 characters of base64url.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    /// A fresh token from the host's random source; `None` if it has none.
-    pub fn generate() -> Option<Token> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).ok()?;
-        Some(Token(
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
-        ))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// What is stored: the SHA-256 of the token, hex. A token from a request is digested
-    /// the same way to find its link.
-    pub fn digest(token: &str) -> String {
-        Sha256::digest(token.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-}
-
-impl std::fmt::Debug for Token {
-    /// Never printed: whoever reads a log must not be able to open the link.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Token(…)")
-    }
-}
+/// A link's secret: the token in its URL.
+pub use fin_secret::Secret as Token;
 
 /// A `POST /invoices/{id}/share` body; an empty body takes every default.
 #[derive(Debug, Default, Deserialize)]
@@ -90,22 +56,6 @@ pub struct ShareLink {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn tokens_are_long_random_and_only_their_digest_is_kept() {
-        let a = Token::generate().expect("random");
-        let b = Token::generate().expect("random");
-        assert_ne!(a, b);
-        assert_eq!(a.as_str().len(), 43);
-        assert!(a
-            .as_str()
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
-        let digest = Token::digest(a.as_str());
-        assert_eq!(digest.len(), 64);
-        assert!(!digest.contains(a.as_str()));
-        assert_eq!(format!("{a:?}"), "Token(…)");
-    }
 
     #[test]
     fn a_lifetime_is_one_day_to_a_year() {
