@@ -64,6 +64,14 @@ bash "$root/scripts/ubl-schemas.sh"
 # Schemathesis, the outside fuzzer of tests/tests/fuzz.rs and `make fuzz-api`, from PyPI.
 bash "$root/scripts/fuzz-api.sh" --install
 
+# The web app's toolchain (TypeScript, Vite, the OpenAPI type generator) and its browser
+# tests' (playwright-core, axe-core, Lighthouse), from the npm registry, as the lock file
+# pins them. No tool downloads a browser: the tests drive Debian's Chromium.
+test_tool node nodejs "the web app is built with it"
+test_tool npm npm "the web app's packages come from the npm registry"
+say "installing the web app's packages"
+(cd "$root/components/web/app" && npm ci --no-audit --no-fund --loglevel=error)
+
 # --- build and migrate -------------------------------------------------------------
 say "building components ($(spin --version))"
 spin build

@@ -139,7 +139,7 @@ fn spin_toml_sends_every_route_to_the_component_that_serves_it() {
     // And every trigger but the catch-all lands on a component with a route table.
     for (pattern, component) in &triggers {
         assert!(
-            component == "not-found" || tables.iter().any(|t| &t.component == component),
+            component == "web" || tables.iter().any(|t| &t.component == component),
             "{pattern} goes to {component}, which has no route table here"
         );
     }

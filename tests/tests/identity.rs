@@ -580,7 +580,8 @@ fn unknown_routes_and_methods_answer_problems() {
     let c = client();
     c.get("/no/such/thing").send().problem(404);
     c.get("/auth/nothing-here").send().problem(404);
-    c.get("/").send().problem(404);
+    c.get("/assets/no-such-file.js").send().problem(404);
+    c.post("/app").send().problem(404);
     let put = c.request("PUT", "/auth/login").json(&json!({})).send();
     put.problem(405);
     assert_eq!(put.header("allow"), Some("POST"));

@@ -1,0 +1,110 @@
+// What every browser test shares: Debian's Chromium driven by playwright-core (no
+// browser download), pages that fail the test on a CSP violation, a script error or a
+// dialog, and a few API calls made the way any client would (for the other user's ids).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
+export const PASSWORD = "correct horse battery";
+export const SHOTS = process.env.SCREENSHOT_DIR ?? new URL("./out/", import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    // As root in a container there is no sandbox to use; the closed network refuses
+    // Chromium's own background connections, so they are switched off.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/**
+ * A page that records what must never happen: CSP violations (the event and the console
+ * line), uncaught errors, and any dialog (an `alert` would mean injected script ran).
+ */
+export async function guardedPage(context) {
+  const page = await context.newPage();
+  const incidents = [];
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on("console", (m) => {
+    const text = m.text();
+    if (/Content Security Policy|CSP violation/i.test(text)) incidents.push(`csp: ${text}`);
+  });
+  page.on("pageerror", (e) => incidents.push(`error: ${e.message}`));
+  page.on("dialog", async (d) => {
+    incidents.push(`dialog: ${d.message()}`);
+    await d.dismiss();
+  });
+  page.incidents = incidents;
+  return page;
+}
+
+export function uniqueEmail(tag) {
+  return `${tag}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
+}
+
+export async function apiCall(method, path, { token, body, cookie } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (cookie) headers.Cookie = cookie;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const reply = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await reply.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: reply.status, json, text, headers: reply.headers };
+}
+
+/** A user made through the API, with a client and a draft invoice of their own. */
+export async function otherUserWithData() {
+  const email = uniqueEmail("other");
+  await apiCall("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Other" } });
+  const { json: login } = await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } });
+  const token = login.access_token;
+  const { json: client } = await apiCall("POST", "/clients", { token, body: { name: "Their client", default_currency: "EUR" } });
+  const { json: invoice } = await apiCall("POST", "/invoices", {
+    token,
+    body: { client_id: client.id, lines: [{ description: "Secret work", quantity: "1", unit_price: 100 }] },
+  });
+  return { token, client, invoice };
+}
+
+/** Signs up through the screens and lands on the settings screen. */
+export async function registerThroughUi(page, tag) {
+  const email = uniqueEmail(tag);
+  await page.goto(`${BASE}/`);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await page.getByLabel("Your name").fill("Ada Lovelace");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Settings" }).waitFor();
+  return email;
+}
+
+export async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+/** Polls `check` (which throws until it holds) for up to `ms`. */
+export async function eventually(check, ms = 20_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
+import { onSessionChange, renew } from "./api/session";
+import { Layout } from "./ui/Layout";
+import { Loading, NotFound } from "./ui/kit";
+import { Login, Register } from "./pages/Auth";
+import "./styles.css";
+
+// Screens past the first load on demand: the sign-in screen and the dashboard ship first.
+const Dashboard = lazy(() => import("./pages/Dashboard"));
+const Clients = lazy(() => import("./pages/Clients"));
+const ClientEdit = lazy(() => import("./pages/ClientEdit"));
+const Invoices = lazy(() => import("./pages/Invoices"));
+const InvoiceEdit = lazy(() => import("./pages/InvoiceEdit"));
+const InvoiceView = lazy(() => import("./pages/InvoiceView"));
+const Payments = lazy(() => import("./pages/Payments"));
+const Settings = lazy(() => import("./pages/Settings"));
+
+function App() {
+  // Unknown until the refresh cookie has been tried: a reload keeps the session.
+  const [signedIn, setSignedIn] = useState<boolean | null>(null);
+  useEffect(() => {
+    const stop = onSessionChange(setSignedIn);
+    void renew().then(setSignedIn);
+    return stop;
+  }, []);
+  if (signedIn === null) return <Loading />;
+  return signedIn ? <SignedIn /> : <SignedOut />;
+}
+
+function SignedOut() {
+  const { path } = useLocation();
+  return path === "/app/register" ? <Register /> : <Login />;
+}
+
+function SignedIn() {
+  const { path, route } = useLocation();
+  useEffect(() => {
+    // Signing in lands on the dashboard; a new account first fills in its business profile.
+    if (path === "/" || path === "/app/login") route("/app", true);
+    if (path === "/app/register") route("/app/settings", true);
+  }, [path]);
+  return (
+    <Layout>
+      <ErrorBoundary>
+        <Router>
+          <Route path="/app" component={Dashboard} />
+          <Route path="/app/clients" component={Clients} />
+          <Route path="/app/clients/new" component={ClientEdit} />
+          <Route path="/app/clients/:id" component={ClientEdit} />
+          <Route path="/app/invoices" component={Invoices} />
+          <Route path="/app/invoices/new" component={InvoiceEdit} />
+          <Route path="/app/invoices/:id/edit" component={InvoiceEdit} />
+          <Route path="/app/invoices/:id" component={InvoiceView} />
+          <Route path="/app/payments" component={Payments} />
+          <Route path="/app/settings" component={Settings} />
+          <Route default component={() => <NotFound what="Page" />} />
+        </Router>
+      </ErrorBoundary>
+    </Layout>
+  );
+}
+
+const root = document.getElementById("app");
+if (root) {
+  render(
+    <LocationProvider>
+      <App />
+    </LocationProvider>,
+    root,
+  );
+}

@@ -1,0 +1,92 @@
+import { useState } from "preact/hooks";
+import { api } from "../api/client";
+import { unwrap } from "../api/problem";
+import { useResource } from "../ui/hooks";
+import { ErrorBanner, Loading, Pager } from "../ui/kit";
+
+export default function Clients() {
+  const [q, setQ] = useState("");
+  const [archived, setArchived] = useState(false);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const page = useResource(
+    () =>
+      unwrap(
+        api.GET("/clients", {
+          params: { query: { q: q || undefined, archived: archived ? "true" : undefined, cursor, limit: 20 } },
+        }),
+      ),
+    [q, archived, cursor],
+  );
+  return (
+    <section aria-labelledby="clients-title">
+      <div class="title-row">
+        <h1 id="clients-title">Clients</h1>
+        <a class="button" href="/app/clients/new">
+          New client
+        </a>
+      </div>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Search
+          <input
+            type="search"
+            name="q"
+            value={q}
+            placeholder="Name, email or company"
+            onInput={(e) => {
+              setQ(e.currentTarget.value);
+              setCursors([]);
+            }}
+          />
+        </label>
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={archived}
+            onChange={(e) => {
+              setArchived(e.currentTarget.checked);
+              setCursors([]);
+            }}
+          />
+          Archived
+        </label>
+      </form>
+      <ErrorBanner error={page.error} />
+      {page.loading && !page.data ? (
+        <Loading />
+      ) : page.data && page.data.items.length === 0 ? (
+        <p class="empty">{q ? "No client matches." : "No clients yet."}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Company</th>
+              <th scope="col">Email</th>
+              <th scope="col">Currency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data?.items.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <a href={`/app/clients/${c.id}`}>{c.name}</a>
+                </td>
+                <td>{c.company}</td>
+                <td>{c.email}</td>
+                <td>{c.default_currency}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager
+        next={page.data?.next_cursor}
+        atFirst={cursors.length === 0}
+        onFirst={() => setCursors([])}
+        onNext={(c) => setCursors([...cursors, c])}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, type Schemas } from "../api/client";
+import { ApiError, ifMatch, unwrap } from "../api/problem";
+import { accessToken } from "../api/session";
+import { useResource, useSubmit } from "../ui/hooks";
+import { ErrorBanner, Input, Loading } from "../ui/kit";
+import { AddressFields, addressBody, emptyAddress, type AddressForm } from "../ui/AddressFields";
+
+type Profile = Schemas["BusinessProfile"];
+const blank = { legal_name: "", trading_name: "", tax_id: "", email: "", iban: "", bic: "", payment_terms: "" };
+type Form = typeof blank & { address: AddressForm };
+
+function toForm(p: Profile): Form {
+  const a = p.address;
+  return {
+    legal_name: p.legal_name,
+    trading_name: p.trading_name ?? "",
+    tax_id: p.tax_id ?? "",
+    email: p.email ?? "",
+    iban: p.iban ?? "",
+    bic: p.bic ?? "",
+    payment_terms: p.payment_terms ?? "",
+    address: { line1: a.line1 ?? "", line2: a.line2 ?? "", city: a.city ?? "", region: a.region ?? "", postal_code: a.postal_code ?? "", country: a.country },
+  };
+}
+
+/** A 404 is "no profile yet", which the form then creates. */
+async function loadProfile(): Promise<Profile | null> {
+  try {
+    return await unwrap(api.GET("/business-profile"));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+export default function Settings() {
+  const account = useResource(() => unwrap(api.GET("/auth/profile")), []);
+  const profile = useResource(loadProfile, []);
+  const [current, setCurrent] = useState<Profile | null>(null);
+  const [form, setForm] = useState<Form>({ ...blank, address: emptyAddress });
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (profile.data) {
+      setCurrent(profile.data);
+      setForm(toForm(profile.data));
+    }
+  }, [profile.data]);
+  const n = (s: string) => (s.trim() ? s : null);
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const address = addressBody(form.address) ?? { country: "" as Schemas["CountryCode"] };
+    const body = { legal_name: form.legal_name, trading_name: n(form.trading_name), tax_id: n(form.tax_id), email: n(form.email), iban: n(form.iban), bic: n(form.bic), payment_terms: n(form.payment_terms), address };
+    const next = await unwrap(api.PUT("/business-profile", { params: { header: current ? ifMatch(current.version) : {} }, body }));
+    setCurrent(next);
+    setSaved(true);
+  });
+  const logo = useSubmit(async (file: File) => {
+    // The body is the picture itself; openapi-fetch would JSON-encode it.
+    const reply = await fetch("/business-profile/logo", {
+      method: "PUT",
+      headers: { "Content-Type": file.type || "application/octet-stream", Authorization: `Bearer ${accessToken() ?? ""}` },
+      body: file,
+    });
+    if (!reply.ok) throw new ApiError(await reply.json(), reply.headers.get("Retry-After"));
+    setCurrent(await reply.json());
+  });
+  const set = (k: keyof typeof blank) => (v: string) => setForm({ ...form, [k]: v });
+  if (profile.loading && !profile.data) return <Loading />;
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      {account.data && (
+        <p class="muted">
+          Signed in as {account.data.name} ({account.data.email}).
+        </p>
+      )}
+      <h2>Business profile</h2>
+      <p class="muted">Printed as the seller on every invoice; an invoice keeps the profile it was sent with.</p>
+      <ErrorBanner error={profile.error ?? save.error} />
+      {saved && (
+        <p class="banner ok" role="status">
+          Saved.
+        </p>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <div class="cols">
+          <Input label="Legal name" name="legal_name" required value={form.legal_name} onInput={set("legal_name")} errors={save.fields} />
+          <Input label="Trading name" name="trading_name" value={form.trading_name} onInput={set("trading_name")} errors={save.fields} />
+          <Input label="VAT / tax id" name="tax_id" value={form.tax_id} onInput={set("tax_id")} errors={save.fields} />
+          <Input label="Billing email" name="email" type="email" value={form.email} onInput={set("email")} errors={save.fields} />
+          <Input label="IBAN" name="iban" value={form.iban} onInput={set("iban")} errors={save.fields} />
+          <Input label="BIC" name="bic" value={form.bic} onInput={set("bic")} errors={save.fields} />
+        </div>
+        <AddressFields value={form.address} onChange={(address) => setForm({ ...form, address })} errors={save.fields} />
+        <Input label="Payment terms" name="payment_terms" value={form.payment_terms} onInput={set("payment_terms")} errors={save.fields} />
+        <button type="submit" disabled={save.busy}>
+          Save profile
+        </button>
+      </form>
+      {current && (
+        <section class="card" aria-labelledby="logo-title">
+          <h2 id="logo-title">Logo</h2>
+          <ErrorBanner error={logo.error} />
+          <p class="muted">{current.logo ? "A logo is printed on your documents." : "No logo yet."} PNG or JPEG, at most 256 KiB.</p>
+          <label>
+            Upload a logo
+            <input
+              type="file"
+              accept="image/png,image/jpeg"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                if (file) void logo.run(file);
+              }}
+            />
+          </label>
+        </section>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,81 @@
+//! The web app in a real browser: the suites of components/web/app/e2e (Node's test
+//! runner, playwright-core driving Debian's Chromium, axe-core) against this app under
+//! `spin up`, with the projector running (the dashboard) and access tokens that expire
+//! every few seconds, so every screen also proves that renewal goes unnoticed.
+
+use std::process::Command;
+use std::sync::OnceLock;
+
+use fin_e2e::{App, AppOptions, RedisServer};
+
+/// Short enough that each suite outlives several tokens; long enough that a token read
+/// from a request is still good when a check uses it a moment later.
+const ACCESS_TOKEN_TTL_SECONDS: u32 = 5;
+
+fn redis() -> &'static RedisServer {
+    static REDIS: OnceLock<RedisServer> = OnceLock::new();
+    REDIS.get_or_init(RedisServer::start)
+}
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions {
+        name: "web",
+        redis_dbs: [1, 2, 3],
+        variables: vec![(
+            "access_token_ttl_seconds",
+            ACCESS_TOKEN_TTL_SECONDS.to_string(),
+        )],
+        events_redis: Some(redis()),
+        kv_redis: Some(redis()),
+        ..AppOptions::default()
+    })
+}
+
+/// Runs one file of the browser suites; its own output is the failure message.
+fn browser_suite(file: &str) {
+    let root = App::repo_root();
+    let screens = root.join("target").join("e2e").join("web").join("screens");
+    let output = Command::new("node")
+        .current_dir(root.join("components/web/app"))
+        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+        .arg(format!("e2e/{file}"))
+        .env("BASE_URL", &app().base_url)
+        .env("SCREENSHOT_DIR", &screens)
+        .output()
+        .expect("node must be on PATH (make setup installs it)");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{report}");
+    assert!(
+        output.status.success(),
+        "browser suite {file} failed:\n{report}"
+    );
+    assert!(
+        report.contains("ℹ fail 0") && !report.contains("ℹ pass 0"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_money_loop_through_the_screens() {
+    browser_suite("flow.test.mjs");
+}
+
+#[test]
+fn sessions_renew_unseen_and_end_on_replay() {
+    browser_suite("refresh.test.mjs");
+}
+
+#[test]
+fn hostile_names_and_other_users_ids() {
+    browser_suite("hostile.test.mjs");
+}
+
+#[test]
+fn accessible_light_and_phone_width() {
+    browser_suite("a11y.test.mjs");
+}
