@@ -86,7 +86,15 @@ impl Spec {
 
     /// Every operation that needs a bearer token: (path template, METHOD).
     pub fn protected_operations(&self) -> Vec<(String, String)> {
-        let everyone = |op: &Value| op["security"].as_array().is_some_and(Vec::is_empty);
+        // `security: []`, or an empty requirement among the alternatives (`{}`): anyone.
+        let everyone = |op: &Value| {
+            op["security"].as_array().is_some_and(|alternatives| {
+                alternatives.is_empty()
+                    || alternatives
+                        .iter()
+                        .any(|a| a.as_object().is_some_and(|o| o.is_empty()))
+            })
+        };
         self.operations()
             .into_iter()
             .filter(|(path, method)| {

@@ -4,7 +4,7 @@
 //! every few seconds, so every screen also proves that renewal goes unnoticed.
 
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use fin_e2e::{App, AppOptions, RedisServer};
 
@@ -32,8 +32,11 @@ fn app() -> &'static App {
     })
 }
 
-/// Runs one file of the browser suites; its own output is the failure message.
+/// Runs one file of the browser suites; its own output is the failure message. One at
+/// a time: each drives its own Chromium, and two cores are enough for one.
 fn browser_suite(file: &str) {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let root = App::repo_root();
     let screens = root.join("target").join("e2e").join("web").join("screens");
     let output = Command::new("node")
@@ -68,6 +71,11 @@ fn the_money_loop_through_the_screens() {
 #[test]
 fn sessions_renew_unseen_and_end_on_replay() {
     browser_suite("refresh.test.mjs");
+}
+
+#[test]
+fn problems_next_to_their_fields_and_changes_made_elsewhere() {
+    browser_suite("problems.test.mjs");
 }
 
 #[test]

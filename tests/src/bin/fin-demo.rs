@@ -14,8 +14,12 @@ fn main() {
                  (0 of each on a second run)",
                 summary.clients_created, summary.invoices_created, summary.actions
             );
-            println!("\nLog in as {} / {}\n", demo::EMAIL, demo::PASSWORD);
-            println!("Try:");
+            println!(
+                "\nOpen {base}/ and sign in as {} / {}\n",
+                demo::EMAIL,
+                demo::PASSWORD
+            );
+            println!("Or the API:");
             println!("  export TOKEN={}", summary.token);
             println!("  curl -s {base}/dashboard -H \"authorization: Bearer $TOKEN\"");
             println!(

@@ -3,7 +3,7 @@
 // payment, see it on the dashboard, log out — and the old session no longer works.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, eventually, guardedPage, launch, registerThroughUi, shot } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, eventually, guardedPage, launch, pngLogo, registerThroughUi, shot } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -31,7 +31,9 @@ test("register → client → invoice → send → partial payment → dashboard
   await page.getByLabel("Country").fill("DE");
   await page.getByRole("button", { name: "Save profile" }).click();
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-  await shot(page, "settings");
+  await page.getByLabel("Upload a logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: pngLogo() });
+  await page.getByText("A logo is printed on your documents.").waitFor();
+  await shot(page, "flow-settings");
 
   // A client.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" }).click();
@@ -82,7 +84,7 @@ test("register → client → invoice → send → partial payment → dashboard
   await page.getByLabel("Method").fill("Bank transfer");
   await page.getByRole("button", { name: "Record payment" }).click();
   await page.getByTestId("balance").filter({ hasText: "584.11 EUR" }).waitFor();
-  await shot(page, "invoice");
+  await shot(page, "flow-invoice");
 
   // The dashboard, once the projector has applied the events.
   await eventually(async () => {
@@ -91,7 +93,7 @@ test("register → client → invoice → send → partial payment → dashboard
     await page.locator(".figure", { hasText: "Outstanding" }).getByText("584.11 EUR").waitFor({ timeout: 1000 });
   }, 30_000);
   await page.getByRole("img", { name: /Bar chart of invoiced and received EUR/ }).waitFor();
-  await shot(page, "dashboard");
+  await shot(page, "flow-dashboard");
 
   // Log out: the page forgets the session, and the server ends it.
   const cookies = await context.cookies(`${BASE}/auth/refresh`);

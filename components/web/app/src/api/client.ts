@@ -8,7 +8,7 @@ import { accessToken, renew } from "./session";
 export type Schemas = components["schemas"];
 
 /** Adds the bearer token; on a 401, renews once through the refresh cookie and retries. */
-async function authorised(request: Request): Promise<Response> {
+export async function authorised(request: Request): Promise<Response> {
   const send = (r: Request) => {
     const token = accessToken();
     if (token) r.headers.set("Authorization", `Bearer ${token}`);

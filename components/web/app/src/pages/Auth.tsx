@@ -18,6 +18,7 @@ export function Login() {
     <main id="main" class="auth">
       <h1>Sign in to Fin-Freelancer</h1>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit.run();
@@ -49,6 +50,7 @@ export function Register() {
     <main id="main" class="auth">
       <h1>Create your account</h1>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit.run();

@@ -78,6 +78,7 @@ export default function ClientEdit() {
       )}
       <ErrorBanner error={existing.error ?? save.error ?? archive.error} />
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save.run();

@@ -63,8 +63,8 @@ export default function Clients() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Company</th>
-              <th scope="col">Email</th>
-              <th scope="col">Currency</th>
+              <th scope="col" class="wide">Email</th>
+              <th scope="col" class="wide">Currency</th>
             </tr>
           </thead>
           <tbody>
@@ -74,8 +74,8 @@ export default function Clients() {
                   <a href={`/app/clients/${c.id}`}>{c.name}</a>
                 </td>
                 <td>{c.company}</td>
-                <td>{c.email}</td>
-                <td>{c.default_currency}</td>
+                <td class="wide">{c.email}</td>
+                <td class="wide">{c.default_currency}</td>
               </tr>
             ))}
           </tbody>

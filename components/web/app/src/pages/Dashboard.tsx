@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
 import { formatMoney } from "../api/money";
 import { unwrap } from "../api/problem";
@@ -22,6 +23,34 @@ function Amounts({ title, amounts }: { title: string; amounts: Schemas["Amount"]
         ))
       )}
     </div>
+  );
+}
+
+type Series = Dashboard["revenue_by_month"];
+
+/** One chart at a time: the currency invoiced most first, the others a choice away. */
+function Revenue({ series }: { series: Series }) {
+  const sum = (r: Series[number]) => r.months.reduce((t, m) => t + m.invoiced + m.received, 0);
+  const ordered = [...series].sort((a, b) => sum(b) - sum(a));
+  const [chosen, setChosen] = useState<string | null>(null);
+  const shown = ordered.find((r) => r.currency === chosen) ?? ordered[0];
+  if (!shown) return null;
+  return (
+    <>
+      {ordered.length > 1 && (
+        <label class="inline-select">
+          Revenue in{" "}
+          <select value={shown.currency} onChange={(e) => setChosen(e.currentTarget.value)}>
+            {ordered.map((r) => (
+              <option key={r.currency} value={r.currency}>
+                {r.currency}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <RevenueChart key={shown.currency} currency={shown.currency} months={shown.months} />
+    </>
   );
 }
 
@@ -62,9 +91,7 @@ export default function DashboardPage() {
           </li>
         ))}
       </ul>
-      {d.revenue_by_month.map((r) => (
-        <RevenueChart key={r.currency} currency={r.currency} months={r.months} />
-      ))}
+      <Revenue series={d.revenue_by_month} />
       {d.top_clients.length > 0 && <h2>Clients who owe the most</h2>}
       {d.top_clients.map((t) => (
         <table key={t.currency}>

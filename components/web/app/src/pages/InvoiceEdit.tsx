@@ -103,6 +103,7 @@ export default function InvoiceEdit() {
       <h1 id="edit-title">{id ? `Edit ${existing.data?.number ?? ""}` : "New invoice"}</h1>
       <ErrorBanner error={clients.error ?? existing.error ?? submit.error} />
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit.run();

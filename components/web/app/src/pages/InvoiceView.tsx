@@ -115,8 +115,8 @@ export default function InvoiceView() {
           <tr>
             <th scope="col">Description</th>
             <th scope="col" class="num">Quantity</th>
-            <th scope="col" class="num">Unit price</th>
-            <th scope="col" class="num">Tax</th>
+            <th scope="col" class="num wide">Unit price</th>
+            <th scope="col" class="num wide">Tax</th>
             <th scope="col" class="num">Net</th>
           </tr>
         </thead>
@@ -125,8 +125,8 @@ export default function InvoiceView() {
             <tr key={n}>
               <td>{l.description}</td>
               <td class="num">{l.quantity}</td>
-              <td class="num">{formatMoney(l.unit_price, i.currency)}</td>
-              <td class="num">{l.tax_rate} %</td>
+              <td class="num wide">{formatMoney(l.unit_price, i.currency)}</td>
+              <td class="num wide">{l.tax_rate} %</td>
               <td class="num">{formatMoney(l.net, i.currency)}</td>
             </tr>
           ))}
@@ -141,7 +141,7 @@ export default function InvoiceView() {
             <tr>
               <th scope="col">Paid on</th>
               <th scope="col">Method</th>
-              <th scope="col">Reference</th>
+              <th scope="col" class="wide">Reference</th>
               <th scope="col" class="num">Amount</th>
             </tr>
           </thead>
@@ -150,7 +150,7 @@ export default function InvoiceView() {
               <tr key={p.id}>
                 <td>{p.paid_on}</td>
                 <td>{p.method ?? (p.source === "stripe" ? "Card (Stripe)" : "")}</td>
-                <td>{p.reference}</td>
+                <td class="wide">{p.reference}</td>
                 <td class="num">{formatMoney(p.amount, i.currency)}</td>
               </tr>
             ))}
@@ -186,6 +186,7 @@ function RecordPayment({ invoice, onRecorded }: { invoice: Invoice; onRecorded: 
   });
   return (
     <form
+      noValidate
       class="card"
       aria-labelledby="pay-title"
       onSubmit={(e) => {

@@ -73,8 +73,8 @@ export default function Invoices() {
               <th scope="col">Number</th>
               <th scope="col">Client</th>
               <th scope="col">Status</th>
-              <th scope="col">Due</th>
-              <th scope="col" class="num">
+              <th scope="col" class="wide">Due</th>
+              <th scope="col" class="num wide">
                 Total
               </th>
               <th scope="col" class="num">
@@ -92,9 +92,9 @@ export default function Invoices() {
                 <td>
                   <StatusBadge status={i.status} />
                 </td>
-                <td>{i.due_date}</td>
-                <td class="num">{formatMoney(i.total, i.currency)}</td>
-                <td class="num">{formatMoney(i.balance_due, i.currency)}</td>
+                <td class="wide">{i.due_date}</td>
+                <td class="num wide">{formatMoney(i.total, i.currency)}</td>
+                <td class="num">{i.status === "void" ? "—" : formatMoney(i.balance_due, i.currency)}</td>
               </tr>
             ))}
           </tbody>

@@ -47,7 +47,7 @@ export default function Payments() {
               <th scope="col">Outcome</th>
               <th scope="col">Invoice</th>
               <th scope="col" class="num">Amount</th>
-              <th scope="col">Note</th>
+              <th scope="col" class="wide">Note</th>
             </tr>
           </thead>
           <tbody>
@@ -59,7 +59,7 @@ export default function Payments() {
                 </td>
                 <td>{p.invoice_id ? <a href={`/app/invoices/${p.invoice_id}`}>Open</a> : "—"}</td>
                 <td class="num">{p.amount !== null ? formatMoney(p.amount, p.currency?.toUpperCase()) : "—"}</td>
-                <td>{p.reason ?? (p.duplicate ? "Already settled by another event" : "")}</td>
+                <td class="wide">{p.reason ?? (p.duplicate ? "Already settled by another event" : "")}</td>
               </tr>
             ))}
           </tbody>

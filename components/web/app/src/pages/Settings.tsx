@@ -1,7 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, type Schemas } from "../api/client";
+import { api, authorised, type Schemas } from "../api/client";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
-import { accessToken } from "../api/session";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Input, Loading } from "../ui/kit";
 import { AddressFields, addressBody, emptyAddress, type AddressForm } from "../ui/AddressFields";
@@ -57,11 +56,9 @@ export default function Settings() {
   });
   const logo = useSubmit(async (file: File) => {
     // The body is the picture itself; openapi-fetch would JSON-encode it.
-    const reply = await fetch("/business-profile/logo", {
-      method: "PUT",
-      headers: { "Content-Type": file.type || "application/octet-stream", Authorization: `Bearer ${accessToken() ?? ""}` },
-      body: file,
-    });
+    const reply = await authorised(
+      new Request("/business-profile/logo", { method: "PUT", headers: { "Content-Type": file.type || "application/octet-stream" }, body: file }),
+    );
     if (!reply.ok) throw new ApiError(await reply.json(), reply.headers.get("Retry-After"));
     setCurrent(await reply.json());
   });
@@ -84,6 +81,7 @@ export default function Settings() {
         </p>
       )}
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save.run();

@@ -22,7 +22,8 @@ export function RevenueChart({ currency, months }: { currency: string; months: M
       {
         width: width(),
         height: 240,
-        scales: { x: { time: false } },
+        // Half a month of room each side, so the first and last bars are not clipped.
+        scales: { x: { time: false, range: () => [-0.5, months.length - 0.5] } },
         axes: [
           { values: (_, ticks) => ticks.map((t) => months[t]?.month.slice(2) ?? "") },
           { size: 70, values: (_, ticks) => ticks.map((t) => t.toLocaleString()) },

@@ -17,7 +17,6 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resourc
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };
