@@ -1,5 +1,6 @@
-//! What must wear off does: tokens expire, blocklist entries and throttle counters are
-//! swept from Redis, and a client address that guesses at many accounts is throttled.
+//! What must wear off does: access and refresh tokens expire, blocklist entries and
+//! throttle counters are swept from Redis, and a client address that guesses at many
+//! accounts is throttled.
 //! Its own app instance, with short lifetimes, so the identity tests keep theirs.
 
 use std::sync::OnceLock;
@@ -20,6 +21,7 @@ fn app() -> &'static App {
         redis_dbs: [BLOCKLIST_DB, 6, 6],
         variables: vec![
             ("access_token_ttl_seconds", TOKEN_TTL_SECONDS.to_string()),
+            ("refresh_token_ttl_seconds", TOKEN_TTL_SECONDS.to_string()),
             ("kv_sweep_interval_seconds", "1".into()),
             ("login_max_failures_per_email", "1000".into()),
             (
@@ -78,11 +80,29 @@ fn tokens_expire_and_the_blocklist_forgets_them_afterwards() {
     assert_eq!(c.post("/auth/logout").bearer(&old).send().status, 204);
     assert!(blocklisted(&jti(&old)), "logout blocklists the token's jti");
 
-    let unused = login("expiring@example.com", PASSWORD).json()["access_token"]
+    let second = login("expiring@example.com", PASSWORD);
+    let unused = second.json()["access_token"]
         .as_str()
         .expect("token")
         .to_owned();
+    let set_cookie = second.header("set-cookie").expect("a refresh cookie");
+    assert!(
+        set_cookie.contains(&format!("Max-Age={TOKEN_TTL_SECONDS};")),
+        "the cookie lasts as long as its token: {set_cookie}"
+    );
+    let refresh_cookie = set_cookie.split(';').next().expect("name=value").to_owned();
     wait_past_token_lifetime();
+    let stale = c
+        .post("/auth/refresh")
+        .header("cookie", &refresh_cookie)
+        .send();
+    stale.problem(401);
+    assert!(
+        stale
+            .header("set-cookie")
+            .is_some_and(|v| v.contains("Max-Age=0")),
+        "an expired refresh token is refused and its cookie cleared"
+    );
     let expired = c.get("/auth/profile").bearer(&unused).send();
     let problem = expired.problem(401);
     assert!(

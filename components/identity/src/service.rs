@@ -96,7 +96,7 @@ pub fn profile(users: &impl UserStore, user_id: &str) -> Result<User, IdentityEr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::throttle::tests::{throttle, MemoryKv};
     use crate::throttle::RetryAfter;
@@ -138,7 +138,8 @@ mod tests {
         }
     }
 
-    struct FakeTokens;
+    /// Tokens that name their user, for the use cases' tests (sessions' too).
+    pub(crate) struct FakeTokens;
     impl TokenIssuer for FakeTokens {
         fn issue(&self, user_id: &str) -> Result<AccessToken, String> {
             Ok(AccessToken {

@@ -126,6 +126,7 @@ fn fresh() -> Result<Secret, IdentityError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::tests::FakeTokens;
     use std::cell::RefCell;
 
     /// A row as the table keeps it.
@@ -188,17 +189,6 @@ mod tests {
                 Self::revoke_family(&mut rows, family);
             }
             Ok(())
-        }
-    }
-
-    struct FakeTokens;
-    impl TokenIssuer for FakeTokens {
-        fn issue(&self, user_id: &str) -> Result<AccessToken, String> {
-            Ok(AccessToken {
-                access_token: format!("token-for-{user_id}"),
-                token_type: "Bearer",
-                expires_in: 900,
-            })
         }
     }
 

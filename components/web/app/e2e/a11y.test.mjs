@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, SHOTS, apiCall, launch, shot, uniqueEmail } from "./lib.mjs";
+import { BASE, PASSWORD, SHOTS, apiCall, launch, shot, signInThroughUi, uniqueEmail } from "./lib.mjs";
 
 const PHONE_WIDTH = 390;
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -46,13 +46,7 @@ async function seeded() {
   return { email, client, invoice };
 }
 
-async function signIn(page) {
-  await page.goto(`${BASE}/app/login`);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-}
+const signIn = (page) => signInThroughUi(page, account.email);
 
 const screens = () => [
   ["dashboard", "/app", "Dashboard"],

@@ -92,6 +92,15 @@ export async function registerThroughUi(page, tag) {
   return email;
 }
 
+/** Signs in through the sign-in screen and waits for the dashboard. */
+export async function signInThroughUi(page, email) {
+  await page.goto(`${BASE}/app/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+}
+
 export async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });

@@ -2,7 +2,7 @@
 // names (and nothing saved), a 412 or 409 explained as "changed elsewhere — reload".
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, guardedPage, launch, uniqueEmail } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, guardedPage, launch, signInThroughUi, uniqueEmail } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -17,11 +17,7 @@ async function twoDevices(tag) {
   const token = async () => (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
   const context = await browser.newContext();
   const page = await guardedPage(context);
-  await page.goto(`${BASE}/app/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await signInThroughUi(page, email);
   return { context, page, token };
 }
 

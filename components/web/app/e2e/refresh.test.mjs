@@ -4,7 +4,7 @@
 // (tests/tests/web.rs starts one with access_token_ttl_seconds = 3).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, guardedPage, launch, uniqueEmail } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, guardedPage, launch, signInThroughUi, uniqueEmail } from "./lib.mjs";
 
 let browser;
 let ttl;
@@ -35,11 +35,7 @@ async function signedIn(tag) {
     const auth = r.headers().authorization;
     if (auth?.startsWith("Bearer ") && seen.tokens.at(-1) !== auth.slice(7)) seen.tokens.push(auth.slice(7));
   });
-  await page.goto(`${BASE}/app/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await signInThroughUi(page, email);
   return { context, page, seen };
 }
 

@@ -4,7 +4,7 @@ import { api } from "../api/client";
 import { unwrap } from "../api/problem";
 import { adopt } from "../api/session";
 import { useSubmit } from "../ui/hooks";
-import { ErrorBanner, Input } from "../ui/kit";
+import { ErrorBanner, Form, Input } from "../ui/kit";
 
 async function signIn(email: string, password: string) {
   adopt(await unwrap(api.POST("/auth/login", { body: { email, password }, credentials: "same-origin" })));
@@ -17,20 +17,14 @@ export function Login() {
   return (
     <main id="main" class="auth">
       <h1>Sign in to Fin-Freelancer</h1>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
+      <Form onSubmit={() => void submit.run()}>
         <ErrorBanner error={submit.error} />
         <Input label="Email" name="email" type="email" autocomplete="email" required value={email} onInput={setEmail} errors={submit.fields} />
         <Input label="Password" name="password" type="password" autocomplete="current-password" required value={password} onInput={setPassword} errors={submit.fields} />
         <button type="submit" disabled={submit.busy}>
           Sign in
         </button>
-      </form>
+      </Form>
       <p>
         New here? <a href="/app/register">Create an account</a>
       </p>
@@ -49,13 +43,7 @@ export function Register() {
   return (
     <main id="main" class="auth">
       <h1>Create your account</h1>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
+      <Form onSubmit={() => void submit.run()}>
         <ErrorBanner error={submit.error} />
         <Input label="Your name" name="name" autocomplete="name" required value={name} onInput={setName} errors={submit.fields} />
         <Input label="Email" name="email" type="email" autocomplete="email" required value={email} onInput={setEmail} errors={submit.fields} />
@@ -73,7 +61,7 @@ export function Register() {
         <button type="submit" disabled={submit.busy}>
           Create account
         </button>
-      </form>
+      </Form>
       <p>
         Already registered? <a href="/app/login">Sign in</a>
       </p>

@@ -3,15 +3,15 @@ import { useLocation, useRoute } from "preact-iso";
 import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
-import { ErrorBanner, Input, Loading, NotFound } from "../ui/kit";
-import { AddressFields, addressBody, emptyAddress, type AddressForm } from "../ui/AddressFields";
+import { ErrorBanner, Form, Input, Loading, NotFound } from "../ui/kit";
+import { AddressFields, addressBody, addressForm, emptyAddress, type AddressForm } from "../ui/AddressFields";
 
 type Client = Schemas["Client"];
 
 const empty = { name: "", email: "", phone: "", company: "", tax_id: "", default_currency: "", notes: "" };
-type Form = typeof empty & { address: AddressForm };
+type Fields = typeof empty & { address: AddressForm };
 
-function toForm(c: Client): Form {
+function toForm(c: Client): Fields {
   return {
     name: c.name,
     email: c.email ?? "",
@@ -20,16 +20,14 @@ function toForm(c: Client): Form {
     tax_id: c.tax_id ?? "",
     default_currency: c.default_currency ?? "",
     notes: c.notes ?? "",
-    address: c.address
-      ? { line1: c.address.line1 ?? "", line2: c.address.line2 ?? "", city: c.address.city ?? "", region: c.address.region ?? "", postal_code: c.address.postal_code ?? "", country: c.address.country }
-      : emptyAddress,
+    address: addressForm(c.address),
   };
 }
 
 /** Blank text is sent as null: the API stores blank optional text as "not set". */
 const orNull = (s: string) => (s.trim() === "" ? null : s);
 
-function body(f: Form) {
+function body(f: Fields) {
   return {
     name: f.name,
     email: orNull(f.email),
@@ -47,7 +45,7 @@ export default function ClientEdit() {
   const id = params.id;
   const { route } = useLocation();
   const existing = useResource(() => (id ? unwrap(api.GET("/clients/{id}", { params: { path: { id } } })) : Promise.resolve(null)), [id]);
-  const [form, setForm] = useState<Form>({ ...empty, address: emptyAddress });
+  const [form, setForm] = useState<Fields>({ ...empty, address: emptyAddress });
   useEffect(() => {
     if (existing.data) setForm(toForm(existing.data));
   }, [existing.data]);
@@ -77,13 +75,7 @@ export default function ClientEdit() {
         </p>
       )}
       <ErrorBanner error={existing.error ?? save.error ?? archive.error} />
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
+      <Form onSubmit={() => void save.run()}>
         <div class="cols">
           <Input label="Name" name="name" required maxLength={200} value={form.name} onInput={set("name")} errors={save.fields} />
           <Input label="Company" name="company" value={form.company} onInput={set("company")} errors={save.fields} />
@@ -112,7 +104,7 @@ export default function ClientEdit() {
             </button>
           )}
         </div>
-      </form>
+      </Form>
     </section>
   );
 }

@@ -1,14 +1,14 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
 import { unwrap } from "../api/problem";
-import { useResource } from "../ui/hooks";
-import { ErrorBanner, Loading, Pager } from "../ui/kit";
+import { useCursors, useResource } from "../ui/hooks";
+import { Listing, Pager } from "../ui/kit";
 
 export default function Clients() {
   const [q, setQ] = useState("");
   const [archived, setArchived] = useState(false);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const cursors = useCursors();
+  const cursor = cursors.cursor;
   const page = useResource(
     () =>
       unwrap(
@@ -36,7 +36,7 @@ export default function Clients() {
             placeholder="Name, email or company"
             onInput={(e) => {
               setQ(e.currentTarget.value);
-              setCursors([]);
+              cursors.first();
             }}
           />
         </label>
@@ -46,47 +46,39 @@ export default function Clients() {
             checked={archived}
             onChange={(e) => {
               setArchived(e.currentTarget.checked);
-              setCursors([]);
+              cursors.first();
             }}
           />
           Archived
         </label>
       </form>
-      <ErrorBanner error={page.error} />
-      {page.loading && !page.data ? (
-        <Loading />
-      ) : page.data && page.data.items.length === 0 ? (
-        <p class="empty">{q ? "No client matches." : "No clients yet."}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Company</th>
-              <th scope="col" class="wide">Email</th>
-              <th scope="col" class="wide">Currency</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.data?.items.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <a href={`/app/clients/${c.id}`}>{c.name}</a>
-                </td>
-                <td>{c.company}</td>
-                <td class="wide">{c.email}</td>
-                <td class="wide">{c.default_currency}</td>
+      <Listing page={page} empty={q ? "No client matches." : "No clients yet."}>
+        {(items) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Company</th>
+                <th scope="col" class="wide">Email</th>
+                <th scope="col" class="wide">Currency</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pager
-        next={page.data?.next_cursor}
-        atFirst={cursors.length === 0}
-        onFirst={() => setCursors([])}
-        onNext={(c) => setCursors([...cursors, c])}
-      />
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <a href={`/app/clients/${c.id}`}>{c.name}</a>
+                  </td>
+                  <td>{c.company}</td>
+                  <td class="wide">{c.email}</td>
+                  <td class="wide">{c.default_currency}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Listing>
+      <Pager next={page.data?.next_cursor} cursors={cursors} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { api, getInvoice, type Schemas } from "../api/client";
 import { minorToInput, parseMoney } from "../api/money";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
-import { ErrorBanner, Field, Input, Loading, NotFound } from "../ui/kit";
+import { ErrorBanner, Field, Form, Input, Loading, NotFound } from "../ui/kit";
 import { Totals } from "../ui/Totals";
 
 type Invoice = Schemas["Invoice"];
@@ -102,13 +102,7 @@ export default function InvoiceEdit() {
     <section aria-labelledby="edit-title">
       <h1 id="edit-title">{id ? `Edit ${existing.data?.number ?? ""}` : "New invoice"}</h1>
       <ErrorBanner error={clients.error ?? existing.error ?? submit.error} />
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
+      <Form onSubmit={() => void submit.run()}>
         <div class="cols">
           <Field label="Client" error={f.client_id}>
             {(fid, describedBy) => (
@@ -175,7 +169,7 @@ export default function InvoiceEdit() {
           </button>
           {id && <a href={`/app/invoices/${id}`}>Cancel</a>}
         </div>
-      </form>
+      </Form>
       {saved && (
         <aside aria-label="Saved totals">
           <h2>Totals as last saved</h2>

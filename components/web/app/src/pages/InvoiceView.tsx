@@ -4,7 +4,7 @@ import { api, getInvoice, type Schemas } from "../api/client";
 import { formatMoney, minorToInput, parseMoney } from "../api/money";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
-import { ErrorBanner, Input, Loading, NotFound, StatusBadge } from "../ui/kit";
+import { ErrorBanner, Form, Input, Loading, NotFound, StatusBadge } from "../ui/kit";
 import { Totals } from "../ui/Totals";
 import { ShareLinks } from "../ui/ShareLinks";
 
@@ -185,15 +185,7 @@ function RecordPayment({ invoice, onRecorded }: { invoice: Invoice; onRecorded: 
     setAmount(minorToInput(updated.balance_due, currency));
   });
   return (
-    <form
-      noValidate
-      class="card"
-      aria-labelledby="pay-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form onSubmit={() => void submit.run()}>
       <h2 id="pay-title">Record a payment</h2>
       <ErrorBanner error={submit.error} />
       <div class="cols">
@@ -205,6 +197,6 @@ function RecordPayment({ invoice, onRecorded }: { invoice: Invoice; onRecorded: 
       <button type="submit" disabled={submit.busy}>
         Record payment
       </button>
-    </form>
+    </Form>
   );
 }

@@ -1,10 +1,9 @@
-import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api, type Schemas } from "../api/client";
 import { formatMoney } from "../api/money";
 import { unwrap } from "../api/problem";
-import { useResource } from "../ui/hooks";
-import { ErrorBanner, Loading, Pager, StatusBadge, statusLabel } from "../ui/kit";
+import { useCursors, useResource } from "../ui/hooks";
+import { Listing, Pager, StatusBadge, statusLabel } from "../ui/kit";
 
 type Status = Schemas["InvoiceStatus"];
 
@@ -12,8 +11,8 @@ export default function Invoices() {
   const { query, route } = useLocation();
   const status = (query.status || undefined) as Status | undefined;
   const clientId = query.client_id || undefined;
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const cursors = useCursors();
+  const cursor = cursors.cursor;
   const clients = useResource(() => unwrap(api.GET("/clients", { params: { query: { limit: 100 } } })), []);
   const page = useResource(
     () => unwrap(api.GET("/invoices", { params: { query: { status, client_id: clientId, cursor, limit: 20 } } })),
@@ -26,7 +25,7 @@ export default function Invoices() {
     const c = "client_id" in next ? next.client_id : clientId;
     if (s) params.set("status", s);
     if (c) params.set("client_id", c);
-    setCursors([]);
+    cursors.first();
     route(`/app/invoices${params.size ? `?${params}` : ""}`);
   };
   return (
@@ -61,46 +60,43 @@ export default function Invoices() {
           </select>
         </label>
       </form>
-      <ErrorBanner error={page.error} />
-      {page.loading && !page.data ? (
-        <Loading />
-      ) : page.data?.items.length === 0 ? (
-        <p class="empty">No invoices{status || clientId ? " match" : " yet"}.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Number</th>
-              <th scope="col">Client</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="wide">Due</th>
-              <th scope="col" class="num wide">
-                Total
-              </th>
-              <th scope="col" class="num">
-                Balance
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.data?.items.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <a href={`/app/invoices/${i.id}`}>{i.number}</a>
-                </td>
-                <td>{i.buyer?.name ?? names[i.client_id] ?? ""}</td>
-                <td>
-                  <StatusBadge status={i.status} />
-                </td>
-                <td class="wide">{i.due_date}</td>
-                <td class="num wide">{formatMoney(i.total, i.currency)}</td>
-                <td class="num">{i.status === "void" ? "—" : formatMoney(i.balance_due, i.currency)}</td>
+      <Listing page={page} empty={`No invoices${status || clientId ? " match" : " yet"}.`}>
+        {(items) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Number</th>
+                <th scope="col">Client</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="wide">Due</th>
+                <th scope="col" class="num wide">
+                  Total
+                </th>
+                <th scope="col" class="num">
+                  Balance
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pager next={page.data?.next_cursor} atFirst={cursors.length === 0} onFirst={() => setCursors([])} onNext={(c) => setCursors([...cursors, c])} />
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr key={i.id}>
+                  <td>
+                    <a href={`/app/invoices/${i.id}`}>{i.number}</a>
+                  </td>
+                  <td>{i.buyer?.name ?? names[i.client_id] ?? ""}</td>
+                  <td>
+                    <StatusBadge status={i.status} />
+                  </td>
+                  <td class="wide">{i.due_date}</td>
+                  <td class="num wide">{formatMoney(i.total, i.currency)}</td>
+                  <td class="num">{i.status === "void" ? "—" : formatMoney(i.balance_due, i.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Listing>
+      <Pager next={page.data?.next_cursor} cursors={cursors} />
     </section>
   );
 }

@@ -2,15 +2,14 @@ import { useEffect, useState } from "preact/hooks";
 import { api, authorised, type Schemas } from "../api/client";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
-import { ErrorBanner, Input, Loading } from "../ui/kit";
-import { AddressFields, addressBody, emptyAddress, type AddressForm } from "../ui/AddressFields";
+import { ErrorBanner, Form, Input, Loading } from "../ui/kit";
+import { AddressFields, addressBody, addressForm, emptyAddress, type AddressForm } from "../ui/AddressFields";
 
 type Profile = Schemas["BusinessProfile"];
 const blank = { legal_name: "", trading_name: "", tax_id: "", email: "", iban: "", bic: "", payment_terms: "" };
-type Form = typeof blank & { address: AddressForm };
+type Fields = typeof blank & { address: AddressForm };
 
-function toForm(p: Profile): Form {
-  const a = p.address;
+function toForm(p: Profile): Fields {
   return {
     legal_name: p.legal_name,
     trading_name: p.trading_name ?? "",
@@ -19,7 +18,7 @@ function toForm(p: Profile): Form {
     iban: p.iban ?? "",
     bic: p.bic ?? "",
     payment_terms: p.payment_terms ?? "",
-    address: { line1: a.line1 ?? "", line2: a.line2 ?? "", city: a.city ?? "", region: a.region ?? "", postal_code: a.postal_code ?? "", country: a.country },
+    address: addressForm(p.address),
   };
 }
 
@@ -37,7 +36,7 @@ export default function Settings() {
   const account = useResource(() => unwrap(api.GET("/auth/profile")), []);
   const profile = useResource(loadProfile, []);
   const [current, setCurrent] = useState<Profile | null>(null);
-  const [form, setForm] = useState<Form>({ ...blank, address: emptyAddress });
+  const [form, setForm] = useState<Fields>({ ...blank, address: emptyAddress });
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (profile.data) {
@@ -80,13 +79,7 @@ export default function Settings() {
           Saved.
         </p>
       )}
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
+      <Form onSubmit={() => void save.run()}>
         <div class="cols">
           <Input label="Legal name" name="legal_name" required value={form.legal_name} onInput={set("legal_name")} errors={save.fields} />
           <Input label="Trading name" name="trading_name" value={form.trading_name} onInput={set("trading_name")} errors={save.fields} />
@@ -100,7 +93,7 @@ export default function Settings() {
         <button type="submit" disabled={save.busy}>
           Save profile
         </button>
-      </form>
+      </Form>
       {current && (
         <section class="card" aria-labelledby="logo-title">
           <h2 id="logo-title">Logo</h2>

@@ -4,6 +4,12 @@ import { Input } from "./kit";
 export type AddressForm = { line1: string; line2: string; city: string; region: string; postal_code: string; country: string };
 export const emptyAddress: AddressForm = { line1: "", line2: "", city: "", region: "", postal_code: "", country: "" };
 
+/** An address as the form edits it (blank text for what is not set). */
+export function addressForm(a: Schemas["Address"] | null | undefined): AddressForm {
+  if (!a) return emptyAddress;
+  return { line1: a.line1 ?? "", line2: a.line2 ?? "", city: a.city ?? "", region: a.region ?? "", postal_code: a.postal_code ?? "", country: a.country };
+}
+
 /** An address is sent when it names a country (the API requires one); blank lines are null. */
 export function addressBody(a: AddressForm): Schemas["AddressInput"] | null {
   if (Object.values(a).every((v) => v.trim() === "")) return null;

@@ -45,3 +45,15 @@ export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<v
   };
   return { run, error, busy, fields: error?.fields() ?? {} };
 }
+
+/** Cursor paging: the API's cursors are opaque, so "back" is the stack of those used. */
+export function useCursors() {
+  const [stack, setStack] = useState<string[]>([]);
+  return {
+    cursor: stack[stack.length - 1],
+    atFirst: stack.length === 0,
+    first: () => setStack([]),
+    next: (c: string) => setStack([...stack, c]),
+  };
+}
+export type Cursors = ReturnType<typeof useCursors>;

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useId } from "preact/hooks";
 import { ApiError } from "../api/problem";
+import type { Cursors, Resource } from "./hooks";
 
 type FieldProps = {
   label: string;
@@ -106,17 +107,46 @@ export function StatusBadge({ status }: { status: string }) {
   return <span class={`badge ${status}`}>{statusLabel[status] ?? status}</span>;
 }
 
-/** "Next page" for cursor paging; the API's cursor is opaque. */
-export function Pager({ next, onNext, onFirst, atFirst }: { next: string | null | undefined; onNext: (c: string) => void; onFirst: () => void; atFirst: boolean }) {
-  if (!next && atFirst) return null;
+/** "Next page" for cursor paging. */
+export function Pager({ next, cursors }: { next: string | null | undefined; cursors: Cursors }) {
+  if (!next && cursors.atFirst) return null;
   return (
     <nav class="pager" aria-label="Pages">
-      <button type="button" class="secondary" disabled={atFirst} onClick={onFirst}>
+      <button type="button" class="secondary" disabled={cursors.atFirst} onClick={cursors.first}>
         First page
       </button>
-      <button type="button" class="secondary" disabled={!next} onClick={() => next && onNext(next)}>
+      <button type="button" class="secondary" disabled={!next} onClick={() => next && cursors.next(next)}>
         Next page
       </button>
     </nav>
+  );
+}
+
+/** A page of a list: its failure, loading, the empty state, or the items. */
+export function Listing<T>({ page, empty, children }: { page: Resource<{ items: T[] }>; empty: string; children: (items: T[]) => ComponentChildren }) {
+  return (
+    <>
+      <ErrorBanner error={page.error} />
+      {page.loading && !page.data ? <Loading /> : page.data?.items.length === 0 ? <p class="empty">{empty}</p> : page.data ? children(page.data.items) : null}
+    </>
+  );
+}
+
+/**
+ * A form that submits through `onSubmit`. `novalidate`: the server judges the input,
+ * and its messages are the ones shown next to the fields.
+ */
+export function Form({ onSubmit, children, ...rest }: { onSubmit: () => void; children: ComponentChildren; class?: string; "aria-labelledby"?: string }) {
+  return (
+    <form
+      noValidate
+      {...rest}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
   );
 }
