@@ -1,0 +1,366 @@
+//! The e-mail a client receives: subject and body in the client's language, from the
+//! freelancer's own wording when they gave one, as text and as (escaped) HTML.
+
+use crate::domain::Kind;
+
+/// The languages there are templates for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    English,
+    German,
+}
+
+impl Language {
+    /// German for clients in German-speaking countries, English for everyone else — the
+    /// client record has no language of its own yet, its address has a country.
+    pub fn for_country(country: Option<&str>) -> Language {
+        match country.map(str::trim) {
+            Some(c)
+                if ["DE", "AT", "CH", "LI"]
+                    .iter()
+                    .any(|g| g.eq_ignore_ascii_case(c)) =>
+            {
+                Language::German
+            }
+            _ => Language::English,
+        }
+    }
+}
+
+/// What an e-mail says of its invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub number: String,
+    pub total: i64,
+    pub balance: i64,
+    pub currency: String,
+    /// `YYYY-MM-DD`.
+    pub due_date: String,
+    pub seller: String,
+    pub client: String,
+    /// The share link, when there is one.
+    pub link: Option<String>,
+}
+
+/// The freelancer's own wording; `None` takes the default of the client's language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wording {
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    /// Added to the last reminder.
+    pub final_notice: Option<String>,
+}
+
+/// A written e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The placeholders a template may use.
+pub const PLACEHOLDERS: [&str; 7] = [
+    "{number}",
+    "{amount}",
+    "{balance}",
+    "{due_date}",
+    "{seller}",
+    "{client}",
+    "{link}",
+];
+
+/// A template names only the placeholders there are (a typo would reach the client).
+pub fn check_template(template: &str) -> Result<(), String> {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let tail = &rest[open..];
+        let close = tail
+            .find('}')
+            .ok_or_else(|| "has a `{` that is never closed".to_owned())?;
+        let name = &tail[..=close];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(format!(
+                "names {name}, which is not one of {}",
+                PLACEHOLDERS.join(", ")
+            ));
+        }
+        rest = &tail[close + 1..];
+    }
+    Ok(())
+}
+
+pub fn write(
+    kind: Kind,
+    facts: &Facts,
+    language: Language,
+    wording: &Wording,
+    last_step: bool,
+) -> Written {
+    let (subject, body) = defaults(kind, language);
+    let subject = wording.subject.as_deref().unwrap_or(subject);
+    let mut body = wording.body.as_deref().unwrap_or(body).to_owned();
+    if let (Kind::Reminder { .. }, true, Some(notice)) = (kind, last_step, &wording.final_notice) {
+        body = format!("{body}\n\n{notice}");
+    }
+    let text = fill(&body, facts, language);
+    Written {
+        subject: fill(subject, facts, language).replace(['\r', '\n'], " "),
+        html: html(&text, facts.link.as_deref()),
+        text,
+    }
+}
+
+fn defaults(kind: Kind, language: Language) -> (&'static str, &'static str) {
+    match (kind, language) {
+        (Kind::Invoice, Language::English) => (
+            "Invoice {number} from {seller}",
+            "Hello {client},\n\nplease find attached invoice {number} for {amount}, due on {due_date}.\n\nYou can also view it online: {link}\n\nKind regards,\n{seller}",
+        ),
+        (Kind::Invoice, Language::German) => (
+            "Rechnung {number} von {seller}",
+            "Guten Tag {client},\n\nanbei erhalten Sie die Rechnung {number} über {amount}, fällig am {due_date}.\n\nSie können sie auch online ansehen: {link}\n\nMit freundlichen Grüßen\n{seller}",
+        ),
+        (Kind::Reminder { .. }, Language::English) => (
+            "Reminder: invoice {number} is overdue",
+            "Hello {client},\n\ninvoice {number} for {amount} was due on {due_date}, and {balance} of it is still open. If you have paid it in the meantime, please disregard this message.\n\nView it online: {link}\n\nKind regards,\n{seller}",
+        ),
+        (Kind::Reminder { .. }, Language::German) => (
+            "Zahlungserinnerung: Rechnung {number}",
+            "Guten Tag {client},\n\ndie Rechnung {number} über {amount} war am {due_date} fällig; offen sind noch {balance}. Sollten Sie inzwischen bezahlt haben, betrachten Sie diese Nachricht bitte als gegenstandslos.\n\nOnline ansehen: {link}\n\nMit freundlichen Grüßen\n{seller}",
+        ),
+    }
+}
+
+/// The template with its placeholders filled; a paragraph naming `{link}` is left out
+/// when there is no link.
+fn fill(template: &str, facts: &Facts, language: Language) -> String {
+    let notation = match language {
+        Language::English => fin_amount::ENGLISH,
+        Language::German => fin_amount::GERMAN,
+    };
+    let digits = iso_currency::Currency::from_code(&facts.currency)
+        .and_then(|c| c.exponent())
+        .and_then(|e| u8::try_from(e).ok())
+        .unwrap_or(2);
+    let money = |minor| {
+        format!(
+            "{} {}",
+            fin_amount::format_in(minor, digits, notation),
+            facts.currency
+        )
+    };
+    let due = match (
+        language,
+        facts.due_date.split('-').collect::<Vec<_>>().as_slice(),
+    ) {
+        (Language::German, [y, m, d]) => format!("{d}.{m}.{y}"),
+        _ => facts.due_date.clone(),
+    };
+    let paragraphs: Vec<&str> = template
+        .split("\n\n")
+        .filter(|p| facts.link.is_some() || !p.contains("{link}"))
+        .collect();
+    paragraphs
+        .join("\n\n")
+        .replace("{number}", &facts.number)
+        .replace("{amount}", &money(facts.total))
+        .replace("{balance}", &money(facts.balance))
+        .replace("{due_date}", &due)
+        .replace("{seller}", &facts.seller)
+        .replace("{client}", &facts.client)
+        .replace("{link}", facts.link.as_deref().unwrap_or_default())
+}
+
+/// The text as HTML: every character escaped, paragraphs kept, the link made a link.
+fn html(text: &str, link: Option<&str>) -> String {
+    let escaped = escape(text);
+    let linked = match link {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            let url = escape(url);
+            escaped.replace(&url, &format!("<a href=\"{url}\">{url}</a>"))
+        }
+        _ => escaped,
+    };
+    let paragraphs: Vec<String> = linked
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
+        .collect();
+    format!(
+        "<!doctype html><html><body>{}</body></html>",
+        paragraphs.join("")
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Facts {
+        Facts {
+            number: "INV-2026-0042".into(),
+            total: 123_456,
+            balance: 23_456,
+            currency: "EUR".into(),
+            due_date: "2026-12-31".into(),
+            seller: "Ada Lovelace Consulting".into(),
+            client: "Acme GmbH".into(),
+            link: Some("https://app.example/share/abc".into()),
+        }
+    }
+
+    #[test]
+    fn an_invoice_mail_in_english_names_number_amount_due_date_and_link() {
+        let m = write(
+            Kind::Invoice,
+            &facts(),
+            Language::English,
+            &Wording::default(),
+            false,
+        );
+        assert_eq!(
+            m.subject,
+            "Invoice INV-2026-0042 from Ada Lovelace Consulting"
+        );
+        assert!(
+            m.text
+                .contains("invoice INV-2026-0042 for 1,234.56 EUR, due on 2026-12-31"),
+            "{}",
+            m.text
+        );
+        assert!(m.text.contains("https://app.example/share/abc"));
+        assert!(m
+            .html
+            .contains("<a href=\"https://app.example/share/abc\">"));
+    }
+
+    #[test]
+    fn german_clients_get_german_with_german_numbers_and_dates() {
+        assert_eq!(Language::for_country(Some("de")), Language::German);
+        assert_eq!(Language::for_country(Some("AT")), Language::German);
+        assert_eq!(Language::for_country(Some("FR")), Language::English);
+        assert_eq!(Language::for_country(None), Language::English);
+        let m = write(
+            Kind::Invoice,
+            &facts(),
+            Language::German,
+            &Wording::default(),
+            false,
+        );
+        assert_eq!(
+            m.subject,
+            "Rechnung INV-2026-0042 von Ada Lovelace Consulting"
+        );
+        assert!(
+            m.text.contains("über 1.234,56 EUR, fällig am 31.12.2026"),
+            "{}",
+            m.text
+        );
+        let r = write(
+            Kind::Reminder { days: 10 },
+            &facts(),
+            Language::German,
+            &Wording::default(),
+            false,
+        );
+        assert!(r.text.contains("offen sind noch 234,56 EUR"), "{}", r.text);
+    }
+
+    #[test]
+    fn the_freelancers_wording_wins_and_the_final_notice_ends_the_last_reminder() {
+        let wording = Wording {
+            subject: Some("{seller}: {number}".into()),
+            body: Some("Dear {client}, {balance} is open.".into()),
+            final_notice: Some("This is the final notice before collection.".into()),
+        };
+        let m = write(
+            Kind::Reminder { days: 30 },
+            &facts(),
+            Language::English,
+            &wording,
+            true,
+        );
+        assert_eq!(m.subject, "Ada Lovelace Consulting: INV-2026-0042");
+        assert!(m.text.starts_with("Dear Acme GmbH, 234.56 EUR is open."));
+        assert!(m
+            .text
+            .ends_with("This is the final notice before collection."));
+        let earlier = write(
+            Kind::Reminder { days: 3 },
+            &facts(),
+            Language::English,
+            &wording,
+            false,
+        );
+        assert!(!earlier.text.contains("final notice"));
+    }
+
+    #[test]
+    fn no_link_leaves_its_paragraph_out() {
+        let mut f = facts();
+        f.link = None;
+        let m = write(
+            Kind::Invoice,
+            &f,
+            Language::English,
+            &Wording::default(),
+            false,
+        );
+        assert!(!m.text.contains("online"), "{}", m.text);
+        assert!(!m.text.contains("{link}"));
+    }
+
+    #[test]
+    fn what_people_typed_is_escaped_in_html_and_kept_off_the_subject_line() {
+        let mut f = facts();
+        f.client = "<script>alert(1)</script>".into();
+        f.seller = "Evil\r\nBcc: all@example.com".into();
+        let m = write(
+            Kind::Invoice,
+            &f,
+            Language::English,
+            &Wording::default(),
+            false,
+        );
+        assert!(m.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!m.html.contains("<script>"));
+        assert!(
+            !m.subject.contains('\n') && !m.subject.contains('\r'),
+            "no header injection"
+        );
+    }
+
+    #[test]
+    fn templates_may_name_only_the_placeholders_there_are() {
+        assert_eq!(
+            check_template("Invoice {number} for {amount} — {link}"),
+            Ok(())
+        );
+        assert!(check_template("Invoice {nummer}").is_err());
+        assert!(check_template("Invoice {number").is_err());
+        assert_eq!(check_template("no placeholders"), Ok(()));
+    }
+
+    #[test]
+    fn yen_have_no_decimals() {
+        let mut f = facts();
+        f.currency = "JPY".into();
+        f.total = 160_128;
+        let m = write(
+            Kind::Invoice,
+            &f,
+            Language::English,
+            &Wording::default(),
+            false,
+        );
+        assert!(m.text.contains("160,128 JPY"), "{}", m.text);
+    }
+}
