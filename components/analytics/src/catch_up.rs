@@ -10,11 +10,7 @@ use fin_problem::Fault;
 use crate::event::{FeedEvent, Position};
 use crate::projection::{project, InvoiceState, PaymentFact};
 
-/// Billing's event feed.
-pub trait Feed {
-    /// Up to `limit` events after `after`, in commit order.
-    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault>;
-}
+pub use fin_feed::Feed;
 
 /// Where the read model stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,11 @@
 //! `domain` says what a delivery is and what each attempt's outcome leads to (sent,
 //! retried with backoff, failed for good); `message` writes the e-mail in the client's
 //! language; `resend` speaks one provider's API — a second provider is one more file
-//! beside it, behind [`provider::Provider`]. None of these know about Spin.
+//! beside it, behind [`provider::Provider`]; `service` queues what billing's feed says
+//! is owed and sends what is due, over ports. None of these know about Spin.
 
 pub mod domain;
 pub mod message;
 pub mod provider;
 pub mod resend;
+pub mod service;

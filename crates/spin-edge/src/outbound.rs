@@ -42,11 +42,24 @@ impl Answer {
     }
 }
 
-/// The largest answer body read; a bigger one is a transport error.
-const MAX_ANSWER_BYTES: usize = 1 << 20;
+/// The largest answer body read (a PDF of the longest invoice is well below); a bigger
+/// one is a transport error.
+const MAX_ANSWER_BYTES: usize = 4 << 20;
 
 /// `GET url` with `headers`, answered within `timeout_ms` or abandoned.
 pub fn get(url: &str, headers: &[(&str, &str)], timeout_ms: u64) -> Result<Answer, CallError> {
+    call("GET", url, headers, None, timeout_ms)
+}
+
+/// `method url` with `headers` and, for POST, PUT and PATCH, `body`; answered within
+/// `timeout_ms` or abandoned (the body's writing included).
+pub fn call(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+    timeout_ms: u64,
+) -> Result<Answer, CallError> {
     let (scheme, authority, path) = split_url(url)
         .ok_or_else(|| CallError::Request(format!("`{url}` is not an absolute http(s) URL")))?;
     let fields = Fields::new();
@@ -60,8 +73,19 @@ pub fn get(url: &str, headers: &[(&str, &str)], timeout_ms: u64) -> Result<Answe
         "https" => Scheme::Https,
         _ => Scheme::Http,
     };
+    let method = match method {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        other => return Err(CallError::Request(format!("method {other}"))),
+    };
+    let outgoing = request
+        .body()
+        .map_err(|()| CallError::Request("request body already taken".into()))?;
     request
-        .set_method(&Method::Get)
+        .set_method(&method)
         .and_then(|()| request.set_scheme(Some(&scheme)))
         .and_then(|()| request.set_authority(Some(authority)))
         .and_then(|()| request.set_path_with_query(Some(path)))
@@ -77,6 +101,7 @@ pub fn get(url: &str, headers: &[(&str, &str)], timeout_ms: u64) -> Result<Answe
     let deadline = monotonic_clock::now().saturating_add(timeout_ns);
     let pending = outgoing_handler::handle(request, Some(options))
         .map_err(|e| CallError::Transport(format!("{e:?}")))?;
+    write_body(outgoing, body.unwrap_or_default())?;
     let response = loop {
         if let Some(result) = pending.get() {
             break result
@@ -86,6 +111,25 @@ pub fn get(url: &str, headers: &[(&str, &str)], timeout_ms: u64) -> Result<Answe
         wait(&pending.subscribe(), deadline)?;
     };
     read(response, deadline)
+}
+
+/// Writes the whole body (the host is already sending the request) and ends it.
+fn write_body(
+    outgoing: spin_sdk::wit::wasi::http0_2_0::types::OutgoingBody,
+    bytes: &[u8],
+) -> Result<(), CallError> {
+    {
+        let stream = outgoing
+            .write()
+            .map_err(|()| CallError::Request("request body unwritable".into()))?;
+        for chunk in bytes.chunks(4096) {
+            stream
+                .blocking_write_and_flush(chunk)
+                .map_err(|e| CallError::Transport(format!("writing the body: {e:?}")))?;
+        }
+    }
+    spin_sdk::wit::wasi::http0_2_0::types::OutgoingBody::finish(outgoing, None)
+        .map_err(|e| CallError::Transport(format!("ending the body: {e:?}")))
 }
 
 /// Waits until `ready` fires or the deadline passes.

@@ -10,56 +10,11 @@
 //! component runs in a process of its own (`scripts/projector.sh`), apart from the
 //! HTTP API.
 
-use analytics::catch_up::{catch_up, Feed};
-use analytics::event::{FeedEvent, Position};
+use analytics::catch_up::catch_up;
 use analytics::store::PgReadModel;
+use fin_feed::BillingFeed;
 use fin_spin_edge::{config, Fault};
 use spin_sdk::redis_component;
-
-mod bindings {
-    wit_bindgen::generate!({
-        world: "fin:billing/reads-events",
-        path: "../../../wit",
-        generate_all,
-    });
-}
-
-use bindings::fin::billing::event_feed::{self, FeedError};
-use bindings::fin::platform::events;
-
-/// Billing's outbox through the composed billing-service component.
-struct BillingFeed;
-
-impl Feed for BillingFeed {
-    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
-        let after = events::Position {
-            tx: after.tx,
-            seq: after.seq,
-        };
-        event_feed::read(Some(after), limit)
-            .map_err(|FeedError::Unavailable(reason)| {
-                Fault::Unavailable(format!("event feed: {reason}"))
-            })
-            .map(|events| {
-                events
-                    .into_iter()
-                    .map(|e| FeedEvent {
-                        id: e.id,
-                        event_type: e.event_type,
-                        occurred_at: e.occurred_at,
-                        owner_id: e.owner_id,
-                        aggregate_id: e.aggregate_id,
-                        aggregate_version: e.aggregate_version,
-                        payload: e.payload,
-                        position: Position {
-                            tx: e.position.tx,
-                            seq: e.position.seq,
-                        },
-                    })
-                    .collect()
-            })
-    }
-}
 
 #[redis_component]
 fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {

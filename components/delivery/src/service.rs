@@ -1,0 +1,229 @@
+//! The mailer's two use cases, over ports so they run natively in tests: queue what
+//! billing's feed says is owed, and send what is due.
+
+use fin_feed::{Feed, FeedEvent, Position};
+use fin_problem::Fault;
+
+use crate::domain::{Kind, Next, Outcome, RetryPolicy};
+use crate::message::{self, Facts, Language, Wording};
+use crate::provider::{Answer, Attachment, Email, Provider, Request};
+
+/// A delivery to write, from the event that asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    pub owner_id: String,
+    pub invoice_id: String,
+    pub kind: Kind,
+    pub event_id: String,
+    /// When the event happened: events from before delivery existed are owed nothing.
+    pub occurred_at: String,
+}
+
+/// A delivery a mailer holds for one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: String,
+    pub owner_id: String,
+    pub invoice_id: String,
+    pub kind: Kind,
+    /// This attempt's number, 1 for the first.
+    pub attempt: u32,
+    /// The share link an earlier attempt made.
+    pub share_link_id: Option<String>,
+}
+
+/// What an attempt leaves on the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub next: Next,
+    pub recipient: Option<String>,
+    pub share_link_id: Option<String>,
+}
+
+/// The deliveries table (Postgres in production).
+pub trait Queue {
+    /// Where the feed was last read to.
+    fn checkpoint(&self) -> Result<Position, Fault>;
+    /// Writes the deliveries (each once: a second write of one changes nothing; one owed
+    /// for an event from before delivery existed is passed over) and moves the
+    /// checkpoint to `last`, in one step.
+    fn enqueue(&self, owed: &[Owed], last: Position) -> Result<(), Fault>;
+    /// Takes the next due delivery (or one whose mailer's lease ran out), or none.
+    fn claim(&self, lease_seconds: i64) -> Result<Option<Claimed>, Fault>;
+    /// Records the attempt's end, unless another mailer has taken the delivery since.
+    fn finish(&self, claimed: &Claimed, finished: &Finished) -> Result<(), Fault>;
+}
+
+/// Why the API could not give what an e-mail needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetch {
+    /// It will not get better: the invoice is gone, void, or has no one to send to.
+    Refused(String),
+    /// It may: the API or the database is down, a timeout.
+    Unavailable(String),
+}
+
+/// What an invoice's e-mail is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    pub facts: Facts,
+    pub recipient: String,
+    pub reply_to: Option<String>,
+    pub language: Language,
+}
+
+/// The API, as the invoice's owner.
+pub trait Invoices {
+    fn invoice(&self, owner: &str, invoice: &str) -> Result<Invoice, Fetch>;
+    /// A fresh share link (revoking `previous`, an earlier attempt's): (id, url).
+    fn share_link(
+        &self,
+        owner: &str,
+        invoice: &str,
+        previous: Option<&str>,
+    ) -> Result<(String, String), Fetch>;
+    /// The PDF, and the e-invoice when the invoice can be one.
+    fn documents(&self, owner: &str, invoice: &str, number: &str)
+        -> Result<Vec<Attachment>, Fetch>;
+}
+
+/// Sends a provider's request (Spin's outbound HTTP in production).
+pub trait Transport {
+    fn send(&self, request: &Request) -> Result<Answer, String>;
+}
+
+/// Who the e-mails are from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    /// The address the provider lets the app send from (`invoices@app.example`); the
+    /// freelancer's name is shown with it and their address is the reply-to.
+    pub address: String,
+}
+
+/// Reads the feed after the checkpoint and queues a delivery for every invoice sent.
+pub fn enqueue_owed(feed: &impl Feed, queue: &impl Queue, batch: u32) -> Result<usize, Fault> {
+    let mut queued = 0;
+    loop {
+        let after = queue.checkpoint()?;
+        let events = feed.read(after, batch)?;
+        let Some(last) = events.last().map(|e| e.position) else {
+            return Ok(queued);
+        };
+        let owed: Vec<Owed> = events.iter().filter_map(owed).collect();
+        queue.enqueue(&owed, last)?;
+        queued += owed.len();
+        if events.len() < batch as usize {
+            return Ok(queued);
+        }
+    }
+}
+
+/// The delivery an event asks for.
+fn owed(event: &FeedEvent) -> Option<Owed> {
+    (event.event_type == "invoice.sent").then(|| Owed {
+        owner_id: event.owner_id.clone(),
+        invoice_id: event.aggregate_id.clone(),
+        kind: Kind::Invoice,
+        event_id: event.id.clone(),
+        occurred_at: event.occurred_at.clone(),
+    })
+}
+
+/// What the mailer needs to send.
+pub struct Mailer<'a, Q, I, P, T> {
+    pub queue: &'a Q,
+    pub invoices: &'a I,
+    pub provider: &'a P,
+    pub transport: &'a T,
+    pub policy: RetryPolicy,
+    pub sender: Sender,
+    pub lease_seconds: i64,
+}
+
+impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
+    /// Sends up to `max` due deliveries; what each came to.
+    pub fn deliver_due(&self, max: usize) -> Result<Vec<(Claimed, Next)>, Fault> {
+        let mut done = Vec::new();
+        while done.len() < max {
+            let Some(claimed) = self.queue.claim(self.lease_seconds)? else {
+                break;
+            };
+            let finished = self.attempt(&claimed);
+            self.queue.finish(&claimed, &finished)?;
+            done.push((claimed, finished.next));
+        }
+        Ok(done)
+    }
+
+    fn attempt(&self, claimed: &Claimed) -> Finished {
+        let (owner, id) = (claimed.owner_id.as_str(), claimed.invoice_id.as_str());
+        let mut finished = Finished {
+            next: Next::Fail {
+                reason: String::new(),
+            },
+            recipient: None,
+            share_link_id: claimed.share_link_id.clone(),
+        };
+        let fetched = self.invoices.invoice(owner, id).and_then(|invoice| {
+            finished.recipient = Some(invoice.recipient.clone());
+            let (link_id, url) =
+                self.invoices
+                    .share_link(owner, id, claimed.share_link_id.as_deref())?;
+            finished.share_link_id = Some(link_id);
+            let attachments = self.invoices.documents(owner, id, &invoice.facts.number)?;
+            Ok((invoice, url, attachments))
+        });
+        let outcome = match fetched {
+            Ok((invoice, url, attachments)) => {
+                let email = self.email(claimed, invoice, url, attachments);
+                let request = self.provider.request(&email);
+                self.provider.outcome(self.transport.send(&request))
+            }
+            Err(Fetch::Refused(reason)) => Outcome::Permanent { reason },
+            Err(Fetch::Unavailable(reason)) => Outcome::Transient {
+                reason,
+                after: None,
+            },
+        };
+        finished.next = self.policy.next(claimed.attempt, outcome);
+        finished
+    }
+
+    fn email(
+        &self,
+        claimed: &Claimed,
+        mut invoice: Invoice,
+        url: String,
+        attachments: Vec<Attachment>,
+    ) -> Email {
+        invoice.facts.link = Some(url);
+        let written = message::write(
+            claimed.kind,
+            &invoice.facts,
+            invoice.language,
+            &Wording::default(),
+            false,
+        );
+        // The display name is the freelancer's; quotes and angle brackets in it would
+        // change what the header says.
+        let name: String = invoice
+            .facts
+            .seller
+            .chars()
+            .filter(|c| !matches!(c, '"' | '<' | '>' | '\r' | '\n'))
+            .collect();
+        Email {
+            from: format!("\"{name}\" <{}>", self.sender.address),
+            to: invoice.recipient,
+            reply_to: invoice.reply_to,
+            subject: written.subject,
+            text: written.text,
+            html: written.html,
+            attachments,
+            idempotency_key: format!("fin-delivery/{}", claimed.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

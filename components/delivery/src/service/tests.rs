@@ -1,0 +1,466 @@
+//! The mailer over an in-memory queue and the real Resend stand-in (over HTTP), so what
+//! "exactly one e-mail" means is checked against what a provider receives.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use fin_mail_standin::{Fault as StandinFault, Standin};
+
+use super::*;
+use crate::resend::Resend;
+
+/// The deliveries table, with a clock the test moves.
+#[derive(Default)]
+struct MemQueue {
+    rows: Mutex<Vec<Row>>,
+    position: Mutex<Position>,
+    now: Mutex<i64>,
+}
+
+#[derive(Clone, Debug)]
+struct Row {
+    id: String,
+    owed: Owed,
+    status: &'static str,
+    attempts: u32,
+    next_at: i64,
+    lease_until: i64,
+    recipient: Option<String>,
+    last_error: Option<String>,
+    link: Option<String>,
+}
+
+impl MemQueue {
+    fn advance(&self, seconds: i64) {
+        *self.now.lock().expect("clock") += seconds;
+    }
+    fn rows(&self) -> Vec<Row> {
+        self.rows.lock().expect("rows").clone()
+    }
+}
+
+impl Queue for MemQueue {
+    fn checkpoint(&self) -> Result<Position, Fault> {
+        Ok(*self.position.lock().expect("position"))
+    }
+    fn enqueue(&self, owed: &[Owed], last: Position) -> Result<(), Fault> {
+        let mut rows = self.rows.lock().expect("rows");
+        for o in owed {
+            if !rows
+                .iter()
+                .any(|r| r.owed.invoice_id == o.invoice_id && r.owed.kind == o.kind)
+            {
+                let id = format!("d{}", rows.len() + 1);
+                rows.push(Row {
+                    id,
+                    owed: o.clone(),
+                    status: "queued",
+                    attempts: 0,
+                    next_at: 0,
+                    lease_until: 0,
+                    recipient: None,
+                    last_error: None,
+                    link: None,
+                });
+            }
+        }
+        *self.position.lock().expect("position") = last;
+        Ok(())
+    }
+    fn claim(&self, lease_seconds: i64) -> Result<Option<Claimed>, Fault> {
+        let now = *self.now.lock().expect("clock");
+        let mut rows = self.rows.lock().expect("rows");
+        let due = rows.iter_mut().find(|r| {
+            (r.status == "queued" && r.next_at <= now)
+                || (r.status == "sending" && r.lease_until < now)
+        });
+        Ok(due.map(|r| {
+            r.status = "sending";
+            r.attempts += 1;
+            r.lease_until = now + lease_seconds;
+            Claimed {
+                id: r.id.clone(),
+                owner_id: r.owed.owner_id.clone(),
+                invoice_id: r.owed.invoice_id.clone(),
+                kind: r.owed.kind,
+                attempt: r.attempts,
+                share_link_id: r.link.clone(),
+            }
+        }))
+    }
+    fn finish(&self, claimed: &Claimed, finished: &Finished) -> Result<(), Fault> {
+        let now = *self.now.lock().expect("clock");
+        let mut rows = self.rows.lock().expect("rows");
+        let Some(r) = rows
+            .iter_mut()
+            .find(|r| r.id == claimed.id && r.status == "sending" && r.attempts == claimed.attempt)
+        else {
+            return Ok(());
+        };
+        r.recipient = finished.recipient.clone();
+        r.link = finished.share_link_id.clone();
+        match &finished.next {
+            Next::MarkSent { .. } => r.status = "sent",
+            Next::RetryIn { seconds, reason } => {
+                r.status = "queued";
+                r.next_at = now + seconds;
+                r.last_error = Some(reason.clone());
+            }
+            Next::Fail { reason } => {
+                r.status = "failed";
+                r.last_error = Some(reason.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The API: one invoice per id, a new share link per call.
+struct FakeInvoices {
+    email: Option<&'static str>,
+    links: Mutex<usize>,
+}
+
+impl Invoices for FakeInvoices {
+    fn invoice(&self, _owner: &str, invoice: &str) -> Result<Invoice, Fetch> {
+        let recipient = self
+            .email
+            .ok_or_else(|| Fetch::Refused("the client has no e-mail address".into()))?;
+        Ok(Invoice {
+            facts: Facts {
+                number: format!("INV-{invoice}"),
+                total: 88_411,
+                balance: 88_411,
+                currency: "EUR".into(),
+                due_date: "2026-12-31".into(),
+                seller: "Ada Lovelace \"Consulting\"".into(),
+                client: "Acme GmbH".into(),
+                link: None,
+            },
+            recipient: recipient.into(),
+            reply_to: Some("ada@example.com".into()),
+            language: Language::German,
+        })
+    }
+    fn share_link(&self, _: &str, _: &str, _: Option<&str>) -> Result<(String, String), Fetch> {
+        let mut n = self.links.lock().expect("links");
+        *n += 1;
+        Ok((
+            format!("link-{n}"),
+            format!("https://app.example/share/token-{n}"),
+        ))
+    }
+    fn documents(&self, _: &str, _: &str, number: &str) -> Result<Vec<Attachment>, Fetch> {
+        Ok(vec![
+            Attachment {
+                filename: format!("{number}.pdf"),
+                content_type: "application/pdf".into(),
+                bytes: b"%PDF-1.7 fake".to_vec(),
+            },
+            Attachment {
+                filename: format!("{number}.xml"),
+                content_type: "application/xml".into(),
+                bytes: b"<Invoice/>".to_vec(),
+            },
+        ])
+    }
+}
+
+/// HTTP to the stand-in, with a timeout shorter than its stall.
+struct Http;
+
+impl Transport for Http {
+    fn send(&self, request: &Request) -> Result<Answer, String> {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(2)))
+            .build()
+            .new_agent();
+        let mut call = agent.post(&request.url);
+        for (name, value) in &request.headers {
+            call = call.header(*name, value);
+        }
+        let mut reply = call.send(&request.body[..]).map_err(|e| e.to_string())?;
+        Ok(Answer {
+            status: reply.status().as_u16(),
+            retry_after: None,
+            body: reply.body_mut().read_to_vec().map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+fn owed(invoice: &str) -> Owed {
+    Owed {
+        owner_id: "ada".into(),
+        invoice_id: invoice.into(),
+        kind: Kind::Invoice,
+        event_id: format!("event-{invoice}"),
+        occurred_at: "2026-12-01T10:00:00Z".into(),
+    }
+}
+
+fn queue_with(invoices: &[&str]) -> MemQueue {
+    let queue = MemQueue::default();
+    let owed: Vec<Owed> = invoices.iter().map(|i| owed(i)).collect();
+    queue
+        .enqueue(&owed, Position { tx: 1, seq: 1 })
+        .expect("enqueue");
+    queue
+}
+
+fn run<'a>(
+    queue: &'a MemQueue,
+    invoices: &'a FakeInvoices,
+    resend: &'a Resend,
+) -> Mailer<'a, MemQueue, FakeInvoices, Resend, Http> {
+    Mailer {
+        queue,
+        invoices,
+        provider: resend,
+        transport: &Http,
+        policy: RetryPolicy::default(),
+        sender: Sender {
+            address: "invoices@fin.example".into(),
+        },
+        lease_seconds: 120,
+    }
+}
+
+fn resend_at(standin: &Standin) -> Resend {
+    Resend {
+        base_url: standin.url(),
+        api_key: "re_test".into(),
+    }
+}
+
+fn invoices() -> FakeInvoices {
+    FakeInvoices {
+        email: Some("billing@acme.example"),
+        links: Mutex::new(0),
+    }
+}
+
+#[test]
+fn one_sent_invoice_is_one_email_with_both_attachments_in_the_clients_language() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["1"]), invoices(), resend_at(&standin));
+    let done = run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    assert!(matches!(
+        done[0].1,
+        Next::MarkSent {
+            provider_id: Some(_)
+        }
+    ));
+    let got = standin.messages();
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    assert_eq!(m.email.to, ["billing@acme.example"]);
+    assert_eq!(
+        m.email.from,
+        "\"Ada Lovelace Consulting\" <invoices@fin.example>"
+    );
+    assert_eq!(m.email.reply_to, ["ada@example.com"]);
+    assert_eq!(
+        m.email.subject,
+        "Rechnung INV-1 von Ada Lovelace \"Consulting\""
+    );
+    assert!(m
+        .email
+        .text
+        .as_deref()
+        .unwrap_or_default()
+        .contains("https://app.example/share/token-1"));
+    let names: Vec<&str> = m
+        .email
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(names, ["INV-1.pdf", "INV-1.xml"]);
+    assert_eq!(m.idempotency_key.as_deref(), Some("fin-delivery/d1"));
+    assert_eq!(queue.rows()[0].status, "sent");
+    assert!(
+        run(&queue, &api, &resend)
+            .deliver_due(10)
+            .expect("again")
+            .is_empty(),
+        "nothing is sent twice"
+    );
+}
+
+#[test]
+fn a_500_then_a_200_is_one_email_after_the_backoff() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["1"]), invoices(), resend_at(&standin));
+    standin.fail_next(&[StandinFault::Status(500)]);
+    let first = run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    assert!(
+        matches!(first[0].1, Next::RetryIn { seconds: 30, .. }),
+        "{:?}",
+        first[0].1
+    );
+    assert!(
+        run(&queue, &api, &resend)
+            .deliver_due(10)
+            .expect("not yet")
+            .is_empty(),
+        "not before its time"
+    );
+    queue.advance(31);
+    run(&queue, &api, &resend).deliver_due(10).expect("retry");
+    assert_eq!(standin.messages().len(), 1);
+    assert_eq!(standin.calls(), 2);
+    assert_eq!(queue.rows()[0].status, "sent");
+}
+
+#[test]
+fn a_422_fails_for_good_with_the_providers_reason() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["1"]), invoices(), resend_at(&standin));
+    standin.fail_next(&[StandinFault::Status(422)]);
+    run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    queue.advance(86_400);
+    assert!(run(&queue, &api, &resend)
+        .deliver_due(10)
+        .expect("no retry")
+        .is_empty());
+    let row = &queue.rows()[0];
+    assert_eq!(row.status, "failed");
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("suppression"),
+        "{row:?}"
+    );
+    assert_eq!(standin.calls(), 1);
+}
+
+#[test]
+fn an_answer_lost_to_a_timeout_is_not_sent_again() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["1"]), invoices(), resend_at(&standin));
+    standin.fail_next(&[StandinFault::Timeout]);
+    let first = run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    assert!(
+        matches!(first[0].1, Next::RetryIn { .. }),
+        "the caller gave up waiting"
+    );
+    queue.advance(31);
+    run(&queue, &api, &resend).deliver_due(10).expect("retry");
+    assert_eq!(
+        standin.messages().len(),
+        1,
+        "the idempotency key kept it to one e-mail"
+    );
+    assert_eq!(queue.rows()[0].status, "sent");
+}
+
+#[test]
+fn a_mailer_dying_between_the_call_and_the_row_is_covered_by_the_lease_and_the_key() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["1"]), invoices(), resend_at(&standin));
+    let mailer = run(&queue, &api, &resend);
+    // The first mailer claims and sends, then dies before it records anything.
+    let claimed = queue.claim(120).expect("claim").expect("due");
+    let _lost = mailer.attempt(&claimed);
+    assert_eq!(standin.messages().len(), 1);
+    assert!(
+        mailer.deliver_due(10).expect("leased").is_empty(),
+        "held while the lease runs"
+    );
+    queue.advance(121);
+    let done = mailer.deliver_due(10).expect("after the lease");
+    assert!(matches!(done[0].1, Next::MarkSent { .. }));
+    assert_eq!(standin.messages().len(), 1, "still one e-mail");
+    assert_eq!(queue.rows()[0].attempts, 2);
+}
+
+#[test]
+fn two_mailers_send_each_invoice_once() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let ids: Vec<String> = (1..=12).map(|n| n.to_string()).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let (queue, api, resend) = (queue_with(&refs), invoices(), resend_at(&standin));
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                run(&queue, &api, &resend)
+                    .deliver_due(100)
+                    .expect("deliver")
+            });
+        }
+    });
+    assert_eq!(standin.messages().len(), 12);
+    assert!(queue.rows().iter().all(|r| r.status == "sent"));
+}
+
+#[test]
+fn a_client_without_an_address_is_a_failure_said_plainly() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let queue = queue_with(&["1"]);
+    let api = FakeInvoices {
+        email: None,
+        links: Mutex::new(0),
+    };
+    let resend = resend_at(&standin);
+    run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    let row = &queue.rows()[0];
+    assert_eq!(
+        (row.status, row.last_error.as_deref()),
+        ("failed", Some("the client has no e-mail address"))
+    );
+    assert_eq!(standin.calls(), 0);
+}
+
+struct FakeFeed(Vec<FeedEvent>);
+
+impl Feed for FakeFeed {
+    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
+        Ok(self
+            .0
+            .iter()
+            .filter(|e| e.position > after)
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+}
+
+#[test]
+fn every_sent_invoice_in_the_feed_is_owed_once() {
+    let event = |seq: i64, kind: &str, invoice: &str| FeedEvent {
+        id: format!("e{seq}"),
+        event_type: kind.into(),
+        occurred_at: "2026-12-01T10:00:00Z".into(),
+        owner_id: "ada".into(),
+        aggregate_id: invoice.into(),
+        aggregate_version: seq,
+        payload: "{}".into(),
+        position: Position { tx: 7, seq },
+    };
+    let feed = FakeFeed(vec![
+        event(1, "invoice.created", "a"),
+        event(2, "invoice.sent", "a"),
+        event(3, "payment.recorded", "a"),
+        event(4, "invoice.created", "b"),
+        event(5, "invoice.sent", "b"),
+    ]);
+    let queue = MemQueue::default();
+    assert_eq!(enqueue_owed(&feed, &queue, 2).expect("enqueue"), 2);
+    assert_eq!(
+        queue.checkpoint().expect("checkpoint"),
+        Position { tx: 7, seq: 5 }
+    );
+    assert_eq!(
+        enqueue_owed(&feed, &queue, 2).expect("again"),
+        0,
+        "read from the checkpoint on"
+    );
+    let invoices: Vec<String> = queue
+        .rows()
+        .iter()
+        .map(|r| r.owed.invoice_id.clone())
+        .collect();
+    assert_eq!(invoices, ["a", "b"]);
+}
