@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the analytics projector (the `projector` component, on Spin's Redis trigger) as a
-# process of its own and keeps it running:
-#   scripts/projector.sh [extra `spin up` arguments, e.g. --runtime-config-file FILE]
+# process of its own and keeps it running — or, with FIN_TRIGGER=mailer, the mailer
+# (docs/delivery.md), which follows the same channel the same way:
+#   [FIN_TRIGGER=mailer] scripts/projector.sh [extra `spin up` arguments, e.g. --runtime-config-file FILE]
 #
 # Why a supervisor: Spin 4.0.2 ends `spin up` when a Redis trigger's connection drops,
 # and refuses to start while the events Redis is down. So this script waits for the
@@ -20,7 +21,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 url=${SPIN_VARIABLE_EVENTS_REDIS_URL:-redis://127.0.0.1:6379}
 channel=${SPIN_VARIABLE_EVENTS_CHANNEL:-fin-events}
 every=${PROJECTOR_NUDGE_SECONDS:-30}
-say() { printf '[projector] %s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+trigger=${FIN_TRIGGER:-projector}
+say() { printf '[%s] %s %s\n' "$trigger" "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 command -v redis-cli >/dev/null || { say "redis-cli is needed (it comes with Redis)"; exit 1; }
 redis() { timeout 3 redis-cli -u "$url" --no-auth-warning "$@" 2>/dev/null; }
@@ -40,9 +42,9 @@ while true; do
   done
   before=$(subscribers); before=${before:-0}
   if [ -n "${FIN_APP_REF:-}" ]; then
-    spin up --from "$FIN_APP_REF" --insecure --component-id projector "$@" &
+    spin up --from "$FIN_APP_REF" --insecure --component-id "$trigger" "$@" &
   else
-    spin up --from "$root/spin.toml" --component-id projector "$@" &
+    spin up --from "$root/spin.toml" --component-id "$trigger" "$@" &
   fi
   child=$!
   # Subscribed once the channel gains a subscriber (or, with other projectors, soon after).
@@ -61,6 +63,6 @@ while true; do
   done
   wait "$child"; status=$?
   child=
-  say "the projector ended (status $status); starting it again"
+  say "the $trigger ended (status $status); starting it again"
   sleep 1
 done

@@ -3,7 +3,10 @@
 #   - the HTTP components (every `[[trigger.http]]` of spin.toml) on http://127.0.0.1:3000,
 #     their Spin output here and the components' own in .spin/logs/;
 #   - the projector (Redis trigger) as its own supervised process (scripts/projector.sh),
-#     its output in .spin/projector.log.
+#     its output in .spin/projector.log;
+#   - the mailer the same way (FIN_TRIGGER=mailer), its output in .spin/mailer.log, and the
+#     local stand-in of the e-mail provider's API it sends through (crates/mail-standin):
+#     what it received is on http://127.0.0.1:3025/ and under .dev/outbox/.
 # Development secrets (JWT key, Stripe webhook secret) are generated once into .dev/
 # (git-ignored); a variable already in the environment wins. With FIN_APP_REF set to a
 # registry reference (scripts/publish.sh), both run the pushed app instead of spin.toml.
@@ -15,6 +18,8 @@ secret() { [ -s ".dev/$1" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+' >
 export SPIN_VARIABLE_DB_URL=${SPIN_VARIABLE_DB_URL:-postgres://fin:fin@127.0.0.1:5432/fin?sslmode=disable}
 export SPIN_VARIABLE_JWT_SECRET=${SPIN_VARIABLE_JWT_SECRET:-$(secret jwt-secret)}
 export SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET:-whsec_$(secret webhook-secret)}
+# The stand-in takes any `re_` key; a real provider's key replaces both (docs/delivery.md).
+export SPIN_VARIABLE_MAIL_API_KEY=${SPIN_VARIABLE_MAIL_API_KEY:-re_local_standin}
 
 http=()
 for id in $(bash scripts/components.sh http); do http+=(--component-id "$id"); done
@@ -29,8 +34,14 @@ stop() { trap - INT TERM; kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 0; }
 trap stop INT TERM
 bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables[@]}" >.spin/projector.log 2>&1 &
 pids+=($!)
+FIN_TRIGGER=mailer bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables[@]}" >.spin/mailer.log 2>&1 &
+pids+=($!)
+if [ "${SPIN_VARIABLE_MAIL_API_BASE_URL:-http://127.0.0.1:3025}" = "http://127.0.0.1:3025" ]; then
+  cargo run -q -p fin-mail-standin -- --port 3025 --outbox .dev/outbox >.spin/mail-standin.log 2>&1 &
+  pids+=($!)
+fi
 spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
 pids+=($!)
-echo "[up] the projector logs to .spin/projector.log; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
+echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log; e-mails sent are on http://127.0.0.1:3025/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n
 stop

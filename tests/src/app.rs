@@ -47,6 +47,9 @@ pub struct AppOptions {
     /// More `spin up` processes of the HTTP components over the same Postgres, Redis
     /// and configuration, each on its own port (as replicas in a cluster); 0 or 1 is one.
     pub instances: usize,
+    /// The e-mail provider's stand-in the mailer sends through; with it (and
+    /// `events_redis`) the mailer runs, supervised like the projector.
+    pub mail: Option<&'static fin_mail_standin::Standin>,
 }
 
 impl AppOptions {
@@ -135,6 +138,16 @@ impl App {
             variables.push(("events_redis_url".into(), redis.url()));
             variables.push(("events_redis_host".into(), redis.host()));
         }
+        // The ports are chosen first: the mailer reaches the first instance.
+        let ports: Vec<u16> = (0..options.instances.max(1)).map(|_| free_port()).collect();
+        if let Some(mail) = options.mail {
+            variables.push(("mail_api_base_url".into(), mail.url()));
+            variables.push(("mail_api_key".into(), "re_e2e_standin".into()));
+            variables.push((
+                "api_base_url".into(),
+                format!("http://127.0.0.1:{}", ports[0]),
+            ));
+        }
         variables.extend(
             options
                 .variables
@@ -154,8 +167,7 @@ impl App {
         let variables_args = variable_args(&root, &variables);
         let mut supervisors = Vec::new();
         let mut base_urls = Vec::new();
-        for instance in 0..options.instances.max(1) {
-            let port = free_port();
+        for (instance, &port) in ports.iter().enumerate() {
             let log = |stream: &str| match instance {
                 0 => format!("spin.{stream}"),
                 n => format!("spin-{n}.{stream}"),
@@ -187,11 +199,18 @@ impl App {
             base_urls.push(format!("http://127.0.0.1:{port}"));
         }
 
-        // The projector in its own supervised process, as `make up` runs it.
-        if options.events_redis.is_some() {
+        // The projector (and the mailer) in its own supervised process, as `make up`
+        // runs it.
+        let followers: &[&str] = match (options.events_redis, options.mail) {
+            (Some(_), Some(_)) => &["projector", "mailer"],
+            (Some(_), None) => &["projector"],
+            _ => &[],
+        };
+        for &trigger in followers {
             let mut projector = supervised("bash");
             projector
                 .current_dir(&root)
+                .env("FIN_TRIGGER", trigger)
                 .arg("scripts/projector.sh")
                 .arg("--runtime-config-file")
                 .arg(&runtime_config)
@@ -201,14 +220,14 @@ impl App {
                     options.from_reference.clone().unwrap_or_default(),
                 )
                 .stdin(Stdio::null())
-                .stdout(log_file(&work, "projector.stdout"))
-                .stderr(log_file(&work, "projector.stderr"));
+                .stdout(log_file(&work, &format!("{trigger}.stdout")))
+                .stderr(log_file(&work, &format!("{trigger}.stderr")));
             environment(&mut projector);
             projector.args(&variables_args);
             supervisors.push(
                 projector
                     .spawn()
-                    .unwrap_or_else(|e| panic!("cannot start the projector: {e}")),
+                    .unwrap_or_else(|e| panic!("cannot start the {trigger}: {e}")),
             );
         }
 

@@ -96,4 +96,16 @@ impl RedisServer {
             .map(|(_, n)| n)
             .unwrap_or(0)
     }
+
+    /// Publishes `message` on `channel`, as billing or a supervisor's nudge does.
+    pub fn publish(&self, channel: &str, message: &str) {
+        let mut conn = redis::Client::open(self.url())
+            .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(500)))
+            .expect("the test's Redis");
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(message)
+            .query(&mut conn)
+            .expect("PUBLISH");
+    }
 }

@@ -114,7 +114,7 @@ fn every_spinapp_matches_the_spinapp_schema_and_a_broken_one_does_not() {
         .into_iter()
         .filter(|(_, d)| kind(d) == "SpinApp")
         .collect();
-    assert_eq!(apps.len(), 2, "the API and the projector");
+    assert_eq!(apps.len(), 3, "the API, the projector and the mailer");
     for (file, app) in &apps {
         let errors: Vec<String> = validator.iter_errors(app).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{file}: {errors:?}");
@@ -315,7 +315,7 @@ fn the_manifests_agree_with_the_app_they_deploy() {
         ["http".to_owned(), "redis".to_owned()]
             .into_iter()
             .collect(),
-        "the API and the projector deployed apart"
+        "the API apart from the projector and the mailer"
     );
 }
 

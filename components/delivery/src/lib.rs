@@ -6,8 +6,26 @@
 //! beside it, behind [`provider::Provider`]; `service` queues what billing's feed says
 //! is owed and sends what is due, over ports. None of these know about Spin.
 
+pub use fin_problem::Fault;
+
 pub mod domain;
+pub mod invoice;
 pub mod message;
 pub mod provider;
 pub mod resend;
 pub mod service;
+
+#[cfg(feature = "spin")]
+pub mod api;
+#[cfg(feature = "spin")]
+pub mod http;
+#[cfg(feature = "spin")]
+pub mod spin;
+#[cfg(feature = "spin")]
+pub mod store;
+
+#[cfg(feature = "http-component")]
+#[spin_sdk::http_component]
+async fn handle(req: spin_sdk::http::IncomingRequest) -> spin_sdk::http::Response {
+    http::handle(fin_spin_edge::ApiRequest::new(req)).await
+}

@@ -1,0 +1,74 @@
+//! The mailer, on Spin's Redis trigger (the events channel), in a process of its own
+//! (`FIN_TRIGGER=mailer scripts/projector.sh`) like the projector.
+//!
+//! Every message — an event billing published, or the supervisor's `catch-up` nudge —
+//! means the same: queue what billing's feed says is owed since the mailer's checkpoint,
+//! then send what is due. The message's content is never trusted; the feed and the
+//! deliveries table are the truth, so a lost message delays an e-mail and never loses
+//! one, and the supervisor's nudge every few seconds is what brings retries round.
+
+use delivery::api::HttpInvoices;
+use delivery::domain::RetryPolicy;
+use delivery::resend::Resend;
+use delivery::service::{enqueue_owed, Mailer, Sender};
+use delivery::spin::{setting, SpinTransport};
+use delivery::store::PgQueue;
+use fin_feed::BillingFeed;
+use spin_sdk::redis_component;
+
+/// Deliveries one message sends at most: the next message sends the rest.
+const PER_MESSAGE: usize = 20;
+
+#[redis_component]
+fn on_message(_message: bytes::Bytes) -> anyhow::Result<()> {
+    if let Err(reason) = run() {
+        // The next message tries again from the same checkpoint and the same rows.
+        eprintln!("mailer: {reason}");
+    }
+    Ok(())
+}
+
+fn run() -> Result<(), delivery::Fault> {
+    let queue = PgQueue::open(&setting::<String>("db_url")?)?;
+    let queued = enqueue_owed(&BillingFeed, &queue, setting("projector_batch_size")?)?;
+    if queued > 0 {
+        println!("mailer: queued {queued} deliver(ies)");
+    }
+    let api_key: String = setting("mail_api_key")?;
+    if api_key.is_empty() {
+        eprintln!("mailer: `mail_api_key` is not set; deliveries wait in the queue");
+        return Ok(());
+    }
+    let mailer = Mailer {
+        queue: &queue,
+        invoices: &HttpInvoices {
+            base_url: setting("api_base_url")?,
+            timeout_ms: setting("api_call_timeout_ms")?,
+            link_days: setting("mail_share_link_days")?,
+        },
+        provider: &Resend {
+            base_url: setting("mail_api_base_url")?,
+            api_key,
+        },
+        transport: &SpinTransport {
+            timeout_ms: setting("mail_call_timeout_ms")?,
+        },
+        policy: RetryPolicy {
+            first_wait_seconds: setting("mail_first_retry_seconds")?,
+            ..RetryPolicy::default()
+        },
+        sender: Sender {
+            address: setting("mail_from_address")?,
+        },
+        lease_seconds: setting("mail_lease_seconds")?,
+    };
+    for (claimed, next) in mailer.deliver_due(PER_MESSAGE)? {
+        println!(
+            "mailer: {} of invoice {} (attempt {}): {next:?}",
+            claimed.kind.as_key(),
+            claimed.invoice_id,
+            claimed.attempt
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Delivery under `spin up`: sending an invoice e-mails it through the mailer (its own
+//! supervised process on the Redis trigger) to the provider's stand-in, exactly once —
+//! with the PDF (read back with `pdftotext`) and the e-invoice attached — and what each
+//! e-mail came to is on `GET /invoices/{id}/deliveries`.
+
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use fin_e2e::{id, App, AppOptions, RedisServer, User};
+use fin_mail_standin::{Fault, Received, Standin};
+use serde_json::{json, Value};
+
+fn redis() -> &'static RedisServer {
+    static REDIS: OnceLock<RedisServer> = OnceLock::new();
+    REDIS.get_or_init(RedisServer::start)
+}
+
+fn mail() -> &'static Standin {
+    static MAIL: OnceLock<Standin> = OnceLock::new();
+    MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
+}
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions {
+        name: "delivery",
+        redis_dbs: [1, 2, 3],
+        variables: vec![("mail_first_retry_seconds", "1".into())],
+        events_redis: Some(redis()),
+        kv_redis: Some(redis()),
+        mail: Some(mail()),
+        ..AppOptions::default()
+    })
+}
+
+/// The stand-in's faults go to whichever call comes next: the tests run one at a time.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A freelancer with a profile, and a German client with (or without) an address.
+fn freelancer(tag: &str, client_email: Option<&str>) -> (User, String) {
+    let user = User::sign_up(app(), tag);
+    let put = user
+        .call("PUT", "/business-profile")
+        .json(&json!({
+            "legal_name": "Ada Lovelace", "trading_name": "Lovelace Analytics",
+            "tax_id": "DE811907980", "email": "ada@lovelace.example",
+            "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"}
+        }))
+        .send();
+    assert_eq!(put.status, 201, "{}", put.body);
+    let client = id(&user.created(
+        "/clients",
+        &json!({"name": "Acme GmbH", "default_currency": "EUR", "email": client_email,
+                "tax_id": "DE136695976",
+                "address": {"line1": "Ring 1", "postal_code": "80331", "city": "München", "country": "DE"}}),
+    ));
+    (user, client)
+}
+
+fn sent(user: &User, client: &str, description: &str) -> Value {
+    let draft = user.created(
+        "/invoices",
+        &json!({"client_id": client, "lines": [{"description": description, "quantity": "3", "unit_price": 12_000, "tax_rate": "19"}]}),
+    );
+    user.act(&id(&draft), "send")
+}
+
+/// The e-mails the stand-in has for an invoice (numbers are per freelancer, so the
+/// invoice's recipient names it too), once `count` of them are there.
+fn emails_for(to: &str, number: &str, count: usize) -> Vec<Received> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found: Vec<Received> = mail()
+            .messages()
+            .into_iter()
+            .filter(|m| m.email.subject.contains(number) && m.email.to == [to])
+            .collect();
+        if found.len() >= count || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The invoice's deliveries once the first is in `status`.
+fn deliveries_once(user: &User, invoice: &str, status: &str) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let reply = user.get(&format!("/invoices/{invoice}/deliveries"));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let items = reply.json()["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if items.first().is_some_and(|d| d["status"] == status) || Instant::now() > deadline {
+            return items;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("fin-delivery-{}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (make setup installs poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn one_send_is_one_email_to_the_client_with_the_pdf_and_the_einvoice() {
+    let _serial = serial();
+    let to = "ap-one@acme.example";
+    let (user, client) = freelancer("delivery-one", Some(to));
+    let invoice = sent(&user, &client, "Analytics workshop");
+    let number = invoice["number"].as_str().expect("number");
+    let got = emails_for(to, number, 1);
+    assert_eq!(got.len(), 1, "one e-mail");
+    let m = &got[0].email;
+    assert_eq!(m.to, [to]);
+    assert_eq!(m.reply_to, ["ada@lovelace.example"]);
+    assert!(m.from.starts_with("\"Lovelace Analytics\" <"), "{}", m.from);
+    assert_eq!(
+        m.subject,
+        format!("Rechnung {number} von Lovelace Analytics"),
+        "German for a German client"
+    );
+    let text = m.text.as_deref().unwrap_or_default();
+    assert!(text.contains("428,40 EUR"), "{text}");
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/share/"))
+        .expect("a share link in the body");
+    let page = fin_e2e::Client::new(&app().base_url)
+        .get(&link[app().base_url.len()..])
+        .send();
+    assert_eq!(page.status, 200, "the link opens the invoice");
+    let names: Vec<&str> = m.attachments.iter().map(|a| a.filename.as_str()).collect();
+    assert_eq!(names, [format!("{number}.pdf"), format!("{number}.xml")]);
+    let pdf = pdf_text(&m.attachments[0].bytes);
+    assert!(
+        pdf.contains(number) && pdf.contains("Analytics workshop"),
+        "{pdf}"
+    );
+    let xml = String::from_utf8_lossy(&m.attachments[1].bytes).into_owned();
+    assert!(xml.contains(&format!("<cbc:ID>{number}</cbc:ID>")), "{xml}");
+
+    let deliveries = deliveries_once(&user, &id(&invoice), "sent");
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0]["kind"], "invoice");
+    assert_eq!(deliveries[0]["recipient"], to);
+    assert_eq!(deliveries[0]["attempts"], 1);
+    assert_eq!(
+        got[0].idempotency_key.as_deref(),
+        Some(
+            format!(
+                "fin-delivery/{}",
+                deliveries[0]["id"].as_str().unwrap_or_default()
+            )
+            .as_str()
+        )
+    );
+
+    // Every later nudge and every replayed event changes nothing.
+    redis().publish(&format!("fin-events-e2e-{}", "delivery"), "catch-up");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(emails_for(to, number, 2).len(), 1, "still one e-mail");
+}
+
+#[test]
+fn a_provider_500_then_200_is_one_email_and_a_422_fails_with_the_reason() {
+    let _serial = serial();
+    let to = "ap-faults@acme.example";
+    let (user, client) = freelancer("delivery-faults", Some(to));
+    mail().fail_next(&[Fault::Status(500), Fault::Status(503)]);
+    let retried = sent(&user, &client, "Retried");
+    let number = retried["number"].as_str().expect("number");
+    assert_eq!(emails_for(to, number, 1).len(), 1);
+    let d = deliveries_once(&user, &id(&retried), "sent");
+    assert_eq!(d[0]["attempts"], 3, "{d:?}");
+
+    mail().fail_next(&[Fault::Status(422)]);
+    let refused = sent(&user, &client, "Refused");
+    let d = deliveries_once(&user, &id(&refused), "failed");
+    assert_eq!(d[0]["status"], "failed", "{d:?}");
+    assert_eq!(d[0]["attempts"], 1, "no retry after a 422");
+    assert!(
+        d[0]["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("suppression"),
+        "{d:?}"
+    );
+    let refused_number = refused["number"].as_str().expect("number");
+    assert!(emails_for(to, refused_number, 1).is_empty());
+}
+
+#[test]
+fn a_client_without_an_address_is_a_failed_delivery_that_says_so() {
+    let _serial = serial();
+    let (user, client) = freelancer("delivery-nobody", None);
+    let invoice = sent(&user, &client, "Nobody to tell");
+    let d = deliveries_once(&user, &id(&invoice), "failed");
+    assert_eq!(d[0]["last_error"], "the client has no e-mail address");
+    assert_eq!(d[0]["attempts"], 1, "given up on at once");
+    assert_eq!(
+        d[0]["recipient"],
+        Value::Null,
+        "there was no one to send it to"
+    );
+}
+
+#[test]
+fn deliveries_are_only_the_owners_and_drafts_have_none() {
+    let _serial = serial();
+    let (owner, client) = freelancer("delivery-owner", Some("ap-owner@acme.example"));
+    let invoice = sent(&owner, &client, "Private");
+    let other = User::sign_up(app(), "delivery-other");
+    let theirs = other.get(&format!("/invoices/{}/deliveries", id(&invoice)));
+    theirs.problem(404);
+    let draft = owner.draft(&client, 1_000);
+    let none = owner.get(&format!("/invoices/{}/deliveries", id(&draft)));
+    assert_eq!(none.json()["items"], json!([]));
+    owner.get("/invoices/not-a-uuid/deliveries").problem(404);
+    let anonymous = fin_e2e::Client::new(&app().base_url)
+        .get(&format!("/invoices/{}/deliveries", id(&invoice)))
+        .send();
+    anonymous.problem(401);
+    let expired = fin_e2e::Client::new(&app().base_url)
+        .get(&format!("/invoices/{}/deliveries", id(&invoice)))
+        .bearer(&owner.expired_token())
+        .send();
+    expired.problem(401);
+}
