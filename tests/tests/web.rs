@@ -1,16 +1,23 @@
 //! The web app in a real browser: the suites of components/web/app/e2e (Node's test
 //! runner, playwright-core driving Debian's Chromium, axe-core) against this app under
-//! `spin up`, with the projector running (the dashboard) and access tokens that expire
-//! every few seconds, so every screen also proves that renewal goes unnoticed.
+//! `spin up`, with the projector (the dashboard) and the mailer running, and access
+//! tokens that expire every few seconds, so every screen also proves that renewal goes
+//! unnoticed.
 
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 use fin_e2e::{App, AppOptions, RedisServer};
+use fin_mail_standin::Standin;
 
 /// Short enough that each suite outlives several tokens; long enough that a token read
 /// from a request is still good when a check uses it a moment later.
 const ACCESS_TOKEN_TTL_SECONDS: u32 = 5;
+
+fn mail() -> &'static Standin {
+    static MAIL: OnceLock<Standin> = OnceLock::new();
+    MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
+}
 
 fn redis() -> &'static RedisServer {
     static REDIS: OnceLock<RedisServer> = OnceLock::new();
@@ -28,6 +35,7 @@ fn app() -> &'static App {
         )],
         events_redis: Some(redis()),
         kv_redis: Some(redis()),
+        mail: Some(mail()),
         ..AppOptions::default()
     })
 }

@@ -78,6 +78,8 @@ test("register → client → invoice → send → partial payment → dashboard
 
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Sent", { exact: true }).first().waitFor();
+  // The mailer e-mails it to the client; the screen follows the delivery until it is out.
+  await page.getByRole("region", { name: "E-mail to the client" }).getByText(/E-mailed to billing@acme\.example/).waitFor({ timeout: 30_000 });
 
   // A partial payment.
   await page.getByLabel("Amount (EUR)").fill("300.00");

@@ -6,6 +6,7 @@ import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input, Loading, NotFound, StatusBadge } from "../ui/kit";
 import { Totals } from "../ui/Totals";
+import { Deliveries } from "../ui/Deliveries";
 import { ShareLinks } from "../ui/ShareLinks";
 
 type Invoice = Schemas["Invoice"];
@@ -158,6 +159,7 @@ export default function InvoiceView() {
         </table>
       )}
       {open && <RecordPayment invoice={i} onRecorded={setFresh} />}
+      {i.status !== "draft" && <Deliveries invoiceId={i.id} />}
       {i.status !== "draft" && <ShareLinks invoiceId={i.id} />}
     </section>
   );
