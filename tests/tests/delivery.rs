@@ -238,3 +238,88 @@ fn deliveries_are_only_the_owners_and_drafts_have_none() {
         .send();
     expired.problem(401);
 }
+
+#[test]
+fn the_freelancers_settings_word_the_next_email_and_bad_ones_change_nothing() {
+    let _serial = serial();
+    let to = "ap-settings@acme.example";
+    let (user, client) = freelancer("delivery-settings", Some(to));
+    let defaults = user.get("/delivery-settings").json();
+    assert_eq!(defaults["reminders_enabled"], false);
+    assert_eq!(defaults["reminder_days"], json!([3, 10, 30]));
+    assert_eq!(defaults["sender_name"], Value::Null);
+
+    let put = user
+        .call("PUT", "/delivery-settings")
+        .json(
+            &json!({"sender_name": "Ada L.", "invoice_subject": "Invoice {number} ({amount})",
+                      "reminder_days": [7, 21], "final_notice": "Final notice."}),
+        )
+        .send();
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(
+        user.get("/delivery-settings").json()["sender_name"],
+        "Ada L."
+    );
+    let other = User::sign_up(app(), "delivery-settings-other");
+    assert_eq!(
+        other.get("/delivery-settings").json()["sender_name"],
+        Value::Null,
+        "settings are the owner's"
+    );
+
+    let invoice = sent(&user, &client, "Worded");
+    let number = invoice["number"].as_str().expect("number");
+    let got = emails_for(to, number, 1);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].email.subject,
+        format!("Invoice {number} (428,40 EUR)")
+    );
+    assert!(
+        got[0].email.from.starts_with("\"Ada L.\" <"),
+        "{}",
+        got[0].email.from
+    );
+
+    let refused = |body: &Value, field: &str| {
+        let reply = user.call("PUT", "/delivery-settings").json(body).send();
+        let problem = reply.problem(422);
+        assert!(reply.fields().contains(&field.to_owned()), "{problem}");
+    };
+    refused(&json!({"invoice_body": "Pay {amont}"}), "invoice_body");
+    refused(&json!({"reminder_days": [10, 10]}), "reminder_days");
+    user.call("PUT", "/delivery-settings")
+        .json(&json!([null, null]))
+        .send()
+        .problem(422);
+    refused(&json!({"sender_name": "Ada <x@y.example>"}), "sender_name");
+    let malformed = user
+        .call("PUT", "/delivery-settings")
+        .raw("application/json", b"{".to_vec())
+        .send();
+    malformed.problem(400);
+    let wrong_type = user
+        .call("PUT", "/delivery-settings")
+        .json(&json!({"reminders_enabled": "yes"}))
+        .send();
+    assert!(
+        matches!(wrong_type.status, 400 | 422),
+        "{}",
+        wrong_type.body
+    );
+    let huge = user
+        .call("PUT", "/delivery-settings")
+        .json(&json!({"invoice_body": "x".repeat(40_000)}))
+        .send();
+    huge.problem(413);
+    fin_e2e::Client::new(&app().base_url)
+        .get("/delivery-settings")
+        .send()
+        .problem(401);
+    assert_eq!(
+        user.get("/delivery-settings").json()["sender_name"],
+        "Ada L.",
+        "nothing refused was stored"
+    );
+}

@@ -1,6 +1,7 @@
 //! `GET /invoices/{id}/deliveries`: what was e-mailed for an invoice, and where each
 //! e-mail stands. The invoice is first asked of billing with the caller's own token
 //! (service chaining), so another freelancer's invoice is the same 404 it is there.
+//! `GET`/`PUT /delivery-settings`: how the caller's e-mails read.
 
 use fin_spin_edge::auth;
 use fin_spin_edge::outbound::{self, Answer, CallError};
@@ -9,6 +10,7 @@ use fin_spin_edge::{config, pg, ApiRequest, Fault, Problem, Route};
 use serde_json::json;
 use spin_sdk::http::Response;
 
+use crate::settings::Settings;
 use crate::store;
 
 pub async fn handle(req: ApiRequest) -> Response {
@@ -16,18 +18,47 @@ pub async fn handle(req: ApiRequest) -> Response {
 }
 
 /// Every route of this component; `docs/openapi.yaml` describes each.
-pub const ROUTES: &[Route] = &[Route::new("/invoices/{id}/deliveries", &["GET"])];
+pub const ROUTES: &[Route] = &[
+    Route::new("/invoices/{id}/deliveries", &["GET"]),
+    Route::new("/delivery-settings", &["GET", "PUT"]),
+];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let matched = req.resolve(ROUTES)?;
     let principal = auth::authenticate(req)?;
-    let id = matched.param("id").to_owned();
-    owned_invoice(req, &id)?;
-    let conn =
-        pg::connect(&config::get::<String>("db_url")?).map_err(|f| f.into_problem("delivery"))?;
-    let items = store::for_invoice(&conn, &principal.user_id, &id)
-        .map_err(|f| f.into_problem("delivery"))?;
-    Ok(json(200, &json!({ "items": items })))
+    let owner = principal.user_id;
+    match (matched.path, matched.method) {
+        ("/invoices/{id}/deliveries", _) => {
+            let id = matched.param("id").to_owned();
+            owned_invoice(req, &id)?;
+            let items = store::for_invoice(&database()?, &owner, &id).map_err(problem)?;
+            Ok(json(200, &json!({ "items": items })))
+        }
+        ("/delivery-settings", "PUT") => {
+            // An object, read as settings: every field has a default, so a JSON array
+            // would otherwise be read as one too.
+            let object: serde_json::Map<String, serde_json::Value> =
+                req.json(config::body_limit()?).await?;
+            let bytes =
+                serde_json::to_vec(&object).map_err(|e| problem(Fault::Internal(e.to_string())))?;
+            let body: Settings = fin_problem::decode_json(Some("application/json"), &bytes)?;
+            let settings = body.parse().map_err(Problem::validation)?;
+            store::put_settings(&database()?, &owner, &settings).map_err(problem)?;
+            Ok(json(200, &settings))
+        }
+        _ => Ok(json(
+            200,
+            &store::settings_of(&database()?, &owner).map_err(problem)?,
+        )),
+    }
+}
+
+fn database() -> Result<spin_sdk::pg4::Connection, Problem> {
+    pg::connect(&config::get::<String>("db_url")?).map_err(problem)
+}
+
+fn problem(fault: Fault) -> Problem {
+    fault.into_problem("delivery")
 }
 
 /// The invoice exists and is the caller's, as billing says.
@@ -56,5 +87,5 @@ fn owned_invoice(req: &ApiRequest, id: &str) -> Result<(), Problem> {
 }
 
 fn unavailable() -> Problem {
-    Fault::Unavailable("billing did not answer".into()).into_problem("delivery")
+    problem(Fault::Unavailable("billing did not answer".into()))
 }

@@ -14,6 +14,7 @@ pub mod message;
 pub mod provider;
 pub mod resend;
 pub mod service;
+pub mod settings;
 
 #[cfg(feature = "spin")]
 pub mod api;

@@ -5,8 +5,9 @@ use fin_feed::{Feed, FeedEvent, Position};
 use fin_problem::Fault;
 
 use crate::domain::{Kind, Next, Outcome, RetryPolicy};
-use crate::message::{self, Facts, Language, Wording};
+use crate::message::{self, Facts, Language};
 use crate::provider::{Answer, Attachment, Email, Provider, Request};
+use crate::settings::Settings;
 
 /// A delivery to write, from the event that asks for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +53,8 @@ pub trait Queue {
     fn claim(&self, lease_seconds: i64) -> Result<Option<Claimed>, Fault>;
     /// Records the attempt's end, unless another mailer has taken the delivery since.
     fn finish(&self, claimed: &Claimed, finished: &Finished) -> Result<(), Fault>;
+    /// The owner's settings (the defaults when they saved none).
+    fn settings(&self, owner: &str) -> Result<Settings, Fault>;
 }
 
 /// Why the API could not give what an e-mail needs.
@@ -173,18 +176,20 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
             let attachments = self.invoices.documents(owner, id, &invoice.facts.number)?;
             Ok((invoice, url, attachments))
         });
-        let outcome = match fetched {
-            Ok((invoice, url, attachments)) => {
-                let email = self.email(claimed, invoice, url, attachments);
-                let request = self.provider.request(&email);
-                self.provider.outcome(self.transport.send(&request))
-            }
-            Err(Fetch::Refused(reason)) => Outcome::Permanent { reason },
-            Err(Fetch::Unavailable(reason)) => Outcome::Transient {
-                reason,
-                after: None,
-            },
-        };
+        let settings = self.queue.settings(owner).map_err(|e| e.to_string());
+        let outcome =
+            match fetched.and_then(|f| settings.map(|s| (f, s)).map_err(Fetch::Unavailable)) {
+                Ok(((invoice, url, attachments), settings)) => {
+                    let email = self.email(claimed, &settings, invoice, url, attachments);
+                    let request = self.provider.request(&email);
+                    self.provider.outcome(self.transport.send(&request))
+                }
+                Err(Fetch::Refused(reason)) => Outcome::Permanent { reason },
+                Err(Fetch::Unavailable(reason)) => Outcome::Transient {
+                    reason,
+                    after: None,
+                },
+            };
         finished.next = self.policy.next(claimed.attempt, outcome);
         finished
     }
@@ -192,17 +197,21 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
     fn email(
         &self,
         claimed: &Claimed,
+        settings: &Settings,
         mut invoice: Invoice,
         url: String,
         attachments: Vec<Attachment>,
     ) -> Email {
         invoice.facts.link = Some(url);
+        if let Some(name) = &settings.sender_name {
+            invoice.facts.seller = name.clone();
+        }
         let written = message::write(
             claimed.kind,
             &invoice.facts,
             invoice.language,
-            &Wording::default(),
-            false,
+            &settings.wording(claimed.kind),
+            settings.last_step(claimed.kind),
         );
         // The display name is the freelancer's; quotes and angle brackets in it would
         // change what the header says.

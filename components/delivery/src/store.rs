@@ -12,6 +12,7 @@ use spin_sdk::pg4::Connection;
 
 use crate::domain::{Kind, Next};
 use crate::service::{Claimed, Finished, Owed, Queue};
+use crate::settings::Settings;
 
 pub struct PgQueue {
     conn: Connection,
@@ -99,6 +100,10 @@ impl Queue for PgQueue {
             .map_err(|e: String| Fault::Internal(e))
     }
 
+    fn settings(&self, owner: &str) -> Result<Settings, Fault> {
+        settings_of(&self.conn, owner)
+    }
+
     fn finish(&self, claimed: &Claimed, finished: &Finished) -> Result<(), Fault> {
         let (status, provider_id, retry_in, error) = match &finished.next {
             Next::MarkSent { provider_id } => ("sent", provider_id.clone(), 0, None),
@@ -128,6 +133,41 @@ impl Queue for PgQueue {
         )
         .map(|_| ())
     }
+}
+
+/// The columns `delivery_settings` and [`Settings`] share, one name each.
+const SETTINGS: &str = "sender_name, invoice_subject, invoice_body, reminder_subject, \
+     reminder_body, reminders_enabled, reminder_days, final_notice";
+
+/// The owner's settings, or the defaults when they saved none.
+pub fn settings_of(conn: &Connection, owner: &str) -> Result<Settings, Fault> {
+    let sql = format!(
+        "SELECT row_to_json(s)::text FROM (SELECT {SETTINGS} FROM delivery_settings
+         WHERE owner_id::text = $1) s"
+    );
+    let rows = query(conn, &sql, &[owner.to_owned().into()])?;
+    match rows.first() {
+        Some(row) => serde_json::from_str(&text(row.first())?)
+            .map_err(|e| Fault::Internal(format!("delivery_settings: {e}"))),
+        None => Ok(Settings::defaults()),
+    }
+}
+
+/// Replaces the owner's settings (already parsed).
+pub fn put_settings(conn: &Connection, owner: &str, settings: &Settings) -> Result<(), Fault> {
+    let json = serde_json::to_string(settings).map_err(|e| Fault::Internal(e.to_string()))?;
+    let updates: Vec<String> = SETTINGS
+        .split(", ")
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO delivery_settings (owner_id, {SETTINGS})
+         SELECT $1::text::uuid, {SETTINGS}
+         FROM jsonb_populate_record(NULL::delivery_settings, $2::text::jsonb)
+         ON CONFLICT (owner_id) DO UPDATE SET {}, updated_at = now()",
+        updates.join(", ")
+    );
+    execute(conn, &sql, &[owner.to_owned().into(), json.into()]).map(|_| ())
 }
 
 /// A delivery as its invoice's owner sees it (`GET /invoices/{id}/deliveries`).

@@ -12,6 +12,7 @@ use crate::resend::Resend;
 /// The deliveries table, with a clock the test moves.
 #[derive(Default)]
 struct MemQueue {
+    settings: Mutex<Option<crate::settings::Settings>>,
     rows: Mutex<Vec<Row>>,
     position: Mutex<Position>,
     now: Mutex<i64>,
@@ -112,6 +113,14 @@ impl Queue for MemQueue {
             }
         }
         Ok(())
+    }
+    fn settings(&self, _owner: &str) -> Result<crate::settings::Settings, Fault> {
+        Ok(self
+            .settings
+            .lock()
+            .expect("settings")
+            .clone()
+            .unwrap_or_else(crate::settings::Settings::defaults))
     }
 }
 
@@ -463,4 +472,28 @@ fn every_sent_invoice_in_the_feed_is_owed_once() {
         .map(|r| r.owed.invoice_id.clone())
         .collect();
     assert_eq!(invoices, ["a", "b"]);
+}
+
+#[test]
+fn the_freelancers_wording_and_name_are_what_the_client_reads() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["7"]), invoices(), resend_at(&standin));
+    *queue.settings.lock().expect("settings") = Some(
+        serde_json::from_value::<crate::settings::Settings>(serde_json::json!({
+            "sender_name": "Ada L.",
+            "invoice_subject": "Your invoice {number} ({amount})",
+            "invoice_body": "Hi {client}, see {link}. Thanks!"
+        }))
+        .expect("settings")
+        .parse()
+        .expect("valid"),
+    );
+    run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    let m = &standin.messages()[0].email;
+    assert_eq!(m.subject, "Your invoice INV-7 (884,11 EUR)");
+    assert_eq!(m.from, "\"Ada L.\" <invoices@fin.example>");
+    assert_eq!(
+        m.text.as_deref(),
+        Some("Hi Acme GmbH, see https://app.example/share/token-1. Thanks!")
+    );
 }
