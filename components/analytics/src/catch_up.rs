@@ -173,19 +173,7 @@ mod tests {
         }
     }
 
-    struct Events(Vec<FeedEvent>);
-
-    impl Feed for Events {
-        fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
-            Ok(self
-                .0
-                .iter()
-                .filter(|e| e.position > after)
-                .take(limit as usize)
-                .cloned()
-                .collect())
-        }
-    }
+    use fin_feed::MemoryFeed as Events;
 
     #[derive(Default)]
     struct Model {

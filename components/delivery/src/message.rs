@@ -204,6 +204,11 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The default wording, not the last step.
+    fn plain(kind: Kind, facts: &Facts, language: Language) -> Written {
+        write(kind, facts, language, &Wording::default(), false)
+    }
+
     fn facts() -> Facts {
         Facts {
             number: "INV-2026-0042".into(),
@@ -219,13 +224,7 @@ mod tests {
 
     #[test]
     fn an_invoice_mail_in_english_names_number_amount_due_date_and_link() {
-        let m = write(
-            Kind::Invoice,
-            &facts(),
-            Language::English,
-            &Wording::default(),
-            false,
-        );
+        let m = plain(Kind::Invoice, &facts(), Language::English);
         assert_eq!(
             m.subject,
             "Invoice INV-2026-0042 from Ada Lovelace Consulting"
@@ -248,13 +247,7 @@ mod tests {
         assert_eq!(Language::for_country(Some("AT")), Language::German);
         assert_eq!(Language::for_country(Some("FR")), Language::English);
         assert_eq!(Language::for_country(None), Language::English);
-        let m = write(
-            Kind::Invoice,
-            &facts(),
-            Language::German,
-            &Wording::default(),
-            false,
-        );
+        let m = plain(Kind::Invoice, &facts(), Language::German);
         assert_eq!(
             m.subject,
             "Rechnung INV-2026-0042 von Ada Lovelace Consulting"
@@ -264,13 +257,7 @@ mod tests {
             "{}",
             m.text
         );
-        let r = write(
-            Kind::Reminder { days: 10 },
-            &facts(),
-            Language::German,
-            &Wording::default(),
-            false,
-        );
+        let r = plain(Kind::Reminder { days: 10 }, &facts(), Language::German);
         assert!(r.text.contains("offen sind noch 234,56 EUR"), "{}", r.text);
     }
 
@@ -307,13 +294,7 @@ mod tests {
     fn no_link_leaves_its_paragraph_out() {
         let mut f = facts();
         f.link = None;
-        let m = write(
-            Kind::Invoice,
-            &f,
-            Language::English,
-            &Wording::default(),
-            false,
-        );
+        let m = plain(Kind::Invoice, &f, Language::English);
         assert!(!m.text.contains("online"), "{}", m.text);
         assert!(!m.text.contains("{link}"));
     }
@@ -323,13 +304,7 @@ mod tests {
         let mut f = facts();
         f.client = "<script>alert(1)</script>".into();
         f.seller = "Evil\r\nBcc: all@example.com".into();
-        let m = write(
-            Kind::Invoice,
-            &f,
-            Language::English,
-            &Wording::default(),
-            false,
-        );
+        let m = plain(Kind::Invoice, &f, Language::English);
         assert!(m.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(!m.html.contains("<script>"));
         assert!(
@@ -354,13 +329,7 @@ mod tests {
         let mut f = facts();
         f.currency = "JPY".into();
         f.total = 160_128;
-        let m = write(
-            Kind::Invoice,
-            &f,
-            Language::English,
-            &Wording::default(),
-            false,
-        );
+        let m = plain(Kind::Invoice, &f, Language::English);
         assert!(m.text.contains("160,128 JPY"), "{}", m.text);
     }
 }

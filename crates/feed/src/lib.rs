@@ -31,6 +31,21 @@ pub trait Feed {
     fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault>;
 }
 
+/// A feed of events held in memory, in commit order: the readers' tests use it.
+pub struct MemoryFeed(pub Vec<FeedEvent>);
+
+impl Feed for MemoryFeed {
+    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
+        Ok(self
+            .0
+            .iter()
+            .filter(|e| e.position > after)
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+}
+
 #[cfg(feature = "spin")]
 mod bindings {
     wit_bindgen::generate!({

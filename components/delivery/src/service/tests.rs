@@ -422,19 +422,7 @@ fn a_client_without_an_address_is_a_failure_said_plainly() {
     assert_eq!(standin.calls(), 0);
 }
 
-struct FakeFeed(Vec<FeedEvent>);
-
-impl Feed for FakeFeed {
-    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
-        Ok(self
-            .0
-            .iter()
-            .filter(|e| e.position > after)
-            .take(limit as usize)
-            .cloned()
-            .collect())
-    }
-}
+use fin_feed::MemoryFeed as FakeFeed;
 
 #[test]
 fn every_sent_invoice_in_the_feed_is_owed_once() {
