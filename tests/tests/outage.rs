@@ -112,6 +112,9 @@ fn footprint() -> Vec<i64> {
         "business_profiles",
         "share_links",
         "business_logos",
+        "refresh_tokens",
+        "deliveries",
+        "delivery_settings",
     ]
     .iter()
     .map(|table| {
@@ -122,9 +125,10 @@ fn footprint() -> Vec<i64> {
     .collect()
 }
 
-/// Every protected route group, with `token`: auth, clients, invoices (create goes
-/// through the breaker; its PDF and e-invoice through the documents component, also as
-/// billing's `Accept` answer), share links, payments, dashboard, business profile.
+/// Every protected route group, with `token`: auth (logout of the web app included),
+/// clients, invoices (create goes through the breaker; its PDF and e-invoice through the
+/// documents component, also as billing's `Accept` answer), share links, payments,
+/// deliveries and their settings, dashboard, business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
     let bearer = |call: Call| call.bearer(token);
@@ -192,6 +196,25 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
             ),
         ),
         ("GET /payments".into(), bearer(http.get("/payments"))),
+        (
+            format!("GET /invoices/{invoice}/deliveries"),
+            bearer(http.get(&format!("/invoices/{invoice}/deliveries"))),
+        ),
+        (
+            "GET /delivery-settings".into(),
+            bearer(http.get("/delivery-settings")),
+        ),
+        (
+            "PUT /delivery-settings".into(),
+            body(
+                bearer(http.request("PUT", "/delivery-settings")),
+                json!({"sender_name": "Outage"}),
+            ),
+        ),
+        (
+            "DELETE /auth/refresh".into(),
+            bearer(http.request("DELETE", "/auth/refresh")),
+        ),
         ("GET /dashboard".into(), bearer(http.get("/dashboard"))),
         (
             "GET /business-profile".into(),

@@ -67,13 +67,19 @@ fn refresh(req: &ApiRequest) -> Result<Response, Problem> {
 
 /// Logging out of the web app: the refresh family ends, the cookie is cleared, and the
 /// access token sent along (if any still verifies) is revoked like `POST /auth/logout`.
+/// A token that cannot be checked now (the blocklist is down) is a 503, before anything
+/// changes; the family ends before the token is revoked, so an outage between the two
+/// leaves a logout that a retry completes, never a revoked token with a live session.
 fn end_session(req: &ApiRequest) -> Result<Response, Problem> {
-    if req.header("authorization").is_some() {
-        if let Ok(principal) = auth::authenticate(req) {
-            tokens::revoke(&principal).map_err(auth::token_problem)?;
-        }
-    }
+    let principal = match req.header("authorization").map(|_| auth::authenticate(req)) {
+        Some(Ok(principal)) => Some(principal),
+        Some(Err(problem)) if problem.status >= 500 => return Err(problem),
+        _ => None,
+    };
     session::end(&store()?, session::presented(req.header("cookie")))?;
+    if let Some(principal) = principal {
+        tokens::revoke(&principal).map_err(auth::token_problem)?;
+    }
     let mut response = no_content();
     response.set_header("set-cookie", session::cleared_cookie());
     Ok(response)
