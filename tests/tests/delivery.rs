@@ -25,7 +25,11 @@ fn app() -> &'static App {
     App::shared(&APP, || AppOptions {
         name: "delivery",
         redis_dbs: [1, 2, 3],
-        variables: vec![("mail_first_retry_seconds", "1".into())],
+        variables: vec![
+            ("mail_first_retry_seconds", "1".into()),
+            // `sweep YYYY-MM-DD` on the channel sets the reminder sweep's day.
+            ("mail_test_clock", "true".into()),
+        ],
         events_redis: Some(redis()),
         kv_redis: Some(redis()),
         mail: Some(mail()),
@@ -321,5 +325,135 @@ fn the_freelancers_settings_word_the_next_email_and_bad_ones_change_nothing() {
         user.get("/delivery-settings").json()["sender_name"],
         "Ada L.",
         "nothing refused was stored"
+    );
+}
+
+/// Tells the mailer what day it is and waits for what that queues to go out.
+fn sweep_on(day: i64) {
+    redis().publish(
+        "fin-events-e2e-delivery",
+        &format!("sweep {}", fin_e2e::dates::date(day)),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+}
+
+fn kinds(user: &User, invoice: &str) -> Vec<(String, String)> {
+    let reply = user.get(&format!("/invoices/{invoice}/deliveries"));
+    let mut kinds: Vec<(String, String)> = reply.json()["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap_or_default().to_owned(),
+                d["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[test]
+fn reminders_go_once_per_step_and_never_for_paid_void_draft_or_when_off() {
+    let _serial = serial();
+    let to = "ap-reminders@acme.example";
+    let (user, client) = freelancer("delivery-reminders", Some(to));
+    let settings = user
+        .call("PUT", "/delivery-settings")
+        .json(&json!({"reminders_enabled": true, "reminder_days": [3, 10], "final_notice": "Letzte Mahnung."}))
+        .send();
+    assert_eq!(settings.status, 200, "{}", settings.body);
+    let overdue = sent(&user, &client, "Overdue work");
+    let paid = sent(&user, &client, "Paid work");
+    let pay = user
+        .call("POST", &format!("/invoices/{}/payments", id(&paid)))
+        .json(&json!({"amount": paid["total"]}))
+        .send();
+    assert_eq!(pay.status, 201, "{}", pay.body);
+    let void = sent(&user, &client, "Voided work");
+    user.act(&id(&void), "void");
+    let draft = user.draft(&client, 5_000);
+    let number = overdue["number"].as_str().expect("number");
+    assert_eq!(
+        emails_for(to, number, 1).len(),
+        1,
+        "the invoice itself first"
+    );
+    let due = fin_e2e::dates::today() + 30;
+
+    sweep_on(due + 2);
+    assert_eq!(
+        kinds(&user, &id(&overdue)),
+        [("invoice".into(), "sent".into())],
+        "not yet"
+    );
+    sweep_on(due + 3);
+    sweep_on(due + 4);
+    let first: Vec<Received> = emails_for(to, number, 2)
+        .into_iter()
+        .filter(|m| m.email.subject.starts_with("Zahlungserinnerung"))
+        .collect();
+    assert_eq!(first.len(), 1, "the 3-day reminder, once");
+    assert!(first[0]
+        .email
+        .text
+        .as_deref()
+        .unwrap_or_default()
+        .contains("offen sind noch 428,40 EUR"));
+    assert!(!first[0]
+        .email
+        .text
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Letzte Mahnung"));
+    sweep_on(due + 12);
+    sweep_on(due + 40);
+    let reminders: Vec<Received> = emails_for(to, number, 3)
+        .into_iter()
+        .filter(|m| m.email.subject.starts_with("Zahlungserinnerung"))
+        .collect();
+    assert_eq!(reminders.len(), 2, "each step once");
+    assert!(
+        reminders[1]
+            .email
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .ends_with("Letzte Mahnung."),
+        "the last step carries the final notice"
+    );
+    assert_eq!(
+        kinds(&user, &id(&overdue)),
+        [
+            ("invoice".into(), "sent".into()),
+            ("reminder:10".into(), "sent".into()),
+            ("reminder:3".into(), "sent".into())
+        ]
+    );
+    for settled in [&paid, &void] {
+        assert!(
+            kinds(&user, &id(settled))
+                .iter()
+                .all(|(k, _)| k == "invoice"),
+            "no reminder for {}",
+            settled["status"]
+        );
+    }
+    assert_eq!(kinds(&user, &id(&draft)), Vec::<(String, String)>::new());
+
+    // An owner who leaves reminders off gets none, however late.
+    let quiet_to = "ap-quiet@acme.example";
+    let (quiet, quiet_client) = freelancer("delivery-quiet", Some(quiet_to));
+    let late = sent(&quiet, &quiet_client, "Late but quiet");
+    assert_eq!(
+        emails_for(quiet_to, late["number"].as_str().expect("number"), 1).len(),
+        1
+    );
+    sweep_on(due + 40);
+    assert_eq!(
+        kinds(&quiet, &id(&late)),
+        [("invoice".into(), "sent".into())]
     );
 }

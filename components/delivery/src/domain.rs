@@ -71,9 +71,20 @@ impl Default for RetryPolicy {
 /// What to do with the delivery after an attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
-    MarkSent { provider_id: Option<String> },
-    RetryIn { seconds: i64, reason: String },
-    Fail { reason: String },
+    MarkSent {
+        provider_id: Option<String>,
+    },
+    /// Nothing to send any more (a reminder for an invoice paid or voided meanwhile).
+    Skip {
+        reason: String,
+    },
+    RetryIn {
+        seconds: i64,
+        reason: String,
+    },
+    Fail {
+        reason: String,
+    },
 }
 
 impl RetryPolicy {

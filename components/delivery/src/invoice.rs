@@ -13,11 +13,7 @@ pub fn read_invoice(
     account_name: impl FnOnce() -> Option<String>,
 ) -> Result<Invoice, Fetch> {
     let s = |v: &Value| v.as_str().map(str::to_owned);
-    if json["status"] == "void" {
-        return Err(Fetch::Refused(
-            "the invoice was voided before it could be delivered".into(),
-        ));
-    }
+    let status = s(&json["status"]).unwrap_or_default();
     let buyer = &json["buyer"];
     let recipient = s(&buyer["email"])
         .filter(|e| !e.trim().is_empty())
@@ -38,6 +34,7 @@ pub fn read_invoice(
         link: None,
     };
     Ok(Invoice {
+        status,
         facts,
         recipient,
         reply_to: s(&seller["email"]),
@@ -71,7 +68,7 @@ mod tests {
     }
 
     #[test]
-    fn no_address_and_void_are_refused_and_no_profile_falls_back_to_the_account() {
+    fn no_address_is_refused_the_status_is_kept_and_no_profile_falls_back_to_the_account() {
         let mut no_email = sent();
         no_email["buyer"]["email"] = Value::Null;
         assert_eq!(
@@ -80,10 +77,11 @@ mod tests {
         );
         let mut void = sent();
         void["status"] = json!("void");
-        assert!(matches!(
-            read_invoice(&void, || None),
-            Err(Fetch::Refused(_))
-        ));
+        assert_eq!(
+            read_invoice(&void, || None).map(|i| i.status),
+            Ok("void".into()),
+            "the mailer decides"
+        );
         let mut no_seller = sent();
         no_seller["seller"] = Value::Null;
         let i = read_invoice(&no_seller, || Some("Ada".into())).expect("readable");

@@ -20,6 +20,18 @@ pub struct Owed {
     pub occurred_at: String,
 }
 
+/// What the mailer keeps of an invoice, from the state its events carry: enough to find
+/// the overdue ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceState {
+    pub invoice_id: String,
+    pub owner_id: String,
+    pub status: String,
+    pub due_date: String,
+    pub version: i64,
+    pub deleted: bool,
+}
+
 /// A delivery a mailer holds for one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
@@ -48,7 +60,11 @@ pub trait Queue {
     /// Writes the deliveries (each once: a second write of one changes nothing; one owed
     /// for an event from before delivery existed is passed over) and moves the
     /// checkpoint to `last`, in one step.
-    fn enqueue(&self, owed: &[Owed], last: Position) -> Result<(), Fault>;
+    fn enqueue(&self, owed: &[Owed], states: &[InvoiceState], last: Position) -> Result<(), Fault>;
+    /// Queues the reminder each overdue invoice is due on `today` (`YYYY-MM-DD`; `None`
+    /// is today, UTC): for owners who turned reminders on, the latest step whose day has
+    /// come, once.
+    fn sweep(&self, today: Option<&str>) -> Result<usize, Fault>;
     /// Takes the next due delivery (or one whose mailer's lease ran out), or none.
     fn claim(&self, lease_seconds: i64) -> Result<Option<Claimed>, Fault>;
     /// Records the attempt's end, unless another mailer has taken the delivery since.
@@ -60,6 +76,9 @@ pub trait Queue {
 /// Why the API could not give what an e-mail needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fetch {
+    /// The invoice is paid or void: a reminder has nothing to ask for (an invoice e-mail
+    /// for a void invoice is a failure).
+    Settled(String),
     /// It will not get better: the invoice is gone, void, or has no one to send to.
     Refused(String),
     /// It may: the API or the database is down, a timeout.
@@ -69,6 +88,8 @@ pub enum Fetch {
 /// What an invoice's e-mail is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {
+    /// As billing keeps it: `sent`, `paid` or `void` (`overdue` is a sent one).
+    pub status: String,
     pub facts: Facts,
     pub recipient: String,
     pub reply_to: Option<String>,
@@ -113,7 +134,8 @@ pub fn enqueue_owed(feed: &impl Feed, queue: &impl Queue, batch: u32) -> Result<
             return Ok(queued);
         };
         let owed: Vec<Owed> = events.iter().filter_map(owed).collect();
-        queue.enqueue(&owed, last)?;
+        let states: Vec<InvoiceState> = events.iter().filter_map(state).collect();
+        queue.enqueue(&owed, &states, last)?;
         queued += owed.len();
         if events.len() < batch as usize {
             return Ok(queued);
@@ -129,6 +151,32 @@ fn owed(event: &FeedEvent) -> Option<Owed> {
         kind: Kind::Invoice,
         event_id: event.id.clone(),
         occurred_at: event.occurred_at.clone(),
+    })
+}
+
+/// Whether there is still something to send: an invoice e-mail goes unless the invoice
+/// was voided (a paid one is still the client's invoice); a reminder only while
+/// something is owed.
+fn settled(kind: Kind, status: &str) -> Result<(), Fetch> {
+    match (kind, status) {
+        (_, "void") => Err(Fetch::Settled("the invoice was voided".into())),
+        (Kind::Reminder { .. }, "paid") => Err(Fetch::Settled("the invoice was paid".into())),
+        _ => Ok(()),
+    }
+}
+
+/// The invoice as an event left it; `None` for a payload without one (logged by billing's
+/// readers already; nothing to keep).
+fn state(event: &FeedEvent) -> Option<InvoiceState> {
+    let payload: serde_json::Value = serde_json::from_str(&event.payload).ok()?;
+    let invoice = payload.get("invoice")?;
+    Some(InvoiceState {
+        invoice_id: event.aggregate_id.clone(),
+        owner_id: event.owner_id.clone(),
+        status: invoice.get("status")?.as_str()?.to_owned(),
+        due_date: invoice.get("due_date")?.as_str()?.to_owned(),
+        version: event.aggregate_version,
+        deleted: invoice.get("deleted_at").is_some_and(|d| !d.is_null()),
     })
 }
 
@@ -168,6 +216,7 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
             share_link_id: claimed.share_link_id.clone(),
         };
         let fetched = self.invoices.invoice(owner, id).and_then(|invoice| {
+            settled(claimed.kind, &invoice.status)?;
             finished.recipient = Some(invoice.recipient.clone());
             let (link_id, url) =
                 self.invoices
@@ -184,6 +233,13 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
                     let request = self.provider.request(&email);
                     self.provider.outcome(self.transport.send(&request))
                 }
+                Err(Fetch::Settled(reason)) if matches!(claimed.kind, Kind::Reminder { .. }) => {
+                    finished.next = Next::Skip { reason };
+                    return finished;
+                }
+                Err(Fetch::Settled(reason)) => Outcome::Permanent {
+                    reason: format!("{reason} before it could be delivered"),
+                },
                 Err(Fetch::Refused(reason)) => Outcome::Permanent { reason },
                 Err(Fetch::Unavailable(reason)) => Outcome::Transient {
                     reason,

@@ -11,7 +11,7 @@ use serde_json::json;
 use spin_sdk::pg4::Connection;
 
 use crate::domain::{Kind, Next};
-use crate::service::{Claimed, Finished, Owed, Queue};
+use crate::service::{Claimed, Finished, InvoiceState, Owed, Queue};
 use crate::settings::Settings;
 
 pub struct PgQueue {
@@ -36,12 +36,19 @@ impl Queue for PgQueue {
         })
     }
 
-    fn enqueue(&self, owed: &[Owed], last: Position) -> Result<(), Fault> {
+    fn enqueue(&self, owed: &[Owed], states: &[InvoiceState], last: Position) -> Result<(), Fault> {
         let owed: Vec<_> = owed
             .iter()
             .map(|o| {
                 json!({"owner_id": o.owner_id, "invoice_id": o.invoice_id, "kind": o.kind.as_key(),
                        "event_id": o.event_id, "occurred_at": o.occurred_at})
+            })
+            .collect();
+        let states: Vec<_> = states
+            .iter()
+            .map(|i| {
+                json!({"invoice_id": i.invoice_id, "owner_id": i.owner_id, "status": i.status,
+                       "due_date": i.due_date, "version": i.version, "deleted": i.deleted})
             })
             .collect();
         execute(
@@ -53,15 +60,57 @@ impl Queue for PgQueue {
                  FROM jsonb_array_elements($1::text::jsonb) AS o, delivery_checkpoint c
                  -- The feed writes times to the second.
                  WHERE (o->>'occurred_at')::timestamptz >= date_trunc('second', c.started_at)
-                 ON CONFLICT (invoice_id, kind) DO NOTHING)
+                 ON CONFLICT (invoice_id, kind) DO NOTHING),
+             states AS (
+                 INSERT INTO delivery_invoices AS d (invoice_id, owner_id, status, due_date, version, deleted)
+                 SELECT DISTINCT ON (invoice_id) invoice_id, owner_id, status, due_date, version, deleted
+                 FROM jsonb_to_recordset($4::text::jsonb)
+                      AS i(invoice_id uuid, owner_id uuid, status text, due_date date,
+                           version integer, deleted boolean)
+                 ORDER BY invoice_id, version DESC
+                 ON CONFLICT (invoice_id) DO UPDATE
+                 SET status = EXCLUDED.status, due_date = EXCLUDED.due_date,
+                     version = EXCLUDED.version, deleted = EXCLUDED.deleted
+                 WHERE d.version <= EXCLUDED.version)
              UPDATE delivery_checkpoint SET tx = $2::bigint, seq = $3::bigint",
             &[
                 serde_json::Value::from(owed).to_string().into(),
                 i64::try_from(last.tx).map_err(|e| e.to_string())?.into(),
                 last.seq.into(),
+                serde_json::Value::from(states).to_string().into(),
             ],
         )
         .map(|_| ())
+    }
+
+    fn sweep(&self, today: Option<&str>) -> Result<usize, Fault> {
+        // Per invoice, the latest step whose day has come; a step already queued (or an
+        // earlier step's row standing for it) is not queued again, nor is one the
+        // invoice passed before reminders were on — only the latest.
+        let rows = query_with(
+            &self.conn,
+            "due AS (
+                 SELECT DISTINCT ON (i.invoice_id) i.owner_id, i.invoice_id, d AS days
+                 FROM delivery_invoices i
+                 JOIN delivery_settings s ON s.owner_id = i.owner_id AND s.reminders_enabled
+                 CROSS JOIN LATERAL unnest(s.reminder_days) AS d
+                 WHERE i.status = 'sent' AND NOT i.deleted
+                   AND i.due_date + d <= COALESCE($1::text::date, (now() AT TIME ZONE 'UTC')::date)
+                 ORDER BY i.invoice_id, d DESC),
+             queued AS (
+                 INSERT INTO deliveries (owner_id, invoice_id, kind)
+                 SELECT owner_id, invoice_id, 'reminder:' || days FROM due
+                 ON CONFLICT (invoice_id, kind) DO NOTHING
+                 RETURNING id)",
+            "SELECT count(*) FROM queued",
+            &[pg::text_or_null(today)],
+        )?;
+        let count = rows
+            .first()
+            .map(|r| int(r.first()))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     fn claim(&self, lease_seconds: i64) -> Result<Option<Claimed>, Fault> {
@@ -107,6 +156,7 @@ impl Queue for PgQueue {
     fn finish(&self, claimed: &Claimed, finished: &Finished) -> Result<(), Fault> {
         let (status, provider_id, retry_in, error) = match &finished.next {
             Next::MarkSent { provider_id } => ("sent", provider_id.clone(), 0, None),
+            Next::Skip { reason } => ("skipped", None, 0, Some(reason.clone())),
             Next::RetryIn { seconds, reason } => ("queued", None, *seconds, Some(reason.clone())),
             Next::Fail { reason } => ("failed", None, 0, Some(reason.clone())),
         };

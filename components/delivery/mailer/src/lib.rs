@@ -10,29 +10,48 @@
 use delivery::api::HttpInvoices;
 use delivery::domain::RetryPolicy;
 use delivery::resend::Resend;
-use delivery::service::{enqueue_owed, Mailer, Sender};
+use delivery::service::{enqueue_owed, Mailer, Queue, Sender};
 use delivery::spin::{setting, SpinTransport};
 use delivery::store::PgQueue;
 use fin_feed::BillingFeed;
 use spin_sdk::redis_component;
 
+/// The day a test says it is (`sweep 2027-01-20` on the channel), honoured only where
+/// `mail_test_clock` is `true` (never in production: anyone who can publish on the
+/// channel could otherwise hurry reminders along).
+fn test_today(message: &[u8]) -> Result<Option<String>, delivery::Fault> {
+    if setting::<String>("mail_test_clock")? != "true" {
+        return Ok(None);
+    }
+    Ok(std::str::from_utf8(message)
+        .ok()
+        .and_then(|m| m.strip_prefix("sweep "))
+        .map(str::trim)
+        .filter(|d| d.len() == 10 && d.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+        .map(str::to_owned))
+}
+
 /// Deliveries one message sends at most: the next message sends the rest.
 const PER_MESSAGE: usize = 20;
 
 #[redis_component]
-fn on_message(_message: bytes::Bytes) -> anyhow::Result<()> {
-    if let Err(reason) = run() {
+fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
+    if let Err(reason) = run(&message) {
         // The next message tries again from the same checkpoint and the same rows.
         eprintln!("mailer: {reason}");
     }
     Ok(())
 }
 
-fn run() -> Result<(), delivery::Fault> {
+fn run(message: &[u8]) -> Result<(), delivery::Fault> {
     let queue = PgQueue::open(&setting::<String>("db_url")?)?;
     let queued = enqueue_owed(&BillingFeed, &queue, setting("projector_batch_size")?)?;
     if queued > 0 {
         println!("mailer: queued {queued} deliver(ies)");
+    }
+    let reminders = queue.sweep(test_today(message)?.as_deref())?;
+    if reminders > 0 {
+        println!("mailer: queued {reminders} reminder(s)");
     }
     let api_key: String = setting("mail_api_key")?;
     if api_key.is_empty() {

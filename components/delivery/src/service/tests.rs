@@ -13,6 +13,7 @@ use crate::resend::Resend;
 #[derive(Default)]
 struct MemQueue {
     settings: Mutex<Option<crate::settings::Settings>>,
+    states: Mutex<Vec<InvoiceState>>,
     rows: Mutex<Vec<Row>>,
     position: Mutex<Position>,
     now: Mutex<i64>,
@@ -44,7 +45,11 @@ impl Queue for MemQueue {
     fn checkpoint(&self) -> Result<Position, Fault> {
         Ok(*self.position.lock().expect("position"))
     }
-    fn enqueue(&self, owed: &[Owed], last: Position) -> Result<(), Fault> {
+    fn enqueue(&self, owed: &[Owed], states: &[InvoiceState], last: Position) -> Result<(), Fault> {
+        self.states
+            .lock()
+            .expect("states")
+            .extend_from_slice(states);
         let mut rows = self.rows.lock().expect("rows");
         for o in owed {
             if !rows
@@ -102,6 +107,10 @@ impl Queue for MemQueue {
         r.link = finished.share_link_id.clone();
         match &finished.next {
             Next::MarkSent { .. } => r.status = "sent",
+            Next::Skip { reason } => {
+                r.status = "skipped";
+                r.last_error = Some(reason.clone());
+            }
             Next::RetryIn { seconds, reason } => {
                 r.status = "queued";
                 r.next_at = now + seconds;
@@ -113,6 +122,9 @@ impl Queue for MemQueue {
             }
         }
         Ok(())
+    }
+    fn sweep(&self, _today: Option<&str>) -> Result<usize, Fault> {
+        Ok(0) // the SQL itself is tested under spin up (tests/tests/delivery.rs)
     }
     fn settings(&self, _owner: &str) -> Result<crate::settings::Settings, Fault> {
         Ok(self
@@ -128,6 +140,7 @@ impl Queue for MemQueue {
 struct FakeInvoices {
     email: Option<&'static str>,
     links: Mutex<usize>,
+    status: Mutex<String>,
 }
 
 impl Invoices for FakeInvoices {
@@ -136,6 +149,7 @@ impl Invoices for FakeInvoices {
             .email
             .ok_or_else(|| Fetch::Refused("the client has no e-mail address".into()))?;
         Ok(Invoice {
+            status: self.status.lock().expect("status").clone(),
             facts: Facts {
                 number: format!("INV-{invoice}"),
                 total: 88_411,
@@ -212,7 +226,7 @@ fn queue_with(invoices: &[&str]) -> MemQueue {
     let queue = MemQueue::default();
     let owed: Vec<Owed> = invoices.iter().map(|i| owed(i)).collect();
     queue
-        .enqueue(&owed, Position { tx: 1, seq: 1 })
+        .enqueue(&owed, &[], Position { tx: 1, seq: 1 })
         .expect("enqueue");
     queue
 }
@@ -246,6 +260,7 @@ fn invoices() -> FakeInvoices {
     FakeInvoices {
         email: Some("billing@acme.example"),
         links: Mutex::new(0),
+        status: Mutex::new("sent".into()),
     }
 }
 
@@ -411,6 +426,7 @@ fn a_client_without_an_address_is_a_failure_said_plainly() {
     let api = FakeInvoices {
         email: None,
         links: Mutex::new(0),
+        status: Mutex::new("sent".into()),
     };
     let resend = resend_at(&standin);
     run(&queue, &api, &resend).deliver_due(10).expect("deliver");
@@ -483,5 +499,44 @@ fn the_freelancers_wording_and_name_are_what_the_client_reads() {
     assert_eq!(
         m.text.as_deref(),
         Some("Hi Acme GmbH, see https://app.example/share/token-1. Thanks!")
+    );
+}
+
+#[test]
+fn a_reminder_for_a_paid_invoice_is_skipped_and_a_voided_invoice_is_not_mailed() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let resend = resend_at(&standin);
+    let api = invoices();
+    *api.status.lock().expect("status") = "paid".into();
+    let queue = MemQueue::default();
+    let reminder = Owed {
+        kind: Kind::Reminder { days: 10 },
+        ..owed("1")
+    };
+    queue
+        .enqueue(&[reminder, owed("2")], &[], Position { tx: 1, seq: 1 })
+        .expect("enqueue");
+    run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    let rows = queue.rows();
+    assert_eq!(
+        (rows[0].status, rows[0].last_error.as_deref()),
+        ("skipped", Some("the invoice was paid"))
+    );
+    assert_eq!(
+        rows[1].status, "sent",
+        "a paid invoice's own e-mail still goes"
+    );
+    assert_eq!(standin.messages().len(), 1);
+
+    *api.status.lock().expect("status") = "void".into();
+    let queue = queue_with(&["3"]);
+    run(&queue, &api, &resend).deliver_due(10).expect("deliver");
+    let row = &queue.rows()[0];
+    assert_eq!(
+        (row.status, row.last_error.as_deref()),
+        (
+            "failed",
+            Some("the invoice was voided before it could be delivered")
+        )
     );
 }

@@ -8,6 +8,7 @@ const said: Record<string, string> = {
   sending: "Sending",
   sent: "E-mailed",
   failed: "Not delivered",
+  skipped: "Not needed",
 };
 
 /** What was e-mailed for the invoice (docs/delivery.md), refreshed while any is pending. */
