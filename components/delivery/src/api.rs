@@ -1,8 +1,12 @@
 //! The API as the invoice's owner: the mailer runs in a process of its own (Spin's Redis
 //! trigger), so it reaches the invoice, a share link and the documents over HTTP, with
-//! an access token it has the composed tokens component issue for the owner, and
-//! revokes when the attempt is done. What it may read is what the owner may: nothing of
-//! anyone else's.
+//! an access token it has the composed tokens component issue for the owner — one for
+//! the calls of an attempt, reused by the next attempt for the same owner while it is
+//! young, and revoked when it is replaced or the mailer's run ends. What it may read is
+//! what the owner may: nothing of anyone else's.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use fin_spin_edge::auth::tokens;
 use fin_spin_edge::outbound::{self, Answer, CallError};
@@ -15,15 +19,20 @@ use crate::service::{Fetch, Invoice, Invoices};
 pub struct HttpInvoices {
     /// The HTTP app, as the mailer reaches it (`http://127.0.0.1:3000`, a cluster
     /// service's URL).
-    pub base_url: String,
-    pub timeout_ms: u64,
+    base_url: String,
+    timeout_ms: u64,
     /// Days a share link sent in an e-mail works.
-    pub link_days: u32,
+    link_days: u32,
+    /// The token last issued, and for whom.
+    held: RefCell<Option<(String, Rc<AsOwner>)>>,
 }
 
-/// An access token of the owner's, for one attempt.
+/// An access token of the owner's.
 struct AsOwner {
     token: String,
+    /// Past this (seconds since the epoch, half its lifetime) a new one is issued, so a
+    /// slow attempt never meets its expiry.
+    fresh_until: i64,
 }
 
 impl AsOwner {
@@ -31,13 +40,14 @@ impl AsOwner {
         tokens::issue(owner)
             .map(|issued| Self {
                 token: issued.access_token,
+                fresh_until: fin_spin_edge::now() + i64::from(issued.expires_in / 2),
             })
             .map_err(|e| Fetch::Unavailable(format!("cannot act for the owner: {e:?}")))
     }
 }
 
 impl Drop for AsOwner {
-    /// Revoked as soon as the attempt is done; if that fails it still expires.
+    /// Revoked as soon as it is replaced or the run ends; if that fails it still expires.
     fn drop(&mut self) {
         if let Ok(principal) = tokens::verify(&self.token) {
             let _ = tokens::revoke(&principal);
@@ -46,6 +56,32 @@ impl Drop for AsOwner {
 }
 
 impl HttpInvoices {
+    pub fn new(base_url: String, timeout_ms: u64, link_days: u32) -> Self {
+        Self {
+            base_url,
+            timeout_ms,
+            link_days,
+            held: RefCell::new(None),
+        }
+    }
+
+    /// The owner's token: the one held while it is theirs and fresh, else a new one
+    /// (the one it replaces is revoked).
+    fn as_owner(&self, owner: &str) -> Result<Rc<AsOwner>, Fetch> {
+        let mut held = self.held.borrow_mut();
+        match held.as_ref() {
+            Some((who, token)) if who == owner && fin_spin_edge::now() < token.fresh_until => {
+                Ok(Rc::clone(token))
+            }
+            _ => {
+                *held = None;
+                let token = Rc::new(AsOwner::new(owner)?);
+                *held = Some((owner.to_owned(), Rc::clone(&token)));
+                Ok(token)
+            }
+        }
+    }
+
     fn call(
         &self,
         owner: &AsOwner,
@@ -99,7 +135,7 @@ impl HttpInvoices {
 
 impl Invoices for HttpInvoices {
     fn invoice(&self, owner: &str, invoice: &str) -> Result<Invoice, Fetch> {
-        let me = AsOwner::new(owner)?;
+        let me = self.as_owner(owner)?;
         let json = self.json(&me, "GET", &format!("/invoices/{invoice}"), None)?;
         read_invoice(&json, || {
             self.json(&me, "GET", "/auth/profile", None)
@@ -114,7 +150,7 @@ impl Invoices for HttpInvoices {
         invoice: &str,
         previous: Option<&str>,
     ) -> Result<(String, String), Fetch> {
-        let me = AsOwner::new(owner)?;
+        let me = self.as_owner(owner)?;
         if let Some(previous) = previous {
             // An earlier attempt's link was never seen by anyone: it stops working.
             let _ = self.call(
@@ -145,7 +181,7 @@ impl Invoices for HttpInvoices {
         invoice: &str,
         number: &str,
     ) -> Result<Vec<Attachment>, Fetch> {
-        let me = AsOwner::new(owner)?;
+        let me = self.as_owner(owner)?;
         let pdf = self.call(&me, "GET", &format!("/invoices/{invoice}/pdf"), None)?;
         if pdf.status != 200 {
             return Err(Fetch::Refused(format!(

@@ -60,11 +60,11 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
     }
     let mailer = Mailer {
         queue: &queue,
-        invoices: &HttpInvoices {
-            base_url: setting("api_base_url")?,
-            timeout_ms: setting("api_call_timeout_ms")?,
-            link_days: setting("mail_share_link_days")?,
-        },
+        invoices: &HttpInvoices::new(
+            setting("api_base_url")?,
+            setting("api_call_timeout_ms")?,
+            setting("mail_share_link_days")?,
+        ),
         provider: &Resend {
             base_url: setting("mail_api_base_url")?,
             api_key,
