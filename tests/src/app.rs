@@ -10,6 +10,8 @@ use crate::proxy::Proxy;
 use crate::redis_server::RedisServer;
 
 pub const JWT_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-0123";
+/// The app's `payments_encryption_key` in the suites (32 bytes, base64).
+pub const ENCRYPTION_KEY: &str = "ZTJlLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc=";
 pub const JWT_ISSUER: &str = "fin-freelancer";
 pub const JWT_AUDIENCE: &str = "fin-freelancer-api";
 /// The Stripe webhook signing secret every e2e app is started with.
@@ -50,6 +52,9 @@ pub struct AppOptions {
     /// The e-mail provider's stand-in the mailer sends through; with it (and
     /// `events_redis`) the mailer runs, supervised like the projector.
     pub mail: Option<&'static fin_mail_standin::Standin>,
+    /// Stripe's stand-in: Checkout Sessions are created there, and its pay button sends
+    /// the signed webhook to this app.
+    pub stripe: Option<&'static fin_stripe_standin::Standin>,
 }
 
 impl AppOptions {
@@ -130,6 +135,10 @@ impl App {
                 "events_channel".to_owned(),
                 format!("fin-events-e2e-{}", options.name),
             ),
+            (
+                "payments_encryption_key".to_owned(),
+                ENCRYPTION_KEY.to_owned(),
+            ),
         ];
         if let Some(proxy) = options.db_proxy {
             variables.push(("db_host".into(), proxy.address()));
@@ -140,6 +149,13 @@ impl App {
         }
         // The ports are chosen first: the mailer reaches the first instance.
         let ports: Vec<u16> = (0..options.instances.max(1)).map(|_| free_port()).collect();
+        if let Some(stripe) = options.stripe {
+            variables.push(("stripe_api_base_url".into(), stripe.url()));
+            stripe.set_webhook(fin_stripe_standin::webhook::Endpoint {
+                url: format!("http://127.0.0.1:{}/payments/webhook", ports[0]),
+                secret: WEBHOOK_SECRET.to_owned(),
+            });
+        }
         if let Some(mail) = options.mail {
             variables.push(("mail_api_base_url".into(), mail.url()));
             variables.push(("mail_api_key".into(), "re_e2e_standin".into()));

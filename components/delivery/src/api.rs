@@ -137,11 +137,17 @@ impl Invoices for HttpInvoices {
     fn invoice(&self, owner: &str, invoice: &str) -> Result<Invoice, Fetch> {
         let me = self.as_owner(owner)?;
         let json = self.json(&me, "GET", &format!("/invoices/{invoice}"), None)?;
-        read_invoice(&json, || {
+        let mut read = read_invoice(&json, || {
             self.json(&me, "GET", "/auth/profile", None)
                 .ok()
                 .and_then(|p| p["name"].as_str().map(str::to_owned))
-        })
+        })?;
+        // Whether the e-mail offers "Pay now"; if payments cannot say, it waits for them
+        // rather than going out without the button a freelancer set up.
+        let connection = self.json(&me, "GET", "/payments/stripe-connection", None)?;
+        read.card_payments = connection["connected"] == Value::Bool(true)
+            && connection["needs_reconnect"] != Value::Bool(true);
+        Ok(read)
     }
 
     fn share_link(

@@ -32,12 +32,14 @@ pub fn read_invoice(
         seller: seller_name,
         client: s(&buyer["name"]).unwrap_or_default(),
         link: None,
+        pay_link: None,
     };
     Ok(Invoice {
         status,
         facts,
         recipient,
         reply_to: s(&seller["email"]),
+        card_payments: false,
         language: Language::for_country(buyer["address"]["country"].as_str()),
     })
 }

@@ -1,6 +1,8 @@
 //! The e-mail a client receives: subject and body in the client's language, from the
 //! freelancer's own wording when they gave one, as text and as (escaped) HTML.
 
+use html_escape::encode_quoted_attribute;
+
 use crate::domain::Kind;
 
 /// The languages there are templates for.
@@ -40,6 +42,9 @@ pub struct Facts {
     pub client: String,
     /// The share link, when there is one.
     pub link: Option<String>,
+    /// "Pay now" (the share link's card payment), when the freelancer takes card
+    /// payments and there is a balance.
+    pub pay_link: Option<String>,
 }
 
 /// The freelancer's own wording; `None` takes the default of the client's language.
@@ -103,11 +108,23 @@ pub fn write(
     if let (Kind::Reminder { .. }, true, Some(notice)) = (kind, last_step, &wording.final_notice) {
         body = format!("{body}\n\n{notice}");
     }
+    // Not a placeholder: whatever the freelancer wrote, a payable invoice says how to pay.
+    if facts.pay_link.is_some() {
+        body = format!("{body}\n\n{}", pay_paragraph(language));
+    }
     let text = fill(&body, facts, language);
+    let links = [facts.link.as_deref(), facts.pay_link.as_deref()];
     Written {
         subject: fill(subject, facts, language).replace(['\r', '\n'], " "),
-        html: html(&text, facts.link.as_deref()),
+        html: html(&text, &links),
         text,
+    }
+}
+
+fn pay_paragraph(language: Language) -> &'static str {
+    match language {
+        Language::English => "Pay {balance} now by card: {pay_link}",
+        Language::German => "Jetzt {balance} mit Karte bezahlen: {pay_link}",
     }
 }
 
@@ -170,34 +187,43 @@ fn fill(template: &str, facts: &Facts, language: Language) -> String {
         .replace("{seller}", &facts.seller)
         .replace("{client}", &facts.client)
         .replace("{link}", facts.link.as_deref().unwrap_or_default())
+        .replace("{pay_link}", facts.pay_link.as_deref().unwrap_or_default())
 }
 
-/// The text as HTML: every character escaped, paragraphs kept, the link made a link.
-fn html(text: &str, link: Option<&str>) -> String {
-    let escaped = escape(text);
-    let linked = match link {
-        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-            let url = escape(url);
-            escaped.replace(&url, &format!("<a href=\"{url}\">{url}</a>"))
-        }
-        _ => escaped,
-    };
+/// The text as HTML: every character escaped, paragraphs kept, the links made links
+/// (the longest first: the share link is the start of the pay link).
+fn html(text: &str, links: &[Option<&str>]) -> String {
+    let mut links: Vec<&str> = links
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .collect();
+    links.sort_by_key(|url| std::cmp::Reverse(url.len()));
+    let mut linked = encode_quoted_attribute(text).into_owned();
+    let anchors: Vec<String> = links
+        .iter()
+        .map(|url| {
+            let url = encode_quoted_attribute(url);
+            format!("<a href=\"{url}\">{url}</a>")
+        })
+        .collect();
+    // Each link is first a mark no text has (U+0000 cannot reach a template), so a
+    // shorter link is not found again inside a longer one's anchor.
+    for (n, url) in links.iter().enumerate() {
+        linked = linked.replace(encode_quoted_attribute(url).as_ref(), &format!("\0{n}\0"));
+    }
+    for (n, anchor) in anchors.iter().enumerate() {
+        linked = linked.replace(&format!("\0{n}\0"), anchor);
+    }
     let paragraphs: Vec<String> = linked
         .split("\n\n")
         .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
         .collect();
     format!(
-        "<!doctype html><html><body>{}</body></html>",
+        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
         paragraphs.join("")
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]
@@ -219,7 +245,49 @@ mod tests {
             seller: "Ada Lovelace Consulting".into(),
             client: "Acme GmbH".into(),
             link: Some("https://app.example/share/abc".into()),
+            pay_link: None,
         }
+    }
+
+    #[test]
+    fn a_payable_invoice_says_how_to_pay_by_card_in_the_clients_language() {
+        let pay = Facts {
+            pay_link: Some("https://app.example/share/abc/pay".into()),
+            ..facts()
+        };
+        let en = plain(Kind::Invoice, &pay, Language::English);
+        assert!(
+            en.text
+                .ends_with("Pay 234.56 EUR now by card: https://app.example/share/abc/pay"),
+            "{}",
+            en.text
+        );
+        assert!(
+            en.html
+                .contains("<a href=\"https://app.example/share/abc/pay\">"),
+            "{}",
+            en.html
+        );
+        assert!(en.html.contains("<meta charset=\"utf-8\">"));
+        let custom = Wording {
+            body: Some("Hi {client}, see {link}".into()),
+            ..Wording::default()
+        };
+        let de = write(
+            Kind::Reminder { days: 10 },
+            &pay,
+            Language::German,
+            &custom,
+            false,
+        );
+        assert!(
+            de.text
+                .contains("Jetzt 234,56 EUR mit Karte bezahlen: https://app.example/share/abc/pay"),
+            "{}",
+            de.text
+        );
+        let none = plain(Kind::Invoice, &facts(), Language::English);
+        assert!(!none.text.contains("by card"));
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub struct Invoice {
     pub recipient: String,
     pub reply_to: Option<String>,
     pub language: Language,
+    /// The freelancer takes card payments (has connected Stripe): the e-mail offers
+    /// "Pay now" while there is a balance.
+    pub card_payments: bool,
 }
 
 /// The API, as the invoice's owner.
@@ -258,6 +261,9 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
         url: String,
         attachments: Vec<Attachment>,
     ) -> Email {
+        if invoice.card_payments && invoice.facts.balance > 0 {
+            invoice.facts.pay_link = Some(format!("{url}/pay"));
+        }
         invoice.facts.link = Some(url);
         if let Some(name) = &settings.sender_name {
             invoice.facts.seller = name.clone();

@@ -10,6 +10,7 @@ pub struct Api {
     billing: String,
     clients: String,
     identity: String,
+    payments: String,
     authorization: Option<String>,
     timeout_ms: u64,
 }
@@ -19,6 +20,8 @@ pub struct Body {
     pub bytes: Vec<u8>,
     pub content_type: Option<String>,
     pub expires_at: Option<String>,
+    /// Whose invoice a share link opened.
+    pub owner: Option<String>,
 }
 
 impl Api {
@@ -28,6 +31,7 @@ impl Api {
             billing: config::get("billing_base_url")?,
             clients: config::get("clients_base_url")?,
             identity: config::get("identity_base_url")?,
+            payments: config::get("payments_base_url")?,
             authorization: authorization.map(str::to_owned),
             timeout_ms: config::get("clients_call_timeout_ms")?,
         })
@@ -78,6 +82,20 @@ impl Api {
         self.fetch(&self.billing, &path, "/internal/shares/{token}/logo")
     }
 
+    /// Whether `owner` takes card payments (has connected Stripe). The page is shown
+    /// either way: if payments cannot say, it shows no button.
+    pub fn card_payments(&self, owner: &str) -> bool {
+        let path = format!("/internal/stripe-connections/{owner}");
+        match self.fetch(
+            &self.payments,
+            &path,
+            "/internal/stripe-connections/{owner}",
+        ) {
+            Ok(found) => found.is_some(),
+            Err(_) => false,
+        }
+    }
+
     fn get(&self, base: &str, path: &str) -> Result<Option<Body>, Problem> {
         self.fetch(base, path, path)
     }
@@ -94,6 +112,7 @@ impl Api {
             Ok(answer @ Answer { status: 200, .. }) => Ok(Some(Body {
                 content_type: answer.header("content-type").map(str::to_owned),
                 expires_at: answer.header("share-expires-at").map(str::to_owned),
+                owner: answer.header("share-owner").map(str::to_owned),
                 bytes: answer.body,
             })),
             Ok(Answer { status: 404, .. }) => Ok(None),

@@ -5,6 +5,8 @@
 
 use fin_documents::einvoice;
 use fin_documents::html::{self, Links};
+use fin_documents::Status;
+use fin_secret::Secret;
 use fin_spin_edge::{ApiRequest, Problem};
 use spin_sdk::http::Response;
 
@@ -14,8 +16,18 @@ use crate::source::{self, defect, Source};
 
 /// The invoice's page: no script, one inline style its hash allows, nothing from
 /// another origin, and the token kept out of any `Referer`.
-pub fn page(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
-    let (_, source) = open(token)?;
+pub fn page(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
+    let (api, source) = open(token)?;
+    let pay = format!("/share/{token}/pay");
+    let owes = matches!(source.invoice.status, Status::Sent | Status::Overdue)
+        && source.invoice.balance_due > 0;
+    let card = owes
+        && source
+            .owner
+            .as_deref()
+            .is_some_and(|owner| api.card_payments(owner));
+    // Back from Stripe's page: the webhook may not have arrived yet.
+    let returned = req.query.split('&').any(|p| p == "checkout=done");
     let pdf = format!("/share/{token}/pdf");
     let xml = format!("/share/{token}/xml");
     let logo = format!("/share/{token}/logo");
@@ -26,6 +38,8 @@ pub fn page(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
             .then_some(xml.as_str()),
         logo: source.invoice.logo.is_some().then_some(logo.as_str()),
         expires_at: source.expires_at.as_deref(),
+        pay: card.then_some(pay.as_str()),
+        paying: returned && owes,
     };
     let page =
         html::share_page(&source.invoice, &links).map_err(|e| defect(format!("page: {e}")))?;
@@ -53,7 +67,7 @@ pub fn document(req: &ApiRequest, token: &str, format: Format) -> Result<Respons
 
 /// The logo the page shows, for the page's `<img>` (its CSP allows `img-src 'self'`).
 pub fn logo(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
-    if !well_formed(token) {
+    if !Secret::well_formed(token) {
         return Err(closed());
     }
     let api = Api::open(None)?;
@@ -71,7 +85,7 @@ pub fn logo(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
 }
 
 fn open(token: &str) -> Result<(Api, Source), Problem> {
-    if !well_formed(token) {
+    if !Secret::well_formed(token) {
         return Err(closed());
     }
     let api = Api::open(None)?;
@@ -81,32 +95,4 @@ fn open(token: &str) -> Result<(Api, Source), Problem> {
 
 fn closed() -> Problem {
     Problem::not_found("This link does not open an invoice: it may have expired or been revoked.")
-}
-
-/// A token as billing issues them: 43 characters of unpadded base64url (32 bytes).
-fn well_formed(token: &str) -> bool {
-    token.len() == 43
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::well_formed;
-
-    #[test]
-    fn only_what_billing_issues_is_asked_about() {
-        assert!(well_formed(&"a".repeat(43)));
-        assert!(well_formed("Ab-_0123456789Ab-_0123456789Ab-_0123456789x"));
-        for bad in [
-            "",
-            "short",
-            &"a".repeat(44),
-            &format!("{}%00", "a".repeat(40)),
-            &format!("{}/", "a".repeat(42)),
-        ] {
-            assert!(!well_formed(bad), "{bad}");
-        }
-    }
 }

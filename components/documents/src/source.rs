@@ -22,6 +22,8 @@ pub struct Source {
     pub tag: String,
     /// When the share link that opened it expires (RFC 3339), for a shared invoice.
     pub expires_at: Option<String>,
+    /// Whose invoice a share link opened (to ask whether they take card payments).
+    pub owner: Option<String>,
 }
 
 impl Source {
@@ -77,6 +79,7 @@ pub fn owned(api: &Api, id: &str) -> Result<Source, Problem> {
         invoice,
         tag,
         expires_at: None,
+        owner: None,
     })
 }
 
@@ -98,6 +101,7 @@ pub fn shared(api: &Api, token: &str) -> Result<Option<Source>, Problem> {
         invoice,
         tag,
         expires_at: body.expires_at,
+        owner: body.owner,
     }))
 }
 

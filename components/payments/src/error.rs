@@ -2,6 +2,7 @@
 
 use fin_problem::{Fault, FieldError, Problem};
 
+use crate::checkout::{PayError, StripeFailure};
 use crate::signature::Refusal;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -11,6 +12,10 @@ pub enum PaymentsError {
     /// Signed, but not an event we can read (400; nothing stored).
     Malformed(String),
     Invalid(Vec<FieldError>),
+    /// "Pay now" could not be offered: the link opens nothing, or Stripe made no session.
+    Pay(PayError),
+    /// `payments_encryption_key` is not set (or not 32 bytes): no Stripe key can be kept.
+    CardPaymentsOff,
     /// Not the caller's doing, or data storage refused (an outage, a defect, a value
     /// Postgres cannot hold): [`Fault::into_problem`] says which answer each gets.
     Fault(Fault),
@@ -33,6 +38,30 @@ impl From<PaymentsError> for Problem {
                 Problem::bad_request(format!("The event cannot be read: {reason}."))
             }
             PaymentsError::Invalid(errors) => Problem::validation(errors),
+            PaymentsError::CardPaymentsOff => Problem::new(
+                501,
+                "card-payments-not-configured",
+                "Card payments are not set up on this server",
+            )
+            .with_detail(
+                "Its operator sets payments_encryption_key (32 random bytes, base64) to let \
+                 freelancers connect Stripe (docs/delivery.md).",
+            ),
+            PaymentsError::Pay(PayError::Closed) => Problem::not_found(
+                "This link does not open an invoice: it may have expired or been revoked.",
+            ),
+            PaymentsError::Pay(PayError::Fault(fault)) => fault.into_problem("payments"),
+            PaymentsError::Pay(PayError::Stripe(StripeFailure::Unavailable(reason))) => {
+                Fault::Unavailable(reason).into_problem("payments")
+            }
+            PaymentsError::Pay(PayError::Stripe(StripeFailure::KeyRefused(reason))) => {
+                eprintln!("payments: Stripe refused a freelancer's key: {reason}");
+                Problem::new(409, "card-payment-unavailable", "Card payment is not available for this invoice")
+                    .with_detail("The seller's Stripe account refused the payment request; please pay by bank transfer or ask the seller.")
+            }
+            PaymentsError::Pay(PayError::Stripe(StripeFailure::Refused(reason))) => {
+                Fault::Internal(reason).into_problem("payments")
+            }
             PaymentsError::Fault(fault) => fault.into_problem("payments"),
         }
     }

@@ -1,19 +1,26 @@
-//! Routes under `/payments`: the provider's webhook (signed, no bearer token) and the
-//! freelancer's list of provider payments (bearer token).
+//! Routes under `/payments`: the provider's webhook (signed, no bearer token), the
+//! freelancer's list of provider payments and their Stripe connection (bearer token) —
+//! and a share link's "Pay now" (`/share/{token}/pay`, the token is the key).
 
+use fin_secret::Secret;
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, serve};
+use fin_spin_edge::response::{json, no_content, serve};
 use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Fault, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
 
+use crate::checkout::{self, Pay, PayError};
+use crate::connection::{self, ConnectInput, ConnectionStore, ConnectionView, Sealed};
+use crate::connection_store::PgConnections;
 use crate::error::PaymentsError;
 use crate::event;
 use crate::ledger::Billing;
 use crate::listing::{Cursor, ListQuery, Page};
+use crate::outbound::{BillingShares, StripeApi};
 use crate::service::{self, EventLog, Record};
 use crate::signature;
 use crate::store::PgEventLog;
+use crate::vault::Vault;
 
 pub async fn handle(req: ApiRequest) -> Response {
     serve(req, route).await
@@ -23,13 +30,27 @@ pub async fn handle(req: ApiRequest) -> Response {
 pub const ROUTES: &[Route] = &[
     Route::new("/payments", &["GET"]),
     Route::new("/payments/webhook", &["POST"]),
+    Route::new("/payments/stripe-connection", &["GET", "PUT", "DELETE"]),
+    Route::new("/share/{token}/pay", &["GET"]),
 ];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    // Not a public route: the documents component asks it (service chaining) whether a
+    // share page offers "Pay now".
+    if let Some(owner) = req.path.strip_prefix("/internal/stripe-connections/") {
+        if !req.chained() {
+            return Err(Problem::no_route(&req.path));
+        }
+        return offers_card_payment(owner);
+    }
     let route = req.resolve(ROUTES)?;
     match (route.path, route.method) {
         ("/payments", "GET") => list(req),
         ("/payments/webhook", "POST") => webhook(req).await,
+        ("/payments/stripe-connection", "GET") => show_connection(req),
+        ("/payments/stripe-connection", "PUT") => connect(req).await,
+        ("/payments/stripe-connection", "DELETE") => disconnect(req),
+        ("/share/{token}/pay", "GET") => pay(req, route.param("token")),
         _ => Err(Problem::no_route(&req.path)),
     }
 }
@@ -90,6 +111,116 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
         .encode()
     });
     Ok(json(200, &page))
+}
+
+fn connections() -> Result<PgConnections, Problem> {
+    PgConnections::open(&config::get::<String>("db_url")?)
+        .map_err(|e| PaymentsError::from(e).into())
+}
+
+/// The vault of `payments_encryption_key`; `None` when the server has none (card
+/// payments off).
+fn vault() -> Result<Option<Vault>, Problem> {
+    let key: String = config::get("payments_encryption_key")?;
+    if key.trim().is_empty() {
+        return Ok(None);
+    }
+    match Vault::from_base64(&key) {
+        Ok(vault) => Ok(Some(vault)),
+        Err(_) => {
+            eprintln!("configuration: payments_encryption_key is not 32 bytes of base64");
+            Ok(None)
+        }
+    }
+}
+
+fn show_connection(req: &ApiRequest) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    let stored = connections()?.find(&owner).map_err(PaymentsError::from)?;
+    let vault = vault()?;
+    let view = ConnectionView::of(stored.as_ref(), vault.as_ref().map(Vault::key_id));
+    Ok(json(200, &view))
+}
+
+async fn connect(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    let input: ConnectInput = req.json(config::body_limit()?).await?;
+    let key = input.key().map_err(PaymentsError::Invalid)?;
+    let vault = vault()?.ok_or(PaymentsError::CardPaymentsOff)?;
+    let view =
+        connection::connect(&connections()?, &vault, &owner, &key).map_err(PaymentsError::from)?;
+    Ok(json(200, &view))
+}
+
+fn disconnect(req: &ApiRequest) -> Result<Response, Problem> {
+    let owner = auth::authenticate(req)?.user_id;
+    connections()?.delete(&owner).map_err(PaymentsError::from)?;
+    Ok(no_content())
+}
+
+/// 200 when `owner` has a Stripe connection this server can open, else 404.
+fn offers_card_payment(owner: &str) -> Result<Response, Problem> {
+    let not_offered = || Problem::not_found("No card payments.");
+    if uuid::Uuid::parse_str(owner).is_err() {
+        return Err(not_offered());
+    }
+    let Some(vault) = vault()? else {
+        return Err(not_offered());
+    };
+    let stored = connections()?.find(owner).map_err(PaymentsError::from)?;
+    match stored {
+        Some(s) if s.key_id == vault.key_id() => {
+            Ok(json(200, &serde_json::json!({"card_payments": true})))
+        }
+        _ => Err(not_offered()),
+    }
+}
+
+/// The share page's "Pay now": to Stripe's page for the balance, or back to the share
+/// page (303) when there is nothing to pay or no card payments — it says which.
+fn pay(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
+    if !Secret::well_formed(token) {
+        return Err(PaymentsError::Pay(PayError::Closed).into());
+    }
+    let share_url = format!("{}/share/{token}", req.public_base_url()?);
+    let back = || see_other(&format!("/share/{token}"));
+    let shares = BillingShares {
+        base_url: config::get("billing_base_url")?,
+        timeout_ms: config::get("clients_call_timeout_ms")?,
+    };
+    let Some(vault) = vault()? else {
+        // Without a vault no key opens: the page offers no button, and neither does this.
+        return match checkout::Shares::open(&shares, token).map_err(PayError::Fault) {
+            Ok(Some(_)) => Ok(back()),
+            Ok(None) => Err(PaymentsError::Pay(PayError::Closed).into()),
+            Err(e) => Err(PaymentsError::Pay(e).into()),
+        };
+    };
+    let store = connections()?;
+    let stripe = StripeApi {
+        base_url: config::get("stripe_api_base_url")?,
+        timeout_ms: config::get("stripe_call_timeout_ms")?,
+    };
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let sealed = Sealed {
+        store: &store,
+        vault: &vault,
+    };
+    match checkout::pay(&shares, &sealed, &stripe, token, &share_url, &today) {
+        Ok(Pay::Checkout(url)) => Ok(see_other(&url)),
+        Ok(Pay::NothingToPay | Pay::NotOffered) => Ok(back()),
+        Err(e) => Err(PaymentsError::Pay(e).into()),
+    }
+}
+
+fn see_other(location: &str) -> Response {
+    Response::builder()
+        .status(303)
+        .header("location", location)
+        .header("cache-control", "no-store")
+        .header("referrer-policy", "no-referrer")
+        .body(Vec::new())
+        .build()
 }
 
 fn event_log() -> Result<PgEventLog, Problem> {

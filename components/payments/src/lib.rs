@@ -4,16 +4,25 @@
 //! proves the request is the provider's, `event` reads what it says, `service` settles
 //! money with billing (the `ledger` port, a composed WIT interface) and records every
 //! event once. Freelancers list the provider payments made out to them with
-//! `GET /payments`. Only `http`, `store`, `ledger` and the entry point know about Spin.
+//! `GET /payments`, and connect their Stripe account (`connection`, its key sealed by
+//! `vault`) so a share link offers "Pay now" (`checkout`: a Stripe Checkout Session for
+//! the balance, which the webhook then settles). Only `http`, `store`, `connection_store`, `outbound`, `ledger` and the entry
+//! point know about Spin.
 
+pub mod checkout;
+pub mod connection;
 pub mod error;
 pub mod event;
 pub mod listing;
 pub mod service;
 pub mod signature;
+pub mod stripe;
+pub mod vault;
 
+mod connection_store;
 pub mod http;
 mod ledger;
+mod outbound;
 mod store;
 
 #[spin_sdk::http_component]

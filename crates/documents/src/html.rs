@@ -24,6 +24,12 @@ pub struct Links<'a> {
     pub logo: Option<&'a str>,
     /// RFC 3339; the page shows its date.
     pub expires_at: Option<&'a str>,
+    /// "Pay now": where a card payment starts, when the seller takes them and there is a
+    /// balance to pay.
+    pub pay: Option<&'a str>,
+    /// The reader is back from the card payment page and the payment is not settled
+    /// yet (the provider's webhook may still be on its way).
+    pub paying: bool,
 }
 
 const STYLE: &str = "\
@@ -49,6 +55,8 @@ thead th{font-size:.85rem;color:#444}\
 .text{white-space:pre-line;overflow-wrap:anywhere}\
 .totals{max-width:24rem;margin-left:auto}.totals th{font-weight:400}.totals .strong th,.totals .strong td{font-weight:700}\
 nav ul{padding-left:1.2rem}a{color:#0b57d0}a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}\
+.pay-now{display:inline-block;background:#0b57d0;color:#fff;font-weight:700;padding:.7rem 1.4rem;\
+border-radius:6px;text-decoration:none;margin:.5rem 0}.pay-now:hover{background:#0842a0}\
 footer{max-width:52rem;margin:1rem auto;color:#555;font-size:.85rem}\
 @media print{body{background:#fff;padding:0}main{box-shadow:none;padding:0}nav{display:none}}";
 
@@ -93,6 +101,8 @@ struct Page<'a> {
     until: Option<&'a str>,
     /// The logo's displayed size (CSS pixels), fitted as on the PDF.
     logo_size: (u32, u32),
+    /// The balance due with its currency, for the pay button.
+    balance: String,
 }
 
 /// The page of `invoice`.
@@ -135,6 +145,7 @@ pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama
             })
             .collect(),
         totals,
+        balance: format!("{} {}", money(invoice.balance_due), invoice.currency.code),
         links,
         until: links.expires_at.map(|at| at.get(..10).unwrap_or(at)),
         logo_size: invoice.logo.as_ref().map_or((0, 0), |l| {

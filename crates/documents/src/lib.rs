@@ -16,5 +16,5 @@ pub mod model;
 mod pdf;
 
 pub use layout::Paper;
-pub use model::Invoice;
+pub use model::{Invoice, Status};
 pub use pdf::{render, RenderError};

@@ -15,7 +15,41 @@ const LINKS: Links<'static> = Links {
     xml: Some("/share/t/xml"),
     logo: None,
     expires_at: Some("2027-01-01T00:00:00Z"),
+    pay: None,
+    paying: false,
 };
+
+#[test]
+fn pay_now_shows_the_balance_only_when_card_payments_are_offered() {
+    let invoice = sample();
+    let page = share_page(&invoice, &LINKS).expect("page");
+    assert!(!page.contains("Pay "), "no button without card payments");
+    let page = share_page(
+        &invoice,
+        &Links {
+            pay: Some("/share/t/pay"),
+            ..LINKS
+        },
+    )
+    .expect("page");
+    let balance = fin_documents::amount::format(invoice.balance_due, invoice.currency.minor_digits);
+    assert!(
+        page.contains(&format!(
+            "href=\"/share/t/pay\" rel=\"nofollow\">Pay {balance} {} now by card</a>",
+            invoice.currency.code
+        )),
+        "{page}"
+    );
+    let page = share_page(
+        &invoice,
+        &Links {
+            paying: true,
+            ..LINKS
+        },
+    )
+    .expect("page");
+    assert!(page.contains("your payment is being confirmed"));
+}
 
 #[test]
 fn the_page_shows_the_invoice_and_its_downloads() {

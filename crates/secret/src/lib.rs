@@ -24,6 +24,15 @@ impl Secret {
         &self.0
     }
 
+    /// Whether `presented` has the shape of a secret as issued (43 characters of
+    /// unpadded base64url): anything else is refused before a lookup.
+    pub fn well_formed(presented: &str) -> bool {
+        presented.len() == 43
+            && presented
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
+
     /// What is stored: the SHA-256 of the secret, hex.
     pub fn digest(secret: &str) -> String {
         Sha256::digest(secret.as_bytes())
@@ -54,6 +63,16 @@ mod tests {
             .as_str()
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert!(Secret::well_formed(a.as_str()));
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}%00", "a".repeat(40)),
+            &format!("{}/", "a".repeat(42)),
+        ] {
+            assert!(!Secret::well_formed(bad), "{bad}");
+        }
         let digest = Secret::digest(a.as_str());
         assert_eq!(digest.len(), 64);
         assert!(!digest.contains(a.as_str()));

@@ -82,6 +82,23 @@ impl ApiRequest {
         self.spin_header("spin-client-addr") == Some("0.0.0.0:0")
     }
 
+    /// Where the app is reached from outside (`https://app.example`): the
+    /// `public_base_url` variable, or else the scheme and host this request came to —
+    /// the base of the links the app hands out (share links, payment return pages).
+    pub fn public_base_url(&self) -> Result<String, Problem> {
+        let configured: String = crate::config::get("public_base_url")?;
+        if !configured.is_empty() {
+            return Ok(configured.trim_end_matches('/').to_owned());
+        }
+        let full = self.spin_header("spin-full-url").unwrap_or_default();
+        Ok(full
+            .split_once("://")
+            .map(|(scheme, rest)| {
+                format!("{scheme}://{}", rest.split('/').next().unwrap_or_default())
+            })
+            .unwrap_or_default())
+    }
+
     /// The peer address Spin saw (`spin-client-addr`), without the port.
     pub fn client_addr(&self) -> Option<String> {
         let raw = self.spin_header("spin-client-addr")?;

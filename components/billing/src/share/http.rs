@@ -43,7 +43,7 @@ pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem>
         Created::Link(mut link) => {
             link.url = Some(format!(
                 "{}/share/{}",
-                public_base_url(req)?,
+                req.public_base_url()?,
                 token.as_str()
             ));
             let mut response = json(201, &link);
@@ -91,7 +91,8 @@ pub fn revoke(req: &ApiRequest, id: &str, link_id: &str) -> Result<Response, Pro
 }
 
 /// The invoice a link opens, as `GET /invoices/{id}` shows it, its seller filled in
-/// from the business profile when it froze none; `share-expires-at` says until when.
+/// from the business profile when it froze none; `share-expires-at` says until when,
+/// `share-owner` whose it is.
 /// Only for the documents component (the router checks the request came chained).
 pub fn open(token: &str) -> Result<Response, Problem> {
     let conn = database()?;
@@ -105,6 +106,7 @@ pub fn open(token: &str) -> Result<Response, Problem> {
     let today = OffsetDateTime::now_utc().date();
     let mut response = json(200, &opened.invoice.view(today));
     response.set_header("share-expires-at", opened.expires_at);
+    response.set_header("share-owner", opened.owner_id);
     Ok(response)
 }
 
@@ -115,19 +117,4 @@ pub fn open_logo(token: &str) -> Result<Response, Problem> {
         .map_err(BillingError::from)?
         .ok_or_else(|| Problem::not_found("This link shows no logo."))?;
     Ok(picture(content_type, bytes, "no-store"))
-}
-
-/// Where the app is reached from outside: `public_base_url`, or else the scheme and
-/// host this request came to.
-fn public_base_url(req: &ApiRequest) -> Result<String, Problem> {
-    let configured: String = config::get("public_base_url")?;
-    if !configured.is_empty() {
-        return Ok(configured.trim_end_matches('/').to_owned());
-    }
-    let full = req.spin_header("spin-full-url").unwrap_or_default();
-    let origin = full
-        .split_once("://")
-        .map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()))
-        .unwrap_or_default();
-    Ok(origin)
 }

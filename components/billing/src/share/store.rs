@@ -144,6 +144,8 @@ pub struct Opened {
     pub invoice: Invoice,
     pub profile: Option<BusinessProfile>,
     pub expires_at: String,
+    /// Whose invoice it is: the payments context asks for their Stripe connection.
+    pub owner_id: String,
 }
 
 pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
@@ -151,7 +153,7 @@ pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
     let sql = format!(
         "SELECT {COLUMNS}, (SELECT business_profiles.profile || jsonb_build_object('logo', ({logo}))
                             FROM business_profiles WHERE business_profiles.owner_id = i.owner_id)::text,
-                {expires}
+                {expires}, i.owner_id::text
          FROM share_links s JOIN invoices i ON i.id = s.invoice_id
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
            AND i.deleted_at IS NULL AND i.status <> 'draft'",
@@ -170,6 +172,7 @@ pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
         invoice: invoice(row)?,
         profile,
         expires_at: text(row.get(at + 1))?,
+        owner_id: text(row.get(at + 2))?,
     }))
 }
 

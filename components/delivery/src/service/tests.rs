@@ -159,10 +159,12 @@ impl Invoices for FakeInvoices {
                 seller: "Ada Lovelace \"Consulting\"".into(),
                 client: "Acme GmbH".into(),
                 link: None,
+                pay_link: None,
             },
             recipient: recipient.into(),
             reply_to: Some("ada@example.com".into()),
             language: Language::German,
+            card_payments: true,
         })
     }
     fn share_link(&self, _: &str, _: &str, _: Option<&str>) -> Result<(String, String), Fetch> {
@@ -498,7 +500,8 @@ fn the_freelancers_wording_and_name_are_what_the_client_reads() {
     assert_eq!(m.from, "\"Ada L.\" <invoices@fin.example>");
     assert_eq!(
         m.text.as_deref(),
-        Some("Hi Acme GmbH, see https://app.example/share/token-1. Thanks!")
+        Some("Hi Acme GmbH, see https://app.example/share/token-1. Thanks!\n\nJetzt 884,11 EUR mit Karte bezahlen: https://app.example/share/token-1/pay"),
+        "the freelancer takes card payments: their wording gets the pay link after it"
     );
 }
 
