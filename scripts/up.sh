@@ -6,8 +6,12 @@
 #     its output in .spin/projector.log;
 #   - the mailer the same way (FIN_TRIGGER=mailer), its output in .spin/mailer.log, and the
 #     local stand-in of the e-mail provider's API it sends through (crates/mail-standin):
-#     what it received is on http://127.0.0.1:3025/ and under .dev/outbox/.
-# Development secrets (JWT key, Stripe webhook secret) are generated once into .dev/
+#     what it received is on http://127.0.0.1:3025/ and under .dev/outbox/;
+#   - the local stand-in of Stripe Checkout (crates/stripe-standin) on
+#     http://127.0.0.1:3026/: "Pay now" makes its sessions there, and its pay button sends
+#     the signed webhook back to the app.
+# Development secrets (JWT key, Stripe webhook secret, the key that seals freelancers'
+# Stripe keys) are generated once into .dev/
 # (git-ignored); a variable already in the environment wins. With FIN_APP_REF set to a
 # registry reference (scripts/publish.sh), both run the pushed app instead of spin.toml.
 set -euo pipefail
@@ -18,6 +22,15 @@ secret() { [ -s ".dev/$1" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+' >
 export SPIN_VARIABLE_DB_URL=${SPIN_VARIABLE_DB_URL:-postgres://fin:fin@127.0.0.1:5432/fin?sslmode=disable}
 export SPIN_VARIABLE_JWT_SECRET=${SPIN_VARIABLE_JWT_SECRET:-$(secret jwt-secret)}
 export SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET:-whsec_$(secret webhook-secret)}
+# 32 random bytes, base64: seals the Stripe keys freelancers connect (docs/delivery.md).
+[ -s .dev/payments-key ] || head -c 32 /dev/urandom | base64 | tr -d '\n' > .dev/payments-key
+export SPIN_VARIABLE_PAYMENTS_ENCRYPTION_KEY=${SPIN_VARIABLE_PAYMENTS_ENCRYPTION_KEY:-$(cat .dev/payments-key)}
+# Checkout Sessions go to the local stand-in unless a real Stripe is named.
+stripe_standin=
+if [ -z "${SPIN_VARIABLE_STRIPE_API_BASE_URL:-}" ]; then
+  export SPIN_VARIABLE_STRIPE_API_BASE_URL=http://127.0.0.1:3026
+  stripe_standin=1
+fi
 # The stand-in takes any `re_` key; a real provider's key replaces both (docs/delivery.md).
 export SPIN_VARIABLE_MAIL_API_KEY=${SPIN_VARIABLE_MAIL_API_KEY:-re_local_standin}
 
@@ -40,8 +53,13 @@ if [ "${SPIN_VARIABLE_MAIL_API_BASE_URL:-http://127.0.0.1:3025}" = "http://127.0
   cargo run -q -p fin-mail-standin -- --port 3025 --outbox .dev/outbox >.spin/mail-standin.log 2>&1 &
   pids+=($!)
 fi
+if [ -n "$stripe_standin" ]; then
+  cargo run -q -p fin-stripe-standin -- --port 3026 --webhook http://127.0.0.1:3000/payments/webhook \
+    --webhook-secret "$SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET" >.spin/stripe-standin.log 2>&1 &
+  pids+=($!)
+fi
 spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
 pids+=($!)
-echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log; e-mails sent are on http://127.0.0.1:3025/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
+echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log; e-mails sent are on http://127.0.0.1:3025/, Stripe Checkout sessions on http://127.0.0.1:3026/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n
 stop

@@ -91,6 +91,10 @@ const TARGETS: [Target; 6] = [
     Target::Draft,
 ];
 
+/// A Stripe test key of the shape Stripe issues, for the local stand-in: it moves no
+/// money anywhere.
+pub const DEMO_STRIPE_KEY: &str = "sk_test_51DemoFinFreelancerStandinKey00000000000000000000";
+
 /// What the seeding did and left.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -129,6 +133,8 @@ pub fn seed(base_url: &str) -> Result<Summary, String> {
         token: summary.token.clone(),
     };
     summary.actions += api.profile()?;
+    // Before any invoice is sent, so its e-mail already offers "Pay now".
+    summary.actions += api.card_payments_and_reminders()?;
     let today = today();
     let mut n = 0;
     let mut newest_sent: Option<(String, String)> = None;
@@ -217,6 +223,48 @@ impl Api {
                 .send();
             if put.status != 200 {
                 return Err(format!("logo: {} {}", put.status, put.body));
+            }
+            actions += 1;
+        }
+        Ok(actions)
+    }
+
+    /// Stripe connected with a test key (the stand-in `make up` runs takes any) and
+    /// reminders on, where they are not yet; the actions taken. A server without
+    /// `payments_encryption_key` takes no card payments: the demo goes on without.
+    fn card_payments_and_reminders(&self) -> Result<usize, String> {
+        let mut actions = 0;
+        let connection = self.send("GET", "/payments/stripe-connection", None, None);
+        if connection.status != 200 {
+            return Err(format!(
+                "stripe connection: {} {}",
+                connection.status, connection.body
+            ));
+        }
+        if connection.json()["connected"] != true {
+            let key = json!({"secret_key": DEMO_STRIPE_KEY});
+            let put = self.send("PUT", "/payments/stripe-connection", Some(&key), None);
+            match put.status {
+                200 => actions += 1,
+                501 => {}
+                status => return Err(format!("stripe connection: {status} {}", put.body)),
+            }
+        }
+        let settings = self.send("GET", "/delivery-settings", None, None);
+        if settings.status != 200 {
+            return Err(format!(
+                "delivery settings: {} {}",
+                settings.status, settings.body
+            ));
+        }
+        let mut settings = settings.json();
+        if settings["reminders_enabled"] != true {
+            settings["reminders_enabled"] = json!(true);
+            settings["final_notice"] =
+                json!("This is our last reminder: please settle the balance within seven days.");
+            let put = self.send("PUT", "/delivery-settings", Some(&settings), None);
+            if put.status != 200 {
+                return Err(format!("delivery settings: {} {}", put.status, put.body));
             }
             actions += 1;
         }

@@ -105,6 +105,13 @@ pub fn dashboard(db: &mut postgres::Client, owner: &str, shown: &Value) -> Value
                 .map(|(id, (amount, n))| json!({"client_id": id, "outstanding": amount, "invoices": n}))
                 .collect::<Vec<_>>()})
         }).collect::<Vec<_>>(),
+        "failed_deliveries": db
+            .query_one(
+                "SELECT count(*) FROM deliveries WHERE owner_id = $1::text::uuid AND status = 'failed'",
+                &[&owner],
+            )
+            .expect("failed deliveries")
+            .get::<_, i64>(0),
         "freshness": shown["freshness"].clone(),
     })
 }

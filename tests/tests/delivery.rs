@@ -212,6 +212,11 @@ fn a_client_without_an_address_is_a_failed_delivery_that_says_so() {
     let invoice = sent(&user, &client, "Nobody to tell");
     let d = deliveries_once(&user, &id(&invoice), "failed");
     assert_eq!(d[0]["last_error"], "the client has no e-mail address");
+    assert_eq!(
+        user.get("/dashboard").json()["failed_deliveries"],
+        1,
+        "the dashboard counts it"
+    );
     assert_eq!(d[0]["attempts"], 1, "given up on at once");
     assert_eq!(
         d[0]["recipient"],

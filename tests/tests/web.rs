@@ -95,3 +95,8 @@ fn hostile_names_and_other_users_ids() {
 fn accessible_light_and_phone_width() {
     browser_suite("a11y.test.mjs");
 }
+
+#[test]
+fn settings_for_getting_paid_stripe_and_emails() {
+    browser_suite("settings.test.mjs");
+}

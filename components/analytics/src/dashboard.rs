@@ -33,6 +33,8 @@ pub enum Figure {
     },
     /// Payments of the last 30 days.
     Received30 { currency: String, amount: i64 },
+    /// E-mails to clients that failed for good (the delivery context's count).
+    FailedDeliveries { count: i64 },
     /// `YYYY-MM`.
     Invoiced {
         month: String,
@@ -74,6 +76,9 @@ pub struct Dashboard {
     pub paid_last_30_days: Vec<Amount>,
     pub revenue_by_month: Vec<Series>,
     pub top_clients: Vec<TopClients>,
+    /// E-mails to clients that could not be delivered (a bad address, a void invoice):
+    /// each is on its invoice's deliveries with the reason.
+    pub failed_deliveries: i64,
     pub freshness: Freshness,
 }
 
@@ -171,8 +176,10 @@ pub fn dashboard(figures: Vec<Figure>, today: Date, freshness: Freshness) -> Das
     let mut paid_last_30_days = Vec::new();
     let mut series: BTreeMap<String, Vec<Month12>> = BTreeMap::new();
     let mut clients: BTreeMap<String, Vec<ClientOutstanding>> = BTreeMap::new();
+    let mut failed_deliveries = 0;
     for figure in figures {
         match figure {
+            Figure::FailedDeliveries { count } => failed_deliveries += count,
             Figure::Status { status, count } => match status.as_str() {
                 "draft" => counts.draft += count,
                 "sent" => counts.sent += count,
@@ -253,6 +260,7 @@ pub fn dashboard(figures: Vec<Figure>, today: Date, freshness: Freshness) -> Das
         outstanding,
         overdue,
         paid_last_30_days,
+        failed_deliveries,
         revenue_by_month: series
             .into_iter()
             .map(|(currency, months)| Series { currency, months })

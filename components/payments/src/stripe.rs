@@ -18,8 +18,7 @@ impl std::fmt::Debug for SecretKey {
 impl SecretKey {
     /// A key as the Stripe dashboard shows it; a publishable key (`pk_…`) is refused by
     /// name, it is the mistake people make.
-    pub fn parse(raw: &str) -> Result<SecretKey, String> {
-        let key = raw.trim();
+    pub fn parse(key: &str) -> Result<SecretKey, String> {
         if key.starts_with("pk_") {
             return Err("this is a publishable key (pk_…); the secret key starts with sk_ (or rk_ for a restricted key)".into());
         }
@@ -138,7 +137,11 @@ mod tests {
 
     #[test]
     fn keys_are_secret_or_restricted_and_never_printed() {
-        let key = SecretKey::parse(" sk_test_51HabcdefghijKLMN ").expect("a test key");
+        let key = SecretKey::parse("sk_test_51HabcdefghijKLMN").expect("a test key");
+        assert!(
+            SecretKey::parse(" sk_test_51HabcdefghijKLMN").is_err(),
+            "as pasted, not trimmed: the spec's pattern says so"
+        );
         assert!(!key.livemode());
         assert_eq!(key.last4(), "KLMN");
         assert!(!format!("{key:?}").contains("51Habcdef"));

@@ -42,6 +42,9 @@ fn main() {
             if let Some(url) = &summary.share_url {
                 println!("\nWhat a client opens, no login (the newest sent invoice; a new link each run):");
                 println!("  {url}");
+                println!("Its \"Pay now\" goes to the local Stripe stand-in (http://127.0.0.1:3026/), whose Pay");
+                println!("button sends the webhook that marks the invoice paid. The e-mails the demo's sent");
+                println!("invoices got are on http://127.0.0.1:3025/ (reminders are on for the overdue ones).");
             }
         }
         Err(reason) => {

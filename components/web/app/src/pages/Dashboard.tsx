@@ -76,6 +76,12 @@ export default function DashboardPage() {
         As of {d.today}
         {d.freshness.caught_up_at ? `, figures updated ${new Date(d.freshness.caught_up_at).toLocaleString()}` : ""}.
       </p>
+      {d.failed_deliveries > 0 && (
+        <p class="banner error" role="status">
+          {d.failed_deliveries === 1 ? "1 e-mail to a client" : `${d.failed_deliveries} e-mails to clients`} could not be delivered. Each invoice's page says why (a missing or refused
+          address, most often).
+        </p>
+      )}
       <div class="grid">
         <Amounts title="Outstanding" amounts={d.outstanding} />
         <Amounts title="Overdue" amounts={d.overdue} />

@@ -3,6 +3,8 @@ import { api, authorised, type Schemas } from "../api/client";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input, Loading } from "../ui/kit";
+import { DeliverySettings } from "../ui/DeliverySettings";
+import { StripeConnection } from "../ui/StripeConnection";
 import { AddressFields, addressBody, addressForm, emptyAddress, type AddressForm } from "../ui/AddressFields";
 
 type Profile = Schemas["BusinessProfile"];
@@ -112,6 +114,8 @@ export default function Settings() {
           </label>
         </section>
       )}
+      <StripeConnection />
+      <DeliverySettings />
     </section>
   );
 }

@@ -67,6 +67,27 @@ export function Input({ label, name, value, onInput, errors, hint, ...rest }: In
   );
 }
 
+type TextAreaProps = { label: string; name: string; value: string; onInput: (value: string) => void; errors?: Record<string, string>; hint?: string; rows?: number; maxLength?: number };
+
+export function TextArea({ label, name, value, onInput, errors, hint, ...rest }: TextAreaProps) {
+  const error = errors?.[name];
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(id, describedBy) => (
+        <textarea
+          id={id}
+          name={name}
+          value={value}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={describedBy}
+          onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+          {...rest}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** The failure of a screen or a form, said once at the top. */
 export function ErrorBanner({ error }: { error?: ApiError | null }) {
   if (!error) return null;
