@@ -108,9 +108,16 @@ pub fn write(
     if let (Kind::Reminder { .. }, true, Some(notice)) = (kind, last_step, &wording.final_notice) {
         body = format!("{body}\n\n{notice}");
     }
-    // Not a placeholder: whatever the freelancer wrote, a payable invoice says how to pay.
+    // Not a placeholder: whatever the freelancer wrote, a payable invoice says how to pay
+    // — after the paragraph with the link to the invoice, or else at the end.
     if facts.pay_link.is_some() {
-        body = format!("{body}\n\n{}", pay_paragraph(language));
+        let mut paragraphs: Vec<&str> = body.split("\n\n").collect();
+        let at = paragraphs
+            .iter()
+            .position(|p| p.contains("{link}"))
+            .map_or(paragraphs.len(), |n| n + 1);
+        paragraphs.insert(at, pay_paragraph(language));
+        body = paragraphs.join("\n\n");
     }
     let text = fill(&body, facts, language);
     let links = [facts.link.as_deref(), facts.pay_link.as_deref()];
@@ -257,9 +264,8 @@ mod tests {
         };
         let en = plain(Kind::Invoice, &pay, Language::English);
         assert!(
-            en.text
-                .ends_with("Pay 234.56 EUR now by card: https://app.example/share/abc/pay"),
-            "{}",
+            en.text.contains("You can also view it online: https://app.example/share/abc\n\nPay 234.56 EUR now by card: https://app.example/share/abc/pay\n\nKind regards"),
+            "after the link, before the greeting: {}",
             en.text
         );
         assert!(

@@ -22,7 +22,7 @@ test("Stripe is connected from the settings, its key never shown again, and disc
   const field = card.getByLabel("Stripe secret key");
   await field.fill("pk_test_51ThisIsThePublishableOne");
   await card.getByRole("button", { name: "Connect Stripe" }).click();
-  await card.locator(".field", { has: field }).locator(".error").getByText(/publishable/).waitFor();
+  await card.locator(".field", { has: page.getByLabel("Stripe secret key") }).locator(".error").getByText(/publishable/).waitFor();
   assert.equal(await field.getAttribute("aria-invalid"), "true");
   assert.equal(await field.getAttribute("type"), "password", "not shown while typed");
 
@@ -51,7 +51,7 @@ test("the e-mail settings refuse a misspelt placeholder under its field and keep
   const subject = mails.getByLabel("Invoice subject");
   await subject.fill("Invoice {nummer} from us");
   await mails.getByRole("button", { name: "Save e-mail settings" }).click();
-  await mails.locator(".field", { has: subject }).locator(".error").getByText(/\{nummer\}/).waitFor();
+  await mails.locator(".field", { has: page.getByLabel("Invoice subject") }).locator(".error").getByText(/\{nummer\}/).waitFor();
   const token = (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
   assert.equal((await apiCall("GET", "/delivery-settings", { token })).json.invoice_subject, null, "nothing saved");
 
@@ -72,7 +72,7 @@ test("the e-mail settings refuse a misspelt placeholder under its field and keep
   assert.equal(await again.getByLabel("Remind clients of overdue invoices").isChecked(), true);
   await again.getByLabel("Days after the due date").fill("5, soon");
   await again.getByRole("button", { name: "Save e-mail settings" }).click();
-  await again.locator(".field", { has: again.getByLabel("Days after the due date") }).locator(".error").waitFor();
+  await again.locator(".field", { has: page.getByLabel("Days after the due date") }).locator(".error").waitFor();
   assert.deepEqual((await apiCall("GET", "/delivery-settings", { token })).json.reminder_days, [5, 15], "the refused days changed nothing");
   await shot(page, "settings-emails");
   assert.deepEqual(page.incidents, []);

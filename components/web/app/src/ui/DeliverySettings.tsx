@@ -3,7 +3,7 @@
 // are checked by the API, and a typo comes back as a message under its field.
 import { useEffect, useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
-import { unwrap } from "../api/problem";
+import { ApiError, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "./hooks";
 import { ErrorBanner, Form, Input, TextArea } from "./kit";
 
@@ -17,12 +17,19 @@ function toForm(s: Settings): Fields {
   return { ...form, reminders_enabled: s.reminders_enabled ?? false, reminder_days: (s.reminder_days ?? [3, 10, 30]).join(", ") };
 }
 
-/** "3, 10, 30" as days; anything that is not a whole number goes to the API as is, which names it. */
+/** "3, 10, 30" as days. The list is this form's own way of writing them, so what is not
+ * a list of whole numbers is refused here, under the field, as the API refuses the rest. */
 function days(text: string): number[] {
-  return text
-    .split(/[\s,;]+/)
-    .filter(Boolean)
-    .map((d) => (/^\d+$/.test(d) ? Number(d) : Number.NaN));
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (!parts.every((d) => /^\d{1,3}$/.test(d))) {
+    throw new ApiError({
+      type: "/problems/validation",
+      title: "Invalid input",
+      status: 422,
+      errors: [{ field: "reminder_days", message: "whole numbers of days after the due date, such as 3, 10, 30" }],
+    });
+  }
+  return parts.map(Number);
 }
 
 export function DeliverySettings() {
@@ -58,11 +65,9 @@ export function DeliverySettings() {
         <Input label="Invoice subject" name="invoice_subject" value={form.invoice_subject} onInput={set("invoice_subject")} errors={save.fields} hint={placeholders} />
         <TextArea label="Invoice message" name="invoice_body" rows={5} value={form.invoice_body} onInput={set("invoice_body")} errors={save.fields} />
         <h3>Reminders</h3>
-        <div class="field">
-          <label>
-            <input type="checkbox" name="reminders_enabled" checked={form.reminders_enabled} onChange={(e) => setForm({ ...form, reminders_enabled: e.currentTarget.checked })} /> Remind clients of overdue invoices
-          </label>
-        </div>
+        <label class="check">
+          <input type="checkbox" name="reminders_enabled" checked={form.reminders_enabled} onChange={(e) => setForm({ ...form, reminders_enabled: e.currentTarget.checked })} /> Remind clients of overdue invoices
+        </label>
         <Input label="Days after the due date" name="reminder_days" inputmode="numeric" value={form.reminder_days} onInput={set("reminder_days")} errors={save.fields} hint="Up to five, such as 3, 10, 30. Each reminder goes once; none for paid or void invoices." />
         <Input label="Reminder subject" name="reminder_subject" value={form.reminder_subject} onInput={set("reminder_subject")} errors={save.fields} />
         <TextArea label="Reminder message" name="reminder_body" rows={5} value={form.reminder_body} onInput={set("reminder_body")} errors={save.fields} />
