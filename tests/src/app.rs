@@ -55,6 +55,11 @@ pub struct AppOptions {
     /// Stripe's stand-in: Checkout Sessions are created there, and its pay button sends
     /// the signed webhook to this app.
     pub stripe: Option<&'static fin_stripe_standin::Standin>,
+    /// How many mailer processes run (with `mail`); 0 or 1 is one.
+    pub mailers: usize,
+    /// A proxy the mailer reaches the e-mail stand-in through, so a test can take the
+    /// provider away (its `upstream` is the stand-in's address).
+    pub mail_proxy: Option<&'static Proxy>,
 }
 
 impl AppOptions {
@@ -75,6 +80,8 @@ pub struct App {
     pub base_urls: Vec<String>,
     pub database_url: String,
     pub redis_dbs: [u8; 3],
+    /// The app's runtime configuration: its path names this app's Spin processes.
+    runtime_config: PathBuf,
     /// Held, never waited on: the supervisors end Spin when this process ends.
     _supervisors: Vec<Child>,
 }
@@ -157,7 +164,11 @@ impl App {
             });
         }
         if let Some(mail) = options.mail {
-            variables.push(("mail_api_base_url".into(), mail.url()));
+            let provider = match options.mail_proxy {
+                Some(proxy) => format!("http://{}", proxy.address()),
+                None => mail.url(),
+            };
+            variables.push(("mail_api_base_url".into(), provider));
             variables.push(("mail_api_key".into(), "re_e2e_standin".into()));
             variables.push((
                 "api_base_url".into(),
@@ -217,12 +228,21 @@ impl App {
 
         // The projector (and the mailer) in its own supervised process, as `make up`
         // runs it.
-        let followers: &[&str] = match (options.events_redis, options.mail) {
-            (Some(_), Some(_)) => &["projector", "mailer"],
-            (Some(_), None) => &["projector"],
-            _ => &[],
-        };
-        for &trigger in followers {
+        let mut followers: Vec<(&str, String)> = Vec::new();
+        if options.events_redis.is_some() {
+            followers.push(("projector", "projector".into()));
+            if options.mail.is_some() {
+                for n in 1..=options.mailers.max(1) {
+                    let log = match n {
+                        1 => "mailer".to_owned(),
+                        n => format!("mailer-{n}"),
+                    };
+                    followers.push(("mailer", log));
+                }
+            }
+        }
+        for (trigger, log) in &followers {
+            let trigger = *trigger;
             let mut projector = supervised("bash");
             projector
                 .current_dir(&root)
@@ -236,8 +256,8 @@ impl App {
                     options.from_reference.clone().unwrap_or_default(),
                 )
                 .stdin(Stdio::null())
-                .stdout(log_file(&work, &format!("{trigger}.stdout")))
-                .stderr(log_file(&work, &format!("{trigger}.stderr")));
+                .stdout(log_file(&work, &format!("{log}.stdout")))
+                .stderr(log_file(&work, &format!("{log}.stderr")));
             environment(&mut projector);
             projector.args(&variables_args);
             supervisors.push(
@@ -252,6 +272,7 @@ impl App {
             base_urls,
             database_url,
             redis_dbs: options.redis_dbs,
+            runtime_config: runtime_config.clone(),
             _supervisors: supervisors,
         };
         app.wait_until_ready(&work);
@@ -281,6 +302,31 @@ impl App {
     pub fn db(&self) -> postgres::Client {
         postgres::Client::connect(&self.database_url, postgres::NoTls)
             .expect("connect to e2e database")
+    }
+
+    /// The running mailers' process ids (each is a `spin up` its supervisor restarts).
+    pub fn mailers(&self) -> Vec<u32> {
+        let pattern = format!(
+            "--component-id mailer --runtime-config-file {}",
+            self.runtime_config.display()
+        );
+        let out = Command::new("pgrep")
+            .args(["-f", "--", &pattern])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect()
+    }
+
+    /// Kills mailer `pid` outright (SIGKILL: no clean-up), as a crash or an OOM kill would.
+    pub fn kill(&self, pid: u32) {
+        let status = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill {pid}");
     }
 
     pub fn users_with_email(&self, email: &str) -> i64 {

@@ -1,0 +1,270 @@
+//! The mailer when things go wrong, under `spin up`: two mailers at once, a mailer
+//! killed while the provider holds its answer, the provider unreachable for a while,
+//! Postgres and the events Redis down — and each time every invoice gets its e-mail, and
+//! none gets two.
+
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use fin_e2e::proxy::{Fault as Outage, Proxy};
+use fin_e2e::{id, App, AppOptions, RedisServer, User};
+use fin_mail_standin::{Fault, Standin};
+use serde_json::{json, Value};
+
+/// The events' Redis, which a test stops.
+fn redis() -> &'static RedisServer {
+    static REDIS: OnceLock<RedisServer> = OnceLock::new();
+    REDIS.get_or_init(RedisServer::start)
+}
+
+/// The key-value stores' (tokens are checked against the blocklist there): kept up.
+fn kv() -> &'static RedisServer {
+    static KV: OnceLock<RedisServer> = OnceLock::new();
+    KV.get_or_init(RedisServer::start)
+}
+
+fn mail() -> &'static Standin {
+    static MAIL: OnceLock<Standin> = OnceLock::new();
+    MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
+}
+
+/// Between the mailers and the provider.
+fn provider() -> &'static Proxy {
+    static PROXY: OnceLock<Proxy> = OnceLock::new();
+    PROXY.get_or_init(|| Proxy::start(&format!("127.0.0.1:{}", mail().port)))
+}
+
+/// Between the app (mailers included) and Postgres.
+fn database() -> &'static Proxy {
+    static PROXY: OnceLock<Proxy> = OnceLock::new();
+    PROXY.get_or_init(|| Proxy::start("127.0.0.1:5432"))
+}
+
+fn app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions {
+        name: "mailers",
+        redis_dbs: [1, 2, 3],
+        variables: vec![
+            ("mail_first_retry_seconds", "1".into()),
+            // A mailer that dies lets go of its delivery soon.
+            ("mail_lease_seconds", "3".into()),
+        ],
+        events_redis: Some(redis()),
+        kv_redis: Some(kv()),
+        db_proxy: Some(database()),
+        mail: Some(mail()),
+        mail_proxy: Some(provider()),
+        mailers: 2,
+        ..AppOptions::default()
+    })
+}
+
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A freelancer with a profile and a client at `to`.
+fn freelancer(tag: &str, to: &str) -> (User, String) {
+    let user = User::sign_up(app(), tag);
+    let put = user
+        .call("PUT", "/business-profile")
+        .json(&json!({"legal_name": "Ada Lovelace", "email": "ada@lovelace.example",
+                      "address": {"line1": "1 Strand", "postal_code": "WC2N 5HR", "city": "London", "country": "GB"}}))
+        .send();
+    assert_eq!(put.status, 201, "{}", put.body);
+    let client = id(&user.created(
+        "/clients",
+        &json!({"name": "Babbage Ltd", "default_currency": "GBP", "email": to}),
+    ));
+    (user, client)
+}
+
+/// `n` invoices sent to the client: their numbers.
+fn send(user: &User, client: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let draft = user.created(
+                "/invoices",
+                &json!({"client_id": client, "lines": [{"description": format!("Work {k}"), "quantity": "1", "unit_price": 10_000}]}),
+            );
+            user.act(&id(&draft), "send")["number"]
+                .as_str()
+                .expect("number")
+                .to_owned()
+        })
+        .collect()
+}
+
+/// How many e-mails to `to` the provider accepted for each of `numbers`, once every one
+/// has at least one (or the wait is over).
+fn emails_per_invoice(to: &str, numbers: &[String], wait: Duration) -> Vec<usize> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let messages = mail().messages();
+        let counts: Vec<usize> = numbers
+            .iter()
+            .map(|n| {
+                messages
+                    .iter()
+                    .filter(|m| m.email.to == [to] && m.email.subject.contains(n.as_str()))
+                    .count()
+            })
+            .collect();
+        if counts.iter().all(|&c| c > 0) || Instant::now() > deadline {
+            return counts;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn deliveries(user: &User) -> Vec<Value> {
+    let invoices = user.get("/invoices?limit=100").json();
+    invoices["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .flat_map(|i| {
+            let reply = user.get(&format!(
+                "/invoices/{}/deliveries",
+                i["id"].as_str().unwrap_or_default()
+            ));
+            reply.json()["items"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn two_mailers_send_each_of_twelve_invoices_once() {
+    let _serial = serial();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app().mailers().len() < 2 {
+        assert!(Instant::now() < deadline, "two mailers run");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let to = "ap@two-mailers.example";
+    let (user, client) = freelancer("mailers-two", to);
+    let numbers = send(&user, &client, 12);
+    let counts = emails_per_invoice(to, &numbers, Duration::from_secs(60));
+    assert_eq!(counts, vec![1; 12], "one e-mail each");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        emails_per_invoice(to, &numbers, Duration::ZERO),
+        vec![1; 12],
+        "and no late second one"
+    );
+    let d = deliveries(&user);
+    assert_eq!(d.len(), 12);
+    assert!(d.iter().all(|d| d["status"] == "sent"), "{d:?}");
+}
+
+#[test]
+fn a_mailer_killed_while_the_provider_holds_its_answer_leaves_one_email() {
+    let _serial = serial();
+    let to = "ap@killed-mailer.example";
+    let (user, client) = freelancer("mailers-killed", to);
+    // The provider records the e-mail, then holds its answer past the kill.
+    mail().fail_next(&[Fault::Timeout]);
+    let calls = mail().calls();
+    let numbers = send(&user, &client, 1);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while mail().calls() == calls {
+        assert!(Instant::now() < deadline, "no mailer called the provider");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Which mailer is waiting does not matter: both are killed, and restarted by their
+    // supervisors; the lease runs out and one of them sends again with the same key.
+    for pid in app().mailers() {
+        app().kill(pid);
+    }
+    let counts = emails_per_invoice(to, &numbers, Duration::from_secs(40));
+    assert_eq!(counts, [1], "the provider accepted the e-mail once");
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let delivery = loop {
+        let d = deliveries(&user);
+        if d.first().is_some_and(|d| d["status"] == "sent") || Instant::now() > deadline {
+            break d;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert_eq!(delivery[0]["status"], "sent", "{delivery:?}");
+    assert!(
+        mail().calls() >= calls + 2,
+        "it was sent again, and de-duplicated by its key"
+    );
+    assert_eq!(emails_per_invoice(to, &numbers, Duration::ZERO), [1]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app().mailers().len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the supervisors restart the mailers"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+#[test]
+fn the_provider_unreachable_for_a_while_then_every_queued_email_goes_out_once() {
+    let _serial = serial();
+    let to = "ap@provider-down.example";
+    let (user, client) = freelancer("mailers-down", to);
+    provider().set(Outage::Refuse);
+    let numbers = send(&user, &client, 3);
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(emails_per_invoice(to, &numbers, Duration::ZERO), [0, 0, 0]);
+    let waiting = deliveries(&user);
+    assert_eq!(waiting.len(), 3);
+    for d in &waiting {
+        assert_eq!(d["status"], "queued", "waiting, not given up: {d}");
+        assert!(
+            d["attempts"].as_i64().unwrap_or_default() >= 1,
+            "tried: {d}"
+        );
+    }
+    provider().set(Outage::Pass);
+    let counts = emails_per_invoice(to, &numbers, Duration::from_secs(60));
+    assert_eq!(counts, [1, 1, 1]);
+}
+
+#[test]
+fn postgres_or_the_events_redis_down_loses_no_email_and_sends_none_twice() {
+    let _serial = serial();
+    let to = "ap@outages.example";
+    let (user, client) = freelancer("mailers-outages", to);
+    // Queued while the provider is away, then Postgres goes too: nothing can be claimed.
+    provider().set(Outage::Refuse);
+    let queued = send(&user, &client, 2);
+    std::thread::sleep(Duration::from_secs(2));
+    database().set(Outage::Refuse);
+    provider().set(Outage::Pass);
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(emails_per_invoice(to, &queued, Duration::ZERO), [0, 0]);
+    database().set(Outage::Pass);
+    assert_eq!(
+        emails_per_invoice(to, &queued, Duration::from_secs(60)),
+        [1, 1]
+    );
+
+    // The events Redis down: sending still answers at once (the event waits in billing's
+    // outbox); the mailers reconnect and catch up when it is back.
+    redis().stop();
+    let started = Instant::now();
+    let late = send(&user, &client, 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "send is not held up by Redis"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    redis().resume();
+    assert_eq!(emails_per_invoice(to, &late, Duration::from_secs(60)), [1]);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        emails_per_invoice(to, &queued, Duration::ZERO),
+        [1, 1],
+        "none twice"
+    );
+}
