@@ -12,17 +12,14 @@
 pub mod page;
 pub mod resend;
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use fin_standin::{digest, html, json as json_answer, typed, Answer, Incoming, Method};
 use serde::Serialize;
 use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use resend::{ApiError, Email};
 
@@ -70,27 +67,19 @@ impl Standin {
     /// Serves on `127.0.0.1:<port>` (0: any free port), writing accepted e-mails under
     /// `outbox` when given.
     pub fn start(port: u16, outbox: Option<PathBuf>) -> std::io::Result<Standin> {
-        let server = Server::http(("127.0.0.1", port)).map_err(std::io::Error::other)?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or_else(|| std::io::Error::other("no port"))?;
-        let standin = Standin {
-            port,
-            state: Arc::new(Mutex::new(State {
-                outbox,
-                ..State::default()
-            })),
-        };
-        let serving = standin.clone();
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let one = serving.clone();
-                std::thread::spawn(move || one.handle(request));
-            }
-        });
-        Ok(standin)
+        let mut made = None;
+        fin_standin::serve(port, 40 * 1024 * 1024, |port| {
+            let standin = Standin {
+                port,
+                state: Arc::new(Mutex::new(State {
+                    outbox,
+                    ..State::default()
+                })),
+            };
+            made = Some(standin.clone());
+            move |request: &Incoming| standin.handle(request)
+        })?;
+        made.ok_or_else(|| std::io::Error::other("not served"))
     }
 
     pub fn url(&self) -> String {
@@ -116,30 +105,16 @@ impl Standin {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn handle(&self, mut request: Request) {
-        let mut body = Vec::new();
-        let read = request
-            .as_reader()
-            .take(40 * 1024 * 1024)
-            .read_to_end(&mut body);
-        let path = request
-            .url()
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let header = |name: &'static str| {
-            request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv(name))
-                .map(|h| h.value.as_str().to_owned())
-        };
-        let (authorization, key) = (header("Authorization"), header("Idempotency-Key"));
-        let answer = match (request.method(), path.as_str()) {
-            _ if read.is_err() => error(&ApiError::new(400, "invalid_request", "unreadable body")),
-            (Method::Post, "/emails") => self.send(authorization.as_deref(), key, &body),
-            (Method::Get, "/") => html(page::render(&self.messages())),
+    fn handle(&self, request: &Incoming) -> Answer {
+        let authorization = request.header("Authorization");
+        let key = request.header("Idempotency-Key").map(str::to_owned);
+        let body = &request.body;
+        match (&request.method, request.path.as_str()) {
+            _ if request.unreadable => {
+                error(&ApiError::new(400, "invalid_request", "unreadable body"))
+            }
+            (Method::Post, "/emails") => self.send(authorization, key, body),
+            (Method::Get, "/") => html(200, page::render(&self.messages())),
             (Method::Get, "/_standin/messages") => json_answer(200, &json!(self.messages())),
             (Method::Delete, "/_standin/messages") => {
                 let mut state = self.state();
@@ -148,15 +123,14 @@ impl Standin {
                 state.calls = 0;
                 json_answer(200, &json!({"cleared": true}))
             }
-            (Method::Post, "/_standin/faults") => self.queue_faults(&body),
+            (Method::Post, "/_standin/faults") => self.queue_faults(body),
             (Method::Get, p) if p.starts_with("/_standin/messages/") => self.attachment(p),
             _ => error(&ApiError::new(
                 404,
                 "not_found",
                 "The requested endpoint does not exist.",
             )),
-        };
-        let _ = request.respond(answer);
+        }
     }
 
     fn send(&self, authorization: Option<&str>, key: Option<String>, body: &[u8]) -> Answer {
@@ -184,9 +158,7 @@ impl Standin {
 
     /// Records the e-mail, or answers the id a request with the same key and body got.
     fn record(&self, key: Option<String>, body: &[u8], email: Email) -> Result<String, ApiError> {
-        let mut digest = DefaultHasher::new();
-        body.hash(&mut digest);
-        let digest = digest.finish();
+        let digest = digest(body);
         let mut state = self.state();
         if let Some((seen, id)) = key.as_ref().and_then(|k| state.keys.get(k)) {
             return if *seen == digest {
@@ -201,9 +173,7 @@ impl Standin {
         }
         let received = Received {
             id: uuid::Uuid::new_v4().to_string(),
-            received_at: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+            received_at: fin_standin::unix_now(),
             idempotency_key: key.clone(),
             email,
         };
@@ -273,8 +243,6 @@ impl Standin {
     }
 }
 
-type Answer = tiny_http::ResponseBox;
-
 /// The error Resend answers a status with.
 fn fault_error(status: u16) -> ApiError {
     match status {
@@ -293,25 +261,8 @@ fn fault_error(status: u16) -> ApiError {
     }
 }
 
-/// A response of `bytes` with its content type (a type that is no header value is left out).
-fn typed(bytes: Vec<u8>, status: u16, content_type: &str) -> Answer {
-    let response = Response::from_data(bytes).with_status_code(status);
-    match Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes()) {
-        Ok(h) => response.with_header(h).boxed(),
-        Err(()) => response.boxed(),
-    }
-}
-
-fn json_answer(status: u16, body: &Value) -> Answer {
-    typed(body.to_string().into_bytes(), status, "application/json")
-}
-
 fn error(e: &ApiError) -> Answer {
     json_answer(e.status, &json!(e))
-}
-
-fn html(body: String) -> Answer {
-    typed(body.into_bytes(), 200, "text/html; charset=utf-8")
 }
 
 /// `<outbox>/<received_at>-<id>/`: message.json, body.txt, body.html and the attachments.

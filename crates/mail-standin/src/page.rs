@@ -1,6 +1,8 @@
 //! The page at `/`: what arrived, newest first, every value escaped (it is what other
 //! people typed).
 
+use html_escape::encode_quoted_attribute as escape;
+
 use crate::Received;
 
 pub fn render(messages: &[Received]) -> String {
@@ -40,12 +42,4 @@ pub fn render(messages: &[Received]) -> String {
          <h1>Outbox of the local Resend stand-in</h1>\
          <p>What the app sent through the e-mail API (nothing leaves this machine).</p>{rows}</body></html>"
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }

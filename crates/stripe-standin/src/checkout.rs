@@ -151,7 +151,7 @@ pub fn parse(form: &[(String, String)]) -> Result<Session, StripeError> {
     Ok(Session {
         url: String::new(),
         id,
-        created: crate::unix_now(),
+        created: fin_standin::unix_now(),
         status: "open",
         payment_status: "unpaid",
         amount_total: unit_amount.saturating_mul(quantity),

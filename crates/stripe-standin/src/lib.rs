@@ -16,15 +16,11 @@ pub mod checkout;
 pub mod page;
 pub mod webhook;
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
-use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use fin_standin::{digest, html, json as json_answer, see_other, Answer, Incoming, Method};
 use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use checkout::{Session, StripeError};
 use webhook::Endpoint;
@@ -51,25 +47,17 @@ impl Standin {
     /// Serves on `127.0.0.1:<port>` (0: any free port); a paid session's events go to
     /// `webhook` when given.
     pub fn start(port: u16, webhook: Option<Endpoint>) -> std::io::Result<Standin> {
-        let server = Server::http(("127.0.0.1", port)).map_err(std::io::Error::other)?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or_else(|| std::io::Error::other("no port"))?;
-        let standin = Standin {
-            port,
-            webhook: Arc::new(Mutex::new(webhook)),
-            state: Arc::new(Mutex::new(State::default())),
-        };
-        let serving = standin.clone();
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let one = serving.clone();
-                std::thread::spawn(move || one.handle(request));
-            }
-        });
-        Ok(standin)
+        let mut made = None;
+        fin_standin::serve(port, 1024 * 1024, |port| {
+            let standin = Standin {
+                port,
+                webhook: Arc::new(Mutex::new(webhook)),
+                state: Arc::new(Mutex::new(State::default())),
+            };
+            made = Some(standin.clone());
+            move |request: &Incoming| standin.handle(request)
+        })?;
+        made.ok_or_else(|| std::io::Error::other("not served"))
     }
 
     pub fn url(&self) -> String {
@@ -136,33 +124,20 @@ impl Standin {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn handle(&self, mut request: Request) {
-        let mut body = Vec::new();
-        let read = request.as_reader().take(1024 * 1024).read_to_end(&mut body);
-        let path = request
-            .url()
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let header = |name: &'static str| {
-            request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv(name))
-                .map(|h| h.value.as_str().to_owned())
-        };
-        let (authorization, key) = (header("Authorization"), header("Idempotency-Key"));
-        let answer = match (request.method(), path.as_str()) {
-            _ if read.is_err() => error(&StripeError::new(
+    fn handle(&self, request: &Incoming) -> Answer {
+        let (authorization, key) = (
+            request.header("Authorization"),
+            request.header("Idempotency-Key").map(str::to_owned),
+        );
+        let body = &request.body;
+        match (&request.method, request.path.as_str()) {
+            _ if request.unreadable => error(&StripeError::new(
                 400,
                 "invalid_request_error",
                 "unreadable body",
                 None,
             )),
-            (Method::Post, "/v1/checkout/sessions") => {
-                self.create(authorization.as_deref(), key, &body)
-            }
+            (Method::Post, "/v1/checkout/sessions") => self.create(authorization, key, body),
             (Method::Get, "/") => html(200, page::list(&self.sessions())),
             (Method::Get, "/_standin/sessions") => json_answer(200, &json!(self.sessions())),
             (Method::Delete, "/_standin/sessions") => {
@@ -170,7 +145,7 @@ impl Standin {
                 *state = State::default();
                 json_answer(200, &json!({"cleared": true}))
             }
-            (Method::Post, "/_standin/faults") => self.queue_faults(&body),
+            (Method::Post, "/_standin/faults") => self.queue_faults(body),
             (Method::Post, p) if p.starts_with("/_standin/sessions/") => {
                 match p
                     .trim_start_matches("/_standin/sessions/")
@@ -186,8 +161,7 @@ impl Standin {
             (Method::Get, p) if p.starts_with("/c/pay/") => self.pay_page(&p[7..]),
             (Method::Post, p) if p.starts_with("/c/pay/") => self.pay(&p[7..]),
             _ => not_found(),
-        };
-        let _ = request.respond(answer);
+        }
     }
 
     fn create(&self, authorization: Option<&str>, key: Option<String>, body: &[u8]) -> Answer {
@@ -226,9 +200,7 @@ impl Standin {
         body: &[u8],
         session: Session,
     ) -> Result<Session, StripeError> {
-        let mut digest = DefaultHasher::new();
-        body.hash(&mut digest);
-        let digest = digest.finish();
+        let digest = digest(body);
         let mut state = self.state();
         if let Some((seen, id)) = key.as_ref().and_then(|k| state.keys.get(k)).cloned() {
             if seen != digest {
@@ -269,14 +241,7 @@ impl Standin {
     /// The pay button: the webhook, then back to the app's success page.
     fn pay(&self, id: &str) -> Answer {
         match self.complete(id) {
-            Ok(_) => {
-                let target = self.find(id).map(|s| s.success_url).unwrap_or_default();
-                let response = Response::from_data(Vec::new()).with_status_code(303);
-                match Header::from_bytes(&b"Location"[..], target.as_bytes()) {
-                    Ok(h) => response.with_header(h).boxed(),
-                    Err(()) => response.boxed(),
-                }
-            }
+            Ok(_) => see_other(&self.find(id).map(|s| s.success_url).unwrap_or_default()),
             Err(e) if e.status == 404 => html(404, page::missing()),
             Err(_) => self.pay_page(id),
         }
@@ -307,26 +272,6 @@ impl Standin {
     }
 }
 
-type Answer = tiny_http::ResponseBox;
-
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-fn typed(bytes: Vec<u8>, status: u16, content_type: &str) -> Answer {
-    let response = Response::from_data(bytes).with_status_code(status);
-    match Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes()) {
-        Ok(h) => response.with_header(h).boxed(),
-        Err(()) => response.boxed(),
-    }
-}
-
-fn json_answer(status: u16, body: &Value) -> Answer {
-    typed(body.to_string().into_bytes(), status, "application/json")
-}
-
 fn error(e: &StripeError) -> Answer {
     json_answer(e.status, &e.body)
 }
@@ -338,8 +283,4 @@ fn not_found() -> Answer {
         "Unrecognized request URL.",
         None,
     ))
-}
-
-fn html(status: u16, body: String) -> Answer {
-    typed(body.into_bytes(), status, "text/html; charset=utf-8")
 }

@@ -20,7 +20,7 @@ pub struct Endpoint {
 /// The two events of a paid session.
 pub fn events(session: &Session) -> Vec<Value> {
     let intent = session.payment_intent.clone().unwrap_or_default();
-    let created = crate::unix_now();
+    let created = fin_standin::unix_now();
     let event = |kind: &str, object: Value| {
         json!({
             "id": format!("evt_{}", uuid::Uuid::new_v4().simple()), "object": "event",
@@ -64,7 +64,7 @@ pub fn deliver(endpoint: &Endpoint, events: &[Value]) -> Vec<u16> {
         .iter()
         .map(|event| {
             let body = event.to_string();
-            let signed = signature(&endpoint.secret, crate::unix_now(), body.as_bytes());
+            let signed = signature(&endpoint.secret, fin_standin::unix_now(), body.as_bytes());
             agent
                 .post(&endpoint.url)
                 .header("content-type", "application/json")
