@@ -60,6 +60,9 @@ pub struct AppOptions {
     /// A proxy the mailer reaches the e-mail stand-in through, so a test can take the
     /// provider away (its `upstream` is the stand-in's address).
     pub mail_proxy: Option<&'static Proxy>,
+    /// Runs on the migrated database before anything of the app starts (data to load,
+    /// settings every session of it gets).
+    pub database_setup: Option<fn(&mut postgres::Client, &str)>,
 }
 
 impl AppOptions {
@@ -104,6 +107,11 @@ impl App {
             !applied.is_empty(),
             "a fresh database must receive migrations"
         );
+        if let Some(setup) = options.database_setup {
+            let mut db = postgres::Client::connect(&database_url, postgres::NoTls)
+                .expect("the suite's database");
+            setup(&mut db, &format!("fin_e2e_{}", options.name));
+        }
         for db in options.redis_dbs {
             flush_redis(db);
         }

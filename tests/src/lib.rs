@@ -15,6 +15,7 @@ pub mod dates;
 pub mod demo;
 mod fixture;
 pub mod images;
+pub mod plans;
 pub mod proxy;
 pub mod recompute;
 mod redis_server;

@@ -1,6 +1,7 @@
 //! A TCP proxy in front of Postgres that a test turns into an outage: passing traffic,
 //! refusing connections, resetting them, or stalling them (accepting and holding every
-//! byte, as a frozen server would).
+//! byte, as a frozen server would) — and that can show a test what the server answers
+//! (`plans` reads the query plans out of it).
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -21,6 +22,9 @@ pub enum Fault {
     Stall = 3,
 }
 
+/// Makes, for each connection, what reads the bytes the upstream sends back.
+pub type Tap = Arc<dyn Fn() -> Box<dyn FnMut(&[u8]) + Send> + Send + Sync>;
+
 pub struct Proxy {
     pub port: u16,
     upstream: SocketAddr,
@@ -31,6 +35,11 @@ pub struct Proxy {
 impl Proxy {
     /// A proxy to `upstream` (e.g. `127.0.0.1:5432`) on a free port, passing traffic.
     pub fn start(upstream: &str) -> Proxy {
+        Self::tapped(upstream, None)
+    }
+
+    /// A proxy that also shows `tap` every byte the upstream answers (per connection).
+    pub fn tapped(upstream: &str, tap: Option<Tap>) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let proxy = Proxy {
             port: listener.local_addr().expect("proxy address").port(),
@@ -44,7 +53,7 @@ impl Proxy {
             proxy.mode.clone(),
             proxy.open.clone(),
         );
-        std::thread::spawn(move || accept_loop(Some(listener), port, upstream, &mode, &open));
+        std::thread::spawn(move || accept_loop(Some(listener), port, upstream, &mode, &open, tap));
         proxy
     }
 
@@ -79,6 +88,7 @@ fn accept_loop(
     upstream: SocketAddr,
     mode: &Arc<AtomicU8>,
     open: &Arc<Mutex<Vec<TcpStream>>>,
+    tap: Option<Tap>,
 ) {
     loop {
         if current(mode) == Fault::Refuse as u8 {
@@ -113,20 +123,30 @@ fn accept_loop(
             open.push(c);
             open.push(s);
         }
-        for (from, to) in [
+        let taps = [None, tap.as_ref().map(|make| make())];
+        for ((from, to), tap) in [
             (client.try_clone(), server.try_clone()),
             (server.try_clone(), client.try_clone()),
-        ] {
+        ]
+        .into_iter()
+        .zip(taps)
+        {
             if let (Ok(from), Ok(to)) = (from, to) {
                 let mode = mode.clone();
-                std::thread::spawn(move || pump(from, to, &mode));
+                std::thread::spawn(move || pump(from, to, &mode, tap));
             }
         }
     }
 }
 
-/// Copies `from` to `to`, holding every chunk while the proxy stalls.
-fn pump(mut from: TcpStream, mut to: TcpStream, mode: &AtomicU8) {
+/// Copies `from` to `to`, holding every chunk while the proxy stalls, and showing each
+/// to `tap`.
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    mode: &AtomicU8,
+    mut tap: Option<Box<dyn FnMut(&[u8]) + Send>>,
+) {
     let mut buffer = [0u8; 16 * 1024];
     loop {
         let n = match from.read(&mut buffer) {
@@ -137,6 +157,9 @@ fn pump(mut from: TcpStream, mut to: TcpStream, mode: &AtomicU8) {
         };
         while current(mode) == Fault::Stall as u8 {
             std::thread::sleep(Duration::from_millis(10));
+        }
+        if let Some(tap) = tap.as_mut() {
+            tap(&buffer[..n]);
         }
         if to.write_all(&buffer[..n]).is_err() {
             break;

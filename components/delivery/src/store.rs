@@ -193,7 +193,7 @@ const SETTINGS: &str = "sender_name, invoice_subject, invoice_body, reminder_sub
 pub fn settings_of(conn: &Connection, owner: &str) -> Result<Settings, Fault> {
     let sql = format!(
         "SELECT row_to_json(s)::text FROM (SELECT {SETTINGS} FROM delivery_settings
-         WHERE owner_id::text = $1) s"
+         WHERE owner_id = $1::text::uuid) s"
     );
     let rows = query(conn, &sql, &[owner.to_owned().into()])?;
     match rows.first() {
@@ -248,7 +248,7 @@ pub fn for_invoice(
                 to_char(created_at AT TIME ZONE 'UTC', {TS}),
                 to_char(sent_at AT TIME ZONE 'UTC', {TS})
          FROM deliveries
-         WHERE owner_id::text = $1 AND invoice_id::text = $2
+         WHERE owner_id = $1::text::uuid AND invoice_id = $2::text::uuid
          ORDER BY created_at DESC, kind"
     );
     let rows = query(
