@@ -1,5 +1,5 @@
 # Day-to-day commands; each is a line or two, the scripts say why.
-.PHONY: setup build test lint fmt up demo publish publish-run migrate rebuild-read-model fuzz-api
+.PHONY: setup build test lint fmt up demo publish publish-run migrate rebuild-read-model fuzz-api seed-large cost-curve
 
 # Toolchain, Spin, local services, build, migrations: everything a fresh clone needs.
 setup:
@@ -39,6 +39,16 @@ publish-run: build
 # Seeds a demo account through the API of the running app (`make up`); safe to repeat.
 demo:
 	cargo run -q -p fin-e2e --bin fin-demo -- $${BASE_URL:-http://127.0.0.1:3000}
+
+# 10,000 users, ~200,000 clients, 1,000,000 invoices, skewed, into the database fin_large
+# in bulk SQL (scripts/seed-large.sh says how to serve and sign in).
+seed-large:
+	bash scripts/seed-large.sh
+
+# The hot reads at 1k/10k/100k/1M invoices for the largest and smallest user, beside the
+# floor (docs/performance.md); stop `make up` first.
+cost-curve:
+	bash scripts/cost-curve.sh
 
 # Empties the dashboard's read model and replays billing's whole outbox into it.
 rebuild-read-model:

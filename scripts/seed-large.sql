@@ -8,9 +8,9 @@
 -- tests/tests/plans.rs (smaller). A temporary function: it leaves nothing behind in the
 -- database but the rows.
 --
--- The rows are what the app writes: one line per invoice (19 % VAT), statuses 10 % draft,
--- 20 % sent (a third of them overdue), 65 % paid (with their payment), 5 % void; issue
--- dates over the last three years; the dashboard's read model filled from them as the
+-- The rows are what the app writes: one line per invoice (19 % VAT); issue dates over the
+-- last three years, the newest drafts, then open ones, the older paid (with their
+-- payment) but for a few void or still unpaid; the dashboard's read model filled from them as the
 -- projector would; each issued invoice's e-mail delivered (1 % failed); each owner's
 -- invoice counter at their last number.
 CREATE OR REPLACE FUNCTION pg_temp.fin_seed(n_users int, n_clients int, n_invoices int)
@@ -59,13 +59,16 @@ BEGIN
      CROSS JOIN LATERAL generate_series(1, u.invoices) i
       JOIN seed_clients c ON c.owner_id = u.id AND c.k = 1 + i % u.clients
      CROSS JOIN LATERAL (SELECT (10000 + (i * 7919) % 190000) / 100 * 100 AS net) a
+     -- As a freelancer's book looks: the newest 1 % drafts, the next 3 % sent and open
+     -- (some of them overdue); of the older ones 2 % still unpaid (overdue), 5 % void,
+     -- the rest paid. Newest numbers are the newest invoices, three years in all.
      CROSS JOIN LATERAL (SELECT CASE
-              WHEN i % 20 < 2 THEN 'draft' WHEN i % 20 < 6 THEN 'sent'
-              WHEN i % 20 < 19 THEN 'paid' ELSE 'void' END AS status) s
-     -- Newest numbers are the newest invoices; the last 2 % sent are still within terms.
-     CROSS JOIN LATERAL (SELECT current_date - (u.invoices - i) * 1095 / u.invoices
-                                - CASE WHEN s.status = 'sent' AND i % 3 = 0 THEN 60 ELSE 0 END
-                                AS issued) d;
+              WHEN u.invoices - i < greatest(1, u.invoices / 100) THEN 'draft'
+              WHEN u.invoices - i < greatest(2, u.invoices * 4 / 100) THEN 'sent'
+              WHEN i % 50 = 0 THEN 'sent'
+              WHEN i % 20 = 1 THEN 'void'
+              ELSE 'paid' END AS status) s
+     CROSS JOIN LATERAL (SELECT current_date - (u.invoices - i) * 1095 / u.invoices AS issued) d;
 
     INSERT INTO payments (invoice_id, owner_id, amount, paid_on, method)
     SELECT id, owner_id, total, (paid_at AT TIME ZONE 'UTC')::date, 'bank transfer'
@@ -86,6 +89,9 @@ BEGIN
     INSERT INTO invoice_counters (owner_id, year, last)
     SELECT s.id, 2026, s.invoices FROM seed_users s;
 
+    -- Summed once at the end rather than row by row by the triggers.
+    ALTER TABLE analytics_invoices DISABLE TRIGGER analytics_invoices_totals;
+    ALTER TABLE analytics_payments DISABLE TRIGGER analytics_payments_totals;
     INSERT INTO analytics_invoices (invoice_id, owner_id, client_id, version, status, deleted,
                                     currency, issue_date, due_date, total, amount_paid,
                                     amount_overpaid)
@@ -95,6 +101,9 @@ BEGIN
     INSERT INTO analytics_payments (payment_id, owner_id, invoice_id, currency, amount, paid_on)
     SELECT p.id, p.owner_id, p.invoice_id, 'EUR', p.amount, p.paid_on
       FROM payments p JOIN seed_users u ON u.id = p.owner_id;
+    ALTER TABLE analytics_invoices ENABLE TRIGGER analytics_invoices_totals;
+    ALTER TABLE analytics_payments ENABLE TRIGGER analytics_payments_totals;
+    PERFORM analytics_refill_totals();
 
     RETURN QUERY SELECT (SELECT count(*) FROM seed_users),
                         (SELECT count(*) FROM seed_clients),

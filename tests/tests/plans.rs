@@ -103,15 +103,19 @@ fn large_tables() -> Vec<String> {
 }
 
 /// What one page of a list, or one lookup, may read: a page of 20 and its look-ahead row,
-/// with room for the rows a filter skips near the top (drafts among the newest, say).
-const PAGE_READ: f64 = 100.0;
+/// with room for the rows a filter skips near the top, or for the planner reading the
+/// invoices not yet due (about a month's worth, never the history) and sorting those.
+/// Before V16 a page of voids read 400 here; the dashboard, before V17, 7,800.
+const PAGE_READ: f64 = 300.0;
+
+/// What the dashboard may read: its day rows (one per due date of an open invoice, for the
+/// largest user here some 200), months, statuses and the top clients.
+const DAY_ROWS: f64 = 400.0;
 
 /// The routes whose reads still grow with the user's data, and why; each is a known
 /// cost (docs/performance.md, "Flat as the data grows") that leaves this list when fixed.
 fn grows(path: &str) -> Option<&'static str> {
-    if path == "/dashboard" {
-        Some("the dashboard sums every invoice of the user; running totals are the fix")
-    } else if path.starts_with("/clients?q=") {
+    if path.starts_with("/clients?q=") {
         Some("a search looks at every client of the user (ILIKE '%…%'); a trigram index is the fix")
     } else if path.contains("issued_from=") {
         Some("a date range is read in number order from the newest down to the range")
@@ -195,9 +199,16 @@ fn every_hot_query_is_an_index_scan_for_the_largest_and_the_smallest_user() {
                 eprintln!("  (grows with the user's data: {why})");
                 continue;
             }
+            // The dashboard reads its running totals: a row per day that open invoices
+            // fall due on, per month and per status — never one per invoice.
+            let most = if path == "/dashboard" {
+                DAY_ROWS
+            } else {
+                PAGE_READ
+            };
             assert!(
-                read <= PAGE_READ,
-                "{path} as {who} read {read} rows for one page (at most {PAGE_READ}):\n{:#?}",
+                read <= most,
+                "{path} as {who} read {read} rows (at most {most}):\n{:#?}",
                 seen.iter().map(|p| (&p.query, &p.root)).collect::<Vec<_>>()
             );
         }
