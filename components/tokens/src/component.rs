@@ -1,11 +1,8 @@
-//! The Spin edge of the tokens component: configuration from Spin variables, the
-//! blocklist in the `blocklist` key-value store.
+//! The `fin:platform/tokens` contract exported as a library component, for a component
+//! (in any language) that wants the app's tokens without linking Rust: the functions are
+//! `fin_spin_edge::auth::tokens`, which this app's own components link directly.
 
-use fin_ephemeral::{EntryKey, Ephemeral};
-use fin_problem::Fault;
-use fin_spin_edge::{config, kv, now};
-
-use crate::claims::{precheck, Rejection, TokenConfig};
+use fin_spin_edge::auth::tokens as linked;
 
 mod bindings {
     wit_bindgen::generate!({
@@ -16,108 +13,47 @@ mod bindings {
 
 use bindings::exports::fin::platform::tokens::{Guest, IssuedToken, Principal, TokenError};
 
-/// Blocklist entries are named `revoked|<exp>|<jti>`, so they can be swept once the token
-/// would have expired anyway.
-const REVOKED: &str = "revoked";
-const BLOCKLIST_STORE: &str = "blocklist";
-
 struct Tokens;
 
 impl Guest for Tokens {
     fn issue(user_id: String) -> Result<IssuedToken, TokenError> {
-        let cfg = token_config()?;
-        let jti = uuid::Uuid::new_v4().to_string();
-        let (access_token, _) = cfg.issue(&user_id, &jti, now()).map_err(token_error)?;
-        Ok(IssuedToken {
-            access_token,
-            expires_in: cfg.ttl_seconds,
-        })
+        linked::issue(&user_id)
+            .map(|t| IssuedToken {
+                access_token: t.access_token,
+                expires_in: t.expires_in,
+            })
+            .map_err(error)
     }
 
     fn verify(token: String) -> Result<Principal, TokenError> {
-        let now = now();
-        // Junk is refused before any configuration is read (each read is a host call).
-        precheck(&token).map_err(token_error)?;
-        let claims = verify_config()?.verify(&token, now).map_err(token_error)?;
-        let key = EntryKey::new(REVOKED, claims.exp, &claims.jti);
-        let blocklist = kv::SpinKv::open(BLOCKLIST_STORE).map_err(store_error)?;
-        if Ephemeral::reading(blocklist)
-            .is_marked(&key, now)
-            .map_err(store_error)?
-        {
-            return Err(TokenError::Revoked);
-        }
-        Ok(Principal {
-            user_id: claims.sub,
-            token_id: claims.jti,
-            expires_at: claims.exp,
-        })
+        linked::verify(&token)
+            .map(|p| Principal {
+                user_id: p.user_id,
+                token_id: p.token_id,
+                expires_at: p.expires_at,
+            })
+            .map_err(error)
     }
 
     fn revoke(principal: Principal) -> Result<(), TokenError> {
-        let blocklist = blocklist()?;
-        blocklist
-            .mark(&EntryKey::new(
-                REVOKED,
-                principal.expires_at,
-                &principal.token_id,
-            ))
-            .map_err(store_error)?;
-        // Housekeeping must not fail a logout that has already taken effect.
-        if let Err(err) = blocklist.sweep_if_due(now()) {
-            eprintln!("tokens: blocklist sweep failed: {err:?}");
-        }
-        Ok(())
+        linked::revoke(&linked::Principal {
+            user_id: principal.user_id,
+            token_id: principal.token_id,
+            expires_at: principal.expires_at,
+        })
+        .map_err(error)
     }
 }
 
-fn token_config() -> Result<TokenConfig, TokenError> {
-    Ok(TokenConfig {
-        ttl_seconds: config::get("access_token_ttl_seconds")
-            .map_err(|_| misconfigured("access_token_ttl_seconds"))?,
-        ..verify_config()?
-    })
-}
-
-/// What checking a token needs — not its lifetime, which only issuing does.
-fn verify_config() -> Result<TokenConfig, TokenError> {
-    let var = |name: &str| config::get::<String>(name).map_err(|_| misconfigured(name));
-    Ok(TokenConfig {
-        secret: var("jwt_secret")?.into_bytes(),
-        issuer: var("jwt_issuer")?,
-        audience: var("jwt_audience")?,
-        ttl_seconds: 0,
-    })
-}
-
-fn blocklist() -> Result<fin_ephemeral::Ephemeral<kv::SpinKv>, TokenError> {
-    let interval = config::get("kv_sweep_interval_seconds")
-        .map_err(|_| misconfigured("kv_sweep_interval_seconds"))?;
-    let store = kv::SpinKv::open(BLOCKLIST_STORE).map_err(store_error)?;
-    Ok(fin_ephemeral::Ephemeral::new(store, interval))
-}
-
-fn misconfigured(name: &str) -> TokenError {
-    TokenError::Misconfigured(format!("variable `{name}` is missing or invalid"))
-}
-
-/// The blocklist's store failed: unreachable (an outage) or not set up.
-fn store_error(fault: Fault) -> TokenError {
-    match fault {
-        Fault::Unavailable(reason) => TokenError::Unavailable(format!("blocklist: {reason}")),
-        Fault::Refused(reason) | Fault::Internal(reason) => {
-            TokenError::Misconfigured(format!("blocklist: {reason}"))
-        }
-    }
-}
-
-fn token_error(rejection: Rejection) -> TokenError {
-    match rejection {
-        Rejection::Malformed => TokenError::Malformed,
-        Rejection::BadSignature => TokenError::BadSignature,
-        Rejection::Expired => TokenError::Expired,
-        Rejection::InvalidClaims => TokenError::InvalidClaims,
-        Rejection::Misconfigured(reason) => TokenError::Misconfigured(reason),
+fn error(e: linked::TokenError) -> TokenError {
+    match e {
+        linked::TokenError::Malformed => TokenError::Malformed,
+        linked::TokenError::BadSignature => TokenError::BadSignature,
+        linked::TokenError::Expired => TokenError::Expired,
+        linked::TokenError::InvalidClaims => TokenError::InvalidClaims,
+        linked::TokenError::Revoked => TokenError::Revoked,
+        linked::TokenError::Unavailable(reason) => TokenError::Unavailable(reason),
+        linked::TokenError::Misconfigured(reason) => TokenError::Misconfigured(reason),
     }
 }
 

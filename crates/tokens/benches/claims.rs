@@ -1,8 +1,8 @@
 //! Token issue and verify: the work every authenticated request pays before its own.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use fin_tokens::claims::TokenConfig;
 use std::hint::black_box;
-use tokens::claims::TokenConfig;
 
 fn config() -> TokenConfig {
     TokenConfig {
