@@ -19,20 +19,28 @@ impl PgReadModel {
     }
 
     /// Every figure of one user's dashboard, in one statement, from the running totals
-    /// (V17) — rows by day, month, status and client, never by invoice, so it reads as
-    /// much for a user with 100,000 invoices as for one with 100. `today` is UTC; what
-    /// depends on it (overdue, the 12 months, the 30 days) is summed from the day rows.
+    /// (V17, V19) — rows by month, by day of this month and the next, by status and by
+    /// client, never by invoice, so it reads as much for a user with 100,000 invoices as
+    /// for one with 100. `today` is UTC: what falls due before this month is overdue by
+    /// month rows, from this month on by day rows; the 12 months and the 30 days likewise.
     /// The failed deliveries are read from the delivery context's table (same database,
     /// its `deliveries_owner_idx`): one more index probe, not another round trip.
     pub fn figures(&self, owner: &str, today: Date) -> Result<Vec<Figure>, Fault> {
         // $1 owner, $2 today. Shown status: a sent invoice past due is overdue.
         let sql = "
-            WITH open AS (
-                SELECT currency, due_date < $2::text::date AS late,
-                       sum(outstanding)::bigint AS amount, sum(invoices)::bigint AS n
-                  FROM analytics_open_by_due
-                 WHERE owner_id = $1::text::uuid
-                 GROUP BY currency, due_date < $2::text::date),
+            WITH this_month AS (SELECT date_trunc('month', $2::text::date)::date AS d),
+            open AS (
+                SELECT currency, late, sum(amount)::bigint AS amount,
+                       sum(n)::bigint AS n
+                  FROM (SELECT currency, true AS late, outstanding AS amount, invoices AS n
+                          FROM analytics_open_by_due_month
+                         WHERE owner_id = $1::text::uuid AND month < (SELECT d FROM this_month)
+                        UNION ALL
+                        SELECT currency, due_date < $2::text::date, outstanding, invoices
+                          FROM analytics_open_by_due
+                         WHERE owner_id = $1::text::uuid AND due_date >= (SELECT d FROM this_month)
+                       ) parts
+                 GROUP BY currency, late),
             window_start AS (
                 SELECT (date_trunc('month', $2::text::date) - interval '11 months')::date AS d)
             SELECT 'status', status, NULL, invoices, NULL::bigint, NULL::bigint, NULL::bigint
