@@ -124,7 +124,7 @@ fn take_notices(pending: &mut Vec<u8>) -> Vec<Vec<u8>> {
             return notices;
         }
         let length = u32::from_be_bytes([pending[1], pending[2], pending[3], pending[4]]) as usize;
-        if length < 4 || length > 64 << 20 {
+        if !(4..=64 << 20).contains(&length) {
             pending.remove(0);
             continue;
         }

@@ -22,8 +22,11 @@ pub enum Fault {
     Stall = 3,
 }
 
-/// Makes, for each connection, what reads the bytes the upstream sends back.
-pub type Tap = Arc<dyn Fn() -> Box<dyn FnMut(&[u8]) + Send> + Send + Sync>;
+/// What reads the bytes the upstream sends back on one connection.
+pub type Reader = Box<dyn FnMut(&[u8]) + Send>;
+
+/// Makes a [`Reader`] for each connection.
+pub type Tap = Arc<dyn Fn() -> Reader + Send + Sync>;
 
 pub struct Proxy {
     pub port: u16,
@@ -141,12 +144,7 @@ fn accept_loop(
 
 /// Copies `from` to `to`, holding every chunk while the proxy stalls, and showing each
 /// to `tap`.
-fn pump(
-    mut from: TcpStream,
-    mut to: TcpStream,
-    mode: &AtomicU8,
-    mut tap: Option<Box<dyn FnMut(&[u8]) + Send>>,
-) {
+fn pump(mut from: TcpStream, mut to: TcpStream, mode: &AtomicU8, mut tap: Option<Reader>) {
     let mut buffer = [0u8; 16 * 1024];
     loop {
         let n = match from.read(&mut buffer) {
