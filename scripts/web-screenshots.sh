@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p docs/web
-for name in dashboard invoice invoice-edit clients invoice-phone; do
+for name in dashboard invoice invoice-edit clients invoice-phone settings-stripe settings-emails; do
   cp "target/e2e/web/screens/$name.png" "docs/web/$name.png"
 done
 ls -l docs/web

@@ -106,6 +106,11 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 }
 
+/** A screenshot of one part of a screen (a section below the fold). */
+export async function shotOf(locator, name) {
+  await locator.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
 /** Polls `check` (which throws until it holds) for up to `ms`. */
 export async function eventually(check, ms = 20_000) {
   const until = Date.now() + ms;

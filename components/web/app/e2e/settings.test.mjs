@@ -3,7 +3,7 @@
 // refusal under its field, nothing refused saved.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, guardedPage, launch, registerThroughUi, shot, uniqueEmail } from "./lib.mjs";
+import { PASSWORD, apiCall, guardedPage, launch, registerThroughUi, shotOf } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -32,7 +32,7 @@ test("Stripe is connected from the settings, its key never shown again, and disc
   await card.getByText("Ab12").waitFor();
   assert.equal(await card.getByLabel("Replace the secret key").inputValue(), "", "the key is not kept in the form");
   assert.ok(!(await page.content()).includes("SettingsScreenKey"), "nowhere on the page");
-  await shot(page, "settings-stripe");
+  await shotOf(card, "settings-stripe");
 
   const token = (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
   assert.equal((await apiCall("GET", "/payments/stripe-connection", { token })).json.key_last4, "Ab12");
@@ -74,7 +74,7 @@ test("the e-mail settings refuse a misspelt placeholder under its field and keep
   await again.getByRole("button", { name: "Save e-mail settings" }).click();
   await again.locator(".field", { has: page.getByLabel("Days after the due date") }).locator(".error").waitFor();
   assert.deepEqual((await apiCall("GET", "/delivery-settings", { token })).json.reminder_days, [5, 15], "the refused days changed nothing");
-  await shot(page, "settings-emails");
+  await shotOf(again, "settings-emails");
   assert.deepEqual(page.incidents, []);
   await context.close();
 });
