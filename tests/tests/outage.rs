@@ -115,6 +115,7 @@ fn footprint() -> Vec<i64> {
         "refresh_tokens",
         "deliveries",
         "delivery_settings",
+        "stripe_connections",
     ]
     .iter()
     .map(|table| {
@@ -127,8 +128,8 @@ fn footprint() -> Vec<i64> {
 
 /// Every protected route group, with `token`: auth (logout of the web app included),
 /// clients, invoices (create goes through the breaker; its PDF and e-invoice through the
-/// documents component, also as billing's `Accept` answer), share links, payments,
-/// deliveries and their settings, dashboard, business profile.
+/// documents component, also as billing's `Accept` answer), share links, payments and
+/// the Stripe connection, deliveries and their settings, dashboard, business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
     let bearer = |call: Call| call.bearer(token);
@@ -196,6 +197,21 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
             ),
         ),
         ("GET /payments".into(), bearer(http.get("/payments"))),
+        (
+            "GET /payments/stripe-connection".into(),
+            bearer(http.get("/payments/stripe-connection")),
+        ),
+        (
+            "PUT /payments/stripe-connection".into(),
+            body(
+                bearer(http.request("PUT", "/payments/stripe-connection")),
+                json!({"secret_key": "sk_test_51OutageOutageOutage0000"}),
+            ),
+        ),
+        (
+            "DELETE /payments/stripe-connection".into(),
+            bearer(http.request("DELETE", "/payments/stripe-connection")),
+        ),
         (
             format!("GET /invoices/{invoice}/deliveries"),
             bearer(http.get(&format!("/invoices/{invoice}/deliveries"))),
