@@ -81,23 +81,41 @@ pub trait ConnectionStore {
     fn delete(&self, owner: &str) -> Result<bool, Fault>;
 }
 
-/// The connections, opened with the vault.
+/// The connections, opened with the vault — `None` when the server has none (no
+/// `payments_encryption_key`: no key opens, so none is offered).
 pub struct Sealed<'a, S> {
     pub store: &'a S,
-    pub vault: &'a Vault,
+    pub vault: Option<&'a Vault>,
+}
+
+impl<S: ConnectionStore> Sealed<'_, S> {
+    /// The owner's connection, when this server's vault sealed it.
+    fn usable(&self, owner: &str) -> Result<Option<(Stored, &Vault)>, Fault> {
+        let Some(vault) = self.vault else {
+            return Ok(None);
+        };
+        let Some(stored) = self.store.find(owner)? else {
+            return Ok(None);
+        };
+        if stored.key_id != vault.key_id() {
+            eprintln!("payments: {owner}'s Stripe key was sealed under another encryption key; they must connect again");
+            return Ok(None);
+        }
+        Ok(Some((stored, vault)))
+    }
+
+    /// Whether the owner takes card payments: the share page's question.
+    pub fn offered(&self, owner: &str) -> Result<bool, Fault> {
+        Ok(self.usable(owner)?.is_some())
+    }
 }
 
 impl<S: ConnectionStore> Connections for Sealed<'_, S> {
     fn secret_key(&self, owner: &str) -> Result<Option<SecretKey>, Fault> {
-        let Some(stored) = self.store.find(owner)? else {
+        let Some((stored, vault)) = self.usable(owner)? else {
             return Ok(None);
         };
-        if stored.key_id != self.vault.key_id() {
-            eprintln!("payments: {owner}'s Stripe key was sealed under another encryption key; they must connect again");
-            return Ok(None);
-        }
-        let opened = self
-            .vault
+        let opened = vault
             .open(&stored.sealed, owner)
             .map_err(|e| Fault::Internal(format!("a sealed Stripe key does not open: {e:?}")))?;
         SecretKey::parse(&opened)
@@ -172,10 +190,21 @@ mod tests {
         assert!(!shown.contains("51Habcdef"), "{shown}");
         let sealed = Sealed {
             store: &store,
-            vault: &v,
+            vault: Some(&v),
         };
         assert_eq!(sealed.secret_key("owner").ok().flatten(), Some(key));
         assert_eq!(sealed.secret_key("someone else").ok().flatten(), None);
+        assert_eq!(sealed.offered("owner").ok(), Some(true));
+        let off = Sealed {
+            store: &store,
+            vault: None,
+        };
+        assert_eq!(
+            off.secret_key("owner").ok().flatten(),
+            None,
+            "no vault, no key"
+        );
+        assert_eq!(off.offered("owner").ok(), Some(false));
     }
 
     #[test]
@@ -187,13 +216,14 @@ mod tests {
         connect(&store, &old, "owner", &key).expect("connected");
         let sealed = Sealed {
             store: &store,
-            vault: &new,
+            vault: Some(&new),
         };
         assert_eq!(
             sealed.secret_key("owner").ok().flatten(),
             None,
             "no card payments until reconnected"
         );
+        assert_eq!(sealed.offered("owner").ok(), Some(false));
         let stored = store.find("owner").ok().flatten();
         assert!(ConnectionView::of(stored.as_ref(), Some(new.key_id())).needs_reconnect);
     }

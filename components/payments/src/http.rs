@@ -164,15 +164,18 @@ fn offers_card_payment(owner: &str) -> Result<Response, Problem> {
     if uuid::Uuid::parse_str(owner).is_err() {
         return Err(not_offered());
     }
+    // Card payments off: no database to ask.
     let Some(vault) = vault()? else {
         return Err(not_offered());
     };
-    let stored = connections()?.find(owner).map_err(PaymentsError::from)?;
-    match stored {
-        Some(s) if s.key_id == vault.key_id() => {
-            Ok(json(200, &serde_json::json!({"card_payments": true})))
-        }
-        _ => Err(not_offered()),
+    let store = connections()?;
+    let sealed = Sealed {
+        store: &store,
+        vault: Some(&vault),
+    };
+    match sealed.offered(owner).map_err(PaymentsError::from)? {
+        true => Ok(json(200, &serde_json::json!({"card_payments": true}))),
+        false => Err(not_offered()),
     }
 }
 
@@ -183,32 +186,23 @@ fn pay(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
         return Err(PaymentsError::Pay(PayError::Closed).into());
     }
     let share_url = format!("{}/share/{token}", req.public_base_url()?);
-    let back = || see_other(&format!("/share/{token}"));
     let shares = BillingShares {
         base_url: config::get("billing_base_url")?,
         timeout_ms: config::get("clients_call_timeout_ms")?,
     };
-    let Some(vault) = vault()? else {
-        // Without a vault no key opens: the page offers no button, and neither does this.
-        return match checkout::Shares::open(&shares, token).map_err(PayError::Fault) {
-            Ok(Some(_)) => Ok(back()),
-            Ok(None) => Err(PaymentsError::Pay(PayError::Closed).into()),
-            Err(e) => Err(PaymentsError::Pay(e).into()),
-        };
+    let (store, vault) = (connections()?, vault()?);
+    let sealed = Sealed {
+        store: &store,
+        vault: vault.as_ref(),
     };
-    let store = connections()?;
     let stripe = StripeApi {
         base_url: config::get("stripe_api_base_url")?,
         timeout_ms: config::get("stripe_call_timeout_ms")?,
     };
     let today = time::OffsetDateTime::now_utc().date().to_string();
-    let sealed = Sealed {
-        store: &store,
-        vault: &vault,
-    };
     match checkout::pay(&shares, &sealed, &stripe, token, &share_url, &today) {
         Ok(Pay::Checkout(url)) => Ok(see_other(&url)),
-        Ok(Pay::NothingToPay | Pay::NotOffered) => Ok(back()),
+        Ok(Pay::NothingToPay | Pay::NotOffered) => Ok(see_other(&format!("/share/{token}"))),
         Err(e) => Err(PaymentsError::Pay(e).into()),
     }
 }
