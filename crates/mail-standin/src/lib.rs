@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use fin_standin::{digest, html, json as json_answer, typed, Answer, Incoming, Method};
+use fin_standin::{digest, html, json as json_answer, typed, Answer, Handler, Incoming, Method};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -67,19 +67,13 @@ impl Standin {
     /// Serves on `127.0.0.1:<port>` (0: any free port), writing accepted e-mails under
     /// `outbox` when given.
     pub fn start(port: u16, outbox: Option<PathBuf>) -> std::io::Result<Standin> {
-        let mut made = None;
-        fin_standin::serve(port, 40 * 1024 * 1024, |port| {
-            let standin = Standin {
-                port,
-                state: Arc::new(Mutex::new(State {
-                    outbox,
-                    ..State::default()
-                })),
-            };
-            made = Some(standin.clone());
-            move |request: &Incoming| standin.handle(request)
-        })?;
-        made.ok_or_else(|| std::io::Error::other("not served"))
+        fin_standin::serve(port, 40 * 1024 * 1024, |port| Standin {
+            port,
+            state: Arc::new(Mutex::new(State {
+                outbox,
+                ..State::default()
+            })),
+        })
     }
 
     pub fn url(&self) -> String {
@@ -103,34 +97,6 @@ impl Standin {
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn handle(&self, request: &Incoming) -> Answer {
-        let authorization = request.header("Authorization");
-        let key = request.header("Idempotency-Key").map(str::to_owned);
-        let body = &request.body;
-        match (&request.method, request.path.as_str()) {
-            _ if request.unreadable => {
-                error(&ApiError::new(400, "invalid_request", "unreadable body"))
-            }
-            (Method::Post, "/emails") => self.send(authorization, key, body),
-            (Method::Get, "/") => html(200, page::render(&self.messages())),
-            (Method::Get, "/_standin/messages") => json_answer(200, &json!(self.messages())),
-            (Method::Delete, "/_standin/messages") => {
-                let mut state = self.state();
-                state.messages.clear();
-                state.keys.clear();
-                state.calls = 0;
-                json_answer(200, &json!({"cleared": true}))
-            }
-            (Method::Post, "/_standin/faults") => self.queue_faults(body),
-            (Method::Get, p) if p.starts_with("/_standin/messages/") => self.attachment(p),
-            _ => error(&ApiError::new(
-                404,
-                "not_found",
-                "The requested endpoint does not exist.",
-            )),
-        }
     }
 
     fn send(&self, authorization: Option<&str>, key: Option<String>, body: &[u8]) -> Answer {
@@ -291,4 +257,34 @@ fn write_out(dir: &std::path::Path, m: &Received) -> std::io::Result<()> {
         std::fs::write(folder.join(name), &a.bytes)?;
     }
     Ok(())
+}
+
+impl Handler for Standin {
+    fn handle(&self, request: &Incoming) -> Answer {
+        let authorization = request.header("Authorization");
+        let key = request.header("Idempotency-Key").map(str::to_owned);
+        let body = &request.body;
+        match (&request.method, request.path.as_str()) {
+            _ if request.unreadable => {
+                error(&ApiError::new(400, "invalid_request", "unreadable body"))
+            }
+            (Method::Post, "/emails") => self.send(authorization, key, body),
+            (Method::Get, "/") => html(200, page::render(&self.messages())),
+            (Method::Get, "/_standin/messages") => json_answer(200, &json!(self.messages())),
+            (Method::Delete, "/_standin/messages") => {
+                let mut state = self.state();
+                state.messages.clear();
+                state.keys.clear();
+                state.calls = 0;
+                json_answer(200, &json!({"cleared": true}))
+            }
+            (Method::Post, "/_standin/faults") => self.queue_faults(body),
+            (Method::Get, p) if p.starts_with("/_standin/messages/") => self.attachment(p),
+            _ => error(&ApiError::new(
+                404,
+                "not_found",
+                "The requested endpoint does not exist.",
+            )),
+        }
+    }
 }

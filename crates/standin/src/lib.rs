@@ -35,23 +35,31 @@ impl Incoming {
     }
 }
 
+/// A stand-in: what answers each request.
+pub trait Handler: Clone + Send + 'static {
+    fn handle(&self, request: &Incoming) -> Answer;
+}
+
 /// Serves on `127.0.0.1:<port>` (0: any free port) until the process ends, each request
-/// (its body read up to `max_body` bytes) answered on a thread of its own by the handler
-/// `make` returns for the port it got (a stand-in's pages link to themselves).
-pub fn serve<H>(port: u16, max_body: u64, make: impl FnOnce(u16) -> H) -> std::io::Result<u16>
-where
-    H: Fn(&Incoming) -> Answer + Clone + Send + 'static,
-{
+/// (its body read up to `max_body` bytes) answered on a thread of its own by the stand-in
+/// `make` builds for the port it got (a stand-in's pages link to themselves): that
+/// stand-in, for its owner to query.
+pub fn serve<H: Handler>(
+    port: u16,
+    max_body: u64,
+    make: impl FnOnce(u16) -> H,
+) -> std::io::Result<H> {
     let server = Server::http(("127.0.0.1", port)).map_err(std::io::Error::other)?;
     let port = server
         .server_addr()
         .to_ip()
         .map(|a| a.port())
         .ok_or_else(|| std::io::Error::other("no port"))?;
-    let handle = make(port);
+    let standin = make(port);
+    let serving = standin.clone();
     std::thread::spawn(move || {
         for mut request in server.incoming_requests() {
-            let handle = handle.clone();
+            let handler = serving.clone();
             std::thread::spawn(move || {
                 let mut body = Vec::new();
                 let read = request.as_reader().take(max_body).read_to_end(&mut body);
@@ -71,11 +79,11 @@ where
                         .map(|h| (h.field.to_string(), h.value.as_str().to_owned()))
                         .collect(),
                 };
-                let _ = request.respond(handle(&incoming));
+                let _ = request.respond(handler.handle(&incoming));
             });
         }
     });
-    Ok(port)
+    Ok(standin)
 }
 
 /// `bytes` with its content type (a type that is no header value is left out).

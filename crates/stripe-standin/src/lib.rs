@@ -19,7 +19,9 @@ pub mod webhook;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use fin_standin::{digest, html, json as json_answer, see_other, Answer, Incoming, Method};
+use fin_standin::{
+    digest, html, json as json_answer, see_other, Answer, Handler, Incoming, Method,
+};
 use serde_json::{json, Value};
 
 use checkout::{Session, StripeError};
@@ -47,17 +49,11 @@ impl Standin {
     /// Serves on `127.0.0.1:<port>` (0: any free port); a paid session's events go to
     /// `webhook` when given.
     pub fn start(port: u16, webhook: Option<Endpoint>) -> std::io::Result<Standin> {
-        let mut made = None;
-        fin_standin::serve(port, 1024 * 1024, |port| {
-            let standin = Standin {
-                port,
-                webhook: Arc::new(Mutex::new(webhook)),
-                state: Arc::new(Mutex::new(State::default())),
-            };
-            made = Some(standin.clone());
-            move |request: &Incoming| standin.handle(request)
-        })?;
-        made.ok_or_else(|| std::io::Error::other("not served"))
+        fin_standin::serve(port, 1024 * 1024, |port| Standin {
+            port,
+            webhook: Arc::new(Mutex::new(webhook)),
+            state: Arc::new(Mutex::new(State::default())),
+        })
     }
 
     pub fn url(&self) -> String {
@@ -122,46 +118,6 @@ impl Standin {
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn handle(&self, request: &Incoming) -> Answer {
-        let (authorization, key) = (
-            request.header("Authorization"),
-            request.header("Idempotency-Key").map(str::to_owned),
-        );
-        let body = &request.body;
-        match (&request.method, request.path.as_str()) {
-            _ if request.unreadable => error(&StripeError::new(
-                400,
-                "invalid_request_error",
-                "unreadable body",
-                None,
-            )),
-            (Method::Post, "/v1/checkout/sessions") => self.create(authorization, key, body),
-            (Method::Get, "/") => html(200, page::list(&self.sessions())),
-            (Method::Get, "/_standin/sessions") => json_answer(200, &json!(self.sessions())),
-            (Method::Delete, "/_standin/sessions") => {
-                let mut state = self.state();
-                *state = State::default();
-                json_answer(200, &json!({"cleared": true}))
-            }
-            (Method::Post, "/_standin/faults") => self.queue_faults(body),
-            (Method::Post, p) if p.starts_with("/_standin/sessions/") => {
-                match p
-                    .trim_start_matches("/_standin/sessions/")
-                    .strip_suffix("/complete")
-                {
-                    Some(id) => match self.complete(id) {
-                        Ok(statuses) => json_answer(200, &json!({"webhook_statuses": statuses})),
-                        Err(e) => error(&e),
-                    },
-                    None => not_found(),
-                }
-            }
-            (Method::Get, p) if p.starts_with("/c/pay/") => self.pay_page(&p[7..]),
-            (Method::Post, p) if p.starts_with("/c/pay/") => self.pay(&p[7..]),
-            _ => not_found(),
-        }
     }
 
     fn create(&self, authorization: Option<&str>, key: Option<String>, body: &[u8]) -> Answer {
@@ -283,4 +239,46 @@ fn not_found() -> Answer {
         "Unrecognized request URL.",
         None,
     ))
+}
+
+impl Handler for Standin {
+    fn handle(&self, request: &Incoming) -> Answer {
+        let (authorization, key) = (
+            request.header("Authorization"),
+            request.header("Idempotency-Key").map(str::to_owned),
+        );
+        let body = &request.body;
+        match (&request.method, request.path.as_str()) {
+            _ if request.unreadable => error(&StripeError::new(
+                400,
+                "invalid_request_error",
+                "unreadable body",
+                None,
+            )),
+            (Method::Post, "/v1/checkout/sessions") => self.create(authorization, key, body),
+            (Method::Get, "/") => html(200, page::list(&self.sessions())),
+            (Method::Get, "/_standin/sessions") => json_answer(200, &json!(self.sessions())),
+            (Method::Delete, "/_standin/sessions") => {
+                let mut state = self.state();
+                *state = State::default();
+                json_answer(200, &json!({"cleared": true}))
+            }
+            (Method::Post, "/_standin/faults") => self.queue_faults(body),
+            (Method::Post, p) if p.starts_with("/_standin/sessions/") => {
+                match p
+                    .trim_start_matches("/_standin/sessions/")
+                    .strip_suffix("/complete")
+                {
+                    Some(id) => match self.complete(id) {
+                        Ok(statuses) => json_answer(200, &json!({"webhook_statuses": statuses})),
+                        Err(e) => error(&e),
+                    },
+                    None => not_found(),
+                }
+            }
+            (Method::Get, p) if p.starts_with("/c/pay/") => self.pay_page(&p[7..]),
+            (Method::Post, p) if p.starts_with("/c/pay/") => self.pay(&p[7..]),
+            _ => not_found(),
+        }
+    }
 }
