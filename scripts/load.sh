@@ -9,10 +9,10 @@
 #
 # Routes: the catch-all 404 (routing and a problem, no I/O); /auth/profile with no token
 # (a 401 before any host call), with a token that is not a JWT, and with a valid token
-# (verify in the composed tokens component, the Redis blocklist, one Postgres query);
-# /clients (5 clients); /invoices/{id}; a page of /invoices; POST /invoices (breaker,
-# the clients component over service chaining, the numbered insert with its outbox row,
-# the event published); /dashboard; an invoice's PDF (the documents component: three
+# (the token verified, the Redis blocklist, one Postgres query);
+# /clients (5 clients); /invoices/{id}; a page of /invoices; POST /invoices (the client
+# read from the clients context's directory view, the numbered insert with its outbox
+# row, the event published); /dashboard; an invoice's PDF (the documents component: three
 # service-chained reads, then layout and rendering), the same PDF again with its ETag
 # (304, nothing rendered), a sent invoice's e-invoice (one read, written and checked),
 # its share page (no login: billing's internal answer for the link); a webhook redelivery (signature + one lookup; needs

@@ -1,5 +1,7 @@
-//! Invoices end to end, under `spin up`, against real Postgres and Redis and the real
-//! clients component (billing asks it over `http://clients.spin.internal`).
+//! Invoices end to end, under `spin up`, against real Postgres and Redis and clients
+//! created through the real clients component (billing reads them from the clients
+//! context's `client_directory` view; `both_client_directories_answer_alike` also asks
+//! the clients API over service chaining, as a deployment apart does).
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -13,6 +15,19 @@ fn app() -> &'static App {
         name: "billing",
         redis_dbs: [9, 10, 11],
         variables: vec![("max_body_bytes", "8192".into())],
+        ..AppOptions::default()
+    })
+}
+
+/// The same app with billing asking the clients API (`clients_directory = http`) at the
+/// in-app `http://clients.spin.internal`.
+fn http_directory_app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    App::shared(&APP, || AppOptions {
+        name: "billing_http",
+        // Not billing's: each app flushes its databases when it starts, mid-suite here.
+        redis_dbs: [15, 15, 15],
+        variables: vec![("clients_directory", "http".into())],
         ..AppOptions::default()
     })
 }
@@ -795,4 +810,50 @@ fn every_body_and_every_token_is_checked_on_every_route() {
         draft,
         "no refused token changed it"
     );
+}
+
+/// What billing makes of clients, through one directory: the default currency, the buyer
+/// a send freezes, another user's client, an archived one, one that does not exist.
+fn what_billing_sees_of_clients(app: &'static App) -> Value {
+    let owner = User::sign_up(app, "directory");
+    let detailed = id(&owner.created(
+        "/clients",
+        &json!({"name": "Erika Mustermann", "company": "Muster GmbH", "email": "ap@muster.example",
+                "tax_id": "DE136695976", "default_currency": "CHF",
+                "address": {"line1": "Ring 1", "postal_code": "80331", "city": "München", "country": "DE"}}),
+    ));
+    let draft = owner.created("/invoices", &one_line(&detailed));
+    let sent = owner.post(&format!("{}/send", path(&draft)), &json!({}));
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let archived = client(&owner, "EUR");
+    assert_eq!(owner.delete(&format!("/clients/{archived}")).status, 204);
+    let stranger = client(&User::sign_up(app, "directory-stranger"), "EUR");
+    let refusal = |client_id: &str| {
+        owner.post("/invoices", &one_line(client_id)).problem(422)["errors"].clone()
+    };
+    json!({
+        "currency": draft["currency"],
+        "buyer": sent.json()["buyer"],
+        "archived": refusal(&archived),
+        "someone_elses": refusal(&stranger),
+        "missing": refusal(MISSING),
+    })
+}
+
+#[test]
+fn both_client_directories_answer_alike() {
+    let view = what_billing_sees_of_clients(app());
+    assert_eq!(view["currency"], "CHF", "{view}");
+    assert_eq!(view["buyer"]["name"], "Erika Mustermann", "{view}");
+    assert_eq!(view["buyer"]["company"], "Muster GmbH", "{view}");
+    assert_eq!(view["buyer"]["tax_id"], "DE136695976", "{view}");
+    assert_eq!(view["buyer"]["address"]["city"], "München", "{view}");
+    let no_such = json!([{"field": "client_id", "message": "there is no such client"}]);
+    assert_eq!(view["someone_elses"], no_such, "{view}");
+    assert_eq!(view["missing"], no_such, "{view}");
+    assert_eq!(
+        view["archived"][0]["message"],
+        "the client is archived; restore it or pick another"
+    );
+    assert_eq!(what_billing_sees_of_clients(http_directory_app()), view);
 }

@@ -25,6 +25,7 @@ fn app() -> &'static App {
         name: "breaker",
         redis_dbs: [12, 13, BREAKER_DB],
         variables: vec![
+            ("clients_directory", "http".into()),
             ("clients_base_url", stub().url()),
             ("clients_call_timeout_ms", TIMEOUT_MS.to_string()),
             ("clients_breaker_failures", "3".into()),

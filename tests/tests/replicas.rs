@@ -31,6 +31,7 @@ fn app() -> &'static App {
         redis_dbs: [11, 11, 11],
         instances: 2,
         variables: vec![
+            ("clients_directory", "http".into()),
             ("clients_base_url", stub().url()),
             ("clients_call_timeout_ms", "500".into()),
             ("clients_breaker_failures", FAILURES.to_string()),

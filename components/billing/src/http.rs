@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
-use crate::directory::{Clients, HttpClients};
+use crate::directory::Clients;
 use crate::documents;
 use crate::domain::{InvoiceInput, PaymentInput};
 use crate::error::BillingError;
@@ -128,10 +128,10 @@ impl Context {
     fn billing<T>(
         &self,
         with_clients: bool,
-        run: impl FnOnce(&Billing<'_, PgInvoices, Clients>) -> Result<T, BillingError>,
+        run: impl FnOnce(&Billing<'_, PgInvoices, Clients<'_>>) -> Result<T, BillingError>,
     ) -> Result<T, Problem> {
         let clients = if with_clients {
-            Clients::Http(HttpClients::open(&self.authorization)?)
+            Clients::open(self.store.connection(), &self.owner, &self.authorization)?
         } else {
             Clients::Unused
         };

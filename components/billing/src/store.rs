@@ -61,6 +61,11 @@ impl PgInvoices {
         connect(url).map(|conn| Self { conn })
     }
 
+    /// The connection, for the clients directory's read in the same request.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Invoice>, Fault> {
         Ok(query(&self.conn, sql, params)?
             .first()

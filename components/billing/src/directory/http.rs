@@ -1,5 +1,5 @@
-//! The clients context, asked over HTTP (Spin service chaining in one app,
-//! `clients_base_url` when deployed apart) behind a circuit breaker.
+//! The clients context asked over HTTP (`clients_base_url`, its deployment apart from
+//! this one) behind a circuit breaker.
 //!
 //! A 200, a 404 or a 401 is an answer — the breaker counts it as a success; a connect
 //! error, a timeout, a 5xx or an unreadable 200 is a failure. While the breaker is open no call is
@@ -9,11 +9,11 @@ use fin_breaker::{Breaker, Open, Settings, Transition};
 use fin_spin_edge::kv::SpinKv;
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use fin_spin_edge::{config, now, Fault, Problem};
-use serde::Deserialize;
 
 use crate::error::BillingError;
-use crate::parties::Buyer;
 use crate::service::{ClientDirectory, ClientLookup};
+
+use super::ClientView;
 
 /// The breaker's name in its store: one per downstream service.
 const BREAKER: &str = "clients";
@@ -24,19 +24,6 @@ pub struct HttpClients {
     timeout_ms: u64,
     failure_threshold: i64,
     breaker: Breaker<SpinKv>,
-}
-
-/// The part of a client this context needs: whether it may be invoiced, in what, and
-/// what an issued invoice names of it.
-#[derive(Deserialize)]
-struct ClientView {
-    archived_at: Option<String>,
-    default_currency: Option<String>,
-    name: String,
-    company: Option<String>,
-    email: Option<String>,
-    tax_id: Option<String>,
-    address: Option<fin_address::Address>,
 }
 
 impl HttpClients {
@@ -85,17 +72,7 @@ fn classify(result: Result<Answer, CallError>) -> Result<Outcome, BillingError> 
         Ok(Answer {
             status: 200, body, ..
         }) => match serde_json::from_slice::<ClientView>(&body) {
-            Ok(view) => Outcome::Answered(ClientLookup::Found {
-                archived: view.archived_at.is_some(),
-                default_currency: view.default_currency,
-                buyer: Box::new(Buyer {
-                    name: view.name,
-                    company: view.company,
-                    email: view.email,
-                    tax_id: view.tax_id,
-                    address: view.address,
-                }),
-            }),
+            Ok(view) => Outcome::Answered(ClientLookup::from(view)),
             Err(err) => Outcome::Failed(format!("unreadable client: {err}")),
         },
         Ok(Answer { status: 404, .. }) => Outcome::Answered(ClientLookup::Missing),
@@ -161,23 +138,6 @@ impl ClientDirectory for HttpClients {
                     _ => 1,
                 };
                 Err(BillingError::ClientsUnavailable { retry_after })
-            }
-        }
-    }
-}
-
-/// The directory for the use cases: the real one, or none for routes that never ask.
-pub enum Clients {
-    Http(HttpClients),
-    Unused,
-}
-
-impl ClientDirectory for Clients {
-    fn lookup(&self, client_id: &str) -> Result<ClientLookup, BillingError> {
-        match self {
-            Clients::Http(clients) => clients.lookup(client_id),
-            Clients::Unused => {
-                Err(Fault::Internal("this route does not consult clients".into()).into())
             }
         }
     }
