@@ -37,8 +37,11 @@ export SPIN_VARIABLE_MAIL_API_KEY=${SPIN_VARIABLE_MAIL_API_KEY:-re_local_standin
 http=()
 for id in $(bash scripts/components.sh http); do http+=(--component-id "$id"); done
 # Every variable as --variable: Spin's static provider serves them for free, where the
-# environment provider costs every request (scripts/variables.sh says why).
-mapfile -t variables < <(bash scripts/variables.sh)
+# environment provider costs every request (scripts/variables.sh says why; stock Spin).
+# FIN_VARIABLES=environment leaves them to SPIN_VARIABLE_* and the manifest's defaults,
+# as SpinKube gives them, to measure that way (docs/performance.md).
+variables=()
+[ "${FIN_VARIABLES:-static}" = environment ] || mapfile -t variables < <(bash scripts/variables.sh)
 source=(--from "${FIN_APP_REF:-spin.toml}")
 [ -n "${FIN_APP_REF:-}" ] && source+=(--insecure)
 

@@ -4,6 +4,9 @@
 
 use fin_problem::Fault;
 
+mod hint;
+pub use hint::Hint;
+
 /// Where an event sits in commit order; compared as a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Position {

@@ -4,13 +4,14 @@
 //! means the same: read billing's event feed from the read model's checkpoint to its
 //! end and apply it. The message's own content is never applied: the feed (billing's
 //! outbox) is the truth, so a lost message delays the dashboard and a forged or stale
-//! one changes nothing.
+//! one changes nothing. An event's message whose position the checkpoint has passed
+//! skips the read (`fin_feed::Hint`): an earlier catch-up got it.
 //!
 //! Spin ends the whole `spin up` when the trigger's Redis connection drops, so this
 //! component runs in a process of its own (`scripts/projector.sh`), apart from the
 //! HTTP API.
 
-use analytics::catch_up::catch_up;
+use analytics::catch_up::{catch_up, Hint};
 use analytics::store::PgReadModel;
 use fin_feed::BillingFeed;
 use fin_spin_edge::{config, Fault};
@@ -25,7 +26,7 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
         let url: String =
             config::get("db_url").map_err(|_| Fault::from("variable `db_url` is missing"))?;
         let model = PgReadModel::open(&url)?;
-        catch_up(&BillingFeed, &model, batch_size)
+        catch_up(&BillingFeed, &model, batch_size, &Hint::read(&message))
     })();
     match result {
         Ok(done) if done.applied + done.skipped > 0 => {
