@@ -114,7 +114,8 @@ pub enum ClientLookup {
     Missing,
 }
 
-/// Asks the clients context; an error is `ClientsUnavailable` or `Internal`.
+/// Asks the clients context; an error is `ClientsUnavailable` (over HTTP), or a fault —
+/// the database's outage included, when billing reads the directory view itself.
 pub trait ClientDirectory {
     fn lookup(&self, client_id: &str) -> Result<ClientLookup, BillingError>;
 }
