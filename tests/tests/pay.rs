@@ -313,6 +313,14 @@ fn pay_now_is_a_checkout_for_the_balance_that_the_webhook_settles() {
     assert_eq!(again, location);
     assert_eq!(sessions_for(&invoice).len(), 1);
 
+    // Back from Stripe before its webhook: "being confirmed", and no second button.
+    let (_, _, page) = open(&format!("{share}?checkout=done"));
+    assert!(page.contains("your payment is being confirmed"), "{page}");
+    assert!(
+        !page.contains("by card"),
+        "no second payment offered: {page}"
+    );
+
     // The payer pays on Stripe's page: the signed webhook settles the invoice.
     let statuses = stripe().complete(&s.id).expect("completed");
     assert_eq!(statuses, [200, 200], "both events accepted");

@@ -1,7 +1,7 @@
 //! The mailer's two use cases, over ports so they run natively in tests: queue what
 //! billing's feed says is owed, and send what is due.
 
-use fin_feed::{Feed, FeedEvent, Hint, Position};
+use fin_feed::{Feed, FeedEvent, Position};
 use fin_problem::Fault;
 
 use crate::domain::{Kind, Next, Outcome, RetryPolicy};
@@ -125,22 +125,6 @@ pub struct Sender {
     /// The address the provider lets the app send from (`invoices@app.example`); the
     /// freelancer's name is shown with it and their address is the reply-to.
     pub address: String,
-}
-
-/// Billing's events about drafts: nothing is e-mailed about a draft.
-const DRAFT_EVENTS: [&str; 3] = ["invoice.created", "invoice.updated", "invoice.deleted"];
-
-/// Whether a message may give the mailer work: anything but a draft's event — a send,
-/// a payment, a void, the supervisor's nudge (which brings retries and reminders
-/// round), a test's `sweep`, something unreadable. A draft's message woke the mailer
-/// for nothing, and under a burst of creates that was most of them (docs/performance.md,
-/// session 13); passing one over only defers reading it until the next message that
-/// does wake the mailer, which reads the feed from the checkpoint, drafts included.
-pub fn wakes_the_mailer(hint: &Hint) -> bool {
-    !hint
-        .event_type
-        .as_deref()
-        .is_some_and(|t| DRAFT_EVENTS.contains(&t))
 }
 
 /// Reads the feed after the checkpoint and queues a delivery for every invoice sent.

@@ -21,13 +21,15 @@ pub fn page(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
     let pay = format!("/share/{token}/pay");
     let owes = matches!(source.invoice.status, Status::Sent | Status::Overdue)
         && source.invoice.balance_due > 0;
+    // Back from Stripe's page and not settled yet: the webhook may still be on its way.
+    // The page says so and offers no second payment (payments is not even asked).
+    let paying = owes && req.query.split('&').any(|p| p == "checkout=done");
     let card = owes
+        && !paying
         && source
             .owner
             .as_deref()
             .is_some_and(|owner| api.card_payments(owner));
-    // Back from Stripe's page: the webhook may not have arrived yet.
-    let returned = req.query.split('&').any(|p| p == "checkout=done");
     let pdf = format!("/share/{token}/pdf");
     let xml = format!("/share/{token}/xml");
     let logo = format!("/share/{token}/logo");
@@ -39,7 +41,7 @@ pub fn page(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
         logo: source.invoice.logo.is_some().then_some(logo.as_str()),
         expires_at: source.expires_at.as_deref(),
         pay: card.then_some(pay.as_str()),
-        paying: returned && owes,
+        paying,
     };
     let page =
         html::share_page(&source.invoice, &links).map_err(|e| defect(format!("page: {e}")))?;

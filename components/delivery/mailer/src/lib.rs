@@ -1,21 +1,21 @@
 //! The mailer, on Spin's Redis trigger (the events channel), in a process of its own
 //! (`FIN_TRIGGER=mailer scripts/projector.sh`) like the projector.
 //!
-//! Every message that wakes it — an event billing published, the supervisor's
-//! `catch-up` nudge — means the same: queue what billing's feed says is owed since the
+//! Every message — an event billing published, or the supervisor's `catch-up` nudge —
+//! means the same: queue what billing's feed says is owed since the
 //! mailer's checkpoint, then send what is due. The message's content is never trusted;
 //! the feed and the deliveries table are the truth, so a lost message delays an e-mail
 //! and never loses one, and the supervisor's nudge every few seconds is what brings
-//! retries round. A draft's event is passed over ([`wakes_the_mailer`]): nothing is
-//! e-mailed about a draft.
+//! retries round. Even a draft's event is acted on: its catch-up may be the one that
+//! finds a send whose own message came while an older transaction still hid it.
 
 use delivery::api::HttpInvoices;
 use delivery::domain::RetryPolicy;
 use delivery::resend::Resend;
-use delivery::service::{enqueue_owed, wakes_the_mailer, Mailer, Queue, Sender};
+use delivery::service::{enqueue_owed, Mailer, Queue, Sender};
 use delivery::spin::{setting, SpinTransport};
 use delivery::store::PgQueue;
-use fin_feed::{BillingFeed, Hint};
+use fin_feed::BillingFeed;
 use spin_sdk::redis_component;
 
 /// The day a test says it is (`sweep 2027-01-20` on the channel), honoured only where
@@ -38,9 +38,6 @@ const PER_MESSAGE: usize = 20;
 
 #[redis_component]
 fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
-    if !wakes_the_mailer(&Hint::read(&message)) {
-        return Ok(());
-    }
     if let Err(reason) = run(&message) {
         // The next message tries again from the same checkpoint and the same rows.
         eprintln!("mailer: {reason}");

@@ -543,25 +543,3 @@ fn a_reminder_for_a_paid_invoice_is_skipped_and_a_voided_invoice_is_not_mailed()
         )
     );
 }
-
-#[test]
-fn only_a_drafts_event_leaves_the_mailer_asleep() {
-    let event = |t: &str| {
-        Hint::read(format!(r#"{{"type":"{t}","position":{{"tx":5,"seq":1}}}}"#).as_bytes())
-    };
-    for asleep in ["invoice.created", "invoice.updated", "invoice.deleted"] {
-        assert!(!wakes_the_mailer(&event(asleep)), "{asleep}");
-    }
-    for awake in [
-        "invoice.sent",
-        "invoice.voided",
-        "invoice.paid",
-        "payment.recorded",
-        "invoice.later",
-    ] {
-        assert!(wakes_the_mailer(&event(awake)), "{awake}");
-    }
-    for message in [&b"catch-up"[..], b"sweep 2027-01-20", b"{}", b"\xff"] {
-        assert!(wakes_the_mailer(&Hint::read(message)), "{message:?}");
-    }
-}
