@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load against a running app (`make up`), beside the floor, loopback only.
 #   scripts/load.sh [BASE_URL] [SECONDS]
+#   LOAD_ONLY='webhook|POST /invoices' scripts/load.sh …   (only the routes whose names
+#   match the extended regex, still between the two floors: for interleaved A/B runs)
 #
 # The floor is tests/floor: an empty spin-sdk component that this script serves with the
 # same `spin` binary on a free port, measured before and after the app's routes. Each
@@ -74,6 +76,7 @@ lua() { # method body header… → a wrk script
 # run NAME URL [wrk options…] → "NAME|req/s|p50|p99"
 run() {
   local name=$1 url=$2; shift 2
+  [[ $name == floor* || -z ${LOAD_ONLY:-} ]] || grep -Eq -- "$LOAD_ONLY" <<<"$name" || return 0
   local out; out=$(wrk -t2 -c16 -d"${seconds}s" --latency "$@" "$url")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -111,7 +114,7 @@ floor = (rate(before) + rate(after)) / 2
 print(f"floor: {rate(before):,.0f} req/s before, {rate(after):,.0f} after; share = req/s ÷ {floor:,.0f}")
 print(f"| request | req/s | p50 | p99 | share of the floor |")
 print(f"|---|---|---|---|---|")
-for row in rows:
+for row in filter(None, rows):
     name, rps, p50, p99, errors = row.split("|")
     note = f" ({errors.strip()})" if errors.strip() and "Non-2xx" not in errors else ""
     print(f"| {name} | {float(rps or 0):,.0f} | {p50} | {p99} | {float(rps or 0) / floor:.2f}{note} |")

@@ -1,5 +1,5 @@
 //! The Stripe webhook end to end, under `spin up`: payments (the webhook) settles money
-//! with billing through the composed billing-service component. Each case checks the
+//! with billing through billing's settlement, linked into payments. Each case checks the
 //! status and what was stored — in payments' table, billing's invoice and payments, and
 //! billing's outbox — and that a refused request stored nothing at all.
 

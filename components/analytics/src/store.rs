@@ -18,6 +18,12 @@ impl PgReadModel {
         connect(url).map(|conn| Self { conn })
     }
 
+    /// The connection, for billing's event feed read on the same one (one pool checkout
+    /// a message, not two).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Every figure of one user's dashboard, in one statement, from the running totals
     /// (V17, V19) — rows by month, by day of this month and the next, by status and by
     /// client, never by invoice, so it reads as much for a user with 100,000 invoices as

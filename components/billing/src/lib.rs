@@ -10,14 +10,17 @@
 //! over two ports — the invoice store and the clients directory — and only `http`,
 //! `store`, `outbox`, `directory` and the entry point below know about Spin.
 //!
-//! The same crate is the library behind `billing-service` (components/billing/service),
-//! which exports the event feed and settlement to other components; that build leaves
-//! the HTTP entry point out (`default-features = false`).
+//! Other contexts link the same crate without its HTTP entry point (the
+//! `http-component` feature, which only billing's own build turns on): payments for settlement, the projector and the mailer
+//! for the event feed (`feed`). `billing-service` (components/billing/service) exports
+//! those two as the WIT contract, `fin:billing/billing-service`, for a component that
+//! takes them composed.
 
 pub mod decimal;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod invoice;
 pub mod listing;
 pub mod money;
@@ -33,15 +36,14 @@ pub mod status;
 pub mod store;
 pub mod totals;
 
-#[cfg(feature = "http-component")]
 mod directory;
-#[cfg(feature = "http-component")]
 mod documents;
-#[cfg(feature = "http-component")]
 pub mod http;
 #[cfg(test)]
 mod memory;
 
+/// Only billing's own build exports it (`--features http-component` in spin.toml): a
+/// component that links the crate has an entry point of its own, and two would collide.
 #[cfg(feature = "http-component")]
 #[spin_sdk::http_component]
 async fn handle(req: spin_sdk::http::IncomingRequest) -> spin_sdk::http::Response {

@@ -38,6 +38,20 @@ pub enum Unapplied {
     CurrencyMismatch,
 }
 
+impl Unapplied {
+    /// The reason's name, as the payments context records and shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvoiceNotFound => "invoice_not_found",
+            Self::OwnerMismatch => "owner_mismatch",
+            Self::InvoiceDeleted => "invoice_deleted",
+            Self::InvoiceVoid => "invoice_void",
+            Self::InvoiceNotSent => "invoice_not_sent",
+            Self::CurrencyMismatch => "currency_mismatch",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
     pub payment_id: String,

@@ -1,6 +1,6 @@
 //! The API as the invoice's owner: the mailer runs in a process of its own (Spin's Redis
 //! trigger), so it reaches the invoice, a share link and the documents over HTTP, with
-//! an access token it has the composed tokens component issue for the owner — one for
+//! an access token it has the linked token rules issue for the owner — one for
 //! the calls of an attempt, reused by the next attempt for the same owner while it is
 //! young, and revoked when it is replaced or the mailer's run ends. What it may read is
 //! what the owner may: nothing of anyone else's.

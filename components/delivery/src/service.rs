@@ -1,7 +1,7 @@
 //! The mailer's two use cases, over ports so they run natively in tests: queue what
 //! billing's feed says is owed, and send what is due.
 
-use fin_feed::{Feed, FeedEvent, Position};
+use fin_feed::{Feed, FeedEvent, Hint, Position};
 use fin_problem::Fault;
 
 use crate::domain::{Kind, Next, Outcome, RetryPolicy};
@@ -125,6 +125,16 @@ pub struct Sender {
     /// The address the provider lets the app send from (`invoices@app.example`); the
     /// freelancer's name is shown with it and their address is the reply-to.
     pub address: String,
+}
+
+/// Whether a message's event was read by an earlier run of the mailer. That run queued
+/// what the event owed and sent what was due, so this one would add nothing but its
+/// statements: under a burst of writes, most messages. The supervisor's `catch-up`
+/// nudge hints nothing and always runs in full — it is what brings retries and reminders
+/// round. An event hidden behind an older open transaction when an earlier run read the
+/// feed is past that run's checkpoint, so its message is never taken for read.
+pub fn already_read(queue: &impl Queue, hint: &Hint) -> Result<bool, Fault> {
+    Ok(hint.position.is_some() && hint.read_by(queue.checkpoint()?))
 }
 
 /// Reads the feed after the checkpoint and queues a delivery for every invoice sent.

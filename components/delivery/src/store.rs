@@ -22,6 +22,12 @@ impl PgQueue {
     pub fn open(url: &str) -> Result<Self, Fault> {
         pg::connect(url).map(|conn| Self { conn })
     }
+
+    /// The connection, for billing's event feed read on the same one (one pool checkout
+    /// a message, not two).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 impl Queue for PgQueue {

@@ -2,7 +2,7 @@
 //!
 //! The provider (Stripe's webhook format) calls `POST /payments/webhook`; `signature`
 //! proves the request is the provider's, `event` reads what it says, `service` settles
-//! money with billing (the `ledger` port, a composed WIT interface) and records every
+//! money with billing (the `ledger` port: billing's settlement, linked) and records every
 //! event once. Freelancers list the provider payments made out to them with
 //! `GET /payments`, and connect their Stripe account (`connection`, its key sealed by
 //! `vault`) so a share link offers "Pay now" (`checkout`: a Stripe Checkout Session for

@@ -1,6 +1,7 @@
-//! Billing's event feed (`fin:billing/event-feed`, served by the composed billing-service
-//! component) for the contexts that follow it: events in commit order after a position.
-//! Readers keep their own checkpoint; a Redis message only says "read again".
+//! Billing's event feed as the contexts that follow it see it: events in commit order
+//! after a position. Readers keep their own checkpoint; a Redis message only says "read
+//! again". Billing serves it (`billing::feed`, linked into each reader; the same rows are
+//! the WIT contract `fin:billing/event-feed`); the readers' rules see only [`Feed`].
 
 use fin_problem::Fault;
 
@@ -46,52 +47,5 @@ impl Feed for MemoryFeed {
             .take(limit as usize)
             .cloned()
             .collect())
-    }
-}
-
-#[cfg(feature = "spin")]
-mod bindings {
-    wit_bindgen::generate!({
-        world: "fin:billing/reads-events",
-        path: "../../wit",
-        generate_all,
-    });
-}
-
-/// The feed through the composed billing-service component.
-#[cfg(feature = "spin")]
-pub struct BillingFeed;
-
-#[cfg(feature = "spin")]
-impl Feed for BillingFeed {
-    fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
-        use bindings::fin::billing::event_feed::{self, FeedError};
-        use bindings::fin::platform::events;
-        let after = events::Position {
-            tx: after.tx,
-            seq: after.seq,
-        };
-        event_feed::read(Some(after), limit)
-            .map_err(|FeedError::Unavailable(reason)| {
-                Fault::Unavailable(format!("event feed: {reason}"))
-            })
-            .map(|events| {
-                events
-                    .into_iter()
-                    .map(|e| FeedEvent {
-                        id: e.id,
-                        event_type: e.event_type,
-                        occurred_at: e.occurred_at,
-                        owner_id: e.owner_id,
-                        aggregate_id: e.aggregate_id,
-                        aggregate_version: e.aggregate_version,
-                        payload: e.payload,
-                        position: Position {
-                            tx: e.position.tx,
-                            seq: e.position.seq,
-                        },
-                    })
-                    .collect()
-            })
     }
 }

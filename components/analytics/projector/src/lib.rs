@@ -13,7 +13,7 @@
 
 use analytics::catch_up::{catch_up, Hint};
 use analytics::store::PgReadModel;
-use fin_feed::BillingFeed;
+use billing::feed::OutboxFeed;
 use fin_spin_edge::{config, Fault};
 use spin_sdk::redis_component;
 
@@ -26,7 +26,8 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
         let url: String =
             config::get("db_url").map_err(|_| Fault::from("variable `db_url` is missing"))?;
         let model = PgReadModel::open(&url)?;
-        catch_up(&BillingFeed, &model, batch_size, &Hint::read(&message))
+        let feed = OutboxFeed::on(model.connection());
+        catch_up(&feed, &model, batch_size, &Hint::read(&message))
     })();
     match result {
         Ok(done) if done.applied + done.skipped > 0 => {

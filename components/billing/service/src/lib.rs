@@ -1,11 +1,15 @@
-//! Billing's use cases for other components: the outbox as `fin:platform/event-feed`
-//! (for the analytics projector) and settlement of a provider's payment as
-//! `fin:platform/invoice-payments` (for the payments webhook). `spin.toml` composes this
-//! component into each of them, so they reach billing's data only through billing's code.
+//! Billing's use cases for other components, as the WIT contract: the outbox as
+//! `fin:billing/event-feed` and settlement of a provider's payment as
+//! `fin:billing/invoice-payments`. This app's own readers and payments link the same
+//! code instead (`billing::feed`, `billing::settlement`): composed, this instance was
+//! made beside theirs for every message and every payments request, and cost more than
+//! the work (docs/performance.md, session 14). It is built for a component that takes
+//! billing composed.
 //!
 //! A dependency runs with its parent's configuration (`inherit_configuration`): the
 //! parent must list `db_url`, the events variables and their hosts.
 
+use billing::feed::MAX_BATCH;
 use billing::settlement::{self, Outcome, ProviderPayment, Unapplied};
 use billing::store::PgInvoices;
 use billing::{domain::parse_date, outbox};
@@ -26,9 +30,6 @@ use bindings::exports::fin::billing::invoice_payments::{
 use bindings::fin::platform::events::{Event, Position};
 
 struct BillingService;
-
-/// The most events one read returns, whatever the caller asks.
-const MAX_BATCH: u32 = 1000;
 
 impl event_feed::Guest for BillingService {
     fn read(after: Option<Position>, limit: u32) -> Result<Vec<Event>, FeedError> {

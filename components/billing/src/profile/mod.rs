@@ -5,7 +5,6 @@
 //! replaced whole (`GET`/`PUT /business-profile`, with ETag and If-Match like invoices).
 
 pub mod domain;
-#[cfg(feature = "http-component")]
 pub mod http;
 pub mod logo;
 pub mod store;

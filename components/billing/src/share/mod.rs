@@ -5,6 +5,5 @@
 //! reaches, what a link opens; the documents component serves the page, PDF and XML.
 
 pub mod domain;
-#[cfg(feature = "http-component")]
 pub mod http;
 pub mod store;

@@ -6,16 +6,18 @@
 //! mailer's checkpoint, then send what is due. The message's content is never trusted;
 //! the feed and the deliveries table are the truth, so a lost message delays an e-mail
 //! and never loses one, and the supervisor's nudge every few seconds is what brings
-//! retries round. Even a draft's event is acted on: its catch-up may be the one that
-//! finds a send whose own message came while an older transaction still hid it.
+//! retries round. A message whose event an earlier run read is passed over
+//! (`already_read`); any other is acted on, a draft's event too: its catch-up may be the
+//! one that finds a send whose own message came while an older transaction still hid it.
 
+use billing::feed::OutboxFeed;
 use delivery::api::HttpInvoices;
 use delivery::domain::RetryPolicy;
 use delivery::resend::Resend;
-use delivery::service::{enqueue_owed, Mailer, Queue, Sender};
+use delivery::service::{already_read, enqueue_owed, Mailer, Queue, Sender};
 use delivery::spin::{setting, SpinTransport};
 use delivery::store::PgQueue;
-use fin_feed::BillingFeed;
+use fin_feed::Hint;
 use spin_sdk::redis_component;
 
 /// The day a test says it is (`sweep 2027-01-20` on the channel), honoured only where
@@ -47,7 +49,11 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
 
 fn run(message: &[u8]) -> Result<(), delivery::Fault> {
     let queue = PgQueue::open(&setting::<String>("db_url")?)?;
-    let queued = enqueue_owed(&BillingFeed, &queue, setting("projector_batch_size")?)?;
+    if already_read(&queue, &Hint::read(message))? {
+        return Ok(());
+    }
+    let feed = OutboxFeed::on(queue.connection());
+    let queued = enqueue_owed(&feed, &queue, setting("projector_batch_size")?)?;
     if queued > 0 {
         println!("mailer: queued {queued} deliver(ies)");
     }

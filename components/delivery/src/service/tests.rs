@@ -543,3 +543,22 @@ fn a_reminder_for_a_paid_invoice_is_skipped_and_a_voided_invoice_is_not_mailed()
         )
     );
 }
+
+#[test]
+fn a_message_whose_event_was_read_has_nothing_to_add_and_a_nudge_always_runs() {
+    let queue = MemQueue::default();
+    *queue.position.lock().expect("position") = Position { tx: 7, seq: 5 };
+    let hint = |tx, seq| Hint {
+        position: Some(Position { tx, seq }),
+    };
+    assert!(already_read(&queue, &hint(7, 5)).expect("read"));
+    assert!(already_read(&queue, &hint(6, 90)).expect("read"));
+    assert!(
+        !already_read(&queue, &hint(7, 6)).expect("read"),
+        "an event past the checkpoint is read, and what it owes queued"
+    );
+    assert!(
+        !already_read(&queue, &Hint::read(b"catch-up")).expect("read"),
+        "the supervisor's nudge hints nothing: it sweeps and retries"
+    );
+}
