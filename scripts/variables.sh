@@ -8,7 +8,7 @@
 # first outbound connection (the allow-list check), so variables given only as
 # SPIN_VARIABLE_* cost every request that touches Postgres or Redis. Given with
 # `--variable` they are served by the static provider, first and at no measurable cost
-# (docs/performance.md). The values end up on `spin`'s command line, visible to local
+# (docs/performance-history.md; `../shared/spin` fixed both, docs/performance.md). The values end up on `spin`'s command line, visible to local
 # users in `ps`: fine for a laptop or CI, not for a shared host.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
