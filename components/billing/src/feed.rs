@@ -27,31 +27,10 @@ impl<'a> OutboxFeed<'a> {
 
 impl Feed for OutboxFeed<'_> {
     fn read(&self, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
-        let events = outbox::read(
-            self.conn,
-            Some((after.tx, after.seq)),
-            limit.clamp(1, MAX_BATCH),
-        )
-        .map_err(|fault| match fault {
+        outbox::read(self.conn, after, limit.clamp(1, MAX_BATCH)).map_err(|fault| match fault {
             // The reader's next message tries again; nothing was applied.
             Fault::Unavailable(reason) => Fault::Unavailable(format!("event feed: {reason}")),
             other => other,
-        })?;
-        Ok(events
-            .into_iter()
-            .map(|e| FeedEvent {
-                id: e.id,
-                event_type: e.event_type,
-                occurred_at: e.occurred_at,
-                owner_id: e.owner_id,
-                aggregate_id: e.aggregate_id,
-                aggregate_version: e.aggregate_version,
-                payload: e.payload,
-                position: Position {
-                    tx: e.tx,
-                    seq: e.seq,
-                },
-            })
-            .collect())
+        })
     }
 }

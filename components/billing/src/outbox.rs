@@ -2,6 +2,7 @@
 //! beside the change, in the same statement), and the feed that reads them back in
 //! commit order for `fin:billing/event-feed`.
 
+use fin_feed::{FeedEvent, Position};
 use fin_spin_edge::pg::{int, query, text};
 use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, ParameterValue};
@@ -66,32 +67,15 @@ pub(crate) fn outbox(from: &str, extra: Option<&str>, names: &str) -> String {
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredEvent {
-    pub id: String,
-    pub event_type: String,
-    pub occurred_at: String,
-    pub owner_id: String,
-    pub aggregate_id: String,
-    pub aggregate_version: i64,
-    pub payload: String,
-    pub tx: u64,
-    pub seq: i64,
-}
-
-/// Up to `limit` events after `(tx, seq)` (from the first when `None`).
+/// Up to `limit` events after `after` (from the first at `Position::default()`).
 ///
 /// Rows are ordered by their transaction id, then sequence, and only rows whose
 /// transaction is older than every transaction still running are served
 /// (`pg_snapshot_xmin`). Sequences alone would not do: a transaction that drew a lower
 /// sequence can commit after one that drew a higher, and a reader that had moved past
 /// the higher would never see it.
-pub fn read(
-    conn: &Connection,
-    after: Option<(u64, i64)>,
-    limit: u32,
-) -> Result<Vec<StoredEvent>, Fault> {
-    let (tx, seq) = after.unwrap_or((0, 0));
+pub fn read(conn: &Connection, after: Position, limit: u32) -> Result<Vec<FeedEvent>, Fault> {
+    let Position { tx, seq } = after;
     let rows = query(
         conn,
         concat!(
@@ -113,7 +97,7 @@ pub fn read(
     )?;
     rows.iter()
         .map(|row| {
-            Ok(StoredEvent {
+            Ok(FeedEvent {
                 id: text(row.first())?,
                 event_type: text(row.get(1))?,
                 occurred_at: text(row.get(2))?,
@@ -121,10 +105,12 @@ pub fn read(
                 aggregate_id: text(row.get(4))?,
                 aggregate_version: int(row.get(5))?,
                 payload: text(row.get(6))?,
-                tx: text(row.get(7))?
-                    .parse()
-                    .map_err(|e| format!("outbox tx: {e}"))?,
-                seq: int(row.get(8))?,
+                position: Position {
+                    tx: text(row.get(7))?
+                        .parse()
+                        .map_err(|e| format!("outbox tx: {e}"))?,
+                    seq: int(row.get(8))?,
+                },
             })
         })
         .collect()

@@ -39,12 +39,12 @@ impl event_feed::Guest for BillingService {
         };
         let url: String = config::get("db_url").map_err(|_| unavailable("db_url".into()))?;
         let conn = pg::connect(&url).map_err(|f| unavailable(cause(f)))?;
-        let events = outbox::read(
-            &conn,
-            after.map(|p| (p.tx, p.seq)),
-            limit.clamp(1, MAX_BATCH),
-        )
-        .map_err(|f| unavailable(cause(f)))?;
+        let after = after.map_or_else(Default::default, |p| fin_feed::Position {
+            tx: p.tx,
+            seq: p.seq,
+        });
+        let events = outbox::read(&conn, after, limit.clamp(1, MAX_BATCH))
+            .map_err(|f| unavailable(cause(f)))?;
         Ok(events
             .into_iter()
             .map(|e| Event {
@@ -56,8 +56,8 @@ impl event_feed::Guest for BillingService {
                 aggregate_version: e.aggregate_version,
                 payload: e.payload,
                 position: Position {
-                    tx: e.tx,
-                    seq: e.seq,
+                    tx: e.position.tx,
+                    seq: e.position.seq,
                 },
             })
             .collect())
