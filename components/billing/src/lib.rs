@@ -10,9 +10,9 @@
 //! over two ports — the invoice store and the clients directory — and only `http`,
 //! `store`, `outbox`, `directory` and the entry point below know about Spin.
 //!
-//! Other contexts link the same crate without its HTTP entry point (the
-//! `http-component` feature, which only billing's own build turns on): payments for settlement, the projector and the mailer
-//! for the event feed (`feed`). `billing-service` (components/billing/service) exports
+//! Other contexts link the same crate without its HTTP entry point (the `http-component`
+//! feature, which only billing's own build turns on): payments for settlement, the
+//! projector and the mailer for the event feed (`feed`). `billing-service` (components/billing/service) exports
 //! those two as the WIT contract, `fin:billing/billing-service`, for a component that
 //! takes them composed.
 

@@ -2,7 +2,7 @@
 //! (`billing::settlement`, the use case behind `fin:billing/invoice-payments`), linked
 //! into this component rather than composed. Composed, the billing-service instance was
 //! made for every request of this component — a webhook redelivery that never settles
-//! included — and that second instance cost more than the redelivery's own work
+//! included — and that second instance was a fifth to a half of a redelivery's cost
 //! (docs/performance.md, session 14). Billing's rules and its tables stay billing's: this
 //! is billing's code, run with this component's configuration, as the composed instance
 //! was (`inherit_configuration`).

@@ -2,8 +2,8 @@
 //! `fin:billing/event-feed` and settlement of a provider's payment as
 //! `fin:billing/invoice-payments`. This app's own readers and payments link the same
 //! code instead (`billing::feed`, `billing::settlement`): composed, this instance was
-//! made beside theirs for every message and every payments request, and cost more than
-//! the work (docs/performance.md, session 14). It is built for a component that takes
+//! made beside theirs for every message and every payments request, whether called or
+//! not (docs/performance.md, session 14). It is built for a component that takes
 //! billing composed.
 //!
 //! A dependency runs with its parent's configuration (`inherit_configuration`): the
