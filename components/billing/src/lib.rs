@@ -12,9 +12,9 @@
 //!
 //! Other contexts link the same crate without its HTTP entry point (the `http-component`
 //! feature, which only billing's own build turns on): payments for settlement, the
-//! projector and the mailer for the event feed (`feed`). `billing-service` (components/billing/service) exports
-//! those two as the WIT contract, `fin:billing/billing-service`, for a component that
-//! takes them composed.
+//! projector and the mailer for the event feed (`feed`). `billing-service`
+//! (components/billing/service) exports those two as the WIT contract,
+//! `fin:billing/billing-service`, for a component that takes them composed.
 
 pub mod decimal;
 pub mod domain;
