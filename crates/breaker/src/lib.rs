@@ -8,12 +8,17 @@
 //!   each success clears it. When the count reaches the threshold the breaker opens.
 //! - **Open**: for `cooldown` seconds after it opened, callers are refused at once (with
 //!   how long to wait) and no call is made.
-//! - **Half-open**: after the cool-down, one caller per `trial_window` wins an atomic
-//!   increment and makes a trial call; everyone else is still refused. A successful trial
-//!   closes the breaker; a failed one opens it for another cool-down. The window bounds
-//!   how long a trial that never reports back (its instance died) can hold the breaker.
+//! - **Half-open**: after the cool-down, the first caller wins an atomic increment and
+//!   makes a trial call; everyone else is still refused. A successful trial closes the
+//!   breaker; a failed one opens it for another cool-down. While the trial runs the
+//!   breaker counts as open for `trial_window` seconds, which bounds how long a trial
+//!   that never reports back (its instance died) can hold it.
+//!
+//! The trial is claimed against the opening it ends, not against a slot of the clock:
+//! gates per fixed window let two callers that straddle a window's edge both make a
+//! trial a few milliseconds apart, which CI's breaker suite caught.
 
-use fin_ephemeral::{EntryKey, Ephemeral, Kv};
+use fin_ephemeral::Kv;
 
 /// How a breaker behaves; every figure comes from configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,22 +67,21 @@ pub enum State {
 }
 
 pub struct Breaker<K> {
-    store: Ephemeral<K>,
+    kv: K,
     kv_failures: String,
     kv_opened_at: String,
-    trial_namespace: String,
+    kv_trial: String,
     settings: Settings,
 }
 
 impl<K: Kv> Breaker<K> {
-    /// A breaker named `name` (one per downstream service) over `kv`. The store is also
-    /// swept of expired trial gates every `sweep_interval` seconds.
-    pub fn new(kv: K, name: &str, settings: Settings, sweep_interval: i64) -> Self {
+    /// A breaker named `name` (one per downstream service) over `kv`.
+    pub fn new(kv: K, name: &str, settings: Settings) -> Self {
         Self {
-            store: Ephemeral::new(kv, sweep_interval),
+            kv,
             kv_failures: format!("breaker:{name}:failures"),
             kv_opened_at: format!("breaker:{name}:opened_at"),
-            trial_namespace: format!("breaker-trial:{name}"),
+            kv_trial: format!("breaker:{name}:trial"),
             settings: Settings {
                 failure_threshold: settings.failure_threshold.max(1),
                 cooldown: settings.cooldown.max(1),
@@ -88,7 +92,6 @@ impl<K: Kv> Breaker<K> {
 
     /// Whether a call may be made now.
     pub fn admit(&self, now: i64) -> Result<Result<Permit, Open>, K::Error> {
-        self.store.sweep_if_due(now)?;
         let opened_at = self.opened_at()?;
         if opened_at == 0 {
             return Ok(Ok(Permit::Closed));
@@ -99,22 +102,29 @@ impl<K: Kv> Breaker<K> {
                 retry_after: reopens_at - now,
             }));
         }
-        // Half-open: the first caller of each trial window makes the trial.
+        // Half-open. Every caller that saw this opening first holds the breaker open for
+        // a trial window, then races for the trial. The re-opening comes first, so a
+        // claim whose instance fails right after it still frees the next window; the
+        // re-openings of concurrent callers land on the same second, give or take one.
+        // Without compare-and-swap, a caller that stalls here for longer than the whole
+        // trial call can still overwrite the trial's outcome with its re-opening: the
+        // cost is one trial window of refusals, or one trial a cool-down early.
         let window = self.settings.trial_window;
-        let slot = (now - reopens_at) / window;
-        let slot_ends = reopens_at + (slot + 1) * window;
-        let gate = EntryKey::new(
-            &self.trial_namespace,
-            slot_ends,
-            &format!("{opened_at}:{slot}"),
-        );
-        if self.store.bump(&gate)? == 1 {
+        self.open(now + window - self.settings.cooldown)?;
+        if self.kv.increment(&self.trial_gate(opened_at), 1)? == 1 {
             Ok(Ok(Permit::Trial { opened_at }))
         } else {
             Ok(Err(Open {
-                retry_after: slot_ends - now,
+                retry_after: window,
             }))
         }
+    }
+
+    /// The gate of the trial that ends the opening at `opened_at`; a plain key, because
+    /// one that expired could be swept between two callers' increments and let a second
+    /// trial through. The trial's outcome deletes it; a trial whose instance died leaves it.
+    fn trial_gate(&self, opened_at: i64) -> String {
+        format!("{}:{opened_at}", self.kv_trial)
     }
 
     /// Records how a permitted call went, and says if that changed the state.
@@ -124,7 +134,10 @@ impl<K: Kv> Breaker<K> {
         succeeded: bool,
         now: i64,
     ) -> Result<Option<Transition>, K::Error> {
-        let kv = self.store.kv();
+        let kv = &self.kv;
+        if let Permit::Trial { opened_at } = permit {
+            kv.delete(&self.trial_gate(opened_at))?;
+        }
         if succeeded {
             kv.delete(&self.kv_failures)?;
             if self.opened_at()? == 0 {
@@ -151,7 +164,7 @@ impl<K: Kv> Breaker<K> {
     pub fn state(&self, now: i64) -> Result<State, K::Error> {
         let opened_at = self.opened_at()?;
         if opened_at == 0 {
-            let failures = self.store.kv().increment(&self.kv_failures, 0)?;
+            let failures = self.kv.increment(&self.kv_failures, 0)?;
             return Ok(State::Closed { failures });
         }
         let reopens_at = opened_at + self.settings.cooldown;
@@ -165,15 +178,13 @@ impl<K: Kv> Breaker<K> {
     }
 
     fn open(&self, now: i64) -> Result<(), K::Error> {
-        self.store
-            .kv()
-            .set(&self.kv_opened_at, now.to_string().as_bytes())
+        self.kv.set(&self.kv_opened_at, now.to_string().as_bytes())
     }
 
     /// When the breaker opened, 0 when it is closed. An increment of zero reads the value
     /// atomically whatever encoding the store uses for integers.
     fn opened_at(&self) -> Result<i64, K::Error> {
-        self.store.kv().increment(&self.kv_opened_at, 0)
+        self.kv.increment(&self.kv_opened_at, 0)
     }
 }
 
@@ -189,7 +200,7 @@ mod tests {
     };
 
     fn breaker(kv: &MemoryKv) -> Breaker<&MemoryKv> {
-        Breaker::new(kv, "clients", SETTINGS, 60)
+        Breaker::new(kv, "clients", SETTINGS)
     }
 
     fn admit(b: &Breaker<&MemoryKv>, now: i64) -> Result<Permit, Open> {
@@ -308,17 +319,34 @@ mod tests {
     }
 
     #[test]
-    fn expired_trial_gates_are_swept() {
+    fn a_trial_holds_the_breaker_for_its_whole_window() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        // Claimed late in what a clock-aligned window would call its slot, the trial
+        // still keeps the next second's callers out.
+        assert!(admit(&b, 134).is_ok());
+        assert_eq!(admit(&b, 135), Err(Open { retry_after: 4 }));
+        assert_eq!(admit(&b, 138), Err(Open { retry_after: 1 }));
+        assert!(admit(&b, 139).is_ok(), "the window is over");
+    }
+
+    #[test]
+    fn a_trial_cleans_up_its_gate() {
         let kv = MemoryKv::default();
         let b = breaker(&kv);
         for _ in 0..3 {
             fail(&b, Permit::Closed, 100);
         }
         let trial = admit(&b, 130).expect("trial");
-        succeed(&b, trial, 130);
-        admit(&b, 1000).expect("closed");
+        fail(&b, trial, 131);
+        let trial = admit(&b, 161).expect("trial");
+        succeed(&b, trial, 161);
+        assert_eq!(admit(&b, 162), Ok(Permit::Closed));
         assert!(
-            !kv.keys().iter().any(|k| k.contains("breaker-trial")),
+            !kv.keys().iter().any(|k| k.contains(":trial")),
             "{:?}",
             kv.keys()
         );

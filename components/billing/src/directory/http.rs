@@ -37,7 +37,6 @@ impl HttpClients {
             // A trial gets the whole call timeout, plus a second of slack.
             trial_window: (timeout_ms.div_ceil(1000) + 1) as i64,
         };
-        let sweep: i64 = config::get("kv_sweep_interval_seconds")?;
         Ok(Self {
             base_url: config::get::<String>("clients_base_url")?
                 .trim_end_matches('/')
@@ -50,7 +49,6 @@ impl HttpClients {
                     .map_err(|fault| Problem::from(BillingError::from(fault)))?,
                 BREAKER,
                 settings,
-                sweep,
             ),
         })
     }
