@@ -1,8 +1,12 @@
-//! The pure work of an invoice request: parsing and checking the body, and the totals.
+//! The pure work of an invoice request: parsing and checking the body, the totals, and
+//! a page of `GET /invoices` from the rows Postgres sends to the JSON the API answers.
 
 use billing::domain::{InvoiceFields, InvoiceInput};
+use billing::store;
 use billing::totals::{compute, Discount, Line};
 use criterion::{criterion_group, criterion_main, Criterion};
+use fin_paging::Page;
+use spin_sdk::pg4::DbValue;
 use std::hint::black_box;
 use time::macros::date;
 
@@ -57,5 +61,69 @@ fn invoice(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, invoice);
+/// A row of `store::COLUMNS` as the load script's invoices come back: one line, no
+/// payments, a draft (no seller or buyer frozen yet).
+fn row(n: i64) -> Vec<DbValue> {
+    let s = |v: &str| DbValue::Str(v.to_owned());
+    vec![
+        s(&format!("f0c02ae6-4b6c-4045-88ed-{n:012}")),
+        DbValue::Int64(2026),
+        DbValue::Int64(n),
+        s("draft"),
+        s("cd4042e9-e9a7-4212-b052-ece300bada20"),
+        s("2026-12-02"),
+        s("2027-01-01"),
+        s("EUR"),
+        s(r#"[{"description": "Work", "unit_price": 8000, "tax_rate_bp": 1900, "quantity_milli": 1500}]"#),
+        DbValue::DbNull,
+        DbValue::DbNull,
+        DbValue::DbNull,
+        DbValue::Int64(12_000),
+        DbValue::Int64(0),
+        DbValue::Int64(2_280),
+        DbValue::Int64(14_280),
+        DbValue::Int64(0),
+        DbValue::Int64(1),
+        s("[]"),
+        DbValue::DbNull,
+        DbValue::DbNull,
+        DbValue::DbNull,
+        s("2026-12-02T17:05:13Z"),
+        s("2026-12-02T17:05:13Z"),
+        DbValue::Int64(0),
+        DbValue::DbNull,
+        DbValue::DbNull,
+    ]
+}
+
+fn page(c: &mut Criterion) {
+    let rows: Vec<Vec<DbValue>> = (1..=21).map(row).collect();
+    let today = date!(2026 - 12 - 02);
+    c.bench_function("page/20-invoices/decode", |b| {
+        b.iter(|| {
+            black_box(&rows)
+                .iter()
+                .map(|r| store::invoice(r))
+                .collect::<Result<Vec<_>, _>>()
+                .expect("rows decode")
+        })
+    });
+    c.bench_function("page/20-invoices/decode+json", |b| {
+        b.iter(|| {
+            let invoices = black_box(&rows)
+                .iter()
+                .take(20)
+                .map(|r| store::invoice(r))
+                .collect::<Result<Vec<_>, _>>()
+                .expect("rows decode");
+            let page = Page {
+                items: invoices.iter().map(|i| i.view(today)).collect(),
+                next_cursor: Some("MjAyNi0wMDAx".to_owned()),
+            };
+            serde_json::to_vec(&page).expect("serialises")
+        })
+    });
+}
+
+criterion_group!(benches, invoice, page);
 criterion_main!(benches);

@@ -461,7 +461,9 @@ impl PgInvoices {
     }
 }
 
-pub(crate) fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
+/// An invoice from a row that read [`COLUMNS`]; public for the page benchmark, which
+/// feeds it rows as Postgres sends them.
+pub fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
     let date = |i: usize| -> Result<Date, String> { parse_date(&text(row.get(i))?) };
     let lines: Vec<LineItem> =
         serde_json::from_str(&text(row.get(8))?).map_err(|e| format!("decode lines: {e}"))?;
