@@ -74,7 +74,9 @@ fn row(n: i64) -> Vec<DbValue> {
         s("2026-12-02"),
         s("2027-01-01"),
         s("EUR"),
-        s(r#"[{"description": "Work", "unit_price": 8000, "tax_rate_bp": 1900, "quantity_milli": 1500}]"#),
+        s(
+            r#"[{"description": "Work", "unit_price": 8000, "tax_rate_bp": 1900, "quantity_milli": 1500}]"#,
+        ),
         DbValue::DbNull,
         DbValue::DbNull,
         DbValue::DbNull,
