@@ -306,6 +306,17 @@ impl App {
         Client::checked(&self.base_urls[n % self.base_urls.len()])
     }
 
+    /// The state `/readyz` reports for the breaker `name` (`closed`, `open`,
+    /// `half_open`), as every instance sees it.
+    pub fn breaker_state(&self, name: &str) -> Option<String> {
+        let ready = self.client().get("/readyz").send().json();
+        ready["breakers"]
+            .as_array()?
+            .iter()
+            .find(|b| b["name"] == name)
+            .and_then(|b| b["state"].as_str().map(str::to_owned))
+    }
+
     /// A direct connection to the app's database, for checking what was (not) stored.
     pub fn db(&self) -> postgres::Client {
         postgres::Client::connect(&self.database_url, postgres::NoTls)

@@ -1,5 +1,6 @@
 //! The mailer when things go wrong, under `spin up`: two mailers at once, a mailer
-//! killed while the provider holds its answer, the provider unreachable for a while,
+//! killed while the provider holds its answer, the provider failing or unreachable for a
+//! while (the breaker the two mailers share opens, holds the queue and lets it go),
 //! Postgres and the events Redis down — and each time every invoice gets its e-mail, and
 //! none gets two.
 
@@ -40,6 +41,8 @@ fn database() -> &'static Proxy {
     PROXY.get_or_init(|| Proxy::start("127.0.0.1:5432"))
 }
 
+const MAIL_BREAKER_FAILURES: usize = 3;
+
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     App::shared(&APP, || AppOptions {
@@ -48,6 +51,9 @@ fn app() -> &'static App {
         variables: vec![
             // Retries after 3, 12, 48 s: a minute's outage is over by the fourth attempt.
             ("mail_first_retry_seconds", "3".into()),
+            // The provider's breaker opens soon and tries again soon.
+            ("mail_breaker_failures", MAIL_BREAKER_FAILURES.to_string()),
+            ("mail_breaker_cooldown_seconds", "5".into()),
             // A mailer that dies lets go of its delivery soon.
             ("mail_lease_seconds", "3".into()),
         ],
@@ -208,24 +214,84 @@ fn a_mailer_killed_while_the_provider_holds_its_answer_leaves_one_email() {
     }
 }
 
+/// The provider's breaker as `/readyz` reports it, once it says `state` (or the wait is over).
+fn mail_breaker_becomes(state: &str, wait: Duration) -> Option<String> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let now = app().breaker_state("mail");
+        if now.as_deref() == Some(state) || Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
-fn the_provider_unreachable_for_a_minute_then_every_queued_email_goes_out_once() {
+fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_heals() {
     let _serial = serial();
     let to = "ap@provider-down.example";
     let (user, client) = freelancer("mailers-down", to);
-    provider().set(Outage::Refuse);
-    let numbers = send(&user, &client, 3);
-    std::thread::sleep(Duration::from_secs(60));
-    assert_eq!(emails_per_invoice(to, &numbers, Duration::ZERO), [0, 0, 0]);
+    // Every call fails: the two mailers' failures open the breaker they share.
+    mail().fail_next(&[Fault::Status(503); 40]);
+    let calls = mail().calls();
+    let numbers = send(&user, &client, 4);
+    assert_eq!(
+        mail_breaker_becomes("open", Duration::from_secs(30)).as_deref(),
+        Some("open")
+    );
+    let at_opening = mail().calls();
+    assert!(
+        (calls + MAIL_BREAKER_FAILURES..calls + MAIL_BREAKER_FAILURES + 2).contains(&at_opening),
+        "opened after {} failures (one more may race it in): {calls} → {at_opening}",
+        MAIL_BREAKER_FAILURES
+    );
+    // Open: the mailers keep being nudged, yet no call is made and nothing is given up.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(mail().calls(), at_opening, "no call while open");
     let waiting = deliveries(&user);
-    assert_eq!(waiting.len(), 3);
+    assert_eq!(waiting.len(), 4);
     for d in &waiting {
         assert_eq!(d["status"], "queued", "waiting, not given up: {d}");
-        assert!(
-            d["attempts"].as_i64().unwrap_or_default() >= 3,
-            "tried again and again, backing off: {d}"
-        );
     }
+    let spent: usize = waiting
+        .iter()
+        .map(|d| d["attempts"].as_u64().unwrap_or_default() as usize)
+        .sum();
+    assert_eq!(
+        spent,
+        at_opening - calls,
+        "an attempt per call, none spent while open: {waiting:?}"
+    );
+    // The provider heals: after the cool-down one trial goes through and closes the
+    // breaker, and every queued e-mail goes out, once.
+    mail().heal();
+    let counts = emails_per_invoice(to, &numbers, Duration::from_secs(60));
+    assert_eq!(counts, [1, 1, 1, 1]);
+    assert_eq!(
+        mail_breaker_becomes("closed", Duration::from_secs(5)).as_deref(),
+        Some("closed")
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        emails_per_invoice(to, &numbers, Duration::ZERO),
+        [1, 1, 1, 1],
+        "none twice"
+    );
+}
+
+#[test]
+fn the_provider_unreachable_loses_no_email() {
+    let _serial = serial();
+    let to = "ap@provider-away.example";
+    let (user, client) = freelancer("mailers-away", to);
+    provider().set(Outage::Refuse);
+    let numbers = send(&user, &client, 3);
+    assert_eq!(
+        mail_breaker_becomes("open", Duration::from_secs(30)).as_deref(),
+        Some("open"),
+        "refused connections count like 5xx"
+    );
+    assert_eq!(emails_per_invoice(to, &numbers, Duration::ZERO), [0, 0, 0]);
     provider().set(Outage::Pass);
     let counts = emails_per_invoice(to, &numbers, Duration::from_secs(60));
     assert_eq!(counts, [1, 1, 1]);

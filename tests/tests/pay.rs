@@ -7,6 +7,7 @@
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+use fin_e2e::proxy::{Fault as Outage, Proxy};
 use fin_e2e::{id, App, AppOptions, RedisServer, Reply, User};
 use fin_stripe_standin::checkout::Session;
 use fin_stripe_standin::Standin;
@@ -29,6 +30,16 @@ fn stripe() -> &'static Standin {
     STRIPE.get_or_init(|| Standin::start(0, None).expect("the Stripe stand-in"))
 }
 
+/// Between the app and Stripe's stand-in, so a test can make Stripe hang.
+fn stripe_proxy() -> &'static Proxy {
+    static PROXY: OnceLock<Proxy> = OnceLock::new();
+    PROXY.get_or_init(|| Proxy::start(&format!("127.0.0.1:{}", stripe().port)))
+}
+
+const STRIPE_BREAKER_FAILURES: usize = 3;
+const STRIPE_COOLDOWN: u64 = 3;
+const STRIPE_TIMEOUT_MS: u64 = 2000;
+
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     App::shared(&APP, || AppOptions {
@@ -38,6 +49,23 @@ fn app() -> &'static App {
         kv_redis: Some(redis()),
         mail: Some(mail()),
         stripe: Some(stripe()),
+        // Two replicas: the breaker's counts are shared through the key-value store.
+        instances: 2,
+        variables: vec![
+            (
+                "stripe_api_base_url",
+                format!("http://{}", stripe_proxy().address()),
+            ),
+            ("stripe_call_timeout_ms", STRIPE_TIMEOUT_MS.to_string()),
+            (
+                "stripe_breaker_failures",
+                STRIPE_BREAKER_FAILURES.to_string(),
+            ),
+            (
+                "stripe_breaker_cooldown_seconds",
+                STRIPE_COOLDOWN.to_string(),
+            ),
+        ],
         ..AppOptions::default()
     })
 }
@@ -51,6 +79,12 @@ fn serial() -> MutexGuard<'static, ()> {
 /// A request that does not follow redirects: where "Pay now" sends the payer is the
 /// answer under test.
 fn open(path: &str) -> (u16, Option<String>, String) {
+    open_at(0, path)
+}
+
+/// [`open`] on the `n`-th replica.
+fn open_at(n: usize, path: &str) -> (u16, Option<String>, String) {
+    let base = &app().base_urls[n % app().base_urls.len()];
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -58,7 +92,7 @@ fn open(path: &str) -> (u16, Option<String>, String) {
         .build()
         .into();
     let mut answer = agent
-        .get(format!("{}{path}", app().base_url))
+        .get(format!("{base}{path}"))
         .call()
         .expect("an answer");
     let location = answer
@@ -98,6 +132,15 @@ fn seller(tag: &str) -> (User, String, String) {
     let url = link["url"].as_str().expect("url");
     let path = url[url.find("/share/").expect("/share/")..].to_owned();
     (user, invoice, path)
+}
+
+/// The next calls to Stripe's stand-in are answered with these statuses.
+fn faults(statuses: Value) {
+    let answer = ureq::post(format!("{}/_standin/faults", stripe().url()))
+        .header("content-type", "application/json")
+        .send(json!({"next": statuses}).to_string().as_bytes())
+        .expect("faults queued");
+    assert_eq!(answer.status(), 200);
 }
 
 fn connect(user: &User, body: &Value) -> Reply {
@@ -390,13 +433,6 @@ fn stripe_down_is_a_503_to_retry_and_a_refused_key_a_409_that_says_what_to_do() 
     let _serial = serial();
     let (user, invoice, share) = seller("pay-faults");
     assert_eq!(connect(&user, &json!({"secret_key": KEY})).status, 200);
-    let faults = |statuses: Value| {
-        let answer = ureq::post(format!("{}/_standin/faults", stripe().url()))
-            .header("content-type", "application/json")
-            .send(json!({"next": statuses}).to_string().as_bytes())
-            .expect("faults queued");
-        assert_eq!(answer.status(), 200);
-    };
     faults(json!([500]));
     let (status, _, body) = open(&format!("{share}/pay"));
     assert_eq!(status, 503, "{body}");
@@ -459,4 +495,73 @@ fn the_email_of_a_sent_invoice_carries_a_working_pay_link() {
         (90_000, "gbp")
     );
     assert_eq!(location.as_deref(), Some(session[0].url.as_str()));
+}
+
+#[test]
+fn stripe_failing_or_hanging_opens_its_breaker_which_hides_pay_now_until_a_trial_closes_it() {
+    let _serial = serial();
+    let (user, invoice, share) = seller("pay-breaker");
+    assert_eq!(connect(&user, &json!({"secret_key": KEY})).status, 200);
+    let pay = format!("{share}/pay");
+    assert!(open(&share).2.contains("by card"), "offered while closed");
+
+    // Failures on either replica count together: a 500, then Stripe hanging past the
+    // call timeout, twice.
+    faults(json!([500]));
+    assert_eq!(open_at(0, &pay).0, 503);
+    stripe_proxy().set(Outage::Stall);
+    for n in 1..STRIPE_BREAKER_FAILURES {
+        let started = Instant::now();
+        let (status, _, body) = open_at(n, &pay);
+        assert_eq!(status, 503, "{body}");
+        assert!(
+            started.elapsed() < Duration::from_millis(STRIPE_TIMEOUT_MS + 2000),
+            "the call timeout ends a hanging call ({:?})",
+            started.elapsed()
+        );
+    }
+    stripe_proxy().set(Outage::Pass);
+
+    // Open: every replica answers at once, says why, and makes no call; the share page
+    // hides "Pay now"; an operator sees it on /readyz.
+    let calls = stripe().calls();
+    for n in 0..4 {
+        let started = Instant::now();
+        let (status, _, body) = open_at(n, &pay);
+        assert_eq!(status, 503, "{body}");
+        assert!(body.contains("Stripe is not answering"), "{body}");
+        assert!(started.elapsed() < Duration::from_secs(1), "at once");
+    }
+    assert_eq!(stripe().calls(), calls, "no call while open");
+    assert!(
+        !open(&share).2.contains("by card"),
+        "Pay now is hidden while open"
+    );
+    assert_eq!(app().breaker_state("stripe").as_deref(), Some("open"));
+
+    // Half-open: of four concurrent clicks one makes the trial; it fails, so open again.
+    std::thread::sleep(Duration::from_secs(STRIPE_COOLDOWN + 1));
+    faults(json!([500]));
+    let pay_path = pay.as_str();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let clicks: Vec<_> = (0..4)
+            .map(|n| s.spawn(move || open_at(n, pay_path).0))
+            .collect();
+        clicks
+            .into_iter()
+            .map(|c| c.join().expect("click"))
+            .collect()
+    });
+    assert_eq!(statuses, [503; 4]);
+    assert_eq!(stripe().calls(), calls + 1, "a single trial call");
+
+    // Half-open again: this trial goes through, closes the breaker, and is the payer's
+    // Checkout; the button is back.
+    std::thread::sleep(Duration::from_secs(STRIPE_COOLDOWN + 1));
+    let (status, location, _) = open_at(1, &pay);
+    assert_eq!(status, 303);
+    assert!(location.is_some_and(|l| l.starts_with(&stripe().url())));
+    assert_eq!(app().breaker_state("stripe").as_deref(), Some("closed"));
+    assert!(open(&share).2.contains("by card"));
+    assert_eq!(sessions_for(&invoice).len(), 1);
 }

@@ -1,7 +1,7 @@
 //! Which domain events a change produces. The store writes them to the outbox in the
 //! same statement as the change; `docs/events.md` describes each type's payload.
 
-use crate::service::Change;
+use crate::change::Change;
 use crate::status::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

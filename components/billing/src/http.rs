@@ -83,25 +83,6 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     }
 }
 
-/// The database, for the routes that do not go through [`Context`].
-pub(crate) fn database() -> Result<spin_sdk::pg4::Connection, Problem> {
-    Ok(
-        fin_spin_edge::pg::connect(&config::get::<String>("db_url")?)
-            .map_err(BillingError::from)?,
-    )
-}
-
-/// A logo's picture as an answer.
-pub(crate) fn picture(content_type: String, bytes: Vec<u8>, cache: &str) -> Response {
-    Response::builder()
-        .status(200)
-        .header("content-type", content_type)
-        .header("cache-control", cache)
-        .header("x-content-type-options", "nosniff")
-        .body(bytes)
-        .build()
-}
-
 /// Everything a route needs once the caller is known.
 struct Context {
     owner: String,

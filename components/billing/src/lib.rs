@@ -16,6 +16,7 @@
 //! (components/billing/service) exports those two as the WIT contract,
 //! `fin:billing/billing-service`, for a component that takes them composed.
 
+pub mod change;
 pub mod decimal;
 pub mod domain;
 pub mod error;

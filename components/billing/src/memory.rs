@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use fin_problem::Fault;
 use time::Date;
 
+use crate::change::Change;
 use crate::domain::InvoiceFields;
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::ListQuery;
-use crate::service::{Change, IdempotencyKey, InvoiceStore, Located, Settled};
+use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use crate::totals::Totals;
 

@@ -4,6 +4,7 @@
 use fin_problem::Fault;
 use time::Date;
 
+use crate::change::Change;
 use crate::domain::{totals_error, InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
 use crate::error::BillingError;
 use crate::events::EventType;
@@ -22,18 +23,6 @@ const ATTEMPTS: usize = 3;
 pub struct IdempotencyKey {
     pub key: String,
     pub request_hash: String,
-}
-
-/// A change to one invoice, applied only if the invoice is still at the version it was
-/// decided on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    Fields(InvoiceFields, Totals),
-    Status(Status),
-    /// Sent, with the buyer as the client is now (the store adds the seller).
-    Send(Buyer),
-    Payment(NewPayment, Status),
-    Delete,
 }
 
 /// Where invoices are kept (Postgres in production). Every call is scoped to an owner,

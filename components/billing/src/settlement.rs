@@ -8,9 +8,10 @@
 
 use time::Date;
 
+use crate::change::Change;
 use crate::domain::{NewPayment, PaymentSource};
 use crate::error::BillingError;
-use crate::service::{parse_id, Change, InvoiceStore, Located};
+use crate::service::{parse_id, InvoiceStore, Located};
 use crate::status::{IllegalTransition, Status};
 
 /// How often a settlement is retried when the invoice changed in between.

@@ -9,6 +9,7 @@ use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
+use crate::change::Change;
 use crate::domain::{format_date, parse_date, InvoiceFields, LineItem, NewPayment};
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
@@ -16,7 +17,7 @@ use crate::listing::{ListQuery, StatusFilter};
 use crate::money::Currency;
 use crate::outbox::{event_names, outbox, ENVELOPES, PAYMENT};
 use crate::profile::store::LOGO_JSON;
-use crate::service::{Change, IdempotencyKey, InvoiceStore, Located, Settled};
+use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use crate::totals::{Discount, Totals};
 

@@ -1,6 +1,8 @@
 //! The mailer's two use cases, over ports so they run natively in tests: queue what
 //! billing's feed says is owed, and send what is due.
 
+use fin_breaker::{Breaker, Open};
+use fin_ephemeral::Kv;
 use fin_feed::{Feed, FeedEvent, Hint, Position};
 use fin_problem::Fault;
 
@@ -194,32 +196,75 @@ fn state(event: &FeedEvent) -> Option<InvoiceState> {
 }
 
 /// What the mailer needs to send.
-pub struct Mailer<'a, Q, I, P, T> {
+pub struct Mailer<'a, Q, I, P, T, K> {
     pub queue: &'a Q,
     pub invoices: &'a I,
     pub provider: &'a P,
     pub transport: &'a T,
+    /// `mail`: in front of the provider, shared by every mailer.
+    pub breaker: &'a Breaker<K>,
+    /// Seconds since the Unix epoch, for the breaker.
+    pub now: fn() -> i64,
     pub policy: RetryPolicy,
     pub sender: Sender,
     pub lease_seconds: i64,
 }
 
-impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
+/// Whether the provider itself failed (no answer, 429, 5xx) rather than answer: what
+/// the breaker counts. A refused address or a bad key is an answer.
+fn provider_failed(answer: &Result<Answer, String>) -> bool {
+    match answer {
+        Ok(answer) => answer.status == 429 || answer.status >= 500,
+        Err(_) => true,
+    }
+}
+
+impl<Q, I, P, T, K> Mailer<'_, Q, I, P, T, K>
+where
+    Q: Queue,
+    I: Invoices,
+    P: Provider,
+    T: Transport,
+    K: Kv,
+    Fault: From<K::Error>,
+{
     /// Sends up to `max` due deliveries; what each came to.
+    ///
+    /// While the provider's breaker is open nothing is claimed: the deliveries wait in
+    /// the queue with their attempts unspent, and go out once a trial call finds the
+    /// provider back (the supervisor's nudge brings the mailers round every few seconds).
     pub fn deliver_due(&self, max: usize) -> Result<Vec<(Claimed, Next)>, Fault> {
         let mut done = Vec::new();
         while done.len() < max {
+            let permit = match self.breaker.admit((self.now)())? {
+                Ok(permit) => permit,
+                Err(Open { retry_after }) => {
+                    eprintln!("mailer: the provider's breaker is open; sending resumes in {retry_after} s at the latest");
+                    break;
+                }
+            };
             let Some(claimed) = self.queue.claim(self.lease_seconds)? else {
+                self.breaker.release(permit)?;
                 break;
             };
-            let finished = self.attempt(&claimed);
+            let (finished, called) = self.attempt(&claimed);
             self.queue.finish(&claimed, &finished)?;
+            match called {
+                Some(failed) => {
+                    if let Some(t) = self.breaker.record(permit, !failed, (self.now)())? {
+                        self.breaker.log(t);
+                    }
+                }
+                None => self.breaker.release(permit)?,
+            }
             done.push((claimed, finished.next));
         }
         Ok(done)
     }
 
-    fn attempt(&self, claimed: &Claimed) -> Finished {
+    /// One attempt, and whether the provider was called (`Some(failed)`): an attempt that
+    /// stopped before the call (the invoice settled, the API away) says nothing of it.
+    fn attempt(&self, claimed: &Claimed) -> (Finished, Option<bool>) {
         let (owner, id) = (claimed.owner_id.as_str(), claimed.invoice_id.as_str());
         let mut finished = Finished {
             next: Next::Fail {
@@ -228,6 +273,7 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
             recipient: None,
             share_link_id: claimed.share_link_id.clone(),
         };
+        let mut called = None;
         let fetched = self.invoices.invoice(owner, id).and_then(|invoice| {
             settled(claimed.kind, &invoice.status)?;
             finished.recipient = Some(invoice.recipient.clone());
@@ -244,11 +290,13 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
                 Ok(((invoice, url, attachments), settings)) => {
                     let email = self.email(claimed, &settings, invoice, url, attachments);
                     let request = self.provider.request(&email);
-                    self.provider.outcome(self.transport.send(&request))
+                    let answer = self.transport.send(&request);
+                    called = Some(provider_failed(&answer));
+                    self.provider.outcome(answer)
                 }
                 Err(Fetch::Settled(reason)) if matches!(claimed.kind, Kind::Reminder { .. }) => {
                     finished.next = Next::Skip { reason };
-                    return finished;
+                    return (finished, None);
                 }
                 Err(Fetch::Settled(reason)) => Outcome::Permanent {
                     reason: format!("{reason} before it could be delivered"),
@@ -260,7 +308,7 @@ impl<Q: Queue, I: Invoices, P: Provider, T: Transport> Mailer<'_, Q, I, P, T> {
                 },
             };
         finished.next = self.policy.next(claimed.attempt, outcome);
-        finished
+        (finished, called)
     }
 
     fn email(

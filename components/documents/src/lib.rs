@@ -8,6 +8,7 @@
 //! `fin_documents::api` and renders it with `fin_documents` (PDF, e-invoice, page).
 
 mod api;
+mod document;
 mod http;
 mod share;
 mod source;

@@ -7,11 +7,11 @@ use fin_documents::einvoice;
 use fin_documents::html::{self, Links};
 use fin_documents::Status;
 use fin_secret::Secret;
-use fin_spin_edge::{ApiRequest, Problem};
+use fin_spin_edge::{response, ApiRequest, Problem};
 use spin_sdk::http::Response;
 
 use crate::api::Api;
-use crate::http::{respond, Format};
+use crate::document::{respond, Format};
 use crate::source::{self, defect, Source};
 
 /// The invoice's page: no script, one inline style its hash allows, nothing from
@@ -77,13 +77,7 @@ pub fn logo(_req: &ApiRequest, token: &str) -> Result<Response, Problem> {
     let content_type = picture
         .content_type
         .ok_or_else(|| defect("the shared logo came without its type"))?;
-    Ok(Response::builder()
-        .status(200)
-        .header("content-type", content_type)
-        .header("cache-control", "no-store")
-        .header("x-content-type-options", "nosniff")
-        .body(picture.bytes)
-        .build())
+    Ok(response::picture(content_type, picture.bytes, "no-store"))
 }
 
 fn open(token: &str) -> Result<(Api, Source), Problem> {

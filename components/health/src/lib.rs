@@ -7,10 +7,11 @@
 //!   the key-value store (Redis) answers a read. 200 with each check, or 503 naming the
 //!   one that failed; each check is bounded by the host's own timeouts (Redis 1 s with
 //!   this repository's Spin build; Postgres refused or reset at once — a frozen one is
-//!   a known host limit, docs/development.md).
+//!   a known host limit, docs/development.md). A ready answer also carries the state of
+//!   each outside service's breaker (`breakers`), for an operator.
 
 use fin_spin_edge::response::{json, problem, serve};
-use fin_spin_edge::{config, pg, ApiRequest, Fault, Problem, Route};
+use fin_spin_edge::{breaker, config, now, pg, ApiRequest, Fault, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
@@ -20,6 +21,11 @@ use spin_sdk::wit::wasi::keyvalue::store;
 struct Health {
     status: &'static str,
     checks: Vec<Check>,
+    /// The breaker in front of each outside service (`/readyz` only): an open one means
+    /// that service is failing and the app is answering without it, not that this
+    /// instance is unready, so it never turns readiness red.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    breakers: Vec<breaker::Report>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +53,7 @@ async fn handle(req: IncomingRequest) -> Response {
                 &Health {
                     status: "ok",
                     checks: Vec::new(),
+                    breakers: Vec::new(),
                 },
             )),
             "/readyz" => Ok(ready()),
@@ -64,6 +71,7 @@ fn ready() -> Response {
             &Health {
                 status: "ready",
                 checks,
+                breakers: breakers(),
             },
         );
     }
@@ -80,6 +88,25 @@ fn ready() -> Response {
             .with_detail(format!("Not ready: {} unavailable.", failed.join(" and ")))
             .with_extension("checks", serde_json::to_value(&checks).unwrap_or_default()),
     )
+}
+
+/// Each breaker's state as every instance sees it; one that cannot be read is left out
+/// (the Redis check above already says why).
+fn breakers() -> Vec<breaker::Report> {
+    breaker::NAMES
+        .iter()
+        .filter_map(|name| {
+            let timeout: u64 = config::get(&format!("{name}_call_timeout_ms")).ok()?;
+            let state = breaker::open(name, timeout).and_then(|b| b.state(now()));
+            match state {
+                Ok(state) => Some(breaker::Report::of(name, state)),
+                Err(fault) => {
+                    eprintln!("readyz: breaker {name}: {fault}");
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 fn check(name: &'static str, result: Result<(), Fault>) -> Check {

@@ -46,7 +46,7 @@ impl From<IdentityError> for Problem {
             }
             IdentityError::SessionEnded => {
                 Problem::unauthorized("The session has ended; log in again.")
-                    .with_header("Set-Cookie", crate::session::cleared_cookie())
+                    .with_header("Set-Cookie", crate::cookie::cleared())
             }
             IdentityError::Fault(fault) => fault.into_problem("identity"),
         }

@@ -6,6 +6,7 @@ use fin_spin_edge::response::{json, no_content, serve};
 use fin_spin_edge::{config, now, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 
+use crate::cookie;
 use crate::domain::{LoginRequest, RegisterRequest};
 use crate::error::IdentityError;
 use crate::service::{self, AccessToken, TokenIssuer};
@@ -60,7 +61,7 @@ async fn login(req: &mut ApiRequest) -> Result<Response, Problem> {
 /// Renews the access token with the refresh cookie (the web app does this before its
 /// token expires, and on a 401), handing out the family's next refresh token.
 fn refresh(req: &ApiRequest) -> Result<Response, Problem> {
-    let presented = session::presented(req.header("cookie"));
+    let presented = cookie::presented(req.header("cookie"));
     let (token, renewal) = session::refresh(&store()?, &SpinTokens, presented, refresh_ttl()?)?;
     Ok(token_response(&token, &renewal))
 }
@@ -76,12 +77,12 @@ fn end_session(req: &ApiRequest) -> Result<Response, Problem> {
         Some(Err(problem)) if problem.status >= 500 => return Err(problem),
         _ => None,
     };
-    session::end(&store()?, session::presented(req.header("cookie")))?;
+    session::end(&store()?, cookie::presented(req.header("cookie")))?;
     if let Some(principal) = principal {
         tokens::revoke(&principal).map_err(auth::token_problem)?;
     }
     let mut response = no_content();
-    response.set_header("set-cookie", session::cleared_cookie());
+    response.set_header("set-cookie", cookie::cleared());
     Ok(response)
 }
 

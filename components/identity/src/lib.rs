@@ -5,6 +5,7 @@
 //! rotation over `SessionStore`, and only `http`, `store` and
 //! the entry point below know about Spin.
 
+pub mod cookie;
 pub mod domain;
 pub mod error;
 pub mod password;

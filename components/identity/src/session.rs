@@ -8,13 +8,9 @@
 use fin_problem::Fault;
 use fin_secret::Secret;
 
+use crate::cookie;
 use crate::error::IdentityError;
 use crate::service::{AccessToken, TokenIssuer};
-
-/// The cookie's name.
-pub const COOKIE: &str = "fin_refresh";
-/// The one path the browser sends it to: `POST` renews, `DELETE` ends the session.
-pub const COOKIE_PATH: &str = "/auth/refresh";
 
 /// Where refresh tokens are kept (Postgres in production), by digest only.
 pub trait SessionStore {
@@ -43,32 +39,8 @@ pub struct Renewal {
 impl Renewal {
     /// The `Set-Cookie` value that hands the token to the browser.
     pub fn cookie(&self) -> String {
-        set_cookie(self.secret.as_str(), self.ttl_seconds)
+        cookie::set(self.secret.as_str(), self.ttl_seconds)
     }
-}
-
-/// The `Set-Cookie` value that makes the browser forget the token.
-pub fn cleared_cookie() -> String {
-    set_cookie("", 0)
-}
-
-fn set_cookie(value: &str, max_age: i64) -> String {
-    format!("{COOKIE}={value}; Path={COOKIE_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict")
-}
-
-/// The refresh token in a `Cookie` header, if it carries one that could be ours.
-pub fn presented(cookie_header: Option<&str>) -> Option<&str> {
-    cookie_header?
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.trim_matches('"'))
-        .filter(|value| {
-            value.len() == 43
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
 }
 
 /// After a login: the first token of a new family.
@@ -260,26 +232,7 @@ mod tests {
         ] {
             assert!(cookie.contains(attribute), "{cookie}");
         }
-        assert!(cleared_cookie().starts_with("fin_refresh=; "));
-        assert!(cleared_cookie().contains("Max-Age=0"));
-    }
-
-    #[test]
-    fn only_a_well_formed_token_is_read_from_the_cookie_header() {
-        let token = "a".repeat(43);
-        let header = format!("theme=dark; fin_refresh={token}; other=1");
-        assert_eq!(presented(Some(&header)), Some(token.as_str()));
-        assert_eq!(
-            presented(Some(&format!("fin_refresh=\"{token}\""))),
-            Some(token.as_str())
-        );
-        assert_eq!(presented(Some("fin_refresh=short")), None);
-        assert_eq!(
-            presented(Some(&format!("fin_refresh={}", "é".repeat(43)))),
-            None
-        );
-        assert_eq!(presented(Some(&format!("xfin_refresh={token}"))), None);
-        assert_eq!(presented(Some("")), None);
-        assert_eq!(presented(None), None);
+        assert!(cookie::cleared().starts_with("fin_refresh=; "));
+        assert!(cookie::cleared().contains("Max-Age=0"));
     }
 }

@@ -40,6 +40,9 @@ pub trait Connections {
 pub enum StripeFailure {
     /// No answer, a timeout, a 429 or a 5xx: a later click may work.
     Unavailable(String),
+    /// Stripe failed often enough that its breaker is open: no call was made, and none
+    /// will be for `retry_after` seconds.
+    Paused { retry_after: i64 },
     /// The key was refused (401, 403: revoked, or without the Checkout permission).
     KeyRefused(String),
     /// Stripe refused the request itself (our defect).

@@ -54,6 +54,12 @@ impl From<PaymentsError> for Problem {
             PaymentsError::Pay(PayError::Stripe(StripeFailure::Unavailable(reason))) => {
                 Fault::Unavailable(reason).into_problem("payments")
             }
+            PaymentsError::Pay(PayError::Stripe(StripeFailure::Paused { retry_after })) => {
+                Problem::unavailable(retry_after.max(1) as u64).with_detail(
+                    "Card payments are paused for a moment because Stripe is not answering; \
+                     nothing was charged. Try again shortly, or pay by bank transfer.",
+                )
+            }
             PaymentsError::Pay(PayError::Stripe(StripeFailure::KeyRefused(reason))) => {
                 eprintln!("payments: Stripe refused a freelancer's key: {reason}");
                 Problem::new(409, "card-payment-unavailable", "Card payment is not available for this invoice")

@@ -3,8 +3,8 @@
 //! and a share link's "Pay now" (`/share/{token}/pay`, the token is the key).
 
 use fin_secret::Secret;
-use fin_spin_edge::auth;
 use fin_spin_edge::response::{json, no_content, serve};
+use fin_spin_edge::{auth, breaker};
 use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Fault, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
@@ -168,6 +168,9 @@ fn offers_card_payment(owner: &str) -> Result<Response, Problem> {
     let Some(vault) = vault()? else {
         return Err(not_offered());
     };
+    if stripe_paused() {
+        return Err(not_offered());
+    }
     let store = connections()?;
     let sealed = Sealed {
         store: &store,
@@ -177,6 +180,17 @@ fn offers_card_payment(owner: &str) -> Result<Response, Problem> {
         true => Ok(json(200, &serde_json::json!({"card_payments": true}))),
         false => Err(not_offered()),
     }
+}
+
+/// Whether Stripe's breaker is open, so "Pay now" is not offered until a trial may be
+/// made. A breaker that cannot be read hides nothing: the click itself then decides.
+fn stripe_paused() -> bool {
+    let Ok(timeout_ms) = config::get::<u64>("stripe_call_timeout_ms") else {
+        return false;
+    };
+    breaker::open("stripe", timeout_ms)
+        .and_then(|b| b.state(now()))
+        .is_ok_and(|state| matches!(state, fin_breaker::State::Open { .. }))
 }
 
 /// The share page's "Pay now": to Stripe's page for the balance, or back to the share
@@ -195,9 +209,11 @@ fn pay(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
         store: &store,
         vault: vault.as_ref(),
     };
+    let timeout_ms = config::get("stripe_call_timeout_ms")?;
     let stripe = StripeApi {
         base_url: config::get("stripe_api_base_url")?,
-        timeout_ms: config::get("stripe_call_timeout_ms")?,
+        timeout_ms,
+        breaker: breaker::open("stripe", timeout_ms).map_err(PaymentsError::from)?,
     };
     let today = time::OffsetDateTime::now_utc().date().to_string();
     match checkout::pay(&shares, &sealed, &stripe, token, &share_url, &today) {

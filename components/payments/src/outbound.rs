@@ -2,7 +2,10 @@
 //! and billing's internal share route (Spin service chaining) for what a link opens.
 //! Neither the key nor the link's token is ever logged.
 
+use fin_breaker::{Breaker, Open};
 use fin_problem::Fault;
+use fin_spin_edge::kv::SpinKv;
+use fin_spin_edge::now;
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use serde::Deserialize;
 
@@ -13,10 +16,34 @@ pub struct StripeApi {
     /// `https://api.stripe.com`, or the stand-in's address.
     pub base_url: String,
     pub timeout_ms: u64,
+    /// `stripe`: Stripe's answers for any freelancer's key count, since an outage of
+    /// Stripe is everyone's.
+    pub breaker: Breaker<SpinKv>,
 }
 
 impl Stripe for StripeApi {
+    /// Through the breaker: only Stripe not answering (no answer, a timeout, a 429 or a
+    /// 5xx) counts as a failure; a refused key or request is Stripe answering.
     fn create_session(
+        &self,
+        key: &SecretKey,
+        form: &str,
+        idempotency_key: &str,
+    ) -> Result<String, StripeFailure> {
+        let call = || self.call(key, form, idempotency_key);
+        let failed =
+            |r: &Result<String, StripeFailure>| matches!(r, Err(StripeFailure::Unavailable(_)));
+        match self.breaker.call(now, call, failed) {
+            Ok(Ok(made)) => made,
+            Ok(Err(Open { retry_after })) => Err(StripeFailure::Paused { retry_after }),
+            // The breaker's store is down: an outage like Stripe's, and no call is made.
+            Err(fault) => Err(StripeFailure::Unavailable(fault.to_string())),
+        }
+    }
+}
+
+impl StripeApi {
+    fn call(
         &self,
         key: &SecretKey,
         form: &str,

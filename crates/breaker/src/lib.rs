@@ -68,6 +68,7 @@ pub enum State {
 
 pub struct Breaker<K> {
     kv: K,
+    name: String,
     kv_failures: String,
     kv_opened_at: String,
     kv_trial: String,
@@ -79,6 +80,7 @@ impl<K: Kv> Breaker<K> {
     pub fn new(kv: K, name: &str, settings: Settings) -> Self {
         Self {
             kv,
+            name: name.to_owned(),
             kv_failures: format!("breaker:{name}:failures"),
             kv_opened_at: format!("breaker:{name}:opened_at"),
             kv_trial: format!("breaker:{name}:trial"),
@@ -87,6 +89,64 @@ impl<K: Kv> Breaker<K> {
                 cooldown: settings.cooldown.max(1),
                 trial_window: settings.trial_window.max(1),
             },
+        }
+    }
+
+    /// The downstream service this breaker guards, as logs and health details name it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// One call through the breaker: refused at once while open, else made, judged by
+    /// `failed` and recorded, each change of state logged for the operator. The one way
+    /// every outside call goes through a breaker, so no caller forgets to record.
+    pub fn call<T>(
+        &self,
+        now: impl Fn() -> i64,
+        call: impl FnOnce() -> T,
+        failed: impl FnOnce(&T) -> bool,
+    ) -> Result<Result<T, Open>, K::Error> {
+        let permit = match self.admit(now())? {
+            Ok(permit) => permit,
+            Err(open) => return Ok(Err(open)),
+        };
+        let outcome = call();
+        let failed = failed(&outcome);
+        if let Some(transition) = self.record(permit, !failed, now())? {
+            self.log(transition);
+        }
+        Ok(Ok(outcome))
+    }
+
+    /// How long a caller whose call just failed should wait: the cool-down's rest when
+    /// that failure opened the breaker, else a second.
+    pub fn retry_after(&self, now: i64) -> Result<i64, K::Error> {
+        Ok(match self.state(now)? {
+            State::Open { retry_after } => retry_after,
+            _ => 1,
+        })
+    }
+
+    /// Hands back a permit whose call was never made (nothing turned out to need it):
+    /// nothing is counted, and a trial's gate is deleted rather than left behind; the
+    /// breaker stays held for the rest of the trial window, as for a trial that died.
+    pub fn release(&self, permit: Permit) -> Result<(), K::Error> {
+        match permit {
+            Permit::Trial { opened_at } => self.kv.delete(&self.trial_gate(opened_at)),
+            Permit::Closed => Ok(()),
+        }
+    }
+
+    /// The operator's line for a change of state (Spin sends stderr to the component's log).
+    pub fn log(&self, transition: Transition) {
+        let name = &self.name;
+        match transition {
+            Transition::Opened => eprintln!(
+                "breaker {name}: OPEN after {} consecutive failures",
+                self.settings.failure_threshold
+            ),
+            Transition::Reopened => eprintln!("breaker {name}: trial call failed; open again"),
+            Transition::Closed => eprintln!("breaker {name}: closed"),
         }
     }
 
@@ -331,6 +391,50 @@ mod tests {
         assert_eq!(admit(&b, 135), Err(Open { retry_after: 4 }));
         assert_eq!(admit(&b, 138), Err(Open { retry_after: 1 }));
         assert!(admit(&b, 139).is_ok(), "the window is over");
+    }
+
+    fn call(b: &Breaker<&MemoryKv>, now: i64, fails: bool) -> Result<&'static str, Open> {
+        b.call(|| now, || "called", |_| fails)
+            .unwrap_or_else(|never| match never {})
+    }
+
+    #[test]
+    fn a_guarded_call_is_counted_and_refused_once_open() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            assert_eq!(call(&b, 100, true), Ok("called"));
+        }
+        assert_eq!(call(&b, 101, false), Err(Open { retry_after: 29 }));
+        assert_eq!(b.retry_after(101).unwrap_or_else(|n| match n {}), 29);
+        assert_eq!(call(&b, 130, false), Ok("called"), "the trial");
+        assert_eq!(state(&b, 130), State::Closed { failures: 0 });
+        assert_eq!(b.retry_after(130).unwrap_or_else(|n| match n {}), 1);
+    }
+
+    #[test]
+    fn a_released_trial_leaves_no_gate_and_counts_nothing() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        let trial = admit(&b, 130).expect("trial");
+        b.release(trial).unwrap_or_else(|never| match never {});
+        assert!(admit(&b, 131).is_err(), "the trial window still holds");
+        assert!(
+            !kv.keys().iter().any(|k| k.contains(":trial:")),
+            "{:?}",
+            kv.keys()
+        );
+        assert!(matches!(admit(&b, 135), Ok(Permit::Trial { .. })));
+        b.release(Permit::Closed)
+            .unwrap_or_else(|never| match never {});
+        assert_eq!(
+            state(&b, 135),
+            State::Open { retry_after: 5 },
+            "nothing counted"
+        );
     }
 
     #[test]

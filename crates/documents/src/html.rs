@@ -109,8 +109,7 @@ struct Page<'a> {
 pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama::Error> {
     let digits = invoice.currency.minor_digits;
     let money = |minor: i64| amount::format(minor, digits);
-    let totals = invoice
-        .totals()
+    let totals = crate::totals::totals(invoice)
         .into_iter()
         .map(|t| TotalRow {
             label: t.label,

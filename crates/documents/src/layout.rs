@@ -328,8 +328,7 @@ impl Writer<'_> {
             };
             (label, amount::format(minor, digits), weight)
         };
-        let mut rows: Vec<_> = invoice
-            .totals()
+        let mut rows: Vec<_> = crate::totals::totals(invoice)
             .into_iter()
             .map(|t| row(t.label, t.minor, t.strong))
             .collect();

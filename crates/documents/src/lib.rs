@@ -14,6 +14,7 @@ pub mod html;
 mod layout;
 pub mod model;
 mod pdf;
+pub mod totals;
 
 pub use layout::Paper;
 pub use model::{Invoice, Status};

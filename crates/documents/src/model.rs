@@ -46,67 +46,6 @@ pub struct Logo {
     pub data: Vec<u8>,
 }
 
-/// A row of an invoice's totals, as every document shows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Total {
-    pub label: String,
-    /// Minor units; payments and the discount are negative.
-    pub minor: i64,
-    /// The total and the balance due stand out.
-    pub strong: bool,
-}
-
-impl Invoice {
-    /// The totals, top to bottom: subtotal, discount, each tax rate, the total, each
-    /// payment, the balance due.
-    pub fn totals(&self) -> Vec<Total> {
-        let row = |label: String, minor: i64, strong: bool| Total {
-            label,
-            minor,
-            strong,
-        };
-        let mut rows = vec![row("Subtotal".into(), self.subtotal, false)];
-        if let Some(discount) = &self.discount {
-            rows.push(row(discount.label.clone(), -discount.amount, false));
-        }
-        for tax in &self.taxes {
-            rows.push(row(self.tax_label(tax), tax.tax, false));
-        }
-        rows.push(row(
-            format!("Total {}", self.currency.code),
-            self.total,
-            true,
-        ));
-        for payment in &self.payments {
-            let how = payment
-                .method
-                .as_deref()
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default();
-            rows.push(row(
-                format!("Paid {}{how}", payment.paid_on),
-                -payment.amount,
-                false,
-            ));
-        }
-        let balance = format!("Balance due {}", self.currency.code);
-        rows.push(row(balance, self.balance_due, true));
-        rows
-    }
-
-    /// A tax rate's row on every document: `Tax 19 % on 950.00`; at a zero rate, also why
-    /// no tax is charged (`Reverse charge`, the mention an EU invoice must carry then;
-    /// `Export outside the EU`…), as the e-invoice's VAT category says it.
-    pub fn tax_label(&self, tax: &TaxSubtotal) -> String {
-        let on = crate::amount::format(tax.taxable, self.currency.minor_digits);
-        let category = crate::einvoice::category(&tax.rate, &self.seller, &self.buyer);
-        match category.reason {
-            Some(reason) => format!("Tax {} % on {on} — {reason}", tax.rate),
-            None => format!("Tax {} % on {on}", tax.rate),
-        }
-    }
-}
-
 /// What the document is marked with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

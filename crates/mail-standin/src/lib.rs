@@ -95,6 +95,11 @@ impl Standin {
         self.state().faults.extend(faults.iter().copied());
     }
 
+    /// Forgets the faults still queued: the provider is healthy again.
+    pub fn heal(&self) {
+        self.state().faults.clear();
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }

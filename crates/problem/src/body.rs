@@ -56,26 +56,121 @@ pub fn decode_json<T: DeserializeOwned>(
     // First, so the field is named whatever else the body gets wrong.
     refuse_nul(body)?;
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let inner = err.inner();
-        // The typed decode stops at the first wrong field, possibly before a syntax
-        // error further on: a broken body is malformed (400) whatever it names first.
-        // Only failing bodies pay for this second, untyped pass.
-        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-            malformed(&syntax)
-        } else if inner.is_data() {
-            let field = err.path().to_string();
-            let field = if field == "." { String::new() } else { field };
-            Problem::validation(vec![FieldError::new(
-                field,
-                strip_position(&inner.to_string()),
-            )])
-        } else {
-            malformed(inner)
+    let typed = serde_path_to_error::deserialize(&mut de);
+    let err = match typed {
+        Ok(value) => {
+            de.end().map_err(|e| malformed(&e))?;
+            return Ok(value);
         }
-    })?;
-    de.end().map_err(|e| malformed(&e))?;
-    Ok(value)
+        Err(err) => err,
+    };
+    // The typed decode stops at the first wrong field, possibly before a syntax error
+    // further on: a broken body is malformed (400) whatever it names first. Only
+    // failing bodies pay for this second, untyped pass.
+    let untyped = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(untyped) => untyped,
+        Err(syntax) => return Err(malformed(&syntax)),
+    };
+    if !err.inner().is_data() {
+        return Err(malformed(err.inner()));
+    }
+    // JSON Schema's `integer` (the OpenAPI contract's) takes `291.0`; serde does not.
+    // A body refused only for that is read again with such numbers as integers.
+    if let Some(integral) = integral_numbers(untyped) {
+        if let Ok(value) = serde_path_to_error::deserialize(integral) {
+            return Ok(value);
+        }
+    }
+    let field = err.path().to_string();
+    let field = if field == "." { String::new() } else { field };
+    Err(Problem::validation(vec![FieldError::new(
+        field,
+        plain_words(&strip_position(&err.inner().to_string())),
+    )]))
+}
+
+/// `value` with every float that is a whole number (`291.0`, `1e3`) as an integer, when
+/// it has any; `None` when nothing changed.
+fn integral_numbers(value: serde_json::Value) -> Option<serde_json::Value> {
+    fn walk(value: &mut serde_json::Value, changed: &mut bool) {
+        use serde_json::Value;
+        match value {
+            Value::Number(n) if n.is_f64() => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                // Exactly representable and in range: |f| < 2^63.
+                if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                    *value = Value::from(f as i64);
+                    *changed = true;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, changed)),
+            Value::Object(fields) => fields.values_mut().for_each(|v| walk(v, changed)),
+            _ => {}
+        }
+    }
+    let mut value = value;
+    let mut changed = false;
+    walk(&mut value, &mut changed);
+    changed.then_some(value)
+}
+
+/// serde's message with the Rust types it names put as a client reads them: no problem
+/// detail may speak of `i64` or `struct ProfileInput`.
+fn plain_words(message: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number of at least 0"),
+        ("expected usize", "expected a whole number of at least 0"),
+        ("expected i8", "expected an integer"),
+        ("expected i16", "expected an integer"),
+        ("expected i32", "expected an integer"),
+        ("expected i64", "expected an integer"),
+        ("expected isize", "expected an integer"),
+        ("expected f32", "expected a number"),
+        ("expected f64", "expected a number"),
+        ("floating point", "number"),
+        ("a sequence", "an array"),
+        ("invalid type: sequence", "invalid type: array"),
+        ("invalid type: map", "invalid type: object"),
+        ("a map", "an object"),
+    ];
+    let mut words = message.to_owned();
+    for (rust, plain) in NAMES {
+        // Whole words only: `expected u8` must not rewrite `expected u80…`.
+        let mut out = String::with_capacity(words.len());
+        let mut rest = words.as_str();
+        while let Some(at) = rest.find(rust) {
+            let after = &rest[at + rust.len()..];
+            out.push_str(&rest[..at]);
+            if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                out.push_str(rust);
+            } else {
+                out.push_str(plain);
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        words = out;
+    }
+    // `expected struct ProfileInput`, `expected enum Kind`: the shape, not the name.
+    for (kind, plain) in [
+        ("struct ", "an object"),
+        ("enum ", "one of the values listed"),
+    ] {
+        if let Some(at) = words.find(&format!("expected {kind}")) {
+            let start = at + "expected ".len();
+            let end = words[start + kind.len()..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(words.len(), |e| start + kind.len() + e);
+            words.replace_range(start..end, plain);
+        }
+    }
+    words
 }
 
 /// Every field of a well-formed body that holds U+0000, as one 422.
@@ -171,6 +266,57 @@ mod tests {
             problem.errors
         );
         assert!(!problem.errors[0].message.contains("line"));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Settings {
+        days: Vec<i64>,
+        #[serde(default)]
+        #[allow(dead_code)]
+        step: Option<u8>,
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        let s: Settings = decode_json(JSON, br#"{"days": [171, 291.0, 1e2]}"#).expect("whole");
+        assert_eq!(s.days, [171, 291, 100]);
+        let problem =
+            decode_json::<Settings>(JSON, br#"{"days": [171, 291.5]}"#).expect_err("a fraction");
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.errors[0].field, "days[1]");
+        assert_eq!(
+            problem.errors[0].message,
+            "invalid type: number `291.5`, expected an integer"
+        );
+    }
+
+    #[test]
+    fn no_message_names_a_rust_type() {
+        for (body, expected) in [
+            (
+                &br#"{"days": [1], "step": 300}"#[..],
+                "expected a whole number from 0 to 255",
+            ),
+            (
+                br#"{"days": {"a": 1}}"#,
+                "invalid type: object, expected an array",
+            ),
+            (br#"{"days": "x"}"#, "expected an array"),
+        ] {
+            let problem = decode_json::<Settings>(JSON, body).expect_err("refused");
+            let message = &problem.errors[0].message;
+            assert!(message.contains(expected), "{message}");
+            for rust in ["u8", "i64", "sequence", "map", "struct"] {
+                assert!(!message.contains(rust), "{message}");
+            }
+        }
+        let problem = decode_json::<Settings>(JSON, b"true").expect_err("not an object");
+        assert!(
+            problem.errors[0].message.contains("expected an object"),
+            "{:?}",
+            problem.errors
+        );
     }
 
     #[test]

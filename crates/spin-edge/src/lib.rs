@@ -7,6 +7,7 @@
 
 #[cfg(feature = "auth")]
 pub mod auth;
+pub mod breaker;
 pub mod config;
 pub mod cors;
 pub mod kv;

@@ -21,6 +21,13 @@ pub fn connect(url: &str) -> Result<Connection, Fault> {
     Connection::open(url).map_err(fault)
 }
 
+/// The database `db_url` names, which every context's store opens: an outage is a 503, a
+/// missing variable a 500.
+pub fn database(context: &str) -> Result<Connection, fin_problem::Problem> {
+    let url: String = crate::config::get("db_url")?;
+    connect(&url).map_err(|fault| fault.into_problem(context))
+}
+
 /// SQLSTATE classes and codes that mean "the database is not there right now":
 /// connection exceptions, shutdowns, too many connections, a server starting up.
 const OUTAGE_STATES: [&str; 6] = ["08", "57P01", "57P02", "57P03", "53300", "53400"];

@@ -22,6 +22,17 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     }
 }
 
+/// A picture (a logo) as stored, never sniffed as anything else.
+pub fn picture(content_type: String, bytes: Vec<u8>, cache_control: &str) -> Response {
+    Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header("cache-control", cache_control)
+        .header("x-content-type-options", "nosniff")
+        .body(bytes)
+        .build()
+}
+
 pub fn no_content() -> Response {
     Response::builder().status(204).body(Vec::new()).build()
 }

@@ -1,7 +1,8 @@
 //! `GET` and `PUT /business-profile`.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, no_content};
+use fin_spin_edge::pg::database;
+use fin_spin_edge::response::{json, no_content, picture};
 use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem};
 use serde::Serialize;
 use spin_sdk::http::Response;
@@ -10,7 +11,6 @@ use super::domain::{BusinessProfile, ProfileInput};
 use super::logo::{self, Refused};
 use super::store::{self, Put, Stored};
 use crate::error::BillingError;
-use crate::http::{database, picture};
 
 /// Where a created profile is (`Location`).
 const PATH: &str = "/business-profile";
@@ -39,7 +39,7 @@ fn respond(status: u16, stored: &Stored) -> Response {
 
 pub fn get(req: &ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::get(&conn, &owner).map_err(BillingError::from)? {
         Some(stored) => Ok(respond(200, &stored)),
         None => Err(Problem::not_found(
@@ -52,7 +52,7 @@ pub async fn put(req: &mut ApiRequest, if_match: Option<i64>) -> Result<Response
     let owner = auth::authenticate(req)?.user_id;
     let input: ProfileInput = req.json(config::body_limit()?).await?;
     let profile = BusinessProfile::parse(input).map_err(BillingError::Invalid)?;
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::put(&conn, &owner, &profile, if_match).map_err(BillingError::from)? {
         Put::Saved { stored, created } => {
             let mut response = respond(if created { 201 } else { 200 }, &stored);
@@ -61,9 +61,14 @@ pub async fn put(req: &mut ApiRequest, if_match: Option<i64>) -> Result<Response
             }
             Ok(response)
         }
+        // The profile's own words: a stale invoice's problem would name the wrong thing.
         Put::Stale {
             current: Some(current),
-        } => Err(BillingError::StaleVersion { current }.into()),
+        } => Err(Problem::precondition_failed(format!(
+            "The business profile has changed; its current version is {current}. \
+             Fetch it and retry."
+        ))
+        .with_header("ETag", format!("\"{current}\""))),
         Put::Stale { current: None } => Err(Problem::precondition_failed(
             "There is no business profile yet to match; PUT without If-Match to create it.",
         )),
@@ -86,7 +91,7 @@ pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
         }
         Err(Refused::Invalid(error)) => return Err(BillingError::Invalid(vec![error]).into()),
     };
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::put_logo(&conn, &owner, &logo, bytes).map_err(BillingError::from)? {
         Some(stored) => Ok(respond(200, &stored)),
         None => Err(no_profile()),
@@ -97,7 +102,7 @@ pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
 /// theirs.
 pub fn delete_logo(req: &ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::delete_logo(&conn, &owner).map_err(BillingError::from)? {
         Some(()) => Ok(no_content()),
         None => Err(no_profile()),
@@ -114,7 +119,7 @@ pub fn get_logo(req: &ApiRequest, sha256: Option<&str>) -> Result<Response, Prob
     if !well_formed {
         return Err(missing());
     }
-    let conn = database()?;
+    let conn = database("billing")?;
     let (content_type, bytes) = store::logo_bytes(&conn, &owner, sha256)
         .map_err(BillingError::from)?
         .ok_or_else(missing)?;

@@ -3,7 +3,8 @@
 //! `GET /internal/shares/{token}` the documents component asks what a link opens.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, no_content};
+use fin_spin_edge::pg::database;
+use fin_spin_edge::response::{json, no_content, picture};
 use fin_spin_edge::{config, ApiRequest, Fault, Problem};
 use serde::Serialize;
 use spin_sdk::http::Response;
@@ -12,7 +13,6 @@ use time::OffsetDateTime;
 use super::domain::{ShareInput, ShareLink, Token, MAX_ACTIVE};
 use super::store::{self, Created};
 use crate::error::BillingError;
-use crate::http::{database, picture};
 use crate::service::parse_id;
 
 #[derive(Serialize)]
@@ -36,7 +36,7 @@ pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem>
     let id = parse_id(id)?;
     let token = Token::generate()
         .ok_or_else(|| BillingError::Fault(Fault::Internal("no random source".into())))?;
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::create(&conn, &owner, &id, &Token::digest(token.as_str()), days)
         .map_err(BillingError::from)?
     {
@@ -71,7 +71,7 @@ pub async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem>
 pub fn list(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
     let id = parse_id(id)?;
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::list(&conn, &owner, &id).map_err(BillingError::from)? {
         Some(items) => Ok(json(200, &Links { items })),
         None => Err(BillingError::NotFound.into()),
@@ -83,7 +83,7 @@ pub fn revoke(req: &ApiRequest, id: &str, link_id: &str) -> Result<Response, Pro
     let id = parse_id(id)?;
     let not_found = || Problem::not_found("There is no such share link.");
     let link_id = parse_id(link_id).map_err(|_| not_found())?;
-    let conn = database()?;
+    let conn = database("billing")?;
     match store::revoke(&conn, &owner, &id, &link_id).map_err(BillingError::from)? {
         true => Ok(no_content()),
         false => Err(not_found()),
@@ -95,7 +95,7 @@ pub fn revoke(req: &ApiRequest, id: &str, link_id: &str) -> Result<Response, Pro
 /// `share-owner` whose it is.
 /// Only for the documents component (the router checks the request came chained).
 pub fn open(token: &str) -> Result<Response, Problem> {
-    let conn = database()?;
+    let conn = database("billing")?;
     let Some(mut opened) = store::open(&conn, &Token::digest(token)).map_err(BillingError::from)?
     else {
         return Err(Problem::not_found("This link does not open an invoice."));
@@ -112,7 +112,7 @@ pub fn open(token: &str) -> Result<Response, Problem> {
 
 /// The picture of the logo a link's invoice shows, for the documents component too.
 pub fn open_logo(token: &str) -> Result<Response, Problem> {
-    let conn = database()?;
+    let conn = database("billing")?;
     let (content_type, bytes) = store::open_logo(&conn, &Token::digest(token))
         .map_err(BillingError::from)?
         .ok_or_else(|| Problem::not_found("This link shows no logo."))?;

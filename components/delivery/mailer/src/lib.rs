@@ -9,6 +9,8 @@
 //! retries round. A message whose event an earlier run read is passed over
 //! (`already_read`); any other is acted on, a draft's event too: its catch-up may be the
 //! one that finds a send whose own message came while an older transaction still hid it.
+//! While the provider's breaker (`mail`, shared by every mailer) is open, nothing is
+//! claimed: the deliveries wait, their attempts unspent.
 
 use billing::feed::OutboxFeed;
 use delivery::api::HttpInvoices;
@@ -66,6 +68,8 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
         eprintln!("mailer: `mail_api_key` is not set; deliveries wait in the queue");
         return Ok(());
     }
+    let mail_timeout_ms = setting("mail_call_timeout_ms")?;
+    let breaker = fin_spin_edge::breaker::open("mail", mail_timeout_ms)?;
     let mailer = Mailer {
         queue: &queue,
         invoices: &HttpInvoices::new(
@@ -78,8 +82,10 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
             api_key,
         },
         transport: &SpinTransport {
-            timeout_ms: setting("mail_call_timeout_ms")?,
+            timeout_ms: mail_timeout_ms,
         },
+        breaker: &breaker,
+        now: fin_spin_edge::now,
         policy: RetryPolicy {
             first_wait_seconds: setting("mail_first_retry_seconds")?,
             ..RetryPolicy::default()

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use fin_mail_standin::{Fault as StandinFault, Standin};
 
+use fin_breaker::Settings;
+use fin_ephemeral::MemoryKv;
+
 use super::*;
 use crate::resend::Resend;
 
@@ -233,22 +236,44 @@ fn queue_with(invoices: &[&str]) -> MemQueue {
     queue
 }
 
-fn run<'a>(
+type TestMailer<'a> = Mailer<'a, MemQueue, FakeInvoices, Resend, Http, &'static MemoryKv>;
+
+fn run<'a>(queue: &'a MemQueue, invoices: &'a FakeInvoices, resend: &'a Resend) -> TestMailer<'a> {
+    run_with(queue, invoices, resend, breaker(BREAKER), || 1_000)
+}
+
+fn run_with<'a>(
     queue: &'a MemQueue,
     invoices: &'a FakeInvoices,
     resend: &'a Resend,
-) -> Mailer<'a, MemQueue, FakeInvoices, Resend, Http> {
+    breaker: &'a Breaker<&'static MemoryKv>,
+    now: fn() -> i64,
+) -> TestMailer<'a> {
     Mailer {
         queue,
         invoices,
         provider: resend,
         transport: &Http,
+        breaker,
+        now,
         policy: RetryPolicy::default(),
         sender: Sender {
             address: "invoices@fin.example".into(),
         },
         lease_seconds: 120,
     }
+}
+
+/// The provider's breaker as the mailers share it, in memory (a test's own).
+const BREAKER: Settings = Settings {
+    failure_threshold: 3,
+    cooldown: 30,
+    trial_window: 5,
+};
+
+fn breaker(settings: Settings) -> &'static Breaker<&'static MemoryKv> {
+    let kv: &'static MemoryKv = Box::leak(Box::default());
+    Box::leak(Box::new(Breaker::new(kv, "mail", settings)))
 }
 
 fn resend_at(standin: &Standin) -> Resend {
@@ -337,6 +362,75 @@ fn a_500_then_a_200_is_one_email_after_the_backoff() {
     assert_eq!(standin.messages().len(), 1);
     assert_eq!(standin.calls(), 2);
     assert_eq!(queue.rows()[0].status, "sent");
+}
+
+#[test]
+fn the_providers_breaker_holds_the_queue_while_open_and_lets_one_trial_through() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let five = ["1", "2", "3", "4", "5"];
+    let (queue, api, resend) = (queue_with(&five), invoices(), resend_at(&standin));
+    let shared = breaker(BREAKER);
+    // Two mailers over one breaker: failures from either count together.
+    standin.fail_next(&[StandinFault::Status(503); 3]);
+    let first = run_with(&queue, &api, &resend, shared, || 1_000).deliver_due(2);
+    assert_eq!(first.expect("deliver").len(), 2);
+    let second = run_with(&queue, &api, &resend, shared, || 1_001).deliver_due(10);
+    assert_eq!(
+        second.expect("deliver").len(),
+        1,
+        "open after the third failure"
+    );
+    assert_eq!(standin.calls(), 3);
+    let rows = queue.rows();
+    let unspent = rows
+        .iter()
+        .filter(|r| r.attempts == 0 && r.status == "queued");
+    assert_eq!(
+        unspent.count(),
+        2,
+        "claimed nothing more while open: {rows:?}"
+    );
+
+    // The failed ones are due again, yet nothing is claimed until the cool-down is over.
+    queue.advance(31);
+    let cooling = run_with(&queue, &api, &resend, shared, || 1_020).deliver_due(10);
+    assert!(cooling.expect("open").is_empty(), "still cooling down");
+    assert_eq!(standin.calls(), 3, "no call while open");
+
+    // Half-open: one trial; it succeeds and the breaker closes, so the rest follow.
+    let trial = run_with(&queue, &api, &resend, shared, || 1_031).deliver_due(1);
+    assert_eq!(trial.expect("trial").len(), 1);
+    assert!(matches!(
+        shared.state(1_031).unwrap_or_else(|n| match n {}),
+        fin_breaker::State::Closed { failures: 0 }
+    ));
+    queue.advance(300);
+    let rest = run_with(&queue, &api, &resend, shared, || 1_032).deliver_due(10);
+    assert_eq!(rest.expect("rest").len(), 4);
+    assert_eq!(standin.messages().len(), 5, "every queued e-mail went out");
+    assert!(
+        queue.rows().iter().all(|r| r.status == "sent"),
+        "{:?}",
+        queue.rows()
+    );
+}
+
+#[test]
+fn a_refused_email_is_an_answer_and_never_opens_the_breaker() {
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (
+        queue_with(&["1", "2", "3", "4"]),
+        invoices(),
+        resend_at(&standin),
+    );
+    standin.fail_next(&[StandinFault::Status(422); 4]);
+    let shared = breaker(BREAKER);
+    let done = run_with(&queue, &api, &resend, shared, || 1_000).deliver_due(10);
+    assert_eq!(done.expect("deliver").len(), 4);
+    assert!(matches!(
+        shared.state(1_000).unwrap_or_else(|n| match n {}),
+        fin_breaker::State::Closed { failures: 0 }
+    ));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 // RFC 9457 problems as the screens show them: field errors next to their fields, the
 // rest as one sentence a person can act on.
-import type { Schemas } from "./client";
+// From the generated contract, not from ./client, which imports this module.
+import type { components } from "./schema";
 
-export type Problem = Schemas["Problem"];
+export type Problem = components["schemas"]["Problem"];
 
 export class ApiError extends Error {
   constructor(

@@ -1,8 +1,9 @@
 // The access token lives in this module's memory only (never localStorage): a reload or a
 // new tab gets a fresh one from the refresh cookie, which script cannot read at all.
-import type { Schemas } from "./client";
+// From the generated contract, not from ./client, which imports this module.
+import type { components } from "./schema";
 
-type AccessToken = Schemas["AccessToken"];
+type AccessToken = components["schemas"]["AccessToken"];
 
 let token: string | null = null;
 let renewTimer: ReturnType<typeof setTimeout> | undefined;
