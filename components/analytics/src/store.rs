@@ -29,8 +29,9 @@ impl PgReadModel {
     /// client, never by invoice, so it reads as much for a user with 100,000 invoices as
     /// for one with 100. `today` is UTC: what falls due before this month is overdue by
     /// month rows, from this month on by day rows; the 12 months and the 30 days likewise.
-    /// The failed deliveries are read from the delivery context's table (same database,
-    /// its `deliveries_owner_idx`): one more index probe, not another round trip.
+    /// The failed deliveries are counted from the delivery context's published view,
+    /// `delivery_failures` (V23; same database, its owner index): one more index probe,
+    /// not another round trip.
     pub fn figures(&self, owner: &str, today: Date) -> Result<Vec<Figure>, Fault> {
         // $1 owner, $2 today. Shown status: a sent invoice past due is overdue.
         let sql = "
@@ -89,8 +90,8 @@ impl PgReadModel {
              GROUP BY currency
             UNION ALL
             SELECT 'failed_deliveries', NULL, NULL, count(*)::bigint, NULL, NULL, NULL
-              FROM deliveries
-             WHERE owner_id = $1::text::uuid AND status = 'failed'";
+              FROM delivery_failures
+             WHERE owner_id = $1::text::uuid";
         let today = format!(
             "{:04}-{:02}-{:02}",
             today.year(),

@@ -15,7 +15,6 @@ use crate::error::BillingError;
 use crate::invoice::Invoice;
 use crate::listing::{ListQuery, Page};
 use crate::negotiate::{self, Wanted};
-use crate::profile;
 use crate::service::{Billing, Created, IdempotencyKey};
 use crate::share;
 use crate::store::PgInvoices;
@@ -36,9 +35,6 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/share", &["POST"]),
     Route::new("/invoices/{id}/share-links", &["GET"]),
     Route::new("/invoices/{id}/share-links/{link_id}", &["DELETE"]),
-    Route::new("/business-profile", &["GET", "PUT"]),
-    Route::new("/business-profile/logo", &["GET", "PUT", "DELETE"]),
-    Route::new("/business-profile/logos/{sha256}", &["GET"]),
 ];
 
 async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -70,14 +66,6 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/invoices/{id}/share-links", "GET") => share::http::list(req, id),
         ("/invoices/{id}/share-links/{link_id}", "DELETE") => {
             share::http::revoke(req, id, route.param("link_id"))
-        }
-        ("/business-profile", "GET") => profile::http::get(req),
-        ("/business-profile", "PUT") => profile::http::put(req, if_match(req)).await,
-        ("/business-profile/logo", "GET") => profile::http::get_logo(req, None),
-        ("/business-profile/logo", "PUT") => profile::http::put_logo(req).await,
-        ("/business-profile/logo", "DELETE") => profile::http::delete_logo(req),
-        ("/business-profile/logos/{sha256}", "GET") => {
-            profile::http::get_logo(req, Some(route.param("sha256")))
         }
         _ => Err(Problem::no_route(&req.path)),
     }
@@ -179,7 +167,7 @@ fn get(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
 
 async fn update(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
-    let if_match = if_match(req);
+    let if_match = req.if_match();
     let input: InvoiceInput = req.json(config::body_limit()?).await?;
     let invoice = cx.billing(true, |b| b.update(id, if_match, input))?;
     Ok(cx.invoice(200, &invoice))
@@ -187,26 +175,26 @@ async fn update(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
 
 fn delete(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
-    cx.billing(false, |b| b.delete(id, if_match(req)))?;
+    cx.billing(false, |b| b.delete(id, req.if_match()))?;
     Ok(no_content())
 }
 
 fn send(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
     // Sending freezes the buyer as the client is now: clients is asked.
-    let invoice = cx.billing(true, |b| b.send(id, if_match(req)))?;
+    let invoice = cx.billing(true, |b| b.send(id, req.if_match()))?;
     Ok(cx.invoice(200, &invoice))
 }
 
 fn void(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
-    let invoice = cx.billing(false, |b| b.void(id, if_match(req)))?;
+    let invoice = cx.billing(false, |b| b.void(id, req.if_match()))?;
     Ok(cx.invoice(200, &invoice))
 }
 
 async fn pay(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
-    let if_match = if_match(req);
+    let if_match = req.if_match();
     let (input, key) = body_and_key::<PaymentInput>(req).await?;
     let created = cx.billing(false, |b| {
         b.record_payment(id, if_match, input, key.as_ref())
@@ -250,19 +238,4 @@ async fn body_and_key<T: DeserializeOwned>(
         }
     });
     Ok((input, key))
-}
-
-/// The version an `If-Match` header pins: `None` when absent or `*`; a value that names
-/// no version (a weak or malformed tag) pins one that never matches, so it gets a 412.
-fn if_match(req: &ApiRequest) -> Option<i64> {
-    let raw = req.header("if-match")?.trim();
-    if raw == "*" {
-        return None;
-    }
-    Some(
-        raw.strip_prefix('"')
-            .and_then(|r| r.strip_suffix('"'))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1),
-    )
 }

@@ -7,9 +7,9 @@ use crate::decimal::format_scaled;
 use crate::domain::{discount_json, format_date, InvoiceFields};
 use crate::number::invoice_number;
 use crate::parties::Buyer;
-use crate::profile::BusinessProfile;
 use crate::status::Status;
 use crate::totals::Totals;
+use fin_seller::BusinessProfile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {

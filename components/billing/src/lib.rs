@@ -4,9 +4,9 @@
 //! (`decimal`), what an invoice may say (`domain`), how lines, tax and discount make a
 //! total and how it is rounded (`totals`), which status changes are legal (`status`),
 //! numbering (`number`), listing (`listing`), which events a change writes (`events`),
-//! how a provider's payment is settled (`settlement`) and the freelancer's business
-//! profile, the seller on every document (`profile`), and the links that show a sent
-//! invoice to a client (`share`). `service` runs the use cases
+//! how a provider's payment is settled (`settlement`), and the links that show a sent
+//! invoice to a client (`share`). The seller an invoice names is the profile context's
+//! (`fin_seller`), read through its `seller_directory` view and frozen when it is sent. `service` runs the use cases
 //! over two ports — the invoice store and the clients directory — and only `http`,
 //! `store`, `outbox`, `directory` and the entry point below know about Spin.
 //!
@@ -29,7 +29,6 @@ pub mod negotiate;
 pub mod number;
 pub mod outbox;
 pub mod parties;
-pub mod profile;
 pub mod service;
 pub mod settlement;
 pub mod share;

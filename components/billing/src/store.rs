@@ -16,7 +16,6 @@ use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
 use crate::money::Currency;
 use crate::outbox::{event_names, outbox, ENVELOPES, PAYMENT};
-use crate::profile::store::LOGO_JSON;
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use crate::totals::{Discount, Totals};
@@ -297,9 +296,7 @@ impl InvoiceStore for PgInvoices {
                 params.push(buyer.into());
                 concat!(
                     "status = 'sent', sent_at = now(), buyer = $4::text::jsonb, ",
-                    "seller = (SELECT business_profiles.profile || jsonb_build_object('logo', (",
-                    LOGO_JSON!(),
-                    ")) FROM business_profiles WHERE business_profiles.owner_id = i.owner_id)"
+                    "seller = (SELECT d.seller FROM seller_directory d WHERE d.owner_id = i.owner_id)"
                 )
                 .to_owned()
             }

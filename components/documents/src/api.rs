@@ -8,6 +8,7 @@ use fin_spin_edge::{config, Fault, Problem};
 
 pub struct Api {
     billing: String,
+    profile: String,
     clients: String,
     identity: String,
     payments: String,
@@ -29,6 +30,7 @@ impl Api {
     pub fn open(authorization: Option<&str>) -> Result<Self, Problem> {
         Ok(Self {
             billing: config::get("billing_base_url")?,
+            profile: config::get("profile_base_url")?,
             clients: config::get("clients_base_url")?,
             identity: config::get("identity_base_url")?,
             payments: config::get("payments_base_url")?,
@@ -46,7 +48,7 @@ impl Api {
     /// The caller's business profile; `None` until they put one.
     pub fn profile(&self) -> Result<Option<Vec<u8>>, Problem> {
         Ok(self
-            .get(&self.billing, "/business-profile")?
+            .get(&self.profile, "/business-profile")?
             .map(|b| b.bytes))
     }
 
@@ -72,7 +74,7 @@ impl Api {
     /// The caller's logo `sha256` (one an invoice of theirs names).
     pub fn logo(&self, sha256: &str) -> Result<Option<Vec<u8>>, Problem> {
         Ok(self
-            .get(&self.billing, &format!("/business-profile/logos/{sha256}"))?
+            .get(&self.profile, &format!("/business-profile/logos/{sha256}"))?
             .map(|b| b.bytes))
     }
 

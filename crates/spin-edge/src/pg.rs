@@ -167,6 +167,14 @@ pub fn text(value: Option<&DbValue>) -> Result<String, String> {
     optional_text(value)?.ok_or_else(|| "unexpected NULL".to_owned())
 }
 
+/// A `bytea` column that must not be NULL.
+pub fn binary(value: Option<&DbValue>) -> Result<Vec<u8>, String> {
+    match value {
+        Some(DbValue::Binary(bytes)) => Ok(bytes.clone()),
+        other => Err(format!("expected bytes, got {other:?}")),
+    }
+}
+
 /// A statement that returns no rows (Spin's `execute` has no zero-row issue).
 pub fn execute(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Result<u64, Fault> {
     conn.execute(sql, params).map_err(fault)

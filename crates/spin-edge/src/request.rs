@@ -55,6 +55,22 @@ impl ApiRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The version an `If-Match` header pins (`"<version>"`, the ETags this API hands
+    /// out): `None` when absent or `*`; a value that names no version (a weak, empty or
+    /// malformed tag) pins one that never matches, so it gets a 412.
+    pub fn if_match(&self) -> Option<i64> {
+        let raw = self.header("if-match")?.trim();
+        if raw == "*" {
+            return None;
+        }
+        Some(
+            raw.strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(-1),
+        )
+    }
+
     /// The route of `routes` this request is for; a 404 or 405 problem when none is.
     /// Path parameters are ids, compared as written: `%00` in one is never decoded, so
     /// it names nothing (404).

@@ -1,14 +1,13 @@
 //! Share links in Postgres. Making one checks, in the same statement, everything a link
 //! needs: the caller's invoice, sent, with a seller to name, and room under the limit.
 
-use fin_spin_edge::pg::{optional_text as optional, query, query_with, text};
+use fin_seller::BusinessProfile;
+use fin_spin_edge::pg::{binary, optional_text as optional, query, query_with, text};
 use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 use super::domain::{ShareLink, MAX_ACTIVE};
 use crate::invoice::Invoice;
-use crate::profile::store::{picture, LOGO_JSON};
-use crate::profile::BusinessProfile;
 use crate::store::{invoice, COLUMNS, COLUMN_COUNT};
 
 /// A link's columns, from `share_links` aliased `s`.
@@ -48,7 +47,7 @@ pub fn create(
     let ctes = "inv AS (
            SELECT i.id, i.status,
                   i.seller IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM business_profiles p WHERE p.owner_id = i.owner_id) AS has_seller
+                    SELECT 1 FROM seller_directory d WHERE d.owner_id = i.owner_id) AS has_seller
            FROM invoices i
            WHERE i.owner_id = $1::text::uuid AND i.id = $2::text::uuid AND i.deleted_at IS NULL
            FOR UPDATE OF i),
@@ -149,15 +148,13 @@ pub struct Opened {
 }
 
 pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
-    // The current profile with its logo: the seller of an invoice that froze none.
+    // The seller as the profile context publishes it now: for an invoice that froze none.
     let sql = format!(
-        "SELECT {COLUMNS}, (SELECT business_profiles.profile || jsonb_build_object('logo', ({logo}))
-                            FROM business_profiles WHERE business_profiles.owner_id = i.owner_id)::text,
+        "SELECT {COLUMNS}, (SELECT d.seller FROM seller_directory d WHERE d.owner_id = i.owner_id)::text,
                 {expires}, i.owner_id::text
          FROM share_links s JOIN invoices i ON i.id = s.invoice_id
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
            AND i.deleted_at IS NULL AND i.status <> 'draft'",
-        logo = LOGO_JSON!(),
         expires = rfc3339!("s.expires_at")
     );
     let rows = query(conn, &sql, &[digest.to_owned().into()])?;
@@ -183,15 +180,16 @@ pub fn open_logo(conn: &Connection, digest: &str) -> Result<Option<(String, Vec<
         conn,
         "SELECT l.content_type, l.bytes
          FROM share_links s JOIN invoices i ON i.id = s.invoice_id
-         LEFT JOIN business_profiles p ON p.owner_id = i.owner_id
-         JOIN business_logos l ON l.owner_id = i.owner_id
-          AND l.sha256 = CASE WHEN i.seller IS NULL THEN p.logo_sha256
-                              ELSE i.seller->'logo'->>'sha256' END
+         LEFT JOIN seller_directory d ON d.owner_id = i.owner_id
+         JOIN seller_logos l ON l.owner_id = i.owner_id
+          AND l.sha256 = coalesce(i.seller, d.seller)->'logo'->>'sha256'
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
            AND i.deleted_at IS NULL AND i.status <> 'draft'",
         &[digest.to_owned().into()],
     )?;
-    rows.first().map(|row| picture(row)).transpose()
+    rows.first()
+        .map(|row| Ok((text(row.first())?, binary(row.get(1))?)))
+        .transpose()
 }
 
 fn link(row: &[DbValue]) -> Result<ShareLink, Fault> {

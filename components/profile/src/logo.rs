@@ -4,25 +4,13 @@
 //! is stored, so no document is ever drawn from something broken.
 
 use fin_problem::FieldError;
-use serde::{Deserialize, Serialize};
+pub use fin_seller::Logo;
 use sha2::{Digest, Sha256};
 
 /// A logo is a small picture: 256 KiB holds a crisp one many times over.
 pub const MAX_BYTES: usize = 256 * 1024;
 /// Pixels on the longer side: a document prints it a few centimetres wide.
 pub const MAX_SIDE: u32 = 2000;
-
-/// A stored logo, as the profile and an issued invoice name it: the picture itself is
-/// kept apart, under its digest, so a frozen seller keeps the logo it was sent with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Logo {
-    /// `image/png` or `image/jpeg`.
-    pub content_type: String,
-    /// SHA-256 of the file, hex: its name in `business_logos`.
-    pub sha256: String,
-    pub width: u32,
-    pub height: u32,
-}
 
 /// Why an upload is not a logo.
 #[derive(Debug, Clone, PartialEq, Eq)]

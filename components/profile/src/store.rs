@@ -1,11 +1,9 @@
 //! Business profiles in Postgres: one row per freelancer, the profile as `jsonb`.
 
-use fin_spin_edge::pg::{execute, int, optional_text, query, query_with, text};
+use fin_seller::{BusinessProfile, Logo};
+use fin_spin_edge::pg::{binary, execute, int, optional_text, query, query_with, text};
 use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
-
-use super::domain::BusinessProfile;
-use super::logo::Logo;
 
 /// A profile as stored: with the version its ETag names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +35,6 @@ macro_rules! LOGO_JSON {
          WHERE l.owner_id = business_profiles.owner_id AND l.sha256 = business_profiles.logo_sha256"
     };
 }
-pub(crate) use LOGO_JSON;
 
 const RETURNING: &str = concat!(
     "profile::text, version, ",
@@ -48,12 +45,13 @@ const RETURNING: &str = concat!(
     ")::text"
 );
 
-/// Deletes `$1`'s pictures that neither the profile nor an issued invoice names.
+/// Deletes `$1`'s pictures that neither the profile nor an issued invoice names; which
+/// logos issued invoices name, billing publishes (its `issued_logos` view, V21).
 const FORGET_UNNAMED: &str = "DELETE FROM business_logos b
      WHERE b.owner_id = $1::text::uuid
        AND b.sha256 IS DISTINCT FROM (SELECT logo_sha256 FROM business_profiles WHERE owner_id = $1::text::uuid)
-       AND NOT EXISTS (SELECT 1 FROM invoices i
-                       WHERE i.owner_id = b.owner_id AND i.seller->'logo'->>'sha256' = b.sha256)";
+       AND NOT EXISTS (SELECT 1 FROM issued_logos i
+                       WHERE i.owner_id = b.owner_id AND i.sha256 = b.sha256)";
 
 pub fn get(conn: &Connection, owner: &str) -> Result<Option<Stored>, Fault> {
     let sql = format!("SELECT {RETURNING} FROM business_profiles WHERE owner_id = $1::text::uuid");
@@ -186,13 +184,7 @@ pub fn logo_bytes(
             &[owner.to_owned().into()],
         )?,
     };
-    rows.first().map(|row| picture(row)).transpose()
-}
-
-/// A logo's `(content_type, bytes)` from a row that reads them in that order.
-pub(crate) fn picture(row: &[DbValue]) -> Result<(String, Vec<u8>), Fault> {
-    match row.get(1) {
-        Some(DbValue::Binary(bytes)) => Ok((text(row.first())?, bytes.clone())),
-        other => Err(Fault::from(format!("logo bytes: {other:?}"))),
-    }
+    rows.first()
+        .map(|row| Ok((text(row.first())?, binary(row.get(1))?)))
+        .transpose()
 }

@@ -1,16 +1,41 @@
-//! `GET` and `PUT /business-profile`.
+//! `/business-profile`: the profile read and replaced whole by version, and its logo.
 
+use fin_seller::BusinessProfile;
 use fin_spin_edge::auth;
 use fin_spin_edge::pg::database;
-use fin_spin_edge::response::{json, no_content, picture};
-use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem};
+use fin_spin_edge::response::{json, no_content, picture, serve};
+use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
 
-use super::domain::{BusinessProfile, ProfileInput};
-use super::logo::{self, Refused};
-use super::store::{self, Put, Stored};
-use crate::error::BillingError;
+use crate::domain::{self, ProfileInput};
+use crate::error::ProfileError;
+use crate::logo::{self, Refused};
+use crate::store::{self, Put, Stored};
+
+pub async fn handle(req: ApiRequest) -> Response {
+    serve(req, route).await
+}
+
+/// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
+pub const ROUTES: &[Route] = &[
+    Route::new("/business-profile", &["GET", "PUT"]),
+    Route::new("/business-profile/logo", &["GET", "PUT", "DELETE"]),
+    Route::new("/business-profile/logos/{sha256}", &["GET"]),
+];
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let route = req.resolve(ROUTES)?;
+    match (route.path, route.method) {
+        ("/business-profile", "GET") => get(req),
+        ("/business-profile", "PUT") => put(req).await,
+        ("/business-profile/logo", "GET") => get_logo(req, None),
+        ("/business-profile/logo", "PUT") => put_logo(req).await,
+        ("/business-profile/logo", "DELETE") => delete_logo(req),
+        ("/business-profile/logos/{sha256}", "GET") => get_logo(req, Some(route.param("sha256"))),
+        _ => Err(Problem::no_route(&req.path)),
+    }
+}
 
 /// Where a created profile is (`Location`).
 const PATH: &str = "/business-profile";
@@ -37,23 +62,25 @@ fn respond(status: u16, stored: &Stored) -> Response {
     response
 }
 
-pub fn get(req: &ApiRequest) -> Result<Response, Problem> {
+fn get(req: &ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
-    let conn = database("billing")?;
-    match store::get(&conn, &owner).map_err(BillingError::from)? {
+    let conn = database("profile")?;
+    match store::get(&conn, &owner).map_err(ProfileError::from)? {
         Some(stored) => Ok(respond(200, &stored)),
-        None => Err(Problem::not_found(
+        None => Err(ProfileError::NotFound(
             "There is no business profile yet; PUT one to name yourself on your invoices.",
-        )),
+        )
+        .into()),
     }
 }
 
-pub async fn put(req: &mut ApiRequest, if_match: Option<i64>) -> Result<Response, Problem> {
+async fn put(req: &mut ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
+    let if_match = req.if_match();
     let input: ProfileInput = req.json(config::body_limit()?).await?;
-    let profile = BusinessProfile::parse(input).map_err(BillingError::Invalid)?;
-    let conn = database("billing")?;
-    match store::put(&conn, &owner, &profile, if_match).map_err(BillingError::from)? {
+    let profile = domain::parse(input).map_err(ProfileError::Invalid)?;
+    let conn = database("profile")?;
+    match store::put(&conn, &owner, &profile, if_match).map_err(ProfileError::from)? {
         Put::Saved { stored, created } => {
             let mut response = respond(if created { 201 } else { 200 }, &stored);
             if created {
@@ -61,26 +88,16 @@ pub async fn put(req: &mut ApiRequest, if_match: Option<i64>) -> Result<Response
             }
             Ok(response)
         }
-        // The profile's own words: a stale invoice's problem would name the wrong thing.
-        Put::Stale {
-            current: Some(current),
-        } => Err(Problem::precondition_failed(format!(
-            "The business profile has changed; its current version is {current}. \
-             Fetch it and retry."
-        ))
-        .with_header("ETag", format!("\"{current}\""))),
-        Put::Stale { current: None } => Err(Problem::precondition_failed(
-            "There is no business profile yet to match; PUT without If-Match to create it.",
-        )),
+        Put::Stale { current } => Err(ProfileError::Stale { current }.into()),
     }
 }
 
 fn no_profile() -> Problem {
-    Problem::not_found("There is no business profile yet; PUT one first, then its logo.")
+    ProfileError::NotFound("There is no business profile yet; PUT one first, then its logo.").into()
 }
 
 /// `PUT /business-profile/logo`: the body is the picture (`image/png` or `image/jpeg`).
-pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
+async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
     let bytes = req.body(BodyLimit(logo::MAX_BYTES)).await?;
     let logo = match logo::parse(req.header("content-type"), &bytes) {
@@ -89,10 +106,10 @@ pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
             return Err(Problem::unsupported_media_type()
                 .with_detail("A logo is sent as image/png or image/jpeg."))
         }
-        Err(Refused::Invalid(error)) => return Err(BillingError::Invalid(vec![error]).into()),
+        Err(Refused::Invalid(error)) => return Err(ProfileError::Invalid(vec![error]).into()),
     };
-    let conn = database("billing")?;
-    match store::put_logo(&conn, &owner, &logo, bytes).map_err(BillingError::from)? {
+    let conn = database("profile")?;
+    match store::put_logo(&conn, &owner, &logo, bytes).map_err(ProfileError::from)? {
         Some(stored) => Ok(respond(200, &stored)),
         None => Err(no_profile()),
     }
@@ -100,10 +117,10 @@ pub async fn put_logo(req: &mut ApiRequest) -> Result<Response, Problem> {
 
 /// `DELETE /business-profile/logo`: documents print none from now on; issued ones keep
 /// theirs.
-pub fn delete_logo(req: &ApiRequest) -> Result<Response, Problem> {
+fn delete_logo(req: &ApiRequest) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
-    let conn = database("billing")?;
-    match store::delete_logo(&conn, &owner).map_err(BillingError::from)? {
+    let conn = database("profile")?;
+    match store::delete_logo(&conn, &owner).map_err(ProfileError::from)? {
         Some(()) => Ok(no_content()),
         None => Err(no_profile()),
     }
@@ -111,7 +128,7 @@ pub fn delete_logo(req: &ApiRequest) -> Result<Response, Problem> {
 
 /// `GET /business-profile/logo` (the current one), or `…/logos/{sha256}` (one an issued
 /// invoice names, which never changes: cached for good).
-pub fn get_logo(req: &ApiRequest, sha256: Option<&str>) -> Result<Response, Problem> {
+fn get_logo(req: &ApiRequest, sha256: Option<&str>) -> Result<Response, Problem> {
     let owner = auth::authenticate(req)?.user_id;
     let well_formed =
         sha256.is_none_or(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -119,9 +136,9 @@ pub fn get_logo(req: &ApiRequest, sha256: Option<&str>) -> Result<Response, Prob
     if !well_formed {
         return Err(missing());
     }
-    let conn = database("billing")?;
+    let conn = database("profile")?;
     let (content_type, bytes) = store::logo_bytes(&conn, &owner, sha256)
-        .map_err(BillingError::from)?
+        .map_err(ProfileError::from)?
         .ok_or_else(missing)?;
     let cache = match sha256 {
         Some(_) => "private, max-age=31536000, immutable",
