@@ -73,8 +73,15 @@ fn a_profile_is_created_read_and_replaced_by_version() {
     let mut late = example();
     late["legal_name"] = json!("Someone Else");
     let stale = put(&user, &late, Some("\"1\""));
-    stale.problem(412);
+    let problem = stale.problem(412);
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("business profile") && !detail.contains("invoice"),
+        "the profile's own words: {detail}"
+    );
     assert_eq!(stale.header("etag"), Some("\"2\""));
+    // An empty If-Match names no version: refused like a stale one, nothing changed.
+    put(&user, &late, Some("")).problem(412);
     assert_eq!(user.get(PATH).json(), replaced);
 
     // Without If-Match the last write wins.

@@ -331,6 +331,26 @@ fn the_freelancers_settings_word_the_next_email_and_bad_ones_change_nothing() {
         "Ada L.",
         "nothing refused was stored"
     );
+    // JSON Schema's integer takes 291.0 as the spec's clients may write it; 291.5 is
+    // refused in words, never in a Rust type's name.
+    let whole = user
+        .call("PUT", "/delivery-settings")
+        .json(&json!({"reminder_days": [171, 291.0]}))
+        .send();
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert_eq!(whole.json()["reminder_days"], json!([171, 291]));
+    let fraction = user
+        .call("PUT", "/delivery-settings")
+        .json(&json!({"reminder_days": [171, 291.5]}))
+        .send();
+    let problem = fraction.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "reminder_days[1]");
+    let message = problem["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("expected an integer"), "{message}");
+    assert!(
+        !message.contains("i64") && !message.contains("floating"),
+        "{message}"
+    );
 }
 
 /// Tells the mailer what day it is and waits for what that queues to go out.
