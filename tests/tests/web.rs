@@ -52,6 +52,16 @@ fn browser_suite(file: &str) {
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .arg(format!("e2e/{file}"))
         .env("BASE_URL", &app().base_url)
+        // The mailers' process ids, for a suite that pauses them (deliveries.test.mjs).
+        .env(
+            "MAILER_PIDS",
+            app()
+                .mailers()
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
         .env("SCREENSHOT_DIR", &screens)
         .output()
         .expect("node must be on PATH (make setup installs it)");
@@ -94,6 +104,11 @@ fn hostile_names_and_other_users_ids() {
 #[test]
 fn accessible_light_and_phone_width() {
     browser_suite("a11y.test.mjs");
+}
+
+#[test]
+fn an_email_queued_late_still_shows_on_the_invoice() {
+    browser_suite("deliveries.test.mjs");
 }
 
 #[test]

@@ -159,7 +159,7 @@ export default function InvoiceView() {
         </table>
       )}
       {open && <RecordPayment invoice={i} onRecorded={setFresh} />}
-      {i.status !== "draft" && <Deliveries invoiceId={i.id} />}
+      {i.status !== "draft" && <Deliveries invoiceId={i.id} sentAt={i.sent_at} />}
       {i.status !== "draft" && <ShareLinks invoiceId={i.id} />}
     </section>
   );

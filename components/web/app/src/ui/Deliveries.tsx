@@ -1,4 +1,4 @@
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
 import { unwrap } from "../api/problem";
 import { useResource } from "./hooks";
@@ -11,11 +11,25 @@ const said: Record<string, string> = {
   skipped: "Not needed",
 };
 
+/**
+ * How long after an invoice was sent the panel keeps asking for its e-mail while none is
+ * listed yet. The mailer queues it within seconds of the send, later on a busy server; a
+ * panel that looked only while a row was pending never learnt of one queued after its
+ * first look, and said "Not e-mailed yet." until a reload.
+ */
+const AWAIT_QUEUE_MS = 10 * 60 * 1000;
+
 /** What was e-mailed for the invoice (docs/delivery.md), refreshed while any is pending. */
-export function Deliveries({ invoiceId }: { invoiceId: string }) {
+export function Deliveries({ invoiceId, sentAt }: { invoiceId: string; sentAt: string | null }) {
   const list = useResource(() => unwrap(api.GET("/invoices/{id}/deliveries", { params: { path: { id: invoiceId } } })), [invoiceId]);
   const items = list.data?.items ?? [];
-  const pending = items.some((d) => d.status === "queued" || d.status === "sending");
+  const [opened] = useState(() => Date.now());
+  // Measured from when the panel opened as well as from the server's `sent_at`, so a
+  // browser whose clock is off neither gives up at once nor polls an old invoice for long.
+  const sinceSent = sentAt ? Date.now() - Date.parse(sentAt) : Infinity;
+  const awaited =
+    list.data !== undefined && !items.some((d) => d.kind === "invoice") && sinceSent < 24 * 3600 * 1000 && Date.now() - opened < AWAIT_QUEUE_MS;
+  const pending = awaited || items.some((d) => d.status === "queued" || d.status === "sending");
   useEffect(() => {
     if (!pending) return;
     const timer = setTimeout(list.reload, 3000);
