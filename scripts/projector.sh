@@ -12,7 +12,8 @@
 # `catch-up` nudge, and again every PROJECTOR_NUDGE_SECONDS (default 30), which also
 # bounds how stale the dashboard can get if a message is ever lost.
 #
-# Runs the pushed app instead of spin.toml when FIN_APP_REF names a registry reference.
+# Runs the pushed app instead of spin.toml when FIN_APP_REF names a registry reference,
+# or another manifest when FIN_MANIFEST names one (the composed profile).
 # Reads the app's variables from the environment like `spin up` does
 # (SPIN_VARIABLE_EVENTS_REDIS_URL, SPIN_VARIABLE_EVENTS_CHANNEL, SPIN_VARIABLE_DB_URL…).
 # Needs `redis-cli` (Redis' own client) on PATH. Stops cleanly on SIGINT/SIGTERM.
@@ -44,7 +45,7 @@ while true; do
   if [ -n "${FIN_APP_REF:-}" ]; then
     spin up --from "$FIN_APP_REF" --insecure --component-id "$trigger" "$@" &
   else
-    spin up --from "$root/spin.toml" --component-id "$trigger" "$@" &
+    spin up --from "${FIN_MANIFEST:-$root/spin.toml}" --component-id "$trigger" "$@" &
   fi
   child=$!
   # Subscribed once the channel gains a subscriber (or, with other projectors, soon after).

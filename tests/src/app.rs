@@ -60,6 +60,9 @@ pub struct AppOptions {
     /// A proxy the mailer reaches the e-mail stand-in through, so a test can take the
     /// provider away (its `upstream` is the stand-in's address).
     pub mail_proxy: Option<&'static Proxy>,
+    /// Runs the app from this manifest instead of spin.toml (the composed profile,
+    /// [`crate::composed::manifest`]), built with `spin build` after spin.toml's build.
+    pub manifest: Option<PathBuf>,
     /// Runs on the migrated database before anything of the app starts (data to load,
     /// settings every session of it gets).
     pub database_setup: Option<fn(&mut postgres::Client, &str)>,
@@ -101,6 +104,20 @@ impl App {
     fn start(options: AppOptions) -> App {
         let root = repo_root();
         build_components(&root);
+        if let Some(manifest) = &options.manifest {
+            let status = Command::new("spin")
+                .current_dir(&root)
+                .arg("build")
+                .arg("--from")
+                .arg(manifest)
+                .status()
+                .expect("`spin` must be on PATH (run `make setup`)");
+            assert!(
+                status.success(),
+                "spin build of {} failed",
+                manifest.display()
+            );
+        }
         let database_url = fresh_database(options.name);
         let applied = fin_migrate::run(&database_url).unwrap_or_else(|e| panic!("{e}"));
         assert!(
@@ -209,9 +226,10 @@ impl App {
             };
             let mut http = supervised("spin");
             http.current_dir(&root).arg("up");
-            match &options.from_reference {
-                Some(reference) => http.args(["--from", reference, "--insecure"]),
-                None => http.args(["--from", "spin.toml"]),
+            match (&options.from_reference, &options.manifest) {
+                (Some(reference), _) => http.args(["--from", reference, "--insecure"]),
+                (None, Some(manifest)) => http.arg("--from").arg(manifest),
+                (None, None) => http.args(["--from", "spin.toml"]),
             };
             http.arg("--listen")
                 .arg(format!("127.0.0.1:{port}"))
@@ -262,6 +280,14 @@ impl App {
                 .env(
                     "FIN_APP_REF",
                     options.from_reference.clone().unwrap_or_default(),
+                )
+                .env(
+                    "FIN_MANIFEST",
+                    options
+                        .manifest
+                        .as_ref()
+                        .map(|m| m.display().to_string())
+                        .unwrap_or_default(),
                 )
                 .stdin(Stdio::null())
                 .stdout(log_file(&work, &format!("{log}.stdout")))

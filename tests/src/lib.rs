@@ -10,6 +10,7 @@ mod accounts;
 mod app;
 pub mod browser;
 mod client;
+pub mod composed;
 pub mod contract;
 pub mod dates;
 pub mod demo;

@@ -21,6 +21,12 @@ pub mod vault;
 
 mod connection_store;
 pub mod http;
+/// Billing's settlement linked in (the default), or taken as `fin:billing/invoice-payments`
+/// from the billing-service component (the composed profile): the same `Billing`.
+#[cfg(not(feature = "composed"))]
+mod ledger;
+#[cfg(feature = "composed")]
+#[path = "ledger_contract.rs"]
 mod ledger;
 mod outbound;
 mod store;

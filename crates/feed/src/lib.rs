@@ -8,6 +8,11 @@ use fin_problem::Fault;
 mod hint;
 pub use hint::Hint;
 
+#[cfg(feature = "import")]
+mod import;
+#[cfg(feature = "import")]
+pub use import::ImportedFeed;
+
 /// Where an event sits in commit order; compared as a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Position {

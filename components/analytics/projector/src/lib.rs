@@ -13,7 +13,6 @@
 
 use analytics::catch_up::{catch_up, Hint};
 use analytics::store::PgReadModel;
-use billing::feed::OutboxFeed;
 use fin_spin_edge::{config, Fault};
 use spin_sdk::redis_component;
 
@@ -26,7 +25,12 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
         let url: String =
             config::get("db_url").map_err(|_| Fault::from("variable `db_url` is missing"))?;
         let model = PgReadModel::open(&url)?;
-        let feed = OutboxFeed::on(model.connection());
+        // Linked: billing's feed on the read model's own connection. Composed: the
+        // billing-service component's (`fin:billing/event-feed`).
+        #[cfg(not(feature = "composed"))]
+        let feed = billing::feed::OutboxFeed::on(model.connection());
+        #[cfg(feature = "composed")]
+        let feed = fin_feed::ImportedFeed;
         catch_up(&feed, &model, batch_size, &Hint::read(&message))
     })();
     match result {

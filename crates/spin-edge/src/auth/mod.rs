@@ -9,9 +9,18 @@ use fin_problem::{Fault, Problem};
 
 use crate::ApiRequest;
 
+mod types;
+
+/// The rules linked in: the default build.
+#[cfg(not(feature = "composed"))]
+pub mod tokens;
+/// The contract taken from the tokens component through Spin `dependencies`: the
+/// composed profile (`scripts/composed.sh`), the same functions and types.
+#[cfg(feature = "composed")]
+#[path = "composed.rs"]
 pub mod tokens;
 
-pub use tokens::{Principal, TokenError};
+pub use types::{IssuedToken, Principal, TokenError};
 
 /// The caller behind the request's `Authorization: Bearer` header.
 pub fn authenticate(req: &ApiRequest) -> Result<Principal, Problem> {
