@@ -69,7 +69,10 @@ fn app() -> &'static App {
 
 fn serial() -> MutexGuard<'static, ()> {
     static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+    let guard = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // Faults a failed test left queued must not fail the next one.
+    mail().heal();
+    guard
 }
 
 /// A freelancer with a profile and a client at `to`.
@@ -239,9 +242,11 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         mail_breaker_becomes("open", Duration::from_secs(30)).as_deref(),
         Some("open")
     );
+    // A call admitted just before the opening may still be on its way: let it land.
+    std::thread::sleep(Duration::from_secs(1));
     let at_opening = mail().calls();
     assert!(
-        (calls + MAIL_BREAKER_FAILURES..calls + MAIL_BREAKER_FAILURES + 2).contains(&at_opening),
+        (calls + MAIL_BREAKER_FAILURES..=calls + MAIL_BREAKER_FAILURES + 1).contains(&at_opening),
         "opened after {} failures (one more may race it in): {calls} → {at_opening}",
         MAIL_BREAKER_FAILURES
     );
