@@ -17,36 +17,38 @@ use fin_e2e::stripe::{self, payment_intent};
 use fin_e2e::{id, App, AppOptions, RedisServer, User};
 use serde_json::{json, Value};
 
-fn linked_redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
-
-fn composed_redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
+/// An app of its own Redis (events and key-value stores), from the manifest `manifest`
+/// names (written once, when the app starts) or spin.toml.
+fn start(
+    slot: &'static OnceLock<App>,
+    redis: &'static OnceLock<RedisServer>,
+    name: &'static str,
+    manifest: fn() -> Option<std::path::PathBuf>,
+) -> &'static App {
+    App::shared(slot, || {
+        let redis = redis.get_or_init(RedisServer::start);
+        AppOptions {
+            name,
+            redis_dbs: [1, 2, 3],
+            events_redis: Some(redis),
+            kv_redis: Some(redis),
+            manifest: manifest(),
+            ..AppOptions::default()
+        }
+    })
 }
 
 fn linked() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions {
-        name: "composed_linked",
-        redis_dbs: [1, 2, 3],
-        events_redis: Some(linked_redis()),
-        kv_redis: Some(linked_redis()),
-        ..AppOptions::default()
-    })
+    static REDIS: OnceLock<RedisServer> = OnceLock::new();
+    start(&APP, &REDIS, "composed_linked", || None)
 }
 
 fn composed() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions {
-        name: "composed",
-        redis_dbs: [1, 2, 3],
-        events_redis: Some(composed_redis()),
-        kv_redis: Some(composed_redis()),
-        manifest: Some(fin_e2e::composed::manifest(&App::repo_root())),
-        ..AppOptions::default()
+    static REDIS: OnceLock<RedisServer> = OnceLock::new();
+    start(&APP, &REDIS, "composed", || {
+        Some(fin_e2e::composed::manifest(&App::repo_root()))
     })
 }
 

@@ -23,12 +23,6 @@ impl From<Fault> for ProfileError {
     }
 }
 
-impl From<String> for ProfileError {
-    fn from(defect: String) -> Self {
-        ProfileError::Fault(Fault::from(defect))
-    }
-}
-
 impl From<ProfileError> for Problem {
     fn from(err: ProfileError) -> Self {
         match err {
