@@ -59,6 +59,7 @@ fn routes(invoice: &str) -> Vec<(&'static str, String)> {
         ("clients", "/clients".into()),
         ("billing", "/invoices".into()),
         ("profile", "/business-profile".into()),
+        ("sharing", format!("/invoices/{invoice}/share-links")),
         ("documents", format!("/invoices/{invoice}/pdf")),
         ("delivery", format!("/invoices/{invoice}/deliveries")),
         ("payments", "/payments".into()),

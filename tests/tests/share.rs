@@ -228,11 +228,18 @@ fn every_link_that_does_not_open_is_the_same_404() {
         bodies.windows(2).all(|w| w[0] == w[1]),
         "no oracle between them: {bodies:#?}"
     );
-    // The internal route billing answers for a link is not reachable from outside.
+    // The internal routes that answer for a link (sharing's) and for the invoice it shows
+    // (billing's) are not reachable from outside.
     let token = path(&share(&s.user, &s.invoice, &json!({})))
         .trim_start_matches("/share/")
         .to_owned();
     open(&format!("/internal/shares/{token}")).problem(404);
+    open(&format!(
+        "/internal/issued-invoices/{}/{}",
+        s.user.user_id(),
+        s.invoice
+    ))
+    .problem(404);
 }
 
 #[test]

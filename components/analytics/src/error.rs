@@ -9,11 +9,7 @@ pub enum AnalyticsError {
     Fault(Fault),
 }
 
-impl From<Fault> for AnalyticsError {
-    fn from(fault: Fault) -> Self {
-        AnalyticsError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(AnalyticsError);
 
 impl From<AnalyticsError> for Problem {
     fn from(err: AnalyticsError) -> Self {

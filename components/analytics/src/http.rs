@@ -1,7 +1,7 @@
 //! `GET /dashboard`: the caller's figures, from the read model only.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, serve};
+use fin_spin_edge::response::json;
 use fin_spin_edge::{config, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 use time::OffsetDateTime;
@@ -10,14 +10,10 @@ use crate::dashboard::dashboard;
 use crate::error::AnalyticsError;
 use crate::store::PgReadModel;
 
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, async |req: &mut ApiRequest| route(req)).await
-}
-
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[Route::new("/dashboard", &["GET"])];
 
-fn route(req: &ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     match (route.path, route.method) {
         ("/dashboard", "GET") => show(req),

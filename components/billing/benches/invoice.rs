@@ -3,8 +3,8 @@
 
 use billing::domain::{InvoiceFields, InvoiceInput};
 use billing::store;
-use billing::totals::{compute, Discount, Line};
 use criterion::{criterion_group, criterion_main, Criterion};
+use fin_commercial::totals::{compute, Discount, Line};
 use fin_paging::Page;
 use spin_sdk::pg4::DbValue;
 use std::hint::black_box;

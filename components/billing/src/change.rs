@@ -5,7 +5,7 @@
 use crate::domain::{InvoiceFields, NewPayment};
 use crate::parties::Buyer;
 use crate::status::Status;
-use crate::totals::Totals;
+use fin_commercial::totals::Totals;
 
 /// A change to one invoice, applied only if the invoice is still at the version it was
 /// decided on.

@@ -2,23 +2,18 @@
 //! PATCH merges the changes into the stored draft and the result is checked again.
 
 use fin_problem::{FieldError, Text};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_with::rust::double_option;
 use time::{Date, Duration};
 
-use crate::decimal::{format_scaled, parse_scaled, DecimalText};
-use crate::money::{whole_minor_units, Currency};
-use crate::totals::{self, Discount, Line, Totals, TotalsError};
+use fin_commercial::dates::parse_date;
+use fin_commercial::lines::{
+    parse_discount, parse_lines, totals_error, DiscountInput, LineInput, LineItem,
+};
+use fin_commercial::money::{whole_minor_units, Currency};
+use fin_commercial::totals::{self, Discount, Line, Totals, TotalsError};
 
-pub const MAX_LINES: usize = 200;
-const MAX_DESCRIPTION: usize = 1_000;
 const MAX_NOTES: usize = 5_000;
-/// One million units, in thousandths.
-const MAX_QUANTITY_MILLI: i64 = 1_000_000_000;
-/// A trillion minor units: far above any freelancer's line, far below overflow.
-pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
-/// 100 %, in basis points.
-const MAX_RATE_BP: i64 = 10_000;
 /// When no due date is given: net 30.
 const DEFAULT_TERM_DAYS: i64 = 30;
 
@@ -37,47 +32,6 @@ pub struct InvoiceInput {
     pub discount: Option<Option<DiscountInput>>,
     #[serde(with = "double_option")]
     pub notes: Option<Option<String>>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct LineInput {
-    pub description: Option<String>,
-    /// Up to three decimals: `1.5` (hours), `"0.25"`.
-    pub quantity: Option<DecimalText>,
-    /// Minor units of the invoice currency.
-    #[serde(deserialize_with = "whole_minor_units")]
-    pub unit_price: Option<i64>,
-    /// A percentage with up to two decimals: `19`, `"7.7"`. Absent means 0.
-    pub tax_rate: Option<DecimalText>,
-}
-
-/// Exactly one of `percent` (up to two decimals) or `amount` (minor units).
-#[derive(Debug, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct DiscountInput {
-    pub percent: Option<DecimalText>,
-    #[serde(deserialize_with = "whole_minor_units")]
-    pub amount: Option<i64>,
-}
-
-/// One line after every rule has passed; `Line` is the part totals need.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineItem {
-    pub description: String,
-    pub quantity_milli: i64,
-    pub unit_price: i64,
-    pub tax_rate_bp: u32,
-}
-
-impl LineItem {
-    pub fn priced(&self) -> Line {
-        Line {
-            quantity_milli: self.quantity_milli,
-            unit_price: self.unit_price,
-            tax_rate_bp: self.tax_rate_bp,
-        }
-    }
 }
 
 /// An invoice's editable fields, valid together. `currency` is `None` only before the
@@ -212,142 +166,6 @@ impl InvoiceFields {
     pub fn totals(&self) -> Result<Totals, TotalsError> {
         let lines: Vec<Line> = self.lines.iter().map(LineItem::priced).collect();
         totals::compute(&lines, self.discount)
-    }
-}
-
-pub fn totals_error(err: TotalsError) -> FieldError {
-    match err {
-        TotalsError::DiscountExceedsSubtotal => {
-            FieldError::new("discount", "must not exceed the subtotal")
-        }
-        TotalsError::TooLarge => FieldError::new("lines", "add up to more than can be invoiced"),
-    }
-}
-
-fn parse_lines(lines: Vec<LineInput>, errors: &mut Vec<FieldError>) -> Option<Vec<LineItem>> {
-    if lines.is_empty() {
-        errors.push(FieldError::new("lines", "must have at least one line"));
-        return None;
-    }
-    if lines.len() > MAX_LINES {
-        errors.push(FieldError::new(
-            "lines",
-            format!("must have at most {MAX_LINES} lines"),
-        ));
-        return None;
-    }
-    let before = errors.len();
-    let parsed: Vec<LineItem> = lines
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, line)| parse_line(i, line, errors))
-        .collect();
-    (errors.len() == before).then_some(parsed)
-}
-
-fn parse_line(i: usize, line: LineInput, errors: &mut Vec<FieldError>) -> Option<LineItem> {
-    let before = errors.len();
-    let mut bad = |field: &str, message: String| {
-        errors.push(FieldError::new(format!("lines[{i}].{field}"), message));
-    };
-    let description = match line.description.as_deref().map(str::trim) {
-        None | Some("") => {
-            bad("description", "is required".into());
-            String::new()
-        }
-        Some(d) => match Text::Block.check_within(d, MAX_DESCRIPTION) {
-            Ok(()) => d.to_owned(),
-            Err(message) => {
-                bad("description", message);
-                String::new()
-            }
-        },
-    };
-    let quantity_milli = match line.quantity {
-        None => {
-            bad("quantity", "is required".into());
-            0
-        }
-        Some(DecimalText(raw)) => match parse_scaled(&raw, 3, MAX_QUANTITY_MILLI) {
-            Ok(0) => {
-                bad("quantity", "must be more than 0".into());
-                0
-            }
-            Ok(q) => q,
-            Err(message) => {
-                bad("quantity", message);
-                0
-            }
-        },
-    };
-    let unit_price = match line.unit_price {
-        None => {
-            bad("unit_price", "is required".into());
-            0
-        }
-        Some(p) if !(0..=MAX_AMOUNT).contains(&p) => {
-            bad(
-                "unit_price",
-                format!("must be from 0 to {MAX_AMOUNT} minor units"),
-            );
-            0
-        }
-        Some(p) => p,
-    };
-    let tax_rate_bp = match line.tax_rate {
-        None => 0,
-        Some(DecimalText(raw)) => match parse_scaled(&raw, 2, MAX_RATE_BP) {
-            Ok(bp) => bp as u32,
-            Err(message) => {
-                bad("tax_rate", format!("{message} (a percentage)"));
-                0
-            }
-        },
-    };
-    (errors.len() == before).then_some(LineItem {
-        description,
-        quantity_milli,
-        unit_price,
-        tax_rate_bp,
-    })
-}
-
-fn parse_discount(input: DiscountInput) -> Result<Discount, FieldError> {
-    match (input.percent, input.amount) {
-        (Some(DecimalText(raw)), None) => parse_scaled(&raw, 2, MAX_RATE_BP)
-            .map(|bp| Discount::Percent(bp as u32))
-            .map_err(|m| FieldError::new("discount.percent", m)),
-        (None, Some(amount)) if (0..=MAX_AMOUNT).contains(&amount) => Ok(Discount::Amount(amount)),
-        (None, Some(_)) => Err(FieldError::new(
-            "discount.amount",
-            format!("must be from 0 to {MAX_AMOUNT} minor units"),
-        )),
-        _ => Err(FieldError::new(
-            "discount",
-            "must have exactly one of `percent` or `amount`",
-        )),
-    }
-}
-
-/// An ISO 8601 calendar date, `2026-03-31`.
-pub fn parse_date(raw: &str) -> Result<Date, String> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(raw.trim(), format).map_err(|_| "must be a date such as 2026-03-31".to_owned())
-}
-
-pub fn format_date(date: Date) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(format).unwrap_or_default()
-}
-
-/// How a discount is shown: `{"percent": "10"}`, `{"amount": 500}` or `null`.
-pub fn discount_json(discount: Discount) -> serde_json::Value {
-    match discount {
-        Discount::None => serde_json::Value::Null,
-        Discount::Percent(bp) => {
-            serde_json::json!({ "percent": format_scaled(i64::from(bp), 2) })
-        }
-        Discount::Amount(amount) => serde_json::json!({ "amount": amount }),
     }
 }
 

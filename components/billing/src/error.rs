@@ -30,11 +30,7 @@ pub enum BillingError {
     Fault(Fault),
 }
 
-impl From<Fault> for BillingError {
-    fn from(fault: Fault) -> Self {
-        BillingError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(BillingError);
 
 impl BillingError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {

@@ -1,7 +1,7 @@
 //! Routes under `/invoices`: read the request, call the service, shape the response.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::{json, no_content, serve};
+use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, ApiRequest, FieldError, Problem, Route};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -13,17 +13,13 @@ use crate::documents;
 use crate::domain::{InvoiceInput, PaymentInput};
 use crate::error::BillingError;
 use crate::invoice::Invoice;
+use crate::issued;
 use crate::listing::{ListQuery, Page};
 use crate::negotiate::{self, Wanted};
 use crate::service::{Billing, Created, IdempotencyKey};
-use crate::share;
 use crate::store::PgInvoices;
 
 const MAX_KEY_CHARS: usize = 255;
-
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, route).await
-}
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -32,24 +28,12 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/send", &["POST"]),
     Route::new("/invoices/{id}/void", &["POST"]),
     Route::new("/invoices/{id}/payments", &["POST"]),
-    Route::new("/invoices/{id}/share", &["POST"]),
-    Route::new("/invoices/{id}/share-links", &["GET"]),
-    Route::new("/invoices/{id}/share-links/{link_id}", &["DELETE"]),
 ];
 
-async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    // Not a public route: only the documents component asks it, over service chaining.
-    // spin.toml routes no outside request here; one that did not come chained is refused
-    // all the same.
-    if let Some(rest) = req.path.strip_prefix("/internal/shares/") {
-        if !req.chained() {
-            return Err(Problem::no_route(&req.path));
-        }
-        let rest = rest.to_owned();
-        return match rest.strip_suffix("/logo") {
-            Some(token) => share::http::open_logo(token),
-            None => share::http::open(&rest),
-        };
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    // Not a public route: only the sharing component asks it, over service chaining.
+    if let Some(rest) = req.internal(issued::http::PREFIX)? {
+        return issued::http::route(&rest);
     }
     let route = req.resolve(ROUTES)?;
     let id = route.param("id");
@@ -62,11 +46,6 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/invoices/{id}/send", "POST") => send(req, id),
         ("/invoices/{id}/void", "POST") => void(req, id),
         ("/invoices/{id}/payments", "POST") => pay(req, id).await,
-        ("/invoices/{id}/share", "POST") => share::http::create(req, id).await,
-        ("/invoices/{id}/share-links", "GET") => share::http::list(req, id),
-        ("/invoices/{id}/share-links/{link_id}", "DELETE") => {
-            share::http::revoke(req, id, route.param("link_id"))
-        }
         _ => Err(Problem::no_route(&req.path)),
     }
 }

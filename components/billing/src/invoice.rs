@@ -3,12 +3,14 @@
 use serde::Serialize;
 use time::Date;
 
-use crate::decimal::format_scaled;
-use crate::domain::{discount_json, format_date, InvoiceFields};
-use crate::number::invoice_number;
+use crate::domain::InvoiceFields;
 use crate::parties::Buyer;
 use crate::status::Status;
-use crate::totals::Totals;
+use fin_commercial::dates::format_date;
+use fin_commercial::decimal::format_scaled;
+use fin_commercial::lines::discount_json;
+use fin_commercial::numbering::INVOICES;
+use fin_commercial::totals::Totals;
 use fin_seller::BusinessProfile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +55,7 @@ pub struct Payment {
 
 impl Invoice {
     pub fn number(&self) -> String {
-        invoice_number(self.year, self.sequence.try_into().unwrap_or(u32::MAX))
+        INVOICES.number(self.year, self.sequence.try_into().unwrap_or(u32::MAX))
     }
 
     pub fn balance_due(&self) -> i64 {

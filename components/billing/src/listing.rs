@@ -6,8 +6,8 @@
 use fin_problem::FieldError;
 use time::Date;
 
-use crate::domain::parse_date;
 use crate::status::Status;
+use fin_commercial::dates::parse_date;
 
 pub use fin_paging::{Page, DEFAULT_LIMIT, MAX_LIMIT};
 

@@ -15,7 +15,7 @@ use crate::invoice::{Invoice, Payment};
 use crate::listing::ListQuery;
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
-use crate::totals::Totals;
+use fin_commercial::totals::Totals;
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -167,7 +167,7 @@ impl InvoiceStore for MemoryStore {
                     id: payment_id.clone(),
                     amount: payment.amount,
                     overpaid: payment.overpaid,
-                    paid_on: crate::domain::format_date(payment.paid_on),
+                    paid_on: fin_commercial::dates::format_date(payment.paid_on),
                     method: payment.method.clone(),
                     reference: payment.reference.clone(),
                     source: payment.source.name().to_owned(),

@@ -5,15 +5,16 @@ use fin_problem::Fault;
 use time::Date;
 
 use crate::change::Change;
-use crate::domain::{totals_error, InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
+use crate::domain::{InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
 use crate::error::BillingError;
 use crate::events::EventType;
 use crate::invoice::Invoice;
 use crate::listing::{Cursor, ListQuery, Page};
-use crate::money::Currency;
 use crate::parties::Buyer;
 use crate::status::{Action, PaymentError, Status};
-use crate::totals::Totals;
+use fin_commercial::lines::totals_error;
+use fin_commercial::money::Currency;
+use fin_commercial::totals::Totals;
 
 /// How often a change is retried when another request changed the invoice in between.
 const ATTEMPTS: usize = 3;

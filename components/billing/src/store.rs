@@ -10,15 +10,17 @@ use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
 use crate::change::Change;
-use crate::domain::{format_date, parse_date, InvoiceFields, LineItem, NewPayment};
+use crate::domain::{InvoiceFields, NewPayment};
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
-use crate::money::Currency;
 use crate::outbox::{event_names, outbox, ENVELOPES, PAYMENT};
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
-use crate::totals::{Discount, Totals};
+use fin_commercial::dates::{format_date, parse_date};
+use fin_commercial::lines::LineItem;
+use fin_commercial::money::Currency;
+use fin_commercial::totals::{Discount, Totals};
 
 // Parameters are sent as text or int8 and cast in SQL (`$1::text::uuid`,
 // `$2::bigint::int`): Spin prepares each statement and refuses a value whose type does

@@ -13,11 +13,7 @@ pub enum ClientsError {
     Fault(Fault),
 }
 
-impl From<Fault> for ClientsError {
-    fn from(fault: Fault) -> Self {
-        ClientsError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(ClientsError);
 
 impl From<ClientsError> for Problem {
     fn from(err: ClientsError) -> Self {

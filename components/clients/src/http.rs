@@ -1,7 +1,7 @@
 //! Routes under `/clients`: read the request, call the service, shape the response.
 
 use fin_spin_edge::auth::{self, Principal};
-use fin_spin_edge::response::{json, no_content, serve};
+use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 
@@ -11,17 +11,13 @@ use crate::listing::ListQuery;
 use crate::service;
 use crate::store::PgClients;
 
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, route).await
-}
-
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
     Route::new("/clients", &["GET", "POST"]),
     Route::new("/clients/{id}", &["GET", "PATCH", "DELETE"]),
 ];
 
-async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     let id = route.param("id");
     match (route.path, route.method) {

@@ -12,10 +12,4 @@ pub mod service;
 pub mod http;
 mod store;
 
-use spin_sdk::http::{IncomingRequest, Response};
-use spin_sdk::http_component;
-
-#[http_component]
-async fn handle(req: IncomingRequest) -> Response {
-    http::handle(fin_spin_edge::ApiRequest::new(req)).await
-}
+fin_spin_edge::http_component!(http::route);

@@ -5,7 +5,7 @@
 
 use fin_spin_edge::auth;
 use fin_spin_edge::outbound::{self, Answer, CallError};
-use fin_spin_edge::response::{json, serve};
+use fin_spin_edge::response::json;
 use fin_spin_edge::{config, pg, ApiRequest, Fault, Problem, Route};
 use serde_json::json;
 use spin_sdk::http::Response;
@@ -13,17 +13,13 @@ use spin_sdk::http::Response;
 use crate::settings::Settings;
 use crate::store;
 
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, route).await
-}
-
 /// Every route of this component; `docs/openapi.yaml` describes each.
 pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/deliveries", &["GET"]),
     Route::new("/delivery-settings", &["GET", "PUT"]),
 ];
 
-async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let matched = req.resolve(ROUTES)?;
     let principal = auth::authenticate(req)?;
     let owner = principal.user_id;

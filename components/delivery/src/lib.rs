@@ -26,7 +26,4 @@ pub mod spin;
 pub mod store;
 
 #[cfg(feature = "http-component")]
-#[spin_sdk::http_component]
-async fn handle(req: spin_sdk::http::IncomingRequest) -> spin_sdk::http::Response {
-    http::handle(fin_spin_edge::ApiRequest::new(req)).await
-}
+fin_spin_edge::http_component!(http::route);

@@ -1,7 +1,7 @@
 //! The API as the caller sees it: `GET`s with the caller's own `Authorization`, so a
 //! document shows exactly what its owner may read — another freelancer's invoice is a
 //! 404 here because it is one there. A share link's reader has no token: billing's
-//! internal route answers for the link alone.
+//! sharing context's internal route answers for the link alone.
 
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use fin_spin_edge::{config, Fault, Problem};
@@ -9,6 +9,7 @@ use fin_spin_edge::{config, Fault, Problem};
 pub struct Api {
     billing: String,
     profile: String,
+    sharing: String,
     clients: String,
     identity: String,
     payments: String,
@@ -31,6 +32,7 @@ impl Api {
         Ok(Self {
             billing: config::get("billing_base_url")?,
             profile: config::get("profile_base_url")?,
+            sharing: config::get("sharing_base_url")?,
             clients: config::get("clients_base_url")?,
             identity: config::get("identity_base_url")?,
             payments: config::get("payments_base_url")?,
@@ -68,7 +70,7 @@ impl Api {
     pub fn shared(&self, token: &str) -> Result<Option<Body>, Problem> {
         // The token opens the invoice: it is never logged.
         let path = format!("/internal/shares/{token}");
-        self.fetch(&self.billing, &path, "/internal/shares/{token}")
+        self.fetch(&self.sharing, &path, "/internal/shares/{token}")
     }
 
     /// The caller's logo `sha256` (one an invoice of theirs names).
@@ -78,10 +80,10 @@ impl Api {
             .map(|b| b.bytes))
     }
 
-    /// The logo of the invoice a share link opens (its `content_type` as billing keeps it).
+    /// The logo of the invoice a share link opens (its `content_type` as profile keeps it).
     pub fn shared_logo(&self, token: &str) -> Result<Option<Body>, Problem> {
         let path = format!("/internal/shares/{token}/logo");
-        self.fetch(&self.billing, &path, "/internal/shares/{token}/logo")
+        self.fetch(&self.sharing, &path, "/internal/shares/{token}/logo")
     }
 
     /// Whether `owner` takes card payments (has connected Stripe). The page is shown

@@ -2,7 +2,6 @@
 //! and e-invoice a share link opens for anyone who has it.
 
 use fin_spin_edge::auth;
-use fin_spin_edge::response::serve;
 use fin_spin_edge::{ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 
@@ -10,10 +9,6 @@ use crate::api::Api;
 use crate::document::{respond, Format};
 use crate::share;
 use crate::source;
-
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, async |req: &mut ApiRequest| route(req)).await
-}
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -25,7 +20,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/share/{token}/logo", &["GET"]),
 ];
 
-fn route(req: &ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     match route.path {
         "/invoices/{id}/pdf" => owned(req, route.param("id"), Format::pdf),

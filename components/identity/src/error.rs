@@ -20,11 +20,7 @@ pub enum IdentityError {
     Fault(Fault),
 }
 
-impl From<Fault> for IdentityError {
-    fn from(fault: Fault) -> Self {
-        IdentityError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(IdentityError);
 
 impl From<IdentityError> for Problem {
     fn from(err: IdentityError) -> Self {

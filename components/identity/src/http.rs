@@ -2,7 +2,7 @@
 
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
-use fin_spin_edge::response::{json, no_content, serve};
+use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, now, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 
@@ -14,10 +14,6 @@ use crate::session;
 use crate::store::PgIdentity;
 use crate::throttle::{LoginThrottle, ThrottlePolicy};
 
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, route).await
-}
-
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
     Route::new("/auth/register", &["POST"]),
@@ -27,7 +23,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/auth/refresh", &["POST", "DELETE"]),
 ];
 
-async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     match (route.path, route.method) {
         ("/auth/register", "POST") => register(req).await,

@@ -16,10 +16,4 @@ pub mod throttle;
 pub mod http;
 mod store;
 
-use spin_sdk::http::{IncomingRequest, Response};
-use spin_sdk::http_component;
-
-#[http_component]
-async fn handle(req: IncomingRequest) -> Response {
-    http::handle(fin_spin_edge::ApiRequest::new(req)).await
-}
+fin_spin_edge::http_component!(http::route);

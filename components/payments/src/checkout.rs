@@ -79,11 +79,7 @@ pub enum PayError {
     Fault(Fault),
 }
 
-impl From<Fault> for PayError {
-    fn from(fault: Fault) -> Self {
-        PayError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(PayError);
 
 pub fn pay(
     shares: &impl Shares,

@@ -21,11 +21,7 @@ pub enum PaymentsError {
     Fault(Fault),
 }
 
-impl From<Fault> for PaymentsError {
-    fn from(fault: Fault) -> Self {
-        PaymentsError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(PaymentsError);
 
 impl From<PaymentsError> for Problem {
     fn from(err: PaymentsError) -> Self {

@@ -3,7 +3,7 @@
 //! and a share link's "Pay now" (`/share/{token}/pay`, the token is the key).
 
 use fin_secret::Secret;
-use fin_spin_edge::response::{json, no_content, serve};
+use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{auth, breaker};
 use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Fault, Problem, Route};
 use serde::Serialize;
@@ -16,15 +16,11 @@ use crate::error::PaymentsError;
 use crate::event;
 use crate::ledger::Billing;
 use crate::listing::{Cursor, ListQuery, Page};
-use crate::outbound::{BillingShares, StripeApi};
+use crate::outbound::{SharedLinks, StripeApi};
 use crate::service::{self, EventLog, Record};
 use crate::signature;
 use crate::store::PgEventLog;
 use crate::vault::Vault;
-
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, route).await
-}
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -34,14 +30,11 @@ pub const ROUTES: &[Route] = &[
     Route::new("/share/{token}/pay", &["GET"]),
 ];
 
-async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     // Not a public route: the documents component asks it (service chaining) whether a
     // share page offers "Pay now".
-    if let Some(owner) = req.path.strip_prefix("/internal/stripe-connections/") {
-        if !req.chained() {
-            return Err(Problem::no_route(&req.path));
-        }
-        return offers_card_payment(owner);
+    if let Some(owner) = req.internal("/internal/stripe-connections/")? {
+        return offers_card_payment(&owner);
     }
     let route = req.resolve(ROUTES)?;
     match (route.path, route.method) {
@@ -200,8 +193,8 @@ fn pay(req: &ApiRequest, token: &str) -> Result<Response, Problem> {
         return Err(PaymentsError::Pay(PayError::Closed).into());
     }
     let share_url = format!("{}/share/{token}", req.public_base_url()?);
-    let shares = BillingShares {
-        base_url: config::get("billing_base_url")?,
+    let shares = SharedLinks {
+        base_url: config::get("sharing_base_url")?,
         timeout_ms: config::get("clients_call_timeout_ms")?,
     };
     let (store, vault) = (connections()?, vault()?);

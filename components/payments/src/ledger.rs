@@ -7,9 +7,9 @@
 //! is billing's code, run with this component's configuration, as the composed instance
 //! was (`inherit_configuration`).
 
-use billing::domain::parse_date;
 use billing::settlement::{self, Outcome, ProviderPayment};
 use billing::store::PgInvoices;
+use fin_commercial::dates::parse_date;
 use fin_spin_edge::config;
 
 use crate::event::Money;

@@ -1,5 +1,5 @@
 //! The two services "Pay now" calls over HTTP: Stripe's API with the freelancer's key,
-//! and billing's internal share route (Spin service chaining) for what a link opens.
+//! and the sharing context's internal route (Spin service chaining) for what a link opens.
 //! Neither the key nor the link's token is ever logged.
 
 use fin_breaker::{Breaker, Open};
@@ -98,12 +98,13 @@ fn error_message(body: &[u8]) -> String {
         .unwrap_or_else(|| "no error body".into())
 }
 
-pub struct BillingShares {
+/// What a link opens, asked of the sharing context (`/internal/shares/{token}`).
+pub struct SharedLinks {
     pub base_url: String,
     pub timeout_ms: u64,
 }
 
-/// The fields of billing's invoice answer that paying needs.
+/// The fields of the shared invoice (billing's view of it) that paying needs.
 #[derive(Deserialize)]
 struct SharedInvoice {
     id: String,
@@ -120,7 +121,7 @@ struct Buyer {
     email: Option<String>,
 }
 
-impl Shares for BillingShares {
+impl Shares for SharedLinks {
     fn open(&self, token: &str) -> Result<Option<Shared>, Fault> {
         let url = format!("{}/internal/shares/{token}", self.base_url);
         let unavailable =
@@ -137,9 +138,9 @@ impl Shares for BillingShares {
         let owner = answer
             .header("share-owner")
             .map(str::to_owned)
-            .ok_or_else(|| Fault::Internal("billing's share answer names no owner".into()))?;
+            .ok_or_else(|| Fault::Internal("the sharing context's answer names no owner".into()))?;
         let invoice: SharedInvoice = serde_json::from_slice(&answer.body)
-            .map_err(|e| Fault::Internal(format!("billing's share answer: {e}")))?;
+            .map_err(|e| Fault::Internal(format!("the sharing context's answer: {e}")))?;
         Ok(Some(Shared {
             status: invoice.status,
             payable: Payable {

@@ -17,11 +17,7 @@ pub enum ProfileError {
     Fault(Fault),
 }
 
-impl From<Fault> for ProfileError {
-    fn from(fault: Fault) -> Self {
-        ProfileError::Fault(fault)
-    }
-}
+fin_problem::fault_variant!(ProfileError);
 
 impl From<ProfileError> for Problem {
     fn from(err: ProfileError) -> Self {

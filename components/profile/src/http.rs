@@ -3,7 +3,7 @@
 use fin_seller::BusinessProfile;
 use fin_spin_edge::auth;
 use fin_spin_edge::pg::database;
-use fin_spin_edge::response::{json, no_content, picture, serve};
+use fin_spin_edge::response::{json, no_content, picture};
 use fin_spin_edge::{config, ApiRequest, BodyLimit, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
@@ -13,10 +13,6 @@ use crate::error::ProfileError;
 use crate::logo::{self, Refused};
 use crate::store::{self, Put, Stored};
 
-pub async fn handle(req: ApiRequest) -> Response {
-    serve(req, route).await
-}
-
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
     Route::new("/business-profile", &["GET", "PUT"]),
@@ -24,7 +20,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/business-profile/logos/{sha256}", &["GET"]),
 ];
 
-async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     match (route.path, route.method) {
         ("/business-profile", "GET") => get(req),

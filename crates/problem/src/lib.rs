@@ -13,3 +13,17 @@ pub use body::{decode_json, BodyLimit};
 pub use fault::{Fault, OUTAGE_RETRY_AFTER_SECONDS};
 pub use problem::{FieldError, Problem};
 pub use text::Text;
+
+/// `impl From<Fault> for $error` into its `Fault(..)` variant. Every context's one error
+/// type carries outages and defects through unchanged this way, so `?` on a store call
+/// needs no mapping: `fin_problem::fault_variant!(BillingError);`.
+#[macro_export]
+macro_rules! fault_variant {
+    ($error:ident) => {
+        impl From<$crate::Fault> for $error {
+            fn from(fault: $crate::Fault) -> Self {
+                $error::Fault(fault)
+            }
+        }
+    };
+}

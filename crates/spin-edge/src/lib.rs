@@ -22,6 +22,21 @@ pub use fin_problem::{BodyLimit, Fault, FieldError, Problem, OUTAGE_RETRY_AFTER_
 pub use request::ApiRequest;
 pub use routes::{Matched, Route};
 
+/// A component's entry point: each request becomes an [`ApiRequest`] and is answered by
+/// `route` (an `async fn(&mut ApiRequest) -> Result<Response, Problem>`) through
+/// [`response::serve`] — CORS, and every problem as `application/problem+json`. One line
+/// per component, so no component answers a request any other way:
+/// `fin_spin_edge::http_component!(http::route);`.
+#[macro_export]
+macro_rules! http_component {
+    ($route:path) => {
+        #[::spin_sdk::http_component]
+        async fn handle(req: ::spin_sdk::http::IncomingRequest) -> ::spin_sdk::http::Response {
+            $crate::response::serve($crate::ApiRequest::new(req), $route).await
+        }
+    };
+}
+
 /// Seconds since the Unix epoch, from the host's wall clock.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -98,6 +98,18 @@ impl ApiRequest {
         self.spin_header("spin-client-addr") == Some("0.0.0.0:0")
     }
 
+    /// The rest of the path after `prefix`, for an internal route only the app's own
+    /// components reach: `Ok(None)` when the path is not under `prefix`, and the 404 of
+    /// an unrouted path when it is but the request did not come chained (spin.toml
+    /// routes no outside request there; this refuses one all the same).
+    pub fn internal(&self, prefix: &str) -> Result<Option<String>, Problem> {
+        match self.path.strip_prefix(prefix) {
+            None => Ok(None),
+            Some(_) if !self.chained() => Err(Problem::no_route(&self.path)),
+            Some(rest) => Ok(Some(rest.to_owned())),
+        }
+    }
+
     /// Where the app is reached from outside (`https://app.example`): the
     /// `public_base_url` variable, or else the scheme and host this request came to —
     /// the base of the links the app hands out (share links, payment return pages).

@@ -10,9 +10,10 @@
 //! parent must list `db_url`, the events variables and their hosts.
 
 use billing::feed::MAX_BATCH;
+use billing::outbox;
 use billing::settlement::{self, Outcome, ProviderPayment, Unapplied};
 use billing::store::PgInvoices;
-use billing::{domain::parse_date, outbox};
+use fin_commercial::dates::parse_date;
 use fin_spin_edge::{config, pg, Fault};
 
 mod bindings {

@@ -1,14 +1,12 @@
 //! Share links in Postgres. Making one checks, in the same statement, everything a link
-//! needs: the caller's invoice, sent, with a seller to name, and room under the limit.
+//! needs — the caller's invoice, issued, naming a seller (billing's `invoice_directory`
+//! view says), and room under the limit — so nothing is written when one is missing.
 
-use fin_seller::BusinessProfile;
-use fin_spin_edge::pg::{binary, optional_text as optional, query, query_with, text};
+use fin_spin_edge::pg::{optional_text as optional, query, query_with, text};
 use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
-use super::domain::{ShareLink, MAX_ACTIVE};
-use crate::invoice::Invoice;
-use crate::store::{invoice, COLUMNS, COLUMN_COUNT};
+use crate::domain::{ShareLink, MAX_ACTIVE};
 
 /// A link's columns, from `share_links` aliased `s`.
 const LINK: &str = concat!(
@@ -28,12 +26,8 @@ pub enum Created {
     Link(ShareLink),
     /// Not the caller's invoice, or no such one.
     NoInvoice,
-    /// A draft is not issued: nothing to show a client yet.
     Draft,
-    /// Sent before any business profile existed, and there is none now: the page would
-    /// name no seller.
     NoSeller,
-    /// [`MAX_ACTIVE`] links already work.
     TooMany,
 }
 
@@ -44,13 +38,11 @@ pub fn create(
     digest: &str,
     days: i64,
 ) -> Result<Created, Fault> {
+    // Concurrent creates for one invoice may each see room for one more: the limit keeps
+    // a script from piling links up, it is not a count to the unit.
     let ctes = "inv AS (
-           SELECT i.id, i.status,
-                  i.seller IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM seller_directory d WHERE d.owner_id = i.owner_id) AS has_seller
-           FROM invoices i
-           WHERE i.owner_id = $1::text::uuid AND i.id = $2::text::uuid AND i.deleted_at IS NULL
-           FOR UPDATE OF i),
+           SELECT v.invoice_id AS id, v.issued, v.names_seller FROM invoice_directory v
+           WHERE v.owner_id = $1::text::uuid AND v.invoice_id = $2::text::uuid),
          active AS (
            SELECT count(*) AS n FROM share_links s JOIN inv ON s.invoice_id = inv.id
            WHERE s.revoked_at IS NULL AND s.expires_at > now()),
@@ -58,11 +50,10 @@ pub fn create(
            INSERT INTO share_links (owner_id, invoice_id, token_hash, expires_at)
            SELECT $1::text::uuid, inv.id, $3, now() + make_interval(days => $4::bigint::int)
            FROM inv, active
-           WHERE inv.status <> 'draft' AND inv.has_seller AND active.n < $5
+           WHERE inv.issued AND inv.names_seller AND active.n < $5
            RETURNING *)";
     let sql = format!(
-        "SELECT (SELECT status FROM inv), (SELECT has_seller FROM inv), (SELECT n FROM active),
-                {LINK}
+        "SELECT (SELECT issued FROM inv), (SELECT names_seller FROM inv), {LINK}
          FROM (SELECT 1) AS one LEFT JOIN s ON true"
     );
     let params: [ParameterValue; 5] = [
@@ -76,13 +67,13 @@ pub fn create(
     let row = rows
         .first()
         .ok_or_else(|| Fault::from("share: no row".to_owned()))?;
-    let status = optional(row.first())?;
-    Ok(match status.as_deref() {
-        None => Created::NoInvoice,
-        Some("draft") => Created::Draft,
-        Some(_) if !matches!(row.get(1), Some(DbValue::Boolean(true))) => Created::NoSeller,
-        Some(_) => match optional(row.get(3))? {
-            Some(_) => Created::Link(link(&row[3..])?),
+    let yes = |i: usize| matches!(row.get(i), Some(DbValue::Boolean(true)));
+    Ok(match row.first() {
+        None | Some(DbValue::DbNull) => Created::NoInvoice,
+        Some(_) if !yes(0) => Created::Draft,
+        Some(_) if !yes(1) => Created::NoSeller,
+        Some(_) => match optional(row.get(2))? {
+            Some(_) => Created::Link(link(&row[2..])?),
             None => Created::TooMany,
         },
     })
@@ -95,9 +86,9 @@ pub fn list(
     invoice_id: &str,
 ) -> Result<Option<Vec<ShareLink>>, Fault> {
     let sql = format!(
-        "SELECT i.id::text, {LINK}
-         FROM invoices i LEFT JOIN share_links s ON s.invoice_id = i.id
-         WHERE i.owner_id = $1::text::uuid AND i.id = $2::text::uuid AND i.deleted_at IS NULL
+        "SELECT v.invoice_id::text, {LINK}
+         FROM invoice_directory v LEFT JOIN share_links s ON s.invoice_id = v.invoice_id
+         WHERE v.owner_id = $1::text::uuid AND v.invoice_id = $2::text::uuid
          ORDER BY s.created_at DESC NULLS LAST, s.id"
     );
     let rows = query(
@@ -137,58 +128,30 @@ pub fn revoke(
     Ok(!rows.is_empty())
 }
 
-/// What a link opens, if it opens anything: a sent invoice, the business profile to name
-/// its seller with when it froze none, and when the link expires.
-pub struct Opened {
-    pub invoice: Invoice,
-    pub profile: Option<BusinessProfile>,
-    pub expires_at: String,
-    /// Whose invoice it is: the payments context asks for their Stripe connection.
+/// A link that works: whose invoice it opens, which, and until when.
+pub struct Open {
     pub owner_id: String,
+    pub invoice_id: String,
+    pub expires_at: String,
 }
 
-pub fn open(conn: &Connection, digest: &str) -> Result<Option<Opened>, Fault> {
-    // The seller as the profile context publishes it now: for an invoice that froze none.
+/// The link whose token has this digest, if it still works.
+pub fn open(conn: &Connection, digest: &str) -> Result<Option<Open>, Fault> {
     let sql = format!(
-        "SELECT {COLUMNS}, (SELECT d.seller FROM seller_directory d WHERE d.owner_id = i.owner_id)::text,
-                {expires}, i.owner_id::text
-         FROM share_links s JOIN invoices i ON i.id = s.invoice_id
-         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-           AND i.deleted_at IS NULL AND i.status <> 'draft'",
+        "SELECT s.owner_id::text, s.invoice_id::text, {expires}
+         FROM share_links s
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()",
         expires = rfc3339!("s.expires_at")
     );
     let rows = query(conn, &sql, &[digest.to_owned().into()])?;
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    let at = COLUMN_COUNT;
-    let profile = optional(row.get(at))?
-        .map(|json| serde_json::from_str(&json).map_err(|e| format!("decode profile: {e}")))
-        .transpose()?;
-    Ok(Some(Opened {
-        invoice: invoice(row)?,
-        profile,
-        expires_at: text(row.get(at + 1))?,
-        owner_id: text(row.get(at + 2))?,
-    }))
-}
-
-/// The logo of the seller a link's invoice names (frozen, or the profile's when it froze
-/// none): its type and bytes.
-pub fn open_logo(conn: &Connection, digest: &str) -> Result<Option<(String, Vec<u8>)>, Fault> {
-    let rows = query(
-        conn,
-        "SELECT l.content_type, l.bytes
-         FROM share_links s JOIN invoices i ON i.id = s.invoice_id
-         LEFT JOIN seller_directory d ON d.owner_id = i.owner_id
-         JOIN seller_logos l ON l.owner_id = i.owner_id
-          AND l.sha256 = coalesce(i.seller, d.seller)->'logo'->>'sha256'
-         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-           AND i.deleted_at IS NULL AND i.status <> 'draft'",
-        &[digest.to_owned().into()],
-    )?;
     rows.first()
-        .map(|row| Ok((text(row.first())?, binary(row.get(1))?)))
+        .map(|row| {
+            Ok(Open {
+                owner_id: text(row.first())?,
+                invoice_id: text(row.get(1))?,
+                expires_at: text(row.get(2))?,
+            })
+        })
         .transpose()
 }
 
