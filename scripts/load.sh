@@ -17,7 +17,7 @@
 # row, the event published); /dashboard; an invoice's PDF (the documents component: three
 # service-chained reads, then layout and rendering), the same PDF again with its ETag
 # (304, nothing rendered), a sent invoice's e-invoice (one read, written and checked),
-# its share page (no login: billing's internal answer for the link); a webhook redelivery (signature + one lookup; needs
+# its share page (no login: the sharing context finds the link, billing answers the invoice); a webhook redelivery (signature + one lookup; needs
 # the secret `make up` wrote to .dev/webhook-secret or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET).
 set -euo pipefail
 base=${1:-http://127.0.0.1:3000}
