@@ -124,17 +124,10 @@ struct Buyer {
 impl Shares for SharedLinks {
     fn open(&self, token: &str) -> Result<Option<Shared>, Fault> {
         let url = format!("{}/internal/shares/{token}", self.base_url);
-        let unavailable =
-            |why: String| Fault::Unavailable(format!("/internal/shares/{{token}}: {why}"));
-        let answer = match outbound::get(&url, &[("accept", "application/json")], self.timeout_ms) {
-            Ok(answer) => answer,
-            Err(e) => return Err(unavailable(format!("{e:?}"))),
+        let Some(answer) = outbound::find(&url, "/internal/shares/{token}", self.timeout_ms)?
+        else {
+            return Ok(None);
         };
-        match answer.status {
-            200 => {}
-            404 => return Ok(None),
-            status => return Err(unavailable(format!("answered {status}"))),
-        }
         let owner = answer
             .header("share-owner")
             .map(str::to_owned)

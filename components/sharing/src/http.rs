@@ -13,7 +13,7 @@ use spin_sdk::http::Response;
 use crate::domain::{ShareInput, ShareLink, Token};
 use crate::error::SharingError;
 use crate::issued;
-use crate::store::{self, Created};
+use crate::store;
 
 /// Every public route of this component; `docs/openapi.yaml` describes each
 /// (tests/tests/contract.rs).
@@ -76,15 +76,7 @@ async fn create(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let token = Token::generate()
         .ok_or_else(|| SharingError::Fault(Fault::Internal("no random source".into())))?;
     let conn = database("sharing")?;
-    let mut link = match store::create(&conn, &owner, &id, &Token::digest(token.as_str()), days)
-        .map_err(SharingError::from)?
-    {
-        Created::Link(link) => link,
-        Created::NoInvoice => return Err(SharingError::NoInvoice.into()),
-        Created::Draft => return Err(SharingError::Draft.into()),
-        Created::NoSeller => return Err(SharingError::NoSeller.into()),
-        Created::TooMany => return Err(SharingError::TooMany.into()),
-    };
+    let mut link = store::create(&conn, &owner, &id, &Token::digest(token.as_str()), days)?;
     link.url = Some(format!(
         "{}/share/{}",
         req.public_base_url()?,

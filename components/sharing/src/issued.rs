@@ -3,7 +3,7 @@
 //! one app, `billing_base_url` when deployed apart).
 
 use fin_spin_edge::outbound::{self, Answer};
-use fin_spin_edge::{config, Fault, Problem};
+use fin_spin_edge::{config, Problem};
 
 use crate::store::Open;
 
@@ -18,12 +18,5 @@ pub fn fetch(link: &Open, logo: bool) -> Result<Option<Answer>, Problem> {
         link.owner_id, link.invoice_id
     );
     let logged = format!("/internal/issued-invoices/{{owner}}/{{id}}{suffix}");
-    let unavailable = |why: String| Fault::Unavailable(why).into_problem("sharing");
-    let answer = outbound::get(&url, &[("accept", "application/json")], timeout_ms)
-        .map_err(|why| unavailable(format!("{logged}: {why:?}")))?;
-    match answer.status {
-        200 => Ok(Some(answer)),
-        404 => Ok(None),
-        status => Err(unavailable(format!("{logged} answered {status}"))),
-    }
+    outbound::find(&url, &logged, timeout_ms).map_err(|fault| fault.into_problem("sharing"))
 }

@@ -7,6 +7,7 @@ use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 
 use crate::domain::{ShareLink, MAX_ACTIVE};
+use crate::error::SharingError;
 
 /// A link's columns, from `share_links` aliased `s`.
 const LINK: &str = concat!(
@@ -20,24 +21,15 @@ const LINK: &str = concat!(
     rfc3339!("s.revoked_at")
 );
 
-/// What asking for a new link came to.
-#[derive(Debug)]
-pub enum Created {
-    Link(ShareLink),
-    /// Not the caller's invoice, or no such one.
-    NoInvoice,
-    Draft,
-    NoSeller,
-    TooMany,
-}
-
+/// The new link, or why there is none: no such invoice of the caller's, a draft, no
+/// seller to name, too many links.
 pub fn create(
     conn: &Connection,
     owner: &str,
     invoice_id: &str,
     digest: &str,
     days: i64,
-) -> Result<Created, Fault> {
+) -> Result<ShareLink, SharingError> {
     // Concurrent creates for one invoice may each see room for one more: the limit keeps
     // a script from piling links up, it is not a count to the unit.
     let ctes = "inv AS (
@@ -68,15 +60,15 @@ pub fn create(
         .first()
         .ok_or_else(|| Fault::from("share: no row".to_owned()))?;
     let yes = |i: usize| matches!(row.get(i), Some(DbValue::Boolean(true)));
-    Ok(match row.first() {
-        None | Some(DbValue::DbNull) => Created::NoInvoice,
-        Some(_) if !yes(0) => Created::Draft,
-        Some(_) if !yes(1) => Created::NoSeller,
-        Some(_) => match optional(row.get(2))? {
-            Some(_) => Created::Link(link(&row[2..])?),
-            None => Created::TooMany,
+    match row.first() {
+        None | Some(DbValue::DbNull) => Err(SharingError::NoInvoice),
+        Some(_) if !yes(0) => Err(SharingError::Draft),
+        Some(_) if !yes(1) => Err(SharingError::NoSeller),
+        Some(_) => match optional(row.get(2)).map_err(Fault::from)? {
+            Some(_) => Ok(link(&row[2..])?),
+            None => Err(SharingError::TooMany),
         },
-    })
+    }
 }
 
 /// The invoice's links, newest first; `None` when the invoice is not the caller's.

@@ -51,6 +51,21 @@ pub fn get(url: &str, headers: &[(&str, &str)], timeout_ms: u64) -> Result<Answe
     call("GET", url, headers, None, timeout_ms)
 }
 
+/// `GET url` of another component's internal route: its answer on 200, `None` on 404,
+/// and an outage for anything else (no answer in time, another status) — the peer is
+/// part of the app, so whatever it says besides is its trouble, not the caller's.
+/// `logged` is the route as a log may name it (a share token never is).
+pub fn find(url: &str, logged: &str, timeout_ms: u64) -> Result<Option<Answer>, crate::Fault> {
+    let unavailable = crate::Fault::Unavailable;
+    let answer = get(url, &[("accept", "application/json")], timeout_ms)
+        .map_err(|why| unavailable(format!("{logged}: {why:?}")))?;
+    match answer.status {
+        200 => Ok(Some(answer)),
+        404 => Ok(None),
+        status => Err(unavailable(format!("{logged} answered {status}"))),
+    }
+}
+
 /// `method url` with `headers` and, for POST, PUT and PATCH, `body`; answered within
 /// `timeout_ms` or abandoned (the body's writing included).
 pub fn call(

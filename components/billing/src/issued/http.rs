@@ -13,9 +13,13 @@ use crate::service::parse_id;
 /// The prefix of every route here; the router checks the request came chained.
 pub const PREFIX: &str = "/internal/issued-invoices/";
 
+/// One answer for every invoice billing does not show: no such one, a draft, deleted.
+fn not_found() -> Problem {
+    Problem::not_found("There is no such issued invoice.")
+}
+
 /// Answers `rest`, the path after [`PREFIX`]: `{owner}/{id}` or `{owner}/{id}/logo`.
 pub fn route(rest: &str) -> Result<Response, Problem> {
-    let not_found = || Problem::not_found("There is no such issued invoice.");
     let mut parts = rest.split('/');
     let (Some(owner), Some(id)) = (parts.next(), parts.next()) else {
         return Err(not_found());
@@ -34,7 +38,7 @@ pub fn route(rest: &str) -> Result<Response, Problem> {
 fn invoice(owner: &str, id: &str) -> Result<Response, Problem> {
     let conn = database("billing")?;
     let Some(mut issued) = store::invoice(&conn, owner, id).map_err(BillingError::from)? else {
-        return Err(Problem::not_found("There is no such issued invoice."));
+        return Err(not_found());
     };
     if issued.invoice.seller.is_none() {
         issued.invoice.seller = issued.profile.take();
