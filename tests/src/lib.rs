@@ -22,6 +22,7 @@ pub mod recompute;
 mod redis_server;
 mod registry;
 pub mod rng;
+pub mod shared;
 pub mod stripe;
 mod stub;
 pub mod tokens;

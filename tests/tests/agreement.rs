@@ -109,7 +109,7 @@ fn request_validation_agrees_with_the_spec() {
         .expect("example");
     account["email"] = json!(email);
     account["password"] = login["password"].clone();
-    assert_eq!(user.http.post_json("/auth/register", &account).status, 201);
+    assert_eq!(user.http.post_json("/auth/register", &account).status, 202);
     let ids = json!({"client_id": client_id});
 
     // (path template, concrete path, method, the caller's own values for the example)

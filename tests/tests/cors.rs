@@ -131,7 +131,7 @@ fn a_page_on_an_allowed_origin_uses_the_api_in_a_real_browser() {
     app();
     let out = run_in_chromium(allowed_site());
     assert_eq!(out["error"], Value::Null, "{out}");
-    assert_eq!(out["register"], 201);
+    assert_eq!(out["register"], 202);
     assert_eq!(out["client"], 201);
     assert!(
         out["location"]

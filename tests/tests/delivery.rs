@@ -6,19 +6,10 @@
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use fin_e2e::{id, App, AppOptions, RedisServer, User};
-use fin_mail_standin::{Fault, Received, Standin};
+use fin_e2e::shared::{mail, redis};
+use fin_e2e::{id, App, AppOptions, User};
+use fin_mail_standin::{Fault, Received};
 use serde_json::{json, Value};
-
-fn redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
-
-fn mail() -> &'static Standin {
-    static MAIL: OnceLock<Standin> = OnceLock::new();
-    MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
-}
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();

@@ -6,17 +6,23 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use fin_e2e::demo::{EMAIL, PASSWORD};
+use fin_e2e::shared::{mail, redis};
 use fin_e2e::{App, AppOptions, Client};
 use serde_json::{json, Value};
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    App::shared(&APP, || AppOptions::new("demo", [13, 13, 13]))
+    App::shared(&APP, || AppOptions {
+        events_redis: Some(redis()),
+        mail: Some(mail()),
+        ..AppOptions::new("demo", [13, 13, 13])
+    })
 }
 
 fn run_demo() -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_fin-demo"))
         .arg(&app().base_url)
+        .env("MAIL_URL", mail().url())
         .output()
         .expect("fin-demo");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -12,14 +12,10 @@ use std::time::{Duration, Instant};
 use fin_e2e::dates::{date, today};
 use fin_e2e::recompute;
 use fin_e2e::rng::Rng;
+use fin_e2e::shared::redis;
 use fin_e2e::stripe::{self, payment_intent};
-use fin_e2e::{id, App, AppOptions, RedisServer, User};
+use fin_e2e::{id, App, AppOptions, User};
 use serde_json::{json, Value};
-
-fn redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
 
 const CHANNEL: &str = "fin-events-e2e-events";
 

@@ -36,7 +36,7 @@ fn app() -> &'static App {
 
 fn register_and_login(email: &str) -> String {
     let reply = app().register(email);
-    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.status, 202, "{}", reply.body);
     login(email, PASSWORD).json()["access_token"]
         .as_str()
         .expect("token")

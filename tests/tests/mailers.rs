@@ -8,25 +8,15 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use fin_e2e::proxy::{Fault as Outage, Proxy};
+use fin_e2e::shared::{mail, redis};
 use fin_e2e::{id, App, AppOptions, RedisServer, User};
-use fin_mail_standin::{Fault, Standin};
+use fin_mail_standin::Fault;
 use serde_json::{json, Value};
-
-/// The events' Redis, which a test stops.
-fn redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
 
 /// The key-value stores' (tokens are checked against the blocklist there): kept up.
 fn kv() -> &'static RedisServer {
     static KV: OnceLock<RedisServer> = OnceLock::new();
     KV.get_or_init(RedisServer::start)
-}
-
-fn mail() -> &'static Standin {
-    static MAIL: OnceLock<Standin> = OnceLock::new();
-    MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
 }
 
 /// Between the mailers and the provider.

@@ -143,6 +143,29 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
             "POST /auth/logout".into(),
             bearer(http.post("/auth/logout")),
         ),
+        (
+            "GET /auth/sessions".into(),
+            bearer(http.get("/auth/sessions")),
+        ),
+        (
+            "DELETE /auth/sessions".into(),
+            bearer(http.request("DELETE", "/auth/sessions")),
+        ),
+        (
+            "GET /auth/security-log".into(),
+            bearer(http.get("/auth/security-log")),
+        ),
+        (
+            "POST /auth/verify-email/resend".into(),
+            bearer(http.post("/auth/verify-email/resend")),
+        ),
+        (
+            "POST /auth/password".into(),
+            body(
+                bearer(http.post("/auth/password")),
+                json!({"current_password": "correct horse battery", "new_password": "outage horse battery"}),
+            ),
+        ),
         ("GET /clients".into(), bearer(http.get("/clients"))),
         (
             "POST /clients".into(),
@@ -280,7 +303,7 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         unavailable(&format!("redis down at start: {what}"), call);
     }
     let email = unique_email("outage");
-    answers("register needs no Redis", register(&email), 201);
+    answers("register needs no Redis", register(&email), 202);
     unavailable("login needs its throttle", login(&email, PASSWORD));
     answers("a webhook needs no Redis", webhook(), 200);
     answers(
@@ -352,14 +375,17 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         proxy().set(fault);
         let before = footprint();
         for (what, call) in protected(&alice.token, &invoice_id) {
-            if what == "POST /auth/logout" {
-                continue; // needs only Redis: checked last
-            }
             unavailable(&format!("postgres {fault:?}: {what}"), call);
         }
         unavailable(
             &format!("postgres {fault:?}: register"),
             register(&unique_email("outage")),
+        );
+        unavailable(
+            &format!("postgres {fault:?}: password reset"),
+            app.client()
+                .post("/auth/password-reset")
+                .json(&json!({"email": email})),
         );
         unavailable(
             &format!("postgres {fault:?}: login"),
@@ -398,13 +424,9 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
             200,
         );
     }
-    proxy().set(Fault::Refuse);
-    answers(
-        "logout needs only Redis",
-        alice.call("POST", "/auth/logout"),
-        204,
-    );
-    proxy().set(Fault::Pass);
+    // Logging out ends the session in Postgres first: refused above with nothing
+    // revoked (the token kept working), it completes now.
+    answers("logout", alice.call("POST", "/auth/logout"), 204);
     answers("a revoked token", alice.call("GET", "/clients"), 401);
 
     // --- Postgres stalled (accepts, never answers) ---------------------------------------

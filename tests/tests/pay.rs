@@ -8,17 +8,13 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use fin_e2e::proxy::{Fault as Outage, Proxy};
-use fin_e2e::{id, App, AppOptions, RedisServer, Reply, User};
+use fin_e2e::shared::redis;
+use fin_e2e::{id, App, AppOptions, Reply, User};
 use fin_stripe_standin::checkout::Session;
 use fin_stripe_standin::Standin;
 use serde_json::{json, Value};
 
 const KEY: &str = "sk_test_51PayNowE2eKey0000000000000000000000000000000K3yZ";
-
-fn redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
 
 fn mail() -> &'static fin_mail_standin::Standin {
     static MAIL: OnceLock<fin_mail_standin::Standin> = OnceLock::new();

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 
 use fin_e2e::plans::{Plan, Plans};
 use fin_e2e::proxy::Proxy;
-use fin_e2e::{App, AppOptions, Client, RedisServer};
+use fin_e2e::shared::redis;
+use fin_e2e::{App, AppOptions, Client};
 use serde_json::{json, Value};
 
 /// The tables whose size grows with the users' data.
@@ -28,11 +29,6 @@ const GROWING: [&str; 12] = [
     "outbox",
     "refresh_tokens",
 ];
-
-fn redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
 
 fn plans() -> &'static (Proxy, Plans) {
     static PLANS: OnceLock<(Proxy, Plans)> = OnceLock::new();

@@ -87,7 +87,7 @@ fn a_token_revoked_on_one_instance_is_refused_on_the_other() {
 fn login_throttling_counts_failures_across_instances() {
     let _serial = serial();
     let email = unique_email("replica-throttle");
-    assert_eq!(app().register(&email).status, 201);
+    assert_eq!(app().register(&email).status, 202);
     let login = |n: usize, password: &str| {
         app().client_at(n).post_json(
             "/auth/login",

@@ -7,22 +7,12 @@
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-use fin_e2e::{App, AppOptions, RedisServer};
-use fin_mail_standin::Standin;
+use fin_e2e::shared::{mail, redis};
+use fin_e2e::{App, AppOptions};
 
 /// Short enough that each suite outlives several tokens; long enough that a token read
 /// from a request is still good when a check uses it a moment later.
 const ACCESS_TOKEN_TTL_SECONDS: u32 = 5;
-
-fn mail() -> &'static Standin {
-    static MAIL: OnceLock<Standin> = OnceLock::new();
-    MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
-}
-
-fn redis() -> &'static RedisServer {
-    static REDIS: OnceLock<RedisServer> = OnceLock::new();
-    REDIS.get_or_init(RedisServer::start)
-}
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
@@ -63,6 +53,8 @@ fn browser_suite(file: &str) {
                 .join(","),
         )
         .env("SCREENSHOT_DIR", &screens)
+        // The provider's stand-in, for a suite that opens the links it was sent.
+        .env("MAIL_URL", mail().url())
         .output()
         .expect("node must be on PATH (make setup installs it)");
     let report = format!(
@@ -109,6 +101,11 @@ fn accessible_light_and_phone_width() {
 #[test]
 fn an_email_queued_late_still_shows_on_the_invoice() {
     browser_suite("deliveries.test.mjs");
+}
+
+#[test]
+fn a_forgotten_password_and_the_security_page_through_the_screens() {
+    browser_suite("recovery.test.mjs");
 }
 
 #[test]

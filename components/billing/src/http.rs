@@ -1,7 +1,7 @@
 //! Routes under `/invoices`: read the request, call the service, shape the response.
 
-use fin_spin_edge::auth;
 use fin_spin_edge::response::{json, no_content};
+use fin_spin_edge::{auth, standing};
 use fin_spin_edge::{config, ApiRequest, FieldError, Problem, Route};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -160,6 +160,9 @@ fn delete(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
 
 fn send(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
+    // A sent invoice goes to the client by e-mail, from this account: only once its
+    // owner has proven the address (identity's `account_standing`).
+    standing::require_verified(cx.store.connection(), &cx.owner, "billing")?;
     // Sending freezes the buyer as the client is now: clients is asked.
     let invoice = cx.billing(true, |b| b.send(id, req.if_match()))?;
     Ok(cx.invoice(200, &invoice))

@@ -37,7 +37,7 @@ struct AsOwner {
 
 impl AsOwner {
     fn new(owner: &str) -> Result<Self, Fetch> {
-        tokens::issue(owner)
+        tokens::issue(owner, None)
             .map(|issued| Self {
                 token: issued.access_token,
                 fresh_until: fin_spin_edge::now() + i64::from(issued.expires_in / 2),

@@ -8,6 +8,7 @@
 
 pub use fin_problem::Fault;
 
+pub mod account;
 pub mod domain;
 pub mod invoice;
 pub mod message;

@@ -199,7 +199,7 @@ fn fill(template: &str, facts: &Facts, language: Language) -> String {
 
 /// The text as HTML: every character escaped, paragraphs kept, the links made links
 /// (the longest first: the share link is the start of the pay link).
-fn html(text: &str, links: &[Option<&str>]) -> String {
+pub(crate) fn html(text: &str, links: &[Option<&str>]) -> String {
     let mut links: Vec<&str> = links
         .iter()
         .flatten()

@@ -212,7 +212,7 @@ pub struct Mailer<'a, Q, I, P, T, K> {
 
 /// Whether the provider itself failed (no answer, 429, 5xx) rather than answer: what
 /// the breaker counts. A refused address or a bad key is an answer.
-fn provider_failed(answer: &Result<Answer, String>) -> bool {
+pub(crate) fn provider_failed(answer: &Result<Answer, String>) -> bool {
     match answer {
         Ok(answer) => answer.status == 429 || answer.status >= 500,
         Err(_) => true,

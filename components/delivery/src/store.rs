@@ -14,6 +14,8 @@ use crate::domain::{Kind, Next};
 use crate::service::{Claimed, Finished, InvoiceState, Owed, Queue};
 use crate::settings::Settings;
 
+mod account;
+
 pub struct PgQueue {
     conn: Connection,
 }
@@ -111,11 +113,7 @@ impl Queue for PgQueue {
             "SELECT count(*) FROM queued",
             &[pg::text_or_null(today)],
         )?;
-        let count = rows
-            .first()
-            .map(|r| int(r.first()))
-            .transpose()?
-            .unwrap_or(0);
+        let count = pg::first_count(&rows)?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
@@ -160,12 +158,7 @@ impl Queue for PgQueue {
     }
 
     fn finish(&self, claimed: &Claimed, finished: &Finished) -> Result<(), Fault> {
-        let (status, provider_id, retry_in, error) = match &finished.next {
-            Next::MarkSent { provider_id } => ("sent", provider_id.clone(), 0, None),
-            Next::Skip { reason } => ("skipped", None, 0, Some(reason.clone())),
-            Next::RetryIn { seconds, reason } => ("queued", None, *seconds, Some(reason.clone())),
-            Next::Fail { reason } => ("failed", None, 0, Some(reason.clone())),
-        };
+        let (status, provider_id, retry_in, error) = row_state(&finished.next);
         execute(
             &self.conn,
             "UPDATE deliveries
@@ -188,6 +181,16 @@ impl Queue for PgQueue {
             ],
         )
         .map(|_| ())
+    }
+}
+
+/// What an attempt's end writes: status, the provider's id, the wait, the error.
+fn row_state(next: &Next) -> (&'static str, Option<String>, i64, Option<String>) {
+    match next {
+        Next::MarkSent { provider_id } => ("sent", provider_id.clone(), 0, None),
+        Next::Skip { reason } => ("skipped", None, 0, Some(reason.clone())),
+        Next::RetryIn { seconds, reason } => ("queued", None, *seconds, Some(reason.clone())),
+        Next::Fail { reason } => ("failed", None, 0, Some(reason.clone())),
     }
 }
 

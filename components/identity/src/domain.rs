@@ -193,6 +193,9 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub created_at: String,
+    /// Whether the address was proven by opening the link sent to it: until then the
+    /// account cannot e-mail invoices or take card payments.
+    pub email_verified: bool,
 }
 
 #[cfg(test)]

@@ -7,10 +7,19 @@ use crate::throttle::RetryAfter;
 #[derive(Debug, PartialEq, Eq)]
 pub enum IdentityError {
     Invalid(Vec<FieldError>),
-    EmailTaken,
     /// The same answer for an unknown email and a wrong password.
     InvalidCredentials,
     Throttled(RetryAfter),
+    /// Too many reset or verification e-mails, or wrong current passwords.
+    Busy(RetryAfter),
+    /// A reset or verification link that is unknown, spent, superseded or expired.
+    LinkInvalid,
+    /// Asked for a verification e-mail with the address verified already.
+    AlreadyVerified,
+    /// The password changed between reading it and writing the new one.
+    ChangedMeanwhile,
+    /// No live session of the caller's with that id.
+    SessionNotFound,
     /// A valid token whose user no longer exists.
     UnknownUser,
     /// No refresh token, or one that is unknown, expired, spent or revoked: log in again.
@@ -26,9 +35,6 @@ impl From<IdentityError> for Problem {
     fn from(err: IdentityError) -> Self {
         match err {
             IdentityError::Invalid(errors) => Problem::validation(errors),
-            IdentityError::EmailTaken => {
-                Problem::conflict("An account with this email already exists.")
-            }
             IdentityError::InvalidCredentials => {
                 Problem::new(401, "invalid-credentials", "Invalid credentials")
                     .with_detail("The email or password is incorrect.")
@@ -36,6 +42,22 @@ impl From<IdentityError> for Problem {
             }
             IdentityError::Throttled(RetryAfter(seconds)) => {
                 Problem::too_many_requests(seconds, "Too many failed logins; try again later.")
+            }
+            IdentityError::Busy(RetryAfter(seconds)) => {
+                Problem::too_many_requests(seconds, "Too many attempts; try again later.")
+            }
+            IdentityError::LinkInvalid => Problem::new(400, "invalid-link", "Invalid link")
+                .with_detail(
+                    "This link is unknown, already used, replaced by a newer one or expired; ask for a new one.",
+                ),
+            IdentityError::AlreadyVerified => {
+                Problem::conflict("The e-mail address is verified already.")
+            }
+            IdentityError::ChangedMeanwhile => Problem::conflict(
+                "The password was changed meanwhile; sign in again and retry.",
+            ),
+            IdentityError::SessionNotFound => {
+                Problem::not_found("No such session.")
             }
             IdentityError::UnknownUser => {
                 Problem::unauthorized("The account for this token no longer exists.")

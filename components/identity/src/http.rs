@@ -1,4 +1,6 @@
-//! Routes under `/auth`: read the request, call the service, shape the response.
+//! Routes under `/auth`: read the request, call the service, shape the response. The
+//! account's own routes (reset, verification, password, sessions, log) are in
+//! `http/account.rs`.
 
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
@@ -6,13 +8,17 @@ use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, now, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 
+use crate::account::Ended;
 use crate::cookie;
 use crate::domain::{LoginRequest, RegisterRequest};
 use crate::error::IdentityError;
+use crate::security::Seen;
 use crate::service::{self, AccessToken, TokenIssuer};
 use crate::session;
 use crate::store::PgIdentity;
-use crate::throttle::{LoginThrottle, ThrottlePolicy};
+use crate::throttle::{LoginThrottle, Quota, ThrottlePolicy};
+
+mod account;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -21,6 +27,14 @@ pub const ROUTES: &[Route] = &[
     Route::new("/auth/logout", &["POST"]),
     Route::new("/auth/profile", &["GET"]),
     Route::new("/auth/refresh", &["POST", "DELETE"]),
+    Route::new("/auth/password", &["POST"]),
+    Route::new("/auth/password-reset", &["POST"]),
+    Route::new("/auth/password-reset/confirm", &["POST"]),
+    Route::new("/auth/verify-email", &["POST"]),
+    Route::new("/auth/verify-email/resend", &["POST"]),
+    Route::new("/auth/sessions", &["GET", "DELETE"]),
+    Route::new("/auth/sessions/{id}", &["DELETE"]),
+    Route::new("/auth/security-log", &["GET"]),
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -32,25 +46,38 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/auth/profile", "GET") => profile(req),
         ("/auth/refresh", "POST") => refresh(req),
         ("/auth/refresh", "DELETE") => end_session(req),
+        ("/auth/password", "POST") => account::change_password(req).await,
+        ("/auth/password-reset", "POST") => account::request_reset(req).await,
+        ("/auth/password-reset/confirm", "POST") => account::reset(req).await,
+        ("/auth/verify-email", "POST") => account::verify_email(req).await,
+        ("/auth/verify-email/resend", "POST") => account::resend_verification(req),
+        ("/auth/sessions", "GET") => account::sessions(req),
+        ("/auth/sessions", "DELETE") => account::end_other_sessions(req),
+        ("/auth/sessions/{id}", "DELETE") => account::end_one_session(req, route.param("id")),
+        ("/auth/security-log", "GET") => account::security_log(req),
         _ => Err(Problem::no_route(&req.path)),
     }
 }
 
+/// The same answer whether or not the address has an account (the owner of a taken one
+/// is told by e-mail instead): a registration must not tell who has an account.
 async fn register(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: RegisterRequest = req.json(config::body_limit()?).await?;
-    let user = service::register(&store()?, body)?;
-    let mut response = json(201, &user);
-    response.set_header("location", "/auth/profile");
-    Ok(response)
+    service::register(&store()?, body, &app_base_url()?)?;
+    nudge_mailer();
+    Ok(accepted(
+        "If the address can be registered, the account is ready: log in, then confirm the \
+         address with the link we e-mailed.",
+    ))
 }
 
 async fn login(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: LoginRequest = req.json(config::body_limit()?).await?;
-    let address = req.client_addr().unwrap_or_else(|| "unknown".to_owned());
+    let seen = seen(req);
+    let address = seen.address.clone().unwrap_or_else(|| "unknown".to_owned());
     let store = store()?;
-    let (user_id, token) =
-        service::login(&store, &throttle()?, &SpinTokens, body, &address, now())?;
-    let renewal = session::start(&store, &user_id, refresh_ttl()?)?;
+    let account = service::login(&store, &throttle()?, body, &address, &seen, now())?;
+    let (token, renewal) = session::start(&store, &SpinTokens, &account, &seen, refresh_ttl()?)?;
     Ok(token_response(&token, &renewal))
 }
 
@@ -62,24 +89,52 @@ fn refresh(req: &ApiRequest) -> Result<Response, Problem> {
     Ok(token_response(&token, &renewal))
 }
 
-/// Logging out of the web app: the refresh family ends, the cookie is cleared, and the
-/// access token sent along (if any still verifies) is revoked like `POST /auth/logout`.
-/// A token that cannot be checked now (the blocklist is down) is a 503, before anything
-/// changes; the family ends before the token is revoked, so an outage between the two
-/// leaves a logout that a retry completes, never a revoked token with a live session.
+/// Logging out of the web app: the refresh family ends with every access token it handed
+/// out, and the cookie is cleared. A token that cannot be checked now (the blocklist is
+/// down) is a 503, before anything changes.
 fn end_session(req: &ApiRequest) -> Result<Response, Problem> {
     let principal = match req.header("authorization").map(|_| auth::authenticate(req)) {
         Some(Ok(principal)) => Some(principal),
         Some(Err(problem)) if problem.status >= 500 => return Err(problem),
         _ => None,
     };
-    session::end(&store()?, cookie::presented(req.header("cookie")))?;
-    if let Some(principal) = principal {
-        tokens::revoke(&principal).map_err(auth::token_problem)?;
-    }
+    // The family ends before anything is blocklisted: an outage between the two leaves
+    // a logout that a retry completes, never a revoked token with a live session.
+    let mut void = session::end(&store()?, cookie::presented(req.header("cookie")))?;
+    void.extend(principal.as_ref().map(ended));
+    revoke(&void)?;
     let mut response = no_content();
     response.set_header("set-cookie", cookie::cleared());
     Ok(response)
+}
+
+/// `POST /auth/logout`: the token sent, and the session it belongs to. The session ends
+/// in Postgres before anything is blocklisted, so an outage of either leaves nothing
+/// half done: a 503, and a retry with the same token completes it.
+fn logout(req: &ApiRequest) -> Result<Response, Problem> {
+    let principal = auth::authenticate(req)?;
+    let mut void = match &principal.session_id {
+        Some(session) => {
+            let store = store()?;
+            let ended = session::SessionStore::end_sessions(
+                &store,
+                &principal.user_id,
+                Some(session),
+                None,
+                &seen(req),
+            );
+            ended.map_err(IdentityError::from)?.1
+        }
+        None => Vec::new(),
+    };
+    void.push(ended(&principal));
+    revoke(&void)?;
+    Ok(no_content())
+}
+
+fn profile(req: &ApiRequest) -> Result<Response, Problem> {
+    let Principal { user_id, .. } = auth::authenticate(req)?;
+    Ok(json(200, &service::profile(&store()?, &user_id)?))
 }
 
 /// A token answer is never cached (RFC 6749 §5.1), and carries the refresh cookie.
@@ -90,23 +145,72 @@ fn token_response(token: &AccessToken, renewal: &session::Renewal) -> Response {
     response
 }
 
+/// `202` with a sentence for the person: the answer of the requests that must not say
+/// whether an address has an account.
+fn accepted(detail: &str) -> Response {
+    json(202, &serde_json::json!({ "detail": detail }))
+}
+
+/// Blocklists access tokens a change has made void, until they would have expired.
+fn revoke(ended: &[Ended]) -> Result<(), Problem> {
+    for token in ended {
+        tokens::revoke(&Principal {
+            user_id: token.user_id.clone(),
+            token_id: token.token_id.clone(),
+            expires_at: token.expires_at,
+            session_id: None,
+        })
+        .map_err(auth::token_problem)?;
+    }
+    Ok(())
+}
+
+fn ended(principal: &Principal) -> Ended {
+    Ended {
+        user_id: principal.user_id.clone(),
+        token_id: principal.token_id.clone(),
+        expires_at: principal.expires_at,
+    }
+}
+
+/// Where the request came from, for the sessions list and the security log.
+fn seen(req: &ApiRequest) -> Seen {
+    Seen::new(req.client_addr().as_deref(), req.header("user-agent"))
+}
+
+/// The app's address for links in account e-mails: `public_base_url`, else
+/// `api_base_url` — never the request's `Host`, which whoever asks for a reset could
+/// point at a site of theirs to collect the victim's link.
+fn app_base_url() -> Result<String, Problem> {
+    let public: String = config::get("public_base_url")?;
+    let base = if public.is_empty() {
+        config::get::<String>("api_base_url")?
+    } else {
+        public
+    };
+    Ok(base.trim_end_matches('/').to_owned())
+}
+
+/// Tells the mailer there is an account e-mail to send (a nudge that may be lost: the
+/// mailer's own round every few seconds finds it anyway).
+fn nudge_mailer() {
+    fin_spin_edge::nudge::publish(&[b"account-mail".to_vec()]);
+}
+
 fn refresh_ttl() -> Result<i64, Problem> {
     config::get("refresh_token_ttl_seconds")
 }
 
-fn logout(req: &ApiRequest) -> Result<Response, Problem> {
-    let principal = auth::authenticate(req)?;
-    tokens::revoke(&principal).map_err(auth::token_problem)?;
-    Ok(no_content())
-}
-
-fn profile(req: &ApiRequest) -> Result<Response, Problem> {
-    let Principal { user_id, .. } = auth::authenticate(req)?;
-    Ok(json(200, &service::profile(&store()?, &user_id)?))
-}
-
 fn store() -> Result<PgIdentity, Problem> {
-    PgIdentity::open(&config::get::<String>("db_url")?).map_err(|e| IdentityError::from(e).into())
+    PgIdentity::open(
+        &config::get::<String>("db_url")?,
+        config::get("security_log_retention_days")?,
+    )
+    .map_err(|e| IdentityError::from(e).into())
+}
+
+fn throttle_store() -> Result<fin_ephemeral::Ephemeral<SpinKv>, Problem> {
+    kv::ephemeral("throttle", config::get("kv_sweep_interval_seconds")?)
 }
 
 fn throttle() -> Result<LoginThrottle<SpinKv>, Problem> {
@@ -115,20 +219,25 @@ fn throttle() -> Result<LoginThrottle<SpinKv>, Problem> {
         max_failures_per_address: config::get("login_max_failures_per_address")?,
         window_seconds: config::get("login_failure_window_seconds")?,
     };
-    let store = kv::ephemeral("throttle", config::get("kv_sweep_interval_seconds")?)?;
-    Ok(LoginThrottle::new(store, policy))
+    Ok(LoginThrottle::new(throttle_store()?, policy))
+}
+
+fn quota() -> Result<Quota<SpinKv>, Problem> {
+    Ok(Quota::new(throttle_store()?))
 }
 
 /// The `fin:platform/tokens` import as the service's token port.
 struct SpinTokens;
 
 impl TokenIssuer for SpinTokens {
-    fn issue(&self, user_id: &str) -> Result<AccessToken, String> {
-        let issued = tokens::issue(user_id).map_err(|e| format!("tokens: {e:?}"))?;
+    fn issue(&self, user_id: &str, session: Option<&str>) -> Result<AccessToken, String> {
+        let issued = tokens::issue(user_id, session).map_err(|e| format!("tokens: {e:?}"))?;
         Ok(AccessToken {
             access_token: issued.access_token,
             token_type: "Bearer",
             expires_in: issued.expires_in,
+            token_id: issued.token_id,
+            expires_at: issued.expires_at,
         })
     }
 }

@@ -1,14 +1,20 @@
 //! Identity: who a freelancer is and how they prove it.
 //!
 //! `domain` parses what users type, `password` and `throttle` hold the security rules,
-//! `service` runs the use cases over the `UserStore` port, `session` the refresh-token
-//! rotation over `SessionStore`, and only `http`, `store` and
-//! the entry point below know about Spin.
+//! `service` runs registration and login over the `UserStore` port, `session` the
+//! refresh-token rotation and the sessions over `SessionStore`, `account` the reset,
+//! verification and password change over `AccountStore` (with `links` for the e-mailed
+//! tokens, `mail` for the e-mails' texts and `security` for the log), and only `http`,
+//! `store` and the entry point below know about Spin.
 
+pub mod account;
 pub mod cookie;
 pub mod domain;
 pub mod error;
+pub mod links;
+pub mod mail;
 pub mod password;
+pub mod security;
 pub mod service;
 pub mod session;
 pub mod throttle;

@@ -75,6 +75,59 @@ fn hex_sha256(value: &str) -> String {
         .collect()
 }
 
+/// A count of uses per key in fixed windows, for requests that are not logins: reset
+/// e-mails, verification e-mails, wrong current passwords. Ids are hashed, so the store
+/// holds no address or e-mail.
+pub struct Quota<K> {
+    store: Ephemeral<K>,
+}
+
+impl<K: Kv> Quota<K> {
+    pub fn new(store: Ephemeral<K>) -> Self {
+        Self { store }
+    }
+
+    fn key(namespace: &str, id: &str, window: i64, now: i64) -> EntryKey {
+        EntryKey::new(namespace, window_end(now, window), &hex_sha256(id))
+    }
+
+    /// Counts one use; past `max` in the window it is refused (and still counted).
+    pub fn take(
+        &self,
+        namespace: &str,
+        id: &str,
+        max: i64,
+        window: i64,
+        now: i64,
+    ) -> Result<Result<(), RetryAfter>, K::Error> {
+        let key = Self::key(namespace, id, window, now);
+        let used = self.store.bump(&key)?;
+        self.store.sweep_if_due(now)?;
+        Ok(if used > max {
+            Err(RetryAfter((key.expires_at - now).max(1) as u64))
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Whether `max` uses have been counted in the window, without counting one.
+    pub fn check(
+        &self,
+        namespace: &str,
+        id: &str,
+        max: i64,
+        window: i64,
+        now: i64,
+    ) -> Result<Result<(), RetryAfter>, K::Error> {
+        let key = Self::key(namespace, id, window, now);
+        Ok(if self.store.count(&key, now)? >= max {
+            Err(RetryAfter((key.expires_at - now).max(1) as u64))
+        } else {
+            Ok(())
+        })
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

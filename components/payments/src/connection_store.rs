@@ -12,6 +12,11 @@ pub struct PgConnections {
 }
 
 impl PgConnections {
+    /// The connection, for reading identity's `account_standing` on the same one.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     pub fn open(url: &str) -> Result<Self, Fault> {
         connect(url).map(|conn| Self { conn })
     }

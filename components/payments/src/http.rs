@@ -4,7 +4,7 @@
 
 use fin_secret::Secret;
 use fin_spin_edge::response::{json, no_content};
-use fin_spin_edge::{auth, breaker};
+use fin_spin_edge::{auth, breaker, standing};
 use fin_spin_edge::{config, now, ApiRequest, BodyLimit, Fault, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
@@ -140,8 +140,11 @@ async fn connect(req: &mut ApiRequest) -> Result<Response, Problem> {
     let input: ConnectInput = req.json(config::body_limit()?).await?;
     let key = input.key().map_err(PaymentsError::Invalid)?;
     let vault = vault()?.ok_or(PaymentsError::CardPaymentsOff)?;
+    let connections = connections()?;
+    // Money is taken in this account's name: only once its owner proved the address.
+    standing::require_verified(connections.connection(), &owner, "payments")?;
     let view =
-        connection::connect(&connections()?, &vault, &owner, &key).map_err(PaymentsError::from)?;
+        connection::connect(&connections, &vault, &owner, &key).map_err(PaymentsError::from)?;
     Ok(json(200, &view))
 }
 

@@ -16,11 +16,13 @@ use bindings::exports::fin::platform::tokens::{Guest, IssuedToken, Principal, To
 struct Tokens;
 
 impl Guest for Tokens {
-    fn issue(user_id: String) -> Result<IssuedToken, TokenError> {
-        linked::issue(&user_id)
+    fn issue(user_id: String, session_id: Option<String>) -> Result<IssuedToken, TokenError> {
+        linked::issue(&user_id, session_id.as_deref())
             .map(|t| IssuedToken {
                 access_token: t.access_token,
                 expires_in: t.expires_in,
+                token_id: t.token_id,
+                expires_at: t.expires_at,
             })
             .map_err(error)
     }
@@ -31,6 +33,7 @@ impl Guest for Tokens {
                 user_id: p.user_id,
                 token_id: p.token_id,
                 expires_at: p.expires_at,
+                session_id: p.session_id,
             })
             .map_err(error)
     }
@@ -40,6 +43,7 @@ impl Guest for Tokens {
             user_id: principal.user_id,
             token_id: principal.token_id,
             expires_at: principal.expires_at,
+            session_id: principal.session_id,
         })
         .map_err(error)
     }

@@ -17,6 +17,7 @@ pub mod pg;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod standing;
 
 pub use fin_problem::{BodyLimit, Fault, FieldError, Problem, OUTAGE_RETRY_AFTER_SECONDS};
 pub use request::ApiRequest;

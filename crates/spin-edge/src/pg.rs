@@ -176,6 +176,16 @@ pub fn binary(value: Option<&DbValue>) -> Result<Vec<u8>, String> {
 }
 
 /// A statement that returns no rows (Spin's `execute` has no zero-row issue).
+/// The number in the first column of the first row — a `SELECT count(*) FROM <cte>`
+/// after a statement's data-modifying CTEs — or 0 when there is no row.
+pub fn first_count(rows: &[Vec<DbValue>]) -> Result<i64, Fault> {
+    Ok(rows
+        .first()
+        .map(|row| int(row.first()))
+        .transpose()?
+        .unwrap_or(0))
+}
+
 pub fn execute(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Result<u64, Fault> {
     conn.execute(sql, params).map_err(fault)
 }

@@ -27,6 +27,10 @@ pub struct Claims {
     /// believed before then (RFC 7519 §4.1.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+    /// The session (refresh family) the token was issued for: ending the session ends
+    /// its tokens, and the owner's session list marks the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// Why a token is not believed.
@@ -51,7 +55,13 @@ impl TokenConfig {
     }
 
     /// Signs a token for `user_id`, valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: &str, jti: &str, now: i64) -> Result<(String, Claims), Rejection> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: Option<&str>,
+        jti: &str,
+        now: i64,
+    ) -> Result<(String, Claims), Rejection> {
         self.check()?;
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -59,6 +69,7 @@ impl TokenConfig {
             exp: now + i64::from(self.ttl_seconds),
             jti: jti.to_owned(),
             nbf: None,
+            sid: session_id.map(str::to_owned),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
         };
@@ -157,7 +168,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify_until_they_expire() {
         let cfg = config();
-        let (token, claims) = cfg.issue("u1", "j1", NOW).expect("issue");
+        let (token, claims) = cfg.issue("u1", None, "j1", NOW).expect("issue");
         assert_eq!(claims.exp, NOW + 900);
         assert_eq!(cfg.verify(&token, NOW + 899).expect("valid").sub, "u1");
         assert_eq!(cfg.verify(&token, NOW + 900), Err(Rejection::Expired));
@@ -244,15 +255,27 @@ mod tests {
             ..config()
         };
         assert!(matches!(
-            cfg.issue("u1", "j1", NOW),
+            cfg.issue("u1", None, "j1", NOW),
             Err(Rejection::Misconfigured(_))
         ));
     }
 
     #[test]
+    fn a_session_token_names_its_session_and_others_name_none() {
+        let cfg = config();
+        let (token, _) = cfg.issue("u1", Some("family-1"), "j1", NOW).expect("issue");
+        assert_eq!(
+            cfg.verify(&token, NOW).expect("valid").sid.as_deref(),
+            Some("family-1")
+        );
+        let (token, _) = cfg.issue("u1", None, "j2", NOW).expect("issue");
+        assert_eq!(cfg.verify(&token, NOW).expect("valid").sid, None);
+    }
+
+    #[test]
     fn junk_and_foreign_algorithms_are_refused_before_any_key_is_needed() {
         let cfg = config();
-        let (token, _) = cfg.issue("user", "jti", NOW).expect("issue");
+        let (token, _) = cfg.issue("user", Some("s1"), "jti", NOW).expect("issue");
         assert_eq!(precheck(&token), Ok(()));
         assert_eq!(precheck("x.y.z"), Err(Rejection::Malformed));
         assert_eq!(precheck("not a token"), Err(Rejection::Malformed));

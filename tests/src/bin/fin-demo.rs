@@ -1,5 +1,7 @@
 //! `make demo`: seeds the demo account through the public API and says how to look.
 //!   fin-demo [BASE_URL]   (default http://127.0.0.1:3000)
+//! `MAIL_URL` is the e-mail stand-in the account's verification e-mail is read from
+//! (default http://127.0.0.1:3025, the one `make up` runs).
 
 use fin_e2e::demo;
 
@@ -7,7 +9,8 @@ fn main() {
     let base = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned());
-    match demo::seed(&base) {
+    let mail = std::env::var("MAIL_URL").unwrap_or_else(|_| "http://127.0.0.1:3025".to_owned());
+    match demo::seed(&base, &mail) {
         Ok(summary) => {
             println!(
                 "demo: {} client(s) and {} invoice(s) created, {} action(s) taken \

@@ -1,9 +1,10 @@
 //! The mailer, on Spin's Redis trigger (the events channel), in a process of its own
 //! (`FIN_TRIGGER=mailer scripts/projector.sh`) like the projector.
 //!
-//! Every message — an event billing published, or the supervisor's `catch-up` nudge —
-//! means the same: queue what billing's feed says is owed since the
-//! mailer's checkpoint, then send what is due. The message's content is never trusted;
+//! Every message — an event billing published, identity's `account-mail` nudge, or the
+//! supervisor's `catch-up` — means the same: queue what billing's feed says is owed
+//! since the mailer's checkpoint and the account e-mails identity has written, then send
+//! what is due. The message's content is never trusted;
 //! the feed and the deliveries table are the truth, so a lost message delays an e-mail
 //! and never loses one, and the supervisor's nudge every few seconds is what brings
 //! retries round. A message whose event an earlier run read is passed over
@@ -13,6 +14,7 @@
 //! claimed: the deliveries wait, their attempts unspent.
 
 use billing::feed::OutboxFeed;
+use delivery::account::AccountQueue;
 use delivery::api::HttpInvoices;
 use delivery::domain::RetryPolicy;
 use delivery::resend::Resend;
@@ -59,6 +61,10 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
     if queued > 0 {
         println!("mailer: queued {queued} deliver(ies)");
     }
+    let accounts = queue.enqueue_account_mail()?;
+    if accounts > 0 {
+        println!("mailer: queued {accounts} account e-mail(s)");
+    }
     let reminders = queue.sweep(test_today(message)?.as_deref())?;
     if reminders > 0 {
         println!("mailer: queued {reminders} reminder(s)");
@@ -95,6 +101,13 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
         },
         lease_seconds: setting("mail_lease_seconds")?,
     };
+    // Account e-mails first: somebody is waiting at a screen for a link.
+    for (mail, next) in mailer.deliver_account_mail(&queue, PER_MESSAGE)? {
+        println!(
+            "mailer: account e-mail {} (attempt {}): {next:?}",
+            mail.id, mail.attempt
+        );
+    }
     for (claimed, next) in mailer.deliver_due(PER_MESSAGE)? {
         println!(
             "mailer: {} of invoice {} (attempt {}): {next:?}",

@@ -6,7 +6,7 @@
 // MAILER_PIDS) across the send, so the first look always comes first.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, guardedPage, launch, signInThroughUi, uniqueEmail } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, guardedPage, launch, signInThroughUi, uniqueEmail, confirmAddress } from "./lib.mjs";
 
 import { execFileSync } from "node:child_process";
 
@@ -39,6 +39,7 @@ test("an e-mail queued after the page first looked is shown without a reload", {
   assert.ok(mailers.length > 0, "MAILER_PIDS names the mailers to pause");
   const email = uniqueEmail("late-mail");
   await apiCall("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Ada Lovelace" } });
+  await confirmAddress(email);
   const { json: login } = await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } });
   const token = login.access_token;
   // A seller to name: the e-mail's share link needs one.

@@ -1,7 +1,9 @@
 // What every browser test shares: Debian's Chromium driven by playwright-core (no
 // browser download), pages that fail the test on a CSP violation, a script error or a
 // dialog, and a few API calls made the way any client would (for the other user's ids).
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -45,6 +47,19 @@ export async function guardedPage(context) {
   return page;
 }
 
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/**
+ * axe-core's serious and critical violations on the page, as lines a failure can show.
+ * The script is injected, so the page's context must bypass its CSP.
+ */
+export async function axe(page) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  assert.ok(result.passes.length > 10, "axe ran its rules on the screen");
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
 export function uniqueEmail(tag) {
   return `${tag}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
 }
@@ -79,7 +94,31 @@ export async function otherUserWithData() {
   return { token, client, invoice };
 }
 
-/** Signs up through the screens and lands on the settings screen. */
+/** The link in the newest e-mail the provider's stand-in (`MAIL_URL`) got for `to` about `subject`. */
+export async function emailedLink(to, subject) {
+  const mail = process.env.MAIL_URL;
+  assert.ok(mail, "MAIL_URL names the e-mail stand-in");
+  return eventually(async () => {
+    const messages = await (await fetch(`${mail}/_standin/messages`)).json();
+    const found = messages.filter((m) => m.to.includes(to) && m.subject.includes(subject)).at(-1);
+    assert.ok(found, `an e-mail to ${to} about "${subject}"`);
+    const link = found.text.match(/https?:\/\/\S+#token=[A-Za-z0-9_-]{43}/);
+    assert.ok(link, found.text);
+    return link[0];
+  }, 30_000);
+}
+
+/**
+ * Confirms a new account's address from its registration e-mail, as its owner would:
+ * invoices are sent and Stripe connected only from a confirmed address.
+ */
+export async function confirmAddress(email) {
+  const token = new URL(await emailedLink(email, "Confirm your e-mail address")).hash.replace("#token=", "");
+  const reply = await apiCall("POST", "/auth/verify-email", { body: { token } });
+  assert.equal(reply.status, 204, reply.text);
+}
+
+/** Signs up through the screens, confirms the address, and lands on the settings screen. */
 export async function registerThroughUi(page, tag) {
   const email = uniqueEmail(tag);
   await page.goto(`${BASE}/`);
@@ -89,6 +128,7 @@ export async function registerThroughUi(page, tag) {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await page.getByRole("heading", { name: "Settings" }).waitFor();
+  await confirmAddress(email);
   return email;
 }
 

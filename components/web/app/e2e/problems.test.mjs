@@ -2,7 +2,7 @@
 // names (and nothing saved), a 412 or 409 explained as "changed elsewhere — reload".
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, guardedPage, launch, signInThroughUi, uniqueEmail } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, guardedPage, launch, signInThroughUi, uniqueEmail, confirmAddress } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -14,6 +14,7 @@ after(async () => browser?.close());
 async function twoDevices(tag) {
   const email = uniqueEmail(tag);
   await apiCall("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Two devices" } });
+  await confirmAddress(email);
   const token = async () => (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
   const context = await browser.newContext();
   const page = await guardedPage(context);

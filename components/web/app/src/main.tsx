@@ -5,6 +5,7 @@ import { onSessionChange, renew } from "./api/session";
 import { Layout } from "./ui/Layout";
 import { Loading, NotFound } from "./ui/kit";
 import { Login, Register } from "./pages/Auth";
+import { ForgotPassword, ResetPassword, VerifyEmail } from "./pages/Recovery";
 import "./styles.css";
 
 // Screens past the first load on demand: the sign-in screen and the dashboard ship first.
@@ -16,6 +17,7 @@ const InvoiceEdit = lazy(() => import("./pages/InvoiceEdit"));
 const InvoiceView = lazy(() => import("./pages/InvoiceView"));
 const Payments = lazy(() => import("./pages/Payments"));
 const Settings = lazy(() => import("./pages/Settings"));
+const Security = lazy(() => import("./pages/Security"));
 
 function App() {
   // Unknown until the refresh cookie has been tried: a reload keeps the session.
@@ -31,7 +33,18 @@ function App() {
 
 function SignedOut() {
   const { path } = useLocation();
-  return path === "/app/register" ? <Register /> : <Login />;
+  switch (path) {
+    case "/app/register":
+      return <Register />;
+    case "/app/forgot-password":
+      return <ForgotPassword />;
+    case "/app/reset-password":
+      return <ResetPassword />;
+    case "/app/verify-email":
+      return <VerifyEmail signedIn={false} />;
+    default:
+      return <Login />;
+  }
 }
 
 function SignedIn() {
@@ -55,6 +68,10 @@ function SignedIn() {
           <Route path="/app/invoices/:id" component={InvoiceView} />
           <Route path="/app/payments" component={Payments} />
           <Route path="/app/settings" component={Settings} />
+          <Route path="/app/security" component={Security} />
+          <Route path="/app/verify-email" component={() => <VerifyEmail signedIn />} />
+          <Route path="/app/reset-password" component={ResetPassword} />
+          <Route path="/app/forgot-password" component={ForgotPassword} />
           <Route default component={() => <NotFound what="Page" />} />
         </Router>
       </ErrorBoundary>

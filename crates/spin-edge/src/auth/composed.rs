@@ -15,11 +15,13 @@ use bindings::fin::platform::tokens as contract;
 use bindings::fin::platform::types::Principal as WitPrincipal;
 
 /// Signs an access token for a user.
-pub fn issue(user_id: &str) -> Result<IssuedToken, TokenError> {
-    contract::issue(user_id)
+pub fn issue(user_id: &str, session_id: Option<&str>) -> Result<IssuedToken, TokenError> {
+    contract::issue(user_id, session_id)
         .map(|issued| IssuedToken {
             access_token: issued.access_token,
             expires_in: issued.expires_in,
+            token_id: issued.token_id,
+            expires_at: issued.expires_at,
         })
         .map_err(error)
 }
@@ -32,6 +34,7 @@ pub fn verify(token: &str) -> Result<Principal, TokenError> {
             user_id: p.user_id,
             token_id: p.token_id,
             expires_at: p.expires_at,
+            session_id: p.session_id,
         })
         .map_err(error)
 }
@@ -42,6 +45,7 @@ pub fn revoke(principal: &Principal) -> Result<(), TokenError> {
         user_id: principal.user_id.clone(),
         token_id: principal.token_id.clone(),
         expires_at: principal.expires_at,
+        session_id: principal.session_id.clone(),
     })
     .map_err(error)
 }

@@ -14,14 +14,18 @@ use crate::{config, kv, now};
 const REVOKED: &str = "revoked";
 const BLOCKLIST_STORE: &str = "blocklist";
 
-/// Signs an access token for a user.
-pub fn issue(user_id: &str) -> Result<IssuedToken, TokenError> {
+/// Signs an access token for a user, in a session when it is one's.
+pub fn issue(user_id: &str, session_id: Option<&str>) -> Result<IssuedToken, TokenError> {
     let cfg = token_config()?;
     let jti = uuid::Uuid::new_v4().to_string();
-    let (access_token, _) = cfg.issue(user_id, &jti, now()).map_err(token_error)?;
+    let (access_token, claims) = cfg
+        .issue(user_id, session_id, &jti, now())
+        .map_err(token_error)?;
     Ok(IssuedToken {
         access_token,
         expires_in: cfg.ttl_seconds,
+        token_id: claims.jti,
+        expires_at: claims.exp,
     })
 }
 
@@ -44,6 +48,7 @@ pub fn verify(token: &str) -> Result<Principal, TokenError> {
         user_id: claims.sub,
         token_id: claims.jti,
         expires_at: claims.exp,
+        session_id: claims.sid,
     })
 }
 

@@ -9,6 +9,9 @@ pub struct Principal {
     pub token_id: String,
     /// Unix seconds.
     pub expires_at: i64,
+    /// The session (refresh family) the token belongs to; `None` for a token issued
+    /// outside one (the mailer's, for one attempt).
+    pub session_id: Option<String>,
 }
 
 /// Why a token was refused. Every case but `Unavailable` and `Misconfigured` means "401
@@ -38,4 +41,7 @@ pub struct IssuedToken {
     pub access_token: String,
     /// Lifetime in seconds, for the `expires_in` field of a token response.
     pub expires_in: u32,
+    /// Its `jti` and `exp` (Unix seconds): what revoking it takes.
+    pub token_id: String,
+    pub expires_at: i64,
 }

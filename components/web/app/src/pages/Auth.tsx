@@ -1,7 +1,7 @@
 // Sign-in and registration: the two screens before a session exists.
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
-import { unwrap } from "../api/problem";
+import { ApiError, unwrap } from "../api/problem";
 import { adopt } from "../api/session";
 import { useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input } from "../ui/kit";
@@ -26,6 +26,9 @@ export function Login() {
         </button>
       </Form>
       <p>
+        <a href="/app/forgot-password">Forgot your password?</a>
+      </p>
+      <p>
         New here? <a href="/app/register">Create an account</a>
       </p>
     </main>
@@ -38,7 +41,15 @@ export function Register() {
   const [password, setPassword] = useState("");
   const submit = useSubmit(async () => {
     await unwrap(api.POST("/auth/register", { body: { name, email, password } }));
-    await signIn(email, password);
+    try {
+      await signIn(email, password);
+    } catch (e) {
+      // Registration does not say whether the address had an account; signing in does.
+      if (e instanceof ApiError && e.status === 401) {
+        throw new ApiError({ ...e.problem, detail: "This address may already have an account: sign in, or reset its password." });
+      }
+      throw e;
+    }
   });
   return (
     <main id="main" class="auth">

@@ -8,6 +8,7 @@ const sections = [
   ["/app/invoices", "Invoices"],
   ["/app/payments", "Payments"],
   ["/app/settings", "Settings"],
+  ["/app/security", "Security"],
 ] as const;
 
 export function Layout({ children }: { children: ComponentChildren }) {

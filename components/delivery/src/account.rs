@@ -1,0 +1,151 @@
+//! Account e-mails — verification and reset links, notices of a changed password — that
+//! identity owes its users. Identity writes each one with the change that owes it and
+//! publishes them in the view `account_mail_outbox`; the mailer sends them exactly once
+//! the way it sends invoices: a row per e-mail here before the provider is called, its
+//! id the idempotency key, a lease per attempt, the same retries and the same `mail`
+//! breaker.
+
+use fin_breaker::Open;
+use fin_ephemeral::Kv;
+use fin_problem::Fault;
+
+use crate::domain::{Next, Outcome};
+use crate::message;
+use crate::provider::{Email, Provider};
+use crate::service::{Invoices, Mailer, Queue, Transport};
+
+/// An account e-mail a mailer holds for one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountMail {
+    pub id: String,
+    /// This attempt's number, 1 for the first.
+    pub attempt: u32,
+    /// `None` when identity no longer has it (the account was erased, or a week passed).
+    pub content: Option<Content>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Content {
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl std::fmt::Debug for Content {
+    /// The body may hold a link that opens an account: never in a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Content({:?})", self.subject)
+    }
+}
+
+/// The account e-mails' table (Postgres in production).
+pub trait AccountQueue {
+    /// Queues every e-mail of identity's outbox not queued yet: how many.
+    fn enqueue_account_mail(&self) -> Result<usize, Fault>;
+    /// Takes the next due e-mail (or one whose mailer's lease ran out), or none.
+    fn claim_account_mail(&self, lease_seconds: i64) -> Result<Option<AccountMail>, Fault>;
+    /// Records the attempt's end, unless another mailer has taken the e-mail since.
+    fn finish_account_mail(&self, mail: &AccountMail, next: &Next) -> Result<(), Fault>;
+}
+
+/// The e-mail to send: from the app itself, as text and the same text as HTML.
+pub fn email(from_address: &str, mail: &AccountMail, content: &Content) -> Email {
+    let links: Vec<Option<&str>> = content
+        .body
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("https://") || line.starts_with("http://"))
+        .map(Some)
+        .collect();
+    Email {
+        from: format!("\"Fin-Freelancer\" <{from_address}>"),
+        to: content.recipient.clone(),
+        reply_to: None,
+        subject: content.subject.clone(),
+        text: content.body.clone(),
+        html: message::html(&content.body, &links),
+        attachments: Vec::new(),
+        idempotency_key: format!("fin-account-mail/{}", mail.id),
+    }
+}
+
+impl<Q, I, P, T, K> Mailer<'_, Q, I, P, T, K>
+where
+    Q: Queue,
+    I: Invoices,
+    P: Provider,
+    T: Transport,
+    K: Kv,
+    Fault: From<K::Error>,
+{
+    /// Sends up to `max` due account e-mails, behind the same breaker as invoices.
+    pub fn deliver_account_mail(
+        &self,
+        queue: &impl AccountQueue,
+        max: usize,
+    ) -> Result<Vec<(AccountMail, Next)>, Fault> {
+        let mut done = Vec::new();
+        while done.len() < max {
+            let permit = match self.breaker.admit((self.now)())? {
+                Ok(permit) => permit,
+                Err(Open { .. }) => break,
+            };
+            let Some(mail) = queue.claim_account_mail(self.lease_seconds)? else {
+                self.breaker.release(permit)?;
+                break;
+            };
+            let next = match &mail.content {
+                Some(content) => {
+                    let request =
+                        self.provider
+                            .request(&email(&self.sender.address, &mail, content));
+                    let answer = self.transport.send(&request);
+                    let failed = crate::service::provider_failed(&answer);
+                    if let Some(t) = self.breaker.record(permit, !failed, (self.now)())? {
+                        self.breaker.log(t);
+                    }
+                    self.policy
+                        .next(mail.attempt, self.provider.outcome(answer))
+                }
+                None => {
+                    self.breaker.release(permit)?;
+                    self.policy.next(
+                        mail.attempt,
+                        Outcome::Permanent {
+                            reason: "the account no longer has this e-mail".into(),
+                        },
+                    )
+                }
+            };
+            queue.finish_account_mail(&mail, &next)?;
+            done.push((mail, next));
+        }
+        Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_mail_is_from_the_app_with_its_link_clickable_and_one_key_per_mail() {
+        let mail = AccountMail {
+            id: "m-1".into(),
+            attempt: 2,
+            content: None,
+        };
+        let content = Content {
+            recipient: "ada@example.com".into(),
+            subject: "Reset your password".into(),
+            body: "Hello,\n\nopen this link:\n\nhttps://app.example/app/reset-password#token=abc\n\n— Fin".into(),
+        };
+        let email = email("accounts@app.example", &mail, &content);
+        assert_eq!(email.from, "\"Fin-Freelancer\" <accounts@app.example>");
+        assert_eq!(email.idempotency_key, "fin-account-mail/m-1");
+        assert!(email
+            .html
+            .contains("<a href=\"https://app.example/app/reset-password#token=abc\">"));
+        assert!(!format!("{content:?}").contains("token"), "never logged");
+    }
+}
