@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::OnceLock;
 
-use fin_e2e::{unique_email, App, AppOptions, Client, PASSWORD};
+use fin_e2e::{App, AppOptions, Client, PASSWORD};
 use serde_json::Value;
 
 /// A web server of the test's own, serving the page on its own origin.
@@ -68,8 +68,10 @@ fn app() -> &'static App {
 }
 
 /// A frontend's first steps, in the browser; the outcome lands in `<pre id="out">`.
+/// The account is made (and its address confirmed, which sending needs) before the page
+/// is served; the page's own registration of it answers the same 202 as a new one.
 fn page(api: &str) -> String {
-    let email = unique_email("browser");
+    let (email, _) = app().sign_up("browser");
     format!(
         r#"<!doctype html><html><body><pre id="out">pending</pre><script>
 const api = "{api}";

@@ -5,14 +5,14 @@
 //! id the idempotency key, a lease per attempt, the same retries and the same `mail`
 //! breaker.
 
-use fin_breaker::Open;
+use fin_breaker::{Open, Permit};
 use fin_ephemeral::Kv;
 use fin_problem::Fault;
 
 use crate::domain::{Next, Outcome};
 use crate::message;
 use crate::provider::{Email, Provider};
-use crate::service::{Invoices, Mailer, Queue, Transport};
+use crate::service::{Claimed, Invoices, Mailer, Queue, Transport};
 
 /// An account e-mail a mailer holds for one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,50 +78,64 @@ where
     K: Kv,
     Fault: From<K::Error>,
 {
-    /// Sends up to `max` due account e-mails, behind the same breaker as invoices.
-    pub fn deliver_account_mail(
+    /// Sends up to `max` due e-mails — account e-mails first (somebody is waiting at a
+    /// screen for the link), then invoices' — behind the one `mail` breaker. Each permit
+    /// goes to whichever e-mail is due: a half-open breaker's one trial is never handed
+    /// back for want of an account e-mail while invoices wait.
+    pub fn deliver_all(
         &self,
-        queue: &impl AccountQueue,
+        accounts: &impl AccountQueue,
         max: usize,
-    ) -> Result<Vec<(AccountMail, Next)>, Fault> {
+    ) -> Result<Vec<Delivered>, Fault> {
         let mut done = Vec::new();
         while done.len() < max {
             let permit = match self.breaker.admit((self.now)())? {
                 Ok(permit) => permit,
-                Err(Open { .. }) => break,
+                Err(Open { retry_after }) => {
+                    eprintln!("mailer: the provider's breaker is open; sending resumes in {retry_after} s at the latest");
+                    break;
+                }
             };
-            let Some(mail) = queue.claim_account_mail(self.lease_seconds)? else {
+            if let Some(mail) = accounts.claim_account_mail(self.lease_seconds)? {
+                let next = self.send_account_mail(&mail, permit)?;
+                accounts.finish_account_mail(&mail, &next)?;
+                done.push(Delivered::Account(mail, next));
+            } else if let Some(claimed) = self.queue.claim(self.lease_seconds)? {
+                let next = self.deliver_claimed(&claimed, permit)?;
+                done.push(Delivered::Invoice(claimed, next));
+            } else {
                 self.breaker.release(permit)?;
                 break;
-            };
-            let next = match &mail.content {
-                Some(content) => {
-                    let request =
-                        self.provider
-                            .request(&email(&self.sender.address, &mail, content));
-                    let answer = self.transport.send(&request);
-                    let failed = crate::service::provider_failed(&answer);
-                    if let Some(t) = self.breaker.record(permit, !failed, (self.now)())? {
-                        self.breaker.log(t);
-                    }
-                    self.policy
-                        .next(mail.attempt, self.provider.outcome(answer))
-                }
-                None => {
-                    self.breaker.release(permit)?;
-                    self.policy.next(
-                        mail.attempt,
-                        Outcome::Permanent {
-                            reason: "the account no longer has this e-mail".into(),
-                        },
-                    )
-                }
-            };
-            queue.finish_account_mail(&mail, &next)?;
-            done.push((mail, next));
+            }
         }
         Ok(done)
     }
+
+    /// One attempt at an account e-mail under `permit`; what it comes to.
+    fn send_account_mail(&self, mail: &AccountMail, permit: Permit) -> Result<Next, Fault> {
+        let Some(content) = &mail.content else {
+            self.breaker.release(permit)?;
+            let gone = Outcome::Permanent {
+                reason: "the account no longer has this e-mail".into(),
+            };
+            return Ok(self.policy.next(mail.attempt, gone));
+        };
+        let request = self
+            .provider
+            .request(&email(&self.sender.address, mail, content));
+        let answer = self.transport.send(&request);
+        self.count(permit, crate::service::provider_failed(&answer))?;
+        Ok(self
+            .policy
+            .next(mail.attempt, self.provider.outcome(answer)))
+    }
+}
+
+/// What one attempt was for, and what it came to.
+#[derive(Debug)]
+pub enum Delivered {
+    Account(AccountMail, Next),
+    Invoice(Claimed, Next),
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The mailer's two use cases, over ports so they run natively in tests: queue what
 //! billing's feed says is owed, and send what is due.
 
-use fin_breaker::{Breaker, Open};
+use fin_breaker::{Breaker, Open, Permit};
 use fin_ephemeral::Kv;
 use fin_feed::{Feed, FeedEvent, Hint, Position};
 use fin_problem::Fault;
@@ -247,19 +247,30 @@ where
                 self.breaker.release(permit)?;
                 break;
             };
-            let (finished, called) = self.attempt(&claimed);
-            self.queue.finish(&claimed, &finished)?;
-            match called {
-                Some(failed) => {
-                    if let Some(t) = self.breaker.record(permit, !failed, (self.now)())? {
-                        self.breaker.log(t);
-                    }
-                }
-                None => self.breaker.release(permit)?,
-            }
-            done.push((claimed, finished.next));
+            let next = self.deliver_claimed(&claimed, permit)?;
+            done.push((claimed, next));
         }
         Ok(done)
+    }
+
+    /// One attempt at a delivery claimed under `permit`, its end recorded, the permit
+    /// spent (counted if the provider was called, else handed back).
+    pub(crate) fn deliver_claimed(&self, claimed: &Claimed, permit: Permit) -> Result<Next, Fault> {
+        let (finished, called) = self.attempt(claimed);
+        self.queue.finish(claimed, &finished)?;
+        match called {
+            Some(failed) => self.count(permit, failed)?,
+            None => self.breaker.release(permit)?,
+        }
+        Ok(finished.next)
+    }
+
+    /// Counts a call the provider answered (or failed to) against the breaker.
+    pub(crate) fn count(&self, permit: Permit, failed: bool) -> Result<(), Fault> {
+        if let Some(t) = self.breaker.record(permit, !failed, (self.now)())? {
+            self.breaker.log(t);
+        }
+        Ok(())
     }
 
     /// One attempt, and whether the provider was called (`Some(failed)`): an attempt that

@@ -103,11 +103,7 @@ impl<K: Kv> Quota<K> {
         let key = Self::key(namespace, id, window, now);
         let used = self.store.bump(&key)?;
         self.store.sweep_if_due(now)?;
-        Ok(if used > max {
-            Err(RetryAfter((key.expires_at - now).max(1) as u64))
-        } else {
-            Ok(())
-        })
+        Ok(verdict(used > max, &key, now))
     }
 
     /// Whether `max` uses have been counted in the window, without counting one.
@@ -120,11 +116,16 @@ impl<K: Kv> Quota<K> {
         now: i64,
     ) -> Result<Result<(), RetryAfter>, K::Error> {
         let key = Self::key(namespace, id, window, now);
-        Ok(if self.store.count(&key, now)? >= max {
-            Err(RetryAfter((key.expires_at - now).max(1) as u64))
-        } else {
-            Ok(())
-        })
+        Ok(verdict(self.store.count(&key, now)? >= max, &key, now))
+    }
+}
+
+/// Refused until the key's window ends, or allowed.
+fn verdict(over: bool, key: &EntryKey, now: i64) -> Result<(), RetryAfter> {
+    if over {
+        Err(RetryAfter((key.expires_at - now).max(1) as u64))
+    } else {
+        Ok(())
     }
 }
 
@@ -216,5 +217,59 @@ pub(crate) mod tests {
             .record_failure("secret@b.c", "1.1.1.1", NOW)
             .expect("kv");
         assert!(mem.keys().iter().all(|k| !k.contains("secret")));
+    }
+
+    #[test]
+    fn a_quota_refuses_past_its_maximum_until_the_window_ends_and_keeps_no_id() {
+        let mem = MemoryKv::default();
+        let quota = Quota::new(Ephemeral::new(&mem, 60));
+        for _ in 0..3 {
+            assert_eq!(
+                quota.take("reset-email", "a@b.c", 3, 900, NOW).expect("kv"),
+                Ok(())
+            );
+        }
+        assert_eq!(
+            quota
+                .take("reset-email", "a@b.c", 3, 900, NOW + 10)
+                .expect("kv"),
+            Err(RetryAfter(890))
+        );
+        assert_eq!(
+            quota.take("reset-email", "x@b.c", 3, 900, NOW).expect("kv"),
+            Ok(())
+        );
+        assert_eq!(
+            quota
+                .take("reset-email", "a@b.c", 3, 900, NOW + 900)
+                .expect("kv"),
+            Ok(()),
+            "next window"
+        );
+        assert!(mem.keys().iter().all(|k| !k.contains("a@b.c")));
+    }
+
+    #[test]
+    fn checking_a_quota_counts_nothing() {
+        let mem = MemoryKv::default();
+        let quota = Quota::new(Ephemeral::new(&mem, 60));
+        for _ in 0..5 {
+            assert_eq!(
+                quota.check("password-fail", "u1", 2, 900, NOW).expect("kv"),
+                Ok(())
+            );
+        }
+        quota
+            .take("password-fail", "u1", i64::MAX, 900, NOW)
+            .expect("kv")
+            .expect("counted");
+        quota
+            .take("password-fail", "u1", i64::MAX, 900, NOW)
+            .expect("kv")
+            .expect("counted");
+        assert!(quota
+            .check("password-fail", "u1", 2, 900, NOW)
+            .expect("kv")
+            .is_err());
     }
 }

@@ -14,7 +14,7 @@
 //! claimed: the deliveries wait, their attempts unspent.
 
 use billing::feed::OutboxFeed;
-use delivery::account::AccountQueue;
+use delivery::account::{AccountQueue, Delivered};
 use delivery::api::HttpInvoices;
 use delivery::domain::RetryPolicy;
 use delivery::resend::Resend;
@@ -101,20 +101,19 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
         },
         lease_seconds: setting("mail_lease_seconds")?,
     };
-    // Account e-mails first: somebody is waiting at a screen for a link.
-    for (mail, next) in mailer.deliver_account_mail(&queue, PER_MESSAGE)? {
-        println!(
-            "mailer: account e-mail {} (attempt {}): {next:?}",
-            mail.id, mail.attempt
-        );
-    }
-    for (claimed, next) in mailer.deliver_due(PER_MESSAGE)? {
-        println!(
-            "mailer: {} of invoice {} (attempt {}): {next:?}",
-            claimed.kind.as_key(),
-            claimed.invoice_id,
-            claimed.attempt
-        );
+    for delivered in mailer.deliver_all(&queue, PER_MESSAGE)? {
+        match delivered {
+            Delivered::Account(mail, next) => println!(
+                "mailer: account e-mail {} (attempt {}): {next:?}",
+                mail.id, mail.attempt
+            ),
+            Delivered::Invoice(claimed, next) => println!(
+                "mailer: {} of invoice {} (attempt {}): {next:?}",
+                claimed.kind.as_key(),
+                claimed.invoice_id,
+                claimed.attempt
+            ),
+        }
     }
     Ok(())
 }

@@ -656,3 +656,81 @@ fn a_message_whose_event_was_read_has_nothing_to_add_and_a_nudge_always_runs() {
         "the supervisor's nudge hints nothing: it sweeps and retries"
     );
 }
+
+/// Account e-mails in memory: the ones due, and how each attempt ended.
+#[derive(Default)]
+struct MemAccounts {
+    due: std::cell::RefCell<Vec<crate::account::AccountMail>>,
+    finished: std::cell::RefCell<Vec<(String, Next)>>,
+}
+
+impl crate::account::AccountQueue for MemAccounts {
+    fn enqueue_account_mail(&self) -> Result<usize, Fault> {
+        Ok(0)
+    }
+    fn claim_account_mail(&self, _: i64) -> Result<Option<crate::account::AccountMail>, Fault> {
+        Ok(self.due.borrow_mut().pop())
+    }
+    fn finish_account_mail(
+        &self,
+        mail: &crate::account::AccountMail,
+        next: &Next,
+    ) -> Result<(), Fault> {
+        self.finished
+            .borrow_mut()
+            .push((mail.id.clone(), next.clone()));
+        Ok(())
+    }
+}
+
+#[test]
+fn account_emails_go_first_and_a_half_open_trial_is_never_wasted_on_none() {
+    use crate::account::{AccountMail, Content, Delivered};
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&["1"]), invoices(), resend_at(&standin));
+    let accounts = MemAccounts::default();
+    accounts.due.borrow_mut().push(AccountMail {
+        id: "mail-1".into(),
+        attempt: 1,
+        content: Some(Content {
+            recipient: "ada@example.com".into(),
+            subject: "Reset your password".into(),
+            body: "Hello,\n\nhttps://app.example/app/reset-password#token=t\n".into(),
+        }),
+    });
+    let shared = breaker(BREAKER);
+    let done = run_with(&queue, &api, &resend, shared, || 1_000)
+        .deliver_all(&accounts, 10)
+        .expect("deliver");
+    assert!(
+        matches!(&done[..], [Delivered::Account(..), Delivered::Invoice(..)]),
+        "{done:?}"
+    );
+    assert_eq!(standin.messages()[0].email.subject, "Reset your password");
+    assert!(matches!(
+        accounts.finished.borrow()[0].1,
+        Next::MarkSent { .. }
+    ));
+
+    // The provider fails until the breaker opens; once half-open, with no account
+    // e-mail due, the one trial goes to the invoice waiting, and closes the breaker.
+    let (queue, shared) = (queue_with(&["2", "3", "4", "5"]), breaker(BREAKER));
+    standin.fail_next(&[StandinFault::Status(503); 3]);
+    let empty = MemAccounts::default();
+    let failed = run_with(&queue, &api, &resend, shared, || 2_000).deliver_all(&empty, 10);
+    assert_eq!(
+        failed.expect("deliver").len(),
+        3,
+        "open after the third failure"
+    );
+    queue.advance(31);
+    let trial = run_with(&queue, &api, &resend, shared, || 2_031).deliver_all(&empty, 1);
+    assert!(matches!(
+        &trial.expect("trial")[..],
+        [Delivered::Invoice(..)]
+    ));
+    assert!(matches!(
+        shared.state(2_031).unwrap_or_else(|n| match n {}),
+        fin_breaker::State::Closed { failures: 0 }
+    ));
+}

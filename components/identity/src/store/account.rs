@@ -40,10 +40,35 @@ fn link_params(first: &str, link: &Link, mail: &Mail) -> Vec<ParameterValue> {
         link.purpose.as_key().to_owned().into(),
         link.digest.clone().into(),
         link.purpose.lifetime_seconds().into(),
+    ]
+    .into_iter()
+    .chain(mail_params(mail))
+    .collect()
+}
+
+/// An e-mail's kind, subject and body, in that order.
+fn mail_params(mail: &Mail) -> Vec<ParameterValue> {
+    vec![
         mail.kind.to_owned().into(),
         mail.subject.clone().into(),
         mail.body.clone().into(),
     ]
+}
+
+/// Where a request came from: its address and user agent, in that order.
+fn seen_params(seen: &Seen) -> Vec<ParameterValue> {
+    vec![
+        text_or_null(seen.address.as_deref()),
+        text_or_null(seen.user_agent.as_deref()),
+    ]
+}
+
+/// The access tokens a statement ended, or `None` when it changed nothing (no row).
+fn ended_if_any(rows: &[Vec<spin_sdk::pg4::DbValue>]) -> Result<Option<Vec<Ended>>, Fault> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    ended(rows).map(Some)
 }
 
 impl AccountStore for PgIdentity {
@@ -55,8 +80,7 @@ impl AccountStore for PgIdentity {
         seen: &Seen,
     ) -> Result<(), Fault> {
         let mut params = link_params(email, link, mail);
-        params.push(text_or_null(seen.address.as_deref()));
-        params.push(text_or_null(seen.user_agent.as_deref()));
+        params.extend(seen_params(seen));
         query_with(
             &self.conn,
             &format!(
@@ -114,19 +138,13 @@ impl AccountStore for PgIdentity {
              FROM u LEFT JOIN refresh_tokens t
                ON t.user_id = u.id AND t.access_expires_at > now()",
             &[
-                digest.to_owned().into(),
-                hash.to_owned().into(),
-                notice.kind.to_owned().into(),
-                notice.subject.clone().into(),
-                notice.body.clone().into(),
-                text_or_null(seen.address.as_deref()),
-                text_or_null(seen.user_agent.as_deref()),
-            ],
+                vec![digest.to_owned().into(), hash.to_owned().into()],
+                mail_params(notice),
+                seen_params(seen),
+            ]
+            .concat(),
         )?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        ended(&rows).map(Some)
+        ended_if_any(&rows)
     }
 
     fn verify_email(&self, digest: &str, seen: &Seen) -> Result<bool, Fault> {
@@ -145,11 +163,7 @@ impl AccountStore for PgIdentity {
                  INSERT INTO security_events (user_id, kind, address, user_agent)
                  SELECT id, 'email.verified', $2, $3 FROM u)",
             "SELECT count(*) FROM u",
-            &[
-                digest.to_owned().into(),
-                text_or_null(seen.address.as_deref()),
-                text_or_null(seen.user_agent.as_deref()),
-            ],
+            &[vec![digest.to_owned().into()], seen_params(seen)].concat(),
         )?;
         Ok(pg::first_count(&rows)? > 0)
     }
@@ -218,21 +232,18 @@ impl AccountStore for PgIdentity {
                ON t.user_id = u.id AND t.access_expires_at > now()
               AND ($4::text IS NULL OR t.family_id <> $4::text::uuid)",
             &[
-                user_id.to_owned().into(),
-                version.into(),
-                hash.to_owned().into(),
-                text_or_null(keep),
-                notice.kind.to_owned().into(),
-                notice.subject.clone().into(),
-                notice.body.clone().into(),
-                text_or_null(seen.address.as_deref()),
-                text_or_null(seen.user_agent.as_deref()),
-            ],
+                vec![
+                    user_id.to_owned().into(),
+                    version.into(),
+                    hash.to_owned().into(),
+                    text_or_null(keep),
+                ],
+                mail_params(notice),
+                seen_params(seen),
+            ]
+            .concat(),
         )?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        ended(&rows).map(Some)
+        ended_if_any(&rows)
     }
 
     fn security_log(

@@ -38,7 +38,13 @@ impl SessionStore for PgIdentity {
                         $6, to_timestamp($7::bigint) FROM u),
              logged AS (
                  INSERT INTO security_events (user_id, kind, address, user_agent, session_id)
-                 SELECT id, 'login', $9, $8, $3::text::uuid FROM u)",
+                 SELECT id, 'login', $9, $8, $3::text::uuid FROM u),
+             -- The log keeps `security_log_retention_days`: swept as the owner logs in
+             -- (and reads it), by the index the read uses.
+             forgotten AS (
+                 DELETE FROM security_events
+                 WHERE user_id = $1::text::uuid
+                   AND occurred_at < now() - $10::bigint * interval '1 day')",
             "SELECT count(*) FROM s",
             &[
                 start.user_id.to_owned().into(),
@@ -50,6 +56,7 @@ impl SessionStore for PgIdentity {
                 start.access.expires_at.into(),
                 text_or_null(start.seen.user_agent.as_deref()),
                 text_or_null(start.seen.address.as_deref()),
+                self.log_retention_days.into(),
             ],
         )?;
         Ok(pg::first_count(&rows)? > 0)
