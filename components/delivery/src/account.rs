@@ -82,6 +82,10 @@ where
     /// screen for the link), then invoices' — behind the one `mail` breaker. Each permit
     /// goes to whichever e-mail is due: a half-open breaker's one trial is never handed
     /// back for want of an account e-mail while invoices wait.
+    ///
+    /// While the provider's breaker is open nothing is claimed: the e-mails wait in their
+    /// queues with their attempts unspent, and go out once a trial call finds the
+    /// provider back (the supervisor's nudge brings the mailers round every few seconds).
     pub fn deliver_all(
         &self,
         accounts: &impl AccountQueue,

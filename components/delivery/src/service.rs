@@ -1,7 +1,7 @@
 //! The mailer's two use cases, over ports so they run natively in tests: queue what
 //! billing's feed says is owed, and send what is due.
 
-use fin_breaker::{Breaker, Open, Permit};
+use fin_breaker::{Breaker, Permit};
 use fin_ephemeral::Kv;
 use fin_feed::{Feed, FeedEvent, Hint, Position};
 use fin_problem::Fault;
@@ -228,31 +228,6 @@ where
     K: Kv,
     Fault: From<K::Error>,
 {
-    /// Sends up to `max` due deliveries; what each came to.
-    ///
-    /// While the provider's breaker is open nothing is claimed: the deliveries wait in
-    /// the queue with their attempts unspent, and go out once a trial call finds the
-    /// provider back (the supervisor's nudge brings the mailers round every few seconds).
-    pub fn deliver_due(&self, max: usize) -> Result<Vec<(Claimed, Next)>, Fault> {
-        let mut done = Vec::new();
-        while done.len() < max {
-            let permit = match self.breaker.admit((self.now)())? {
-                Ok(permit) => permit,
-                Err(Open { retry_after }) => {
-                    eprintln!("mailer: the provider's breaker is open; sending resumes in {retry_after} s at the latest");
-                    break;
-                }
-            };
-            let Some(claimed) = self.queue.claim(self.lease_seconds)? else {
-                self.breaker.release(permit)?;
-                break;
-            };
-            let next = self.deliver_claimed(&claimed, permit)?;
-            done.push((claimed, next));
-        }
-        Ok(done)
-    }
-
     /// One attempt at a delivery claimed under `permit`, its end recorded, the permit
     /// spent (counted if the provider was called, else handed back).
     pub(crate) fn deliver_claimed(&self, claimed: &Claimed, permit: Permit) -> Result<Next, Fault> {

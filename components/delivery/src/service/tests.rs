@@ -12,6 +12,43 @@ use fin_ephemeral::MemoryKv;
 use super::*;
 use crate::resend::Resend;
 
+/// No account e-mails: a round of the mailer over the invoices' deliveries alone.
+struct NoAccountMail;
+
+impl crate::account::AccountQueue for NoAccountMail {
+    fn enqueue_account_mail(&self) -> Result<usize, Fault> {
+        Ok(0)
+    }
+    fn claim_account_mail(&self, _: i64) -> Result<Option<crate::account::AccountMail>, Fault> {
+        Ok(None)
+    }
+    fn finish_account_mail(&self, _: &crate::account::AccountMail, _: &Next) -> Result<(), Fault> {
+        Ok(())
+    }
+}
+
+impl<Q, I, P, T, K> Mailer<'_, Q, I, P, T, K>
+where
+    Q: Queue,
+    I: Invoices,
+    P: Provider,
+    T: Transport,
+    K: Kv,
+    Fault: From<K::Error>,
+{
+    /// The invoices' deliveries sent in one round, and what each came to.
+    fn deliver_due(&self, max: usize) -> Result<Vec<(Claimed, Next)>, Fault> {
+        Ok(self
+            .deliver_all(&NoAccountMail, max)?
+            .into_iter()
+            .filter_map(|done| match done {
+                crate::account::Delivered::Invoice(claimed, next) => Some((claimed, next)),
+                crate::account::Delivered::Account(..) => None,
+            })
+            .collect())
+    }
+}
+
 /// The deliveries table, with a clock the test moves.
 #[derive(Default)]
 struct MemQueue {
