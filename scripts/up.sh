@@ -25,6 +25,9 @@ export SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET=${SPIN_VARIABLE_PAYMENTS_WEBHOOK_SE
 # 32 random bytes, base64: seals the Stripe keys freelancers connect (docs/delivery.md).
 [ -s .dev/payments-key ] || head -c 32 /dev/urandom | base64 | tr -d '\n' > .dev/payments-key
 export SPIN_VARIABLE_PAYMENTS_ENCRYPTION_KEY=${SPIN_VARIABLE_PAYMENTS_ENCRYPTION_KEY:-$(cat .dev/payments-key)}
+# The same for the authenticator keys of two-factor sign-in (docs/accounts.md).
+[ -s .dev/identity-key ] || head -c 32 /dev/urandom | base64 | tr -d '\n' > .dev/identity-key
+export SPIN_VARIABLE_IDENTITY_ENCRYPTION_KEY=${SPIN_VARIABLE_IDENTITY_ENCRYPTION_KEY:-$(cat .dev/identity-key)}
 # Checkout Sessions go to the local stand-in unless a real Stripe is named.
 stripe_standin=
 if [ -z "${SPIN_VARIABLE_STRIPE_API_BASE_URL:-}" ]; then

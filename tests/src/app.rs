@@ -10,6 +10,8 @@ use crate::proxy::Proxy;
 use crate::redis_server::RedisServer;
 
 pub const JWT_SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-0123";
+/// The app's `identity_encryption_key` in the suites (32 bytes, base64).
+pub const IDENTITY_KEY: &str = "aWRlbnRpdHktdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=";
 /// The app's `payments_encryption_key` in the suites (32 bytes, base64).
 pub const ENCRYPTION_KEY: &str = "ZTJlLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc=";
 pub const JWT_ISSUER: &str = "fin-freelancer";
@@ -170,6 +172,10 @@ impl App {
             (
                 "payments_encryption_key".to_owned(),
                 ENCRYPTION_KEY.to_owned(),
+            ),
+            (
+                "identity_encryption_key".to_owned(),
+                IDENTITY_KEY.to_owned(),
             ),
         ];
         if let Some(proxy) = options.db_proxy {

@@ -109,6 +109,11 @@ fn a_forgotten_password_and_the_security_page_through_the_screens() {
 }
 
 #[test]
+fn two_factor_sign_in_set_up_used_and_turned_off_through_the_screens() {
+    browser_suite("two-factor.test.mjs");
+}
+
+#[test]
 fn settings_for_getting_paid_stripe_and_emails() {
     browser_suite("settings.test.mjs");
 }

@@ -20,6 +20,17 @@ pub enum IdentityError {
     ChangedMeanwhile,
     /// No live session of the caller's with that id.
     SessionNotFound,
+    /// Two-factor sign-in cannot be used here: no `identity_encryption_key`, or the
+    /// account's key was sealed under another one.
+    TwoFactorUnavailable,
+    /// Turning two factors on with them on already.
+    TwoFactorOn,
+    /// A code asked for where two factors are off.
+    TwoFactorOff,
+    /// A first code with no key waiting for it.
+    TwoFactorNotStarted,
+    /// A second-step ticket that is unknown, spent or expired: log in again.
+    TicketInvalid,
     /// A valid token whose user no longer exists.
     UnknownUser,
     /// No refresh token, or one that is unknown, expired, spent or revoked: log in again.
@@ -59,6 +70,28 @@ impl From<IdentityError> for Problem {
             IdentityError::SessionNotFound => {
                 Problem::not_found("No such session.")
             }
+            IdentityError::TwoFactorUnavailable => Problem::new(
+                501,
+                "two-factor-not-configured",
+                "Two-factor sign-in is not available on this server",
+            )
+            .with_detail(
+                "Its operator sets identity_encryption_key (32 random bytes, base64) to keep \
+                 authenticator keys; with the key changed, sign in with a recovery code and \
+                 set two-factor sign-in up again (docs/accounts.md).",
+            ),
+            IdentityError::TwoFactorOn => {
+                Problem::conflict("Two-factor sign-in is on already; turn it off first.")
+            }
+            IdentityError::TwoFactorOff => Problem::conflict("Two-factor sign-in is not on."),
+            IdentityError::TwoFactorNotStarted => Problem::conflict(
+                "No authenticator key is waiting for its first code; start setting up two-factor sign-in again.",
+            ),
+            IdentityError::TicketInvalid => Problem::new(401, "invalid-ticket", "Sign in again")
+                .with_detail(
+                    "This sign-in has expired or was finished already; log in with your password again.",
+                )
+                .with_header("WWW-Authenticate", "Bearer realm=\"fin-freelancer\""),
             IdentityError::UnknownUser => {
                 Problem::unauthorized("The account for this token no longer exists.")
             }

@@ -1,6 +1,6 @@
 //! Routes under `/auth`: read the request, call the service, shape the response. The
 //! account's own routes (reset, verification, password, sessions, log) are in
-//! `http/account.rs`.
+//! `http/account.rs`, two-factor sign-in's in `http/two_factor.rs`.
 
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
@@ -19,6 +19,7 @@ use crate::store::PgIdentity;
 use crate::throttle::{LoginThrottle, Quota, ThrottlePolicy};
 
 mod account;
+mod two_factor;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -35,6 +36,11 @@ pub const ROUTES: &[Route] = &[
     Route::new("/auth/sessions", &["GET", "DELETE"]),
     Route::new("/auth/sessions/{id}", &["DELETE"]),
     Route::new("/auth/security-log", &["GET"]),
+    Route::new("/auth/login/second-factor", &["POST"]),
+    Route::new("/auth/two-factor", &["GET", "POST"]),
+    Route::new("/auth/two-factor/confirm", &["POST"]),
+    Route::new("/auth/two-factor/disable", &["POST"]),
+    Route::new("/auth/two-factor/recovery-codes", &["POST"]),
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -55,6 +61,12 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/auth/sessions", "DELETE") => account::end_other_sessions(req),
         ("/auth/sessions/{id}", "DELETE") => account::end_one_session(req, route.param("id")),
         ("/auth/security-log", "GET") => account::security_log(req),
+        ("/auth/login/second-factor", "POST") => two_factor::second_step(req).await,
+        ("/auth/two-factor", "GET") => two_factor::status(req),
+        ("/auth/two-factor", "POST") => two_factor::begin(req).await,
+        ("/auth/two-factor/confirm", "POST") => two_factor::confirm(req).await,
+        ("/auth/two-factor/disable", "POST") => two_factor::disable(req).await,
+        ("/auth/two-factor/recovery-codes", "POST") => two_factor::renew_codes(req).await,
         _ => Err(Problem::no_route(&req.path)),
     }
 }
@@ -77,6 +89,11 @@ async fn login(req: &mut ApiRequest) -> Result<Response, Problem> {
     let address = seen.address.clone().unwrap_or_else(|| "unknown".to_owned());
     let store = store()?;
     let account = service::login(&store, &throttle()?, body, &address, &seen, now())?;
+    if account.two_factor {
+        return Ok(two_factor::ticket_response(&crate::two_factor::ticket(
+            &store, &account,
+        )?));
+    }
     let (token, renewal) = session::start(&store, &SpinTokens, &account, &seen, refresh_ttl()?)?;
     Ok(token_response(&token, &renewal))
 }

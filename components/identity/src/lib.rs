@@ -4,7 +4,8 @@
 //! `service` runs registration and login over the `UserStore` port, `session` the
 //! refresh-token rotation and the sessions over `SessionStore`, `account` the reset,
 //! verification and password change over `AccountStore` (with `links` for the e-mailed
-//! tokens, `mail` for the e-mails' texts and `security` for the log), and only `http`,
+//! tokens, `mail` for the e-mails' texts and `security` for the log), `two_factor` the
+//! second factor over `TwoFactorStore` (with `totp` for its keys and codes), and only `http`,
 //! `store` and the entry point below know about Spin.
 
 pub mod account;
@@ -18,6 +19,8 @@ pub mod security;
 pub mod service;
 pub mod session;
 pub mod throttle;
+pub mod totp;
+pub mod two_factor;
 
 pub mod http;
 mod store;

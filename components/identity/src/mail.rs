@@ -87,6 +87,36 @@ pub fn already_registered(forgot_url: &str) -> Mail {
     }
 }
 
+/// Two factors were turned on: from now on a code is asked for after the password.
+pub fn two_factor_on() -> Mail {
+    Mail {
+        kind: "two_factor_enabled",
+        subject: "Two-factor sign-in is on".into(),
+        body: format!(
+            "Hello,\n\ntwo-factor sign-in was turned on for your Fin-Freelancer account: from \
+             now on, signing in asks for a code from your authenticator app after the \
+             password. Every other session was signed out. Keep your recovery codes somewhere \
+             safe: each lets you in once if the phone is lost.\n\n\
+             If this was not you, reset your password and look at the security log in your \
+             settings.\n\n{SIGNATURE}\n"
+        ),
+    }
+}
+
+/// Two factors were turned off: the password alone opens the account again.
+pub fn two_factor_off() -> Mail {
+    Mail {
+        kind: "two_factor_disabled",
+        subject: "Two-factor sign-in is off".into(),
+        body: format!(
+            "Hello,\n\ntwo-factor sign-in was turned off for your Fin-Freelancer account: \
+             the password alone signs in again.\n\n\
+             If this was not you, reset your password now, turn two-factor sign-in back on \
+             and look at the security log in your settings.\n\n{SIGNATURE}\n"
+        ),
+    }
+}
+
 /// The web app's page for a forgotten password, under the app's public address.
 pub fn forgot_url(base_url: &str) -> String {
     format!("{}/app/forgot-password", base_url.trim_end_matches('/'))

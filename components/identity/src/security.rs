@@ -18,6 +18,12 @@ pub enum Event {
     EmailVerified,
     SessionEnded,
     OtherSessionsEnded,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodesRenewed,
+    RecoveryCodeUsed,
+    /// A wrong second-factor code after a right password.
+    LoginCodeFailed,
 }
 
 impl Event {
@@ -32,6 +38,11 @@ impl Event {
             Event::EmailVerified => "email.verified",
             Event::SessionEnded => "session.ended",
             Event::OtherSessionsEnded => "session.others_ended",
+            Event::TwoFactorEnabled => "two_factor.enabled",
+            Event::TwoFactorDisabled => "two_factor.disabled",
+            Event::RecoveryCodesRenewed => "two_factor.codes_renewed",
+            Event::RecoveryCodeUsed => "two_factor.recovery_code_used",
+            Event::LoginCodeFailed => "login.code_failed",
         }
     }
 }
@@ -102,6 +113,11 @@ mod tests {
             Event::EmailVerified,
             Event::SessionEnded,
             Event::OtherSessionsEnded,
+            Event::TwoFactorEnabled,
+            Event::TwoFactorDisabled,
+            Event::RecoveryCodesRenewed,
+            Event::RecoveryCodeUsed,
+            Event::LoginCodeFailed,
         ] {
             let key = event.as_key();
             assert!(

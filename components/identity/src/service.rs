@@ -29,6 +29,8 @@ pub struct StoredCredentials {
     pub user_id: String,
     pub password_hash: String,
     pub version: i32,
+    /// Whether a code is asked for after the password.
+    pub two_factor: bool,
 }
 
 /// Where users are kept (Postgres in production).
@@ -71,6 +73,8 @@ pub struct AccessToken {
 pub struct Verified {
     pub user_id: String,
     pub version: i32,
+    /// The password alone does not start a session: a second step is owed.
+    pub two_factor: bool,
 }
 
 impl From<StoreError> for IdentityError {
@@ -144,6 +148,7 @@ where
     Ok(Verified {
         user_id: account.user_id,
         version: account.version,
+        two_factor: account.two_factor,
     })
 }
 
@@ -198,6 +203,7 @@ pub(crate) mod tests {
                     user_id: u.id.clone(),
                     password_hash: h.clone(),
                     version: 1,
+                    two_factor: false,
                 }))
         }
         fn find(&self, id: &str) -> Result<Option<User>, StoreError> {
@@ -322,7 +328,8 @@ pub(crate) mod tests {
             verified,
             Verified {
                 user_id: "user-1".into(),
-                version: 1
+                version: 1,
+                two_factor: false,
             }
         );
     }

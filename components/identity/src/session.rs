@@ -309,6 +309,7 @@ mod tests {
         Verified {
             user_id: "ada".into(),
             version: 0,
+            two_factor: false,
         }
     }
 
@@ -354,6 +355,7 @@ mod tests {
         let stale = Verified {
             user_id: "ada".into(),
             version: 1,
+            two_factor: false,
         };
         assert_eq!(
             start(&sessions, &FakeTokens, &stale, &Seen::default(), 60).err(),

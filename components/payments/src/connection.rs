@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checkout::Connections;
 use crate::stripe::SecretKey;
-use crate::vault::Vault;
+use fin_vault::Vault;
 
 /// `PUT /payments/stripe-connection`.
 #[derive(Deserialize)]

@@ -20,7 +20,7 @@ use crate::outbound::{SharedLinks, StripeApi};
 use crate::service::{self, EventLog, Record};
 use crate::signature;
 use crate::store::PgEventLog;
-use crate::vault::Vault;
+use fin_vault::Vault;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -115,16 +115,7 @@ fn connections() -> Result<PgConnections, Problem> {
 /// payments off).
 fn vault() -> Result<Option<Vault>, Problem> {
     let key: String = config::get("payments_encryption_key")?;
-    if key.trim().is_empty() {
-        return Ok(None);
-    }
-    match Vault::from_base64(&key) {
-        Ok(vault) => Ok(Some(vault)),
-        Err(_) => {
-            eprintln!("configuration: payments_encryption_key is not 32 bytes of base64");
-            Ok(None)
-        }
-    }
+    Ok(Vault::from_setting("payments_encryption_key", &key))
 }
 
 fn show_connection(req: &ApiRequest) -> Result<Response, Problem> {

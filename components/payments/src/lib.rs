@@ -5,7 +5,7 @@
 //! money with billing (the `ledger` port: billing's settlement, linked) and records every
 //! event once. Freelancers list the provider payments made out to them with
 //! `GET /payments`, and connect their Stripe account (`connection`, its key sealed by
-//! `vault`) so a share link offers "Pay now" (`checkout`: a Stripe Checkout Session for
+//! `fin_vault`) so a share link offers "Pay now" (`checkout`: a Stripe Checkout Session for
 //! the balance, which the webhook then settles). Only `http`, `store`, `connection_store`, `outbound`, `ledger` and the entry
 //! point know about Spin.
 
@@ -17,7 +17,6 @@ pub mod listing;
 pub mod service;
 pub mod signature;
 pub mod stripe;
-pub mod vault;
 
 mod connection_store;
 pub mod http;

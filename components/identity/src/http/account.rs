@@ -110,35 +110,18 @@ pub async fn change_password(req: &mut ApiRequest) -> Result<Response, Problem> 
         ("current_password", body.current_password),
         ("new_password", body.new_password),
     ])?;
-    let quota = quota()?;
-    within(quota.check(
-        "password-fail",
-        &principal.user_id,
-        PASSWORD_FAILURES,
-        RESET_WINDOW,
-        now(),
-    ))?;
-    let changed = account::change_password(
-        &store()?,
-        &principal.user_id,
-        principal.session_id.as_deref(),
-        &current,
-        &new,
-        &app_base_url()?,
-        &seen(req),
-    );
-    if let Err(IdentityError::Invalid(errors)) = &changed {
-        if errors.iter().any(|e| e.field == "current_password") {
-            within(quota.take(
-                "password-fail",
-                &principal.user_id,
-                i64::MAX,
-                RESET_WINDOW,
-                now(),
-            ))?;
-        }
-    }
-    let ended = changed?;
+    let seen = seen(req);
+    let ended = counting_wrong_passwords(&principal.user_id, "current_password", || {
+        Ok(account::change_password(
+            &store()?,
+            &principal.user_id,
+            principal.session_id.as_deref(),
+            &current,
+            &new,
+            &app_base_url()?,
+            &seen,
+        )?)
+    })?;
     nudge_mailer();
     revoke(&ended)?;
     Ok(no_content())
@@ -208,6 +191,31 @@ pub fn security_log(req: &ApiRequest) -> Result<Response, Problem> {
     ))
 }
 
+/// Runs a use case that checks the account's password (named `field` in its answer),
+/// counting wrong ones: past [`PASSWORD_FAILURES`] a quarter hour, a 429 before any
+/// password work.
+pub(super) fn counting_wrong_passwords<T>(
+    user_id: &str,
+    field: &str,
+    checked: impl FnOnce() -> Result<T, Problem>,
+) -> Result<T, Problem> {
+    let quota = quota()?;
+    within(quota.check(
+        "password-fail",
+        user_id,
+        PASSWORD_FAILURES,
+        RESET_WINDOW,
+        now(),
+    ))?;
+    let outcome = checked();
+    if let Err(problem) = &outcome {
+        if problem.errors.iter().any(|e| e.field == field) {
+            within(quota.take("password-fail", user_id, i64::MAX, RESET_WINDOW, now()))?;
+        }
+    }
+    outcome
+}
+
 /// A quota's verdict as the answer: 429 past it, 503 when its store is away.
 fn within(verdict: Result<Result<(), RetryAfter>, Fault>) -> Result<(), Problem> {
     match verdict {
@@ -218,7 +226,7 @@ fn within(verdict: Result<Result<(), RetryAfter>, Fault>) -> Result<(), Problem>
 }
 
 /// The fields a body must have, in order, or a 422 naming every one missing.
-fn required<const N: usize>(
+pub(super) fn required<const N: usize>(
     fields: [(&'static str, Option<String>); N],
 ) -> Result<[String; N], IdentityError> {
     let missing: Vec<FieldError> = fields
@@ -233,7 +241,7 @@ fn required<const N: usize>(
 }
 
 /// Whether the blocklist can be written now (the key read is one no token has).
-fn blocklist_reachable() -> Result<(), Problem> {
+pub(super) fn blocklist_reachable() -> Result<(), Problem> {
     let store = fin_spin_edge::kv::SpinKv::open("blocklist")
         .map_err(|fault| fault.into_problem("tokens"))?;
     fin_ephemeral::Kv::exists(&store, "probe")

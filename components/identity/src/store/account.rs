@@ -33,6 +33,19 @@ const NEW_LINK: &str = "old AS (
          INSERT INTO account_mail (user_id, kind, recipient, subject, body)
          SELECT id, $5, email, $6, $7 FROM u)";
 
+/// Ends every session of the user `u` (a CTE before it) but the one `$4` names, if any.
+pub(super) const REVOKE_OTHERS: &str = "revoked AS (
+         UPDATE refresh_tokens t SET revoked_at = now() FROM u
+         WHERE t.user_id = u.id AND t.revoked_at IS NULL
+           AND ($4::text IS NULL OR t.family_id <> $4::text::uuid))";
+
+/// The access tokens [`REVOKE_OTHERS`] made void, for [`ended_if_any`].
+pub(super) const ENDED_OTHERS: &str =
+    "SELECT u.id::text, t.access_token_id, extract(epoch FROM t.access_expires_at)::bigint
+     FROM u LEFT JOIN refresh_tokens t
+       ON t.user_id = u.id AND t.access_expires_at > now()
+      AND ($4::text IS NULL OR t.family_id <> $4::text::uuid)";
+
 /// `first` as `$1`, then the link's and the e-mail's parameters for [`NEW_LINK`].
 fn link_params(first: &str, link: &Link, mail: &Mail) -> Vec<ParameterValue> {
     vec![
@@ -47,7 +60,7 @@ fn link_params(first: &str, link: &Link, mail: &Mail) -> Vec<ParameterValue> {
 }
 
 /// An e-mail's kind, subject and body, in that order.
-fn mail_params(mail: &Mail) -> Vec<ParameterValue> {
+pub(super) fn mail_params(mail: &Mail) -> Vec<ParameterValue> {
     vec![
         mail.kind.to_owned().into(),
         mail.subject.clone().into(),
@@ -56,7 +69,7 @@ fn mail_params(mail: &Mail) -> Vec<ParameterValue> {
 }
 
 /// Where a request came from: its address and user agent, in that order.
-fn seen_params(seen: &Seen) -> Vec<ParameterValue> {
+pub(super) fn seen_params(seen: &Seen) -> Vec<ParameterValue> {
     vec![
         text_or_null(seen.address.as_deref()),
         text_or_null(seen.user_agent.as_deref()),
@@ -64,7 +77,9 @@ fn seen_params(seen: &Seen) -> Vec<ParameterValue> {
 }
 
 /// The access tokens a statement ended, or `None` when it changed nothing (no row).
-fn ended_if_any(rows: &[Vec<spin_sdk::pg4::DbValue>]) -> Result<Option<Vec<Ended>>, Fault> {
+pub(super) fn ended_if_any(
+    rows: &[Vec<spin_sdk::pg4::DbValue>],
+) -> Result<Option<Vec<Ended>>, Fault> {
     if rows.is_empty() {
         return Ok(None);
     }
@@ -212,25 +227,21 @@ impl AccountStore for PgIdentity {
     ) -> Result<Option<Vec<Ended>>, Fault> {
         let rows = query_with(
             &self.conn,
-            "u AS (
+            &format!(
+                "u AS (
                  UPDATE users SET password_hash = $3, updated_at = now(),
                         credentials_version = credentials_version + 1
                  WHERE id = $1::text::uuid AND credentials_version = $2::int
                  RETURNING id, email),
-             revoked AS (
-                 UPDATE refresh_tokens t SET revoked_at = now() FROM u
-                 WHERE t.user_id = u.id AND t.revoked_at IS NULL
-                   AND ($4::text IS NULL OR t.family_id <> $4::text::uuid)),
+             {REVOKE_OTHERS},
              mailed AS (
                  INSERT INTO account_mail (user_id, kind, recipient, subject, body)
                  SELECT id, $5, email, $6, $7 FROM u),
              logged AS (
                  INSERT INTO security_events (user_id, kind, address, user_agent, session_id)
-                 SELECT id, 'password.changed', $8, $9, $4::text::uuid FROM u)",
-            "SELECT u.id::text, t.access_token_id, extract(epoch FROM t.access_expires_at)::bigint
-             FROM u LEFT JOIN refresh_tokens t
-               ON t.user_id = u.id AND t.access_expires_at > now()
-              AND ($4::text IS NULL OR t.family_id <> $4::text::uuid)",
+                 SELECT id, 'password.changed', $8, $9, $4::text::uuid FROM u)"
+            ),
+            ENDED_OTHERS,
             &[
                 vec![
                     user_id.to_owned().into(),

@@ -1,5 +1,6 @@
 //! Users, sessions and the account's records in Postgres, through Spin's `pg4` binding:
-//! users here, sessions in `sessions.rs`, links, e-mails and the log in `account.rs`.
+//! users here, sessions in `sessions.rs`, links, e-mails and the log in `account.rs`,
+//! the second factor in `two_factor.rs`.
 
 use fin_problem::Fault;
 use fin_spin_edge::pg::{self, query, query_with, text_or_null};
@@ -12,6 +13,7 @@ use crate::service::{Registration, StoreError, StoredCredentials, UserStore};
 
 mod account;
 mod sessions;
+mod two_factor;
 
 /// How timestamps are shown: RFC 3339, UTC, to the second.
 pub(crate) const TS: &str = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
@@ -88,7 +90,10 @@ impl UserStore for PgIdentity {
     fn credentials(&self, email: &str) -> Result<Option<StoredCredentials>, StoreError> {
         let rows = query(
             &self.conn,
-            "SELECT id::text, password_hash, credentials_version FROM users WHERE email = $1",
+            "SELECT id::text, password_hash, credentials_version,
+                    EXISTS (SELECT 1 FROM two_factor f
+                            WHERE f.user_id = users.id AND f.enabled_at IS NOT NULL)
+             FROM users WHERE email = $1",
             &[email.to_owned().into()],
         )
         .map_err(StoreError::Other)?;
@@ -101,6 +106,7 @@ impl UserStore for PgIdentity {
                         pg::int(row.get(2)).map_err(|e| StoreError::Other(e.into()))?,
                     )
                     .map_err(|e| StoreError::Other(Fault::Internal(e.to_string())))?,
+                    two_factor: matches!(row.get(3), Some(DbValue::Boolean(true))),
                 })
             })
             .transpose()

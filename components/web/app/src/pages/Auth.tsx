@@ -6,14 +6,20 @@ import { adopt } from "../api/session";
 import { useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input } from "../ui/kit";
 
-async function signIn(email: string, password: string) {
-  adopt(await unwrap(api.POST("/auth/login", { body: { email, password }, credentials: "same-origin" })));
+/** Signs in with the password alone, or answers the ticket when a code is owed. */
+async function signIn(email: string, password: string): Promise<string | null> {
+  const answer = await unwrap(api.POST("/auth/login", { body: { email, password }, credentials: "same-origin" }));
+  if ("ticket" in answer) return answer.ticket;
+  adopt(answer);
+  return null;
 }
 
 export function Login() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const submit = useSubmit(() => signIn(email, password));
+  const [ticket, setTicket] = useState<string | null>(null);
+  const submit = useSubmit(async () => setTicket(await signIn(email, password)));
+  if (ticket) return <SecondStep ticket={ticket} onRestart={() => setTicket(null)} />;
   return (
     <main id="main" class="auth">
       <h1>Sign in to Fin-Freelancer</h1>
@@ -35,6 +41,41 @@ export function Login() {
   );
 }
 
+/** The code after the password, when two-factor sign-in is on. */
+function SecondStep({ ticket, onRestart }: { ticket: string; onRestart: () => void }) {
+  const [code, setCode] = useState("");
+  const submit = useSubmit(async () => {
+    adopt(await unwrap(api.POST("/auth/login/second-factor", { body: { ticket, code }, credentials: "same-origin" })));
+  });
+  const expired = submit.error?.status === 401;
+  return (
+    <main id="main" class="auth">
+      <h1>Enter your sign-in code</h1>
+      <Form onSubmit={() => void submit.run()}>
+        <ErrorBanner error={submit.error} />
+        <Input
+          label="Code"
+          name="code"
+          autocomplete="one-time-code"
+          hint="The 6 digits your authenticator app shows now, or one of your recovery codes."
+          required
+          value={code}
+          onInput={setCode}
+          errors={submit.fields}
+        />
+        <button type="submit" disabled={submit.busy || expired}>
+          Sign in
+        </button>
+      </Form>
+      <p>
+        <button type="button" class="secondary" onClick={onRestart}>
+          {expired ? "Sign in again with your password" : "Start over"}
+        </button>
+      </p>
+    </main>
+  );
+}
+
 export function Register() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
@@ -42,6 +83,7 @@ export function Register() {
   const submit = useSubmit(async () => {
     await unwrap(api.POST("/auth/register", { body: { name, email, password } }));
     try {
+      // A new account has no second factor: the password alone signs it in.
       await signIn(email, password);
     } catch (e) {
       // Registration does not say whether the address had an account; signing in does.

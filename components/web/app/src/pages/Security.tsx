@@ -1,5 +1,5 @@
-// The account's security: the address confirmed or not, the password, the signed-in
-// devices, and what happened to the account.
+// The account's security: the address confirmed or not, the password, two-factor
+// sign-in, the signed-in devices, and what happened to the account.
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problem";
@@ -17,6 +17,11 @@ const eventLabel: Record<string, string> = {
   "email.verified": "E-mail address confirmed",
   "session.ended": "A session was ended",
   "session.others_ended": "Every other session was ended",
+  "login.code_failed": "Wrong sign-in code tried",
+  "two_factor.enabled": "Two-factor sign-in turned on",
+  "two_factor.disabled": "Two-factor sign-in turned off",
+  "two_factor.codes_renewed": "New recovery codes made",
+  "two_factor.recovery_code_used": "Signed in with a recovery code",
 };
 
 export default function Security() {
@@ -25,6 +30,7 @@ export default function Security() {
       <h1>Security</h1>
       <Address />
       <Password />
+      <TwoFactor />
       <Sessions />
       <Log />
     </main>
@@ -89,6 +95,113 @@ function Password() {
         )}
       </Form>
     </section>
+  );
+}
+
+/** Off → the password → a QR code and a first code → the recovery codes, shown once. */
+function TwoFactor() {
+  const state = useResource(() => unwrap(api.GET("/auth/two-factor")), []);
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const done = () => {
+    setCodes(null);
+    state.reload();
+  };
+  return (
+    <section aria-labelledby="two-factor-title">
+      <h2 id="two-factor-title">Two-factor sign-in</h2>
+      <ErrorBanner error={state.error} />
+      {codes ? (
+        <RecoveryCodes codes={codes} onDone={done} />
+      ) : state.data?.enabled ? (
+        <TwoFactorOn left={state.data.recovery_codes_left} onCodes={setCodes} onOff={done} />
+      ) : (
+        state.data && <TwoFactorSetUp onCodes={setCodes} />
+      )}
+    </section>
+  );
+}
+
+function TwoFactorSetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [key, setKey] = useState<Schemas["TwoFactorEnrolment"] | null>(null);
+  const begin = useSubmit(async () => {
+    setKey(await unwrap(api.POST("/auth/two-factor", { body: { password } })));
+    setPassword("");
+  });
+  const confirm = useSubmit(async () => {
+    onCodes((await unwrap(api.POST("/auth/two-factor/confirm", { body: { code } }))).recovery_codes);
+  });
+  if (!key) {
+    return (
+      <Form onSubmit={() => void begin.run()} aria-labelledby="two-factor-title">
+        <p>Off. With it on, signing in asks for a code from an authenticator app on your phone after the password.</p>
+        <ErrorBanner error={begin.error} />
+        <Input label="Your password" name="password" type="password" autocomplete="current-password" required value={password} onInput={setPassword} errors={begin.fields} />
+        <button type="submit" disabled={begin.busy}>
+          Set up two-factor sign-in
+        </button>
+      </Form>
+    );
+  }
+  return (
+    <Form onSubmit={() => void confirm.run()} aria-labelledby="two-factor-title">
+      <p>Scan this code with your authenticator app, or type the key in by hand.</p>
+      <img class="qr" width={200} height={200} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(key.qr_svg)}`} alt="QR code of your two-factor key" />
+      <p>
+        Key: <code class="secret">{key.secret}</code>
+      </p>
+      <ErrorBanner error={confirm.error} />
+      <Input label="Code from the app" name="code" autocomplete="one-time-code" hint="The 6 digits the app shows now." required value={code} onInput={setCode} errors={confirm.fields} />
+      <button type="submit" disabled={confirm.busy}>
+        Turn on
+      </button>
+    </Form>
+  );
+}
+
+function TwoFactorOn({ left, onCodes, onOff }: { left: number; onCodes: (codes: string[]) => void; onOff: () => void }) {
+  const [code, setCode] = useState("");
+  const renew = useSubmit(async () => {
+    onCodes((await unwrap(api.POST("/auth/two-factor/recovery-codes", { body: { code } }))).recovery_codes);
+  });
+  const off = useSubmit(async () => {
+    await unwrap(api.POST("/auth/two-factor/disable", { body: { code } }));
+    onOff();
+  });
+  const error = renew.error ?? off.error;
+  return (
+    <Form onSubmit={() => void renew.run()} aria-labelledby="two-factor-title">
+      <p>
+        On. {left} recovery {left === 1 ? "code" : "codes"} left.
+      </p>
+      <ErrorBanner error={error} />
+      <Input label="Code from the app, or a recovery code" name="code" autocomplete="one-time-code" hint="Needed to make new recovery codes or to turn two-factor sign-in off." required value={code} onInput={setCode} errors={error?.fields() ?? {}} />
+      <button type="submit" disabled={renew.busy}>
+        Make new recovery codes
+      </button>{" "}
+      <button type="button" class="secondary" disabled={off.busy} onClick={() => void off.run()}>
+        Turn off
+      </button>
+    </Form>
+  );
+}
+
+function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  return (
+    <div role="status" class="banner ok">
+      <p>Two-factor sign-in is on. Keep these recovery codes somewhere safe: each signs you in once if your phone is lost. They are shown only now.</p>
+      <ul class="codes" aria-label="Recovery codes">
+        {codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={onDone}>
+        I have saved them
+      </button>
+    </div>
   );
 }
 
