@@ -95,177 +95,188 @@ pub fn status(store: &impl TwoFactorStore, user_id: &str) -> Result<Status, Iden
     })
 }
 
-/// `POST /auth/two-factor`: the password again (a signed-in laptop left open must not be
-/// enough to lock its owner out), then a new key, shown once.
-pub fn begin(
-    store: &(impl TwoFactorStore + AccountStore),
-    vault: Option<&Vault>,
-    user_id: &str,
-    email: &str,
-    current_password: &str,
-) -> Result<Enrolment, IdentityError> {
-    let vault = vault.ok_or(IdentityError::TwoFactorUnavailable)?;
-    check_password(store, user_id, current_password)?;
-    let key = TotpKey::generate().ok_or_else(|| Fault::Internal("no random source".into()))?;
-    let enrolment = key.enrolment(email).map_err(Fault::Internal)?;
-    let sealed = vault
-        .seal(&key.to_base32(), user_id)
-        .map_err(|e| Fault::Internal(format!("vault: {e:?}")))?;
-    if !store.begin(user_id, &sealed, vault.key_id())? {
-        return Err(IdentityError::TwoFactorOn);
-    }
-    Ok(enrolment)
+/// The second factor's use cases: the account's store, and the server's vault (`None`
+/// without `identity_encryption_key`).
+pub struct TwoFactor<'a, S> {
+    pub store: &'a S,
+    pub vault: Option<&'a Vault>,
 }
 
-/// `POST /auth/two-factor/confirm`: the first code from the app proves it holds the key;
-/// two factors are on, every other session ends, and the recovery codes are shown once.
-pub fn confirm(
-    store: &impl TwoFactorStore,
-    vault: Option<&Vault>,
-    user_id: &str,
-    session: Option<&str>,
-    code: &str,
-    now: i64,
-    seen: &Seen,
-) -> Result<(Vec<String>, Vec<Ended>), IdentityError> {
-    let vault = vault.ok_or(IdentityError::TwoFactorUnavailable)?;
-    let factor = store
-        .factor(user_id)?
-        .filter(|f| !f.enabled)
-        .ok_or(IdentityError::TwoFactorNotStarted)?;
-    let key = open(vault, &factor, user_id)?;
-    let step = match Factor::parse(code) {
-        Some(Factor::Totp(code)) => key.accepts(&code, now, factor.last_step),
-        _ => None,
-    }
-    .ok_or_else(|| wrong_code("is not the code your app shows now"))?;
-    let codes =
-        RecoveryCodes::generate().ok_or_else(|| Fault::Internal("no random source".into()))?;
-    let ended = store
-        .enable(&Enable {
-            user_id,
-            step,
-            code_digests: &codes.digests(),
-            keep: session,
-            notice: &mail::two_factor_on(),
-            seen,
-        })?
-        .ok_or(IdentityError::TwoFactorNotStarted)?;
-    Ok((codes.shown(), ended))
+/// A code someone typed for an account, and when and from where.
+#[derive(Clone, Copy)]
+pub struct Attempt<'a> {
+    pub user_id: &'a str,
+    pub code: &'a str,
+    pub now: i64,
+    pub seen: &'a Seen,
 }
 
-/// A code from the app or a recovery code, checked and spent: the second step of a
-/// login, and what turning two factors off or renewing the codes asks for.
-pub fn prove(
-    store: &impl TwoFactorStore,
-    vault: Option<&Vault>,
-    user_id: &str,
-    code: &str,
-    now: i64,
-    seen: &Seen,
-) -> Result<(), IdentityError> {
-    let factor = store
-        .factor(user_id)?
-        .filter(|f| f.enabled)
-        .ok_or(IdentityError::TwoFactorOff)?;
-    let proof = match Factor::parse(code) {
-        Some(Factor::Totp(code)) => {
-            let vault = vault.ok_or(IdentityError::TwoFactorUnavailable)?;
-            open(vault, &factor, user_id)?
-                .accepts(&code, now, factor.last_step)
-                .map(Proof::Step)
+impl<S: TwoFactorStore> TwoFactor<'_, S> {
+    /// `POST /auth/two-factor`: the password again (a signed-in laptop left open must not
+    /// be enough to lock its owner out), then a new key, shown once.
+    pub fn begin(
+        &self,
+        user_id: &str,
+        email: &str,
+        current_password: &str,
+    ) -> Result<Enrolment, IdentityError>
+    where
+        S: AccountStore,
+    {
+        let vault = self.vault.ok_or(IdentityError::TwoFactorUnavailable)?;
+        check_password(self.store, user_id, current_password)?;
+        let key = TotpKey::generate().ok_or_else(no_random)?;
+        let enrolment = key.enrolment(email).map_err(Fault::Internal)?;
+        let sealed = vault
+            .seal(&key.to_base32(), user_id)
+            .map_err(|e| Fault::Internal(format!("vault: {e:?}")))?;
+        if !self.store.begin(user_id, &sealed, vault.key_id())? {
+            return Err(IdentityError::TwoFactorOn);
         }
-        Some(Factor::Recovery(code)) => Some(Proof::RecoveryCode(recovery_digest(&code))),
-        None => None,
-    };
-    match proof {
-        Some(proof) if store.spend(user_id, &proof, seen)? => Ok(()),
-        _ => Err(wrong_code(
-            "is not a current code from your app or an unused recovery code",
-        )),
+        Ok(enrolment)
     }
-}
 
-/// `POST /auth/two-factor/disable`.
-pub fn disable(
-    store: &impl TwoFactorStore,
-    vault: Option<&Vault>,
-    user_id: &str,
-    code: &str,
-    now: i64,
-    seen: &Seen,
-) -> Result<(), IdentityError> {
-    prove(store, vault, user_id, code, now, seen)?;
-    Ok(store.disable(user_id, &mail::two_factor_off(), seen)?)
-}
+    /// `POST /auth/two-factor/confirm`: the first code from the app proves it holds the
+    /// key; two factors are on, every session but `session` ends, and the recovery codes
+    /// are shown once.
+    pub fn confirm(
+        &self,
+        attempt: Attempt<'_>,
+        session: Option<&str>,
+    ) -> Result<(Vec<String>, Vec<Ended>), IdentityError> {
+        let vault = self.vault.ok_or(IdentityError::TwoFactorUnavailable)?;
+        let factor = self
+            .store
+            .factor(attempt.user_id)?
+            .filter(|f| !f.enabled)
+            .ok_or(IdentityError::TwoFactorNotStarted)?;
+        let key = open(vault, &factor, attempt.user_id)?;
+        let step = match Factor::parse(attempt.code) {
+            Some(Factor::Totp(code)) => key.accepts(&code, attempt.now, factor.last_step),
+            _ => None,
+        }
+        .ok_or_else(|| wrong_code("is not the code your app shows now"))?;
+        let codes = RecoveryCodes::generate().ok_or_else(no_random)?;
+        let ended = self
+            .store
+            .enable(&Enable {
+                user_id: attempt.user_id,
+                step,
+                code_digests: &codes.digests(),
+                keep: session,
+                notice: &mail::two_factor_on(),
+                seen: attempt.seen,
+            })?
+            .ok_or(IdentityError::TwoFactorNotStarted)?;
+        Ok((codes.shown(), ended))
+    }
 
-/// `POST /auth/two-factor/recovery-codes`: a new set, the old one void.
-pub fn renew_codes(
-    store: &impl TwoFactorStore,
-    vault: Option<&Vault>,
-    user_id: &str,
-    code: &str,
-    now: i64,
-    seen: &Seen,
-) -> Result<Vec<String>, IdentityError> {
-    prove(store, vault, user_id, code, now, seen)?;
-    let codes =
-        RecoveryCodes::generate().ok_or_else(|| Fault::Internal("no random source".into()))?;
-    store.renew_codes(user_id, &codes.digests(), seen)?;
-    Ok(codes.shown())
+    /// A code from the app or a recovery code, checked and spent: the second step of a
+    /// login, and what turning two factors off or renewing the codes asks for.
+    pub fn prove(&self, attempt: Attempt<'_>) -> Result<(), IdentityError> {
+        let user_id = attempt.user_id;
+        let factor = self
+            .store
+            .factor(user_id)?
+            .filter(|f| f.enabled)
+            .ok_or(IdentityError::TwoFactorOff)?;
+        let proof = match Factor::parse(attempt.code) {
+            Some(Factor::Totp(code)) => {
+                let vault = self.vault.ok_or(IdentityError::TwoFactorUnavailable)?;
+                open(vault, &factor, user_id)?
+                    .accepts(&code, attempt.now, factor.last_step)
+                    .map(Proof::Step)
+            }
+            Some(Factor::Recovery(code)) => Some(Proof::RecoveryCode(recovery_digest(&code))),
+            None => None,
+        };
+        match proof {
+            Some(proof) if self.store.spend(user_id, &proof, attempt.seen)? => Ok(()),
+            _ => Err(wrong_code(
+                "is not a current code from your app or an unused recovery code",
+            )),
+        }
+    }
+
+    /// `POST /auth/two-factor/disable`.
+    pub fn disable(&self, attempt: Attempt<'_>) -> Result<(), IdentityError> {
+        self.prove(attempt)?;
+        let notice = mail::two_factor_off();
+        Ok(self.store.disable(attempt.user_id, &notice, attempt.seen)?)
+    }
+
+    /// `POST /auth/two-factor/recovery-codes`: a new set, the old one void.
+    pub fn renew_codes(&self, attempt: Attempt<'_>) -> Result<Vec<String>, IdentityError> {
+        self.prove(attempt)?;
+        let codes = RecoveryCodes::generate().ok_or_else(no_random)?;
+        self.store
+            .renew_codes(attempt.user_id, &codes.digests(), attempt.seen)?;
+        Ok(codes.shown())
+    }
+
+    /// `POST /auth/login/second-factor`: the ticket names the account, the code proves
+    /// the second factor — wrong codes throttled per account like wrong passwords (and
+    /// per client address), and a new login does not reset that count — and the ticket is
+    /// spent. The session then starts as after a password alone.
+    pub fn second_step<K: Kv>(
+        &self,
+        throttle: &LoginThrottle<K>,
+        ticket: &str,
+        code: &str,
+        now: i64,
+        seen: &Seen,
+    ) -> Result<Verified, IdentityError>
+    where
+        K::Error: Into<Fault>,
+    {
+        let digest = Secret::well_formed(ticket)
+            .then(|| Secret::digest(ticket))
+            .ok_or(IdentityError::TicketInvalid)?;
+        let verified = self
+            .store
+            .ticket(&digest)?
+            .ok_or(IdentityError::TicketInvalid)?;
+        let account = format!("second-factor:{}", verified.user_id);
+        let address = seen.address.as_deref().unwrap_or("unknown");
+        let kv_failed = |err: K::Error| IdentityError::from(err.into());
+        throttle
+            .check(&account, address, now)
+            .map_err(kv_failed)?
+            .map_err(IdentityError::Throttled)?;
+        let attempt = Attempt {
+            user_id: &verified.user_id,
+            code,
+            now,
+            seen,
+        };
+        if let Err(err) = self.prove(attempt) {
+            if matches!(err, IdentityError::Invalid(_)) {
+                throttle
+                    .record_failure(&account, address, now)
+                    .map_err(kv_failed)?;
+                self.store.failed_code(&verified.user_id, seen)?;
+            }
+            return Err(err);
+        }
+        throttle
+            .record_success(&account, address, now)
+            .map_err(kv_failed)?;
+        if !self.store.spend_ticket(&digest)? {
+            return Err(IdentityError::TicketInvalid);
+        }
+        Ok(verified)
+    }
 }
 
 /// The password was right and two factors are on: a ticket for the second step.
 pub fn ticket(store: &impl TwoFactorStore, verified: &Verified) -> Result<Secret, IdentityError> {
-    let ticket = Secret::generate().ok_or_else(|| Fault::Internal("no random source".into()))?;
+    let ticket = Secret::generate().ok_or_else(no_random)?;
     store.issue_ticket(&Secret::digest(ticket.as_str()), verified)?;
     Ok(ticket)
 }
 
-/// `POST /auth/login/second-factor`: the ticket names the account, the code proves the
-/// second factor — wrong codes throttled per account like wrong passwords, and a new
-/// login does not reset that count — and the ticket is spent. The session then starts
-/// as after a password alone.
-#[allow(clippy::too_many_arguments)]
-pub fn second_step<K: Kv>(
-    store: &impl TwoFactorStore,
-    vault: Option<&Vault>,
-    throttle: &LoginThrottle<K>,
-    ticket: &str,
-    code: &str,
-    address: &str,
-    now: i64,
-    seen: &Seen,
-) -> Result<Verified, IdentityError>
-where
-    K::Error: Into<Fault>,
-{
-    let digest = Secret::well_formed(ticket)
-        .then(|| Secret::digest(ticket))
-        .ok_or(IdentityError::TicketInvalid)?;
-    let verified = store.ticket(&digest)?.ok_or(IdentityError::TicketInvalid)?;
-    let account = format!("second-factor:{}", verified.user_id);
-    let kv_failed = |err: K::Error| IdentityError::from(err.into());
-    throttle
-        .check(&account, address, now)
-        .map_err(kv_failed)?
-        .map_err(IdentityError::Throttled)?;
-    if let Err(err) = prove(store, vault, &verified.user_id, code, now, seen) {
-        if matches!(err, IdentityError::Invalid(_)) {
-            throttle
-                .record_failure(&account, address, now)
-                .map_err(kv_failed)?;
-            store.failed_code(&verified.user_id, seen)?;
-        }
-        return Err(err);
-    }
-    throttle
-        .record_success(&account, address, now)
-        .map_err(kv_failed)?;
-    if !store.spend_ticket(&digest)? {
-        return Err(IdentityError::TicketInvalid);
-    }
-    Ok(verified)
+fn no_random() -> Fault {
+    Fault::Internal("no random source".into())
 }
 
 fn check_password(
@@ -417,22 +428,29 @@ mod tests {
         }
     }
 
+    fn with<'a>(store: &'a MemFactor, vault: Option<&'a Vault>) -> TwoFactor<'a, MemFactor> {
+        TwoFactor { store, vault }
+    }
+
+    /// "ada" typing `code` at `NOW`.
+    fn typed<'a>(code: &'a str, seen: &'a Seen) -> Attempt<'a> {
+        Attempt {
+            user_id: "ada",
+            code,
+            now: NOW,
+            seen,
+        }
+    }
+
     /// Two factors on for "ada" under `vault`: the key and the recovery codes shown.
     fn enrolled(store: &MemFactor, vault: &Vault) -> (TotpKey, Vec<String>) {
         let key = TotpKey::generate().expect("random");
         let sealed = vault.seal(&key.to_base32(), "ada").expect("sealed");
         assert!(store.begin("ada", &sealed, vault.key_id()).expect("begin"));
-        let code = key.code_at(NOW);
-        let (codes, _) = confirm(
-            store,
-            Some(vault),
-            "ada",
-            None,
-            &code,
-            NOW,
-            &Seen::default(),
-        )
-        .expect("confirmed");
+        let (seen, code) = (Seen::default(), key.code_at(NOW));
+        let (codes, _) = with(store, Some(vault))
+            .confirm(typed(&code, &seen), None)
+            .expect("confirmed");
         (key, codes)
     }
 
@@ -449,22 +467,16 @@ mod tests {
         let vault = Vault::from_base64(KEY).expect("key");
         let (key, codes) = enrolled(&store, &vault);
         let seen = Seen::default();
+        let next = key.code_at(NOW + 30);
         assert_eq!(
-            prove(&store, None, "ada", &key.code_at(NOW + 30), NOW, &seen),
+            with(&store, None).prove(typed(&next, &seen)),
             Err(IdentityError::TwoFactorUnavailable)
         );
-        assert_eq!(prove(&store, None, "ada", &codes[0], NOW, &seen), Ok(()));
+        assert_eq!(with(&store, None).prove(typed(&codes[0], &seen)), Ok(()));
         let other =
             Vault::from_base64("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=").expect("key");
         assert_eq!(
-            prove(
-                &store,
-                Some(&other),
-                "ada",
-                &key.code_at(NOW + 30),
-                NOW,
-                &seen
-            ),
+            with(&store, Some(&other)).prove(typed(&next, &seen)),
             Err(IdentityError::TwoFactorUnavailable),
             "a key sealed under another server key says so"
         );
@@ -475,42 +487,24 @@ mod tests {
         let store = MemFactor::default();
         let vault = Vault::from_base64(KEY).expect("key");
         let seen = Seen::default();
+        let factor = with(&store, Some(&vault));
         assert_eq!(
-            prove(&store, Some(&vault), "ada", "123456", NOW, &seen),
+            factor.prove(typed("123456", &seen)),
             Err(IdentityError::TwoFactorOff)
         );
         let (key, codes) = enrolled(&store, &vault);
         assert_eq!(codes.len(), 10);
         let enrolment_code = key.code_at(NOW);
         assert_eq!(
-            field(prove(
-                &store,
-                Some(&vault),
-                "ada",
-                &enrolment_code,
-                NOW,
-                &seen
-            )),
+            field(factor.prove(typed(&enrolment_code, &seen))),
             "code",
             "the enrolment's code is spent"
         );
         let next = key.code_at(NOW + 30);
-        assert_eq!(
-            prove(&store, Some(&vault), "ada", &next, NOW, &seen),
-            Ok(())
-        );
-        assert_eq!(
-            field(prove(&store, Some(&vault), "ada", &next, NOW, &seen)),
-            "code"
-        );
-        assert_eq!(
-            prove(&store, Some(&vault), "ada", &codes[3], NOW, &seen),
-            Ok(())
-        );
-        assert_eq!(
-            field(prove(&store, Some(&vault), "ada", &codes[3], NOW, &seen)),
-            "code"
-        );
+        assert_eq!(factor.prove(typed(&next, &seen)), Ok(()));
+        assert_eq!(field(factor.prove(typed(&next, &seen))), "code");
+        assert_eq!(factor.prove(typed(&codes[3], &seen)), Ok(()));
+        assert_eq!(field(factor.prove(typed(&codes[3], &seen))), "code");
         assert_eq!(status(&store, "ada").map(|s| s.recovery_codes_left), Ok(9));
     }
 
@@ -527,16 +521,7 @@ mod tests {
             two_factor: true,
         };
         let step = |ticket: &str, code: &str| {
-            second_step(
-                &store,
-                Some(&vault),
-                &limits,
-                ticket,
-                code,
-                "10.0.0.1",
-                NOW,
-                &Seen::default(),
-            )
+            with(&store, Some(&vault)).second_step(&limits, ticket, code, NOW, &Seen::default())
         };
         assert_eq!(step("junk", "123456"), Err(IdentityError::TicketInvalid));
         let first = ticket(&store, &verified).expect("ticket");
@@ -565,38 +550,22 @@ mod tests {
         let store = MemFactor::default();
         let vault = Vault::from_base64(KEY).expect("key");
         let seen = Seen::default();
+        let factor = with(&store, Some(&vault));
         assert_eq!(
-            confirm(&store, Some(&vault), "ada", None, "123456", NOW, &seen).err(),
+            factor.confirm(typed("123456", &seen), None).err(),
             Some(IdentityError::TwoFactorNotStarted)
         );
         assert_eq!(
-            confirm(&store, None, "ada", None, "123456", NOW, &seen).err(),
+            with(&store, None)
+                .confirm(typed("123456", &seen), None)
+                .err(),
             Some(IdentityError::TwoFactorUnavailable)
         );
         let (key, _) = enrolled(&store, &vault);
-        assert_eq!(
-            field(disable(
-                &store,
-                Some(&vault),
-                "ada",
-                "not a code",
-                NOW,
-                &seen
-            )),
-            "code"
-        );
+        assert_eq!(field(factor.disable(typed("not a code", &seen))), "code");
         assert_eq!(status(&store, "ada").map(|s| s.enabled), Ok(true));
-        assert_eq!(
-            disable(
-                &store,
-                Some(&vault),
-                "ada",
-                &key.code_at(NOW + 30),
-                NOW,
-                &seen
-            ),
-            Ok(())
-        );
+        let next = key.code_at(NOW + 30);
+        assert_eq!(factor.disable(typed(&next, &seen)), Ok(()));
         assert_eq!(
             status(&store, "ada"),
             Ok(Status {

@@ -12,7 +12,7 @@ use super::account::{blocklist_reachable, counting_wrong_passwords, required};
 use super::{nudge_mailer, refresh_ttl, revoke, seen, store, throttle, token_response};
 use crate::service;
 use crate::session;
-use crate::two_factor;
+use crate::two_factor::{self, Attempt, TwoFactor};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,14 +47,12 @@ pub async fn begin(req: &mut ApiRequest) -> Result<Response, Problem> {
     let store = store()?;
     let email = service::profile(&store, &user_id)?.email;
     let vault = vault()?;
+    let factor = TwoFactor {
+        store: &store,
+        vault: vault.as_ref(),
+    };
     let enrolment = counting_wrong_passwords(&user_id, "password", || {
-        Ok(two_factor::begin(
-            &store,
-            vault.as_ref(),
-            &user_id,
-            &email,
-            &password,
-        )?)
+        Ok(factor.begin(&user_id, &email, &password)?)
     })?;
     Ok(secret_response(json(200, &enrolment)))
 }
@@ -66,15 +64,18 @@ pub async fn confirm(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: Code = req.json(config::body_limit()?).await?;
     let [code] = required([("code", body.code)])?;
     blocklist_reachable()?;
-    let (codes, ended) = two_factor::confirm(
-        &store()?,
-        vault()?.as_ref(),
-        &principal.user_id,
-        principal.session_id.as_deref(),
-        &code,
-        now(),
-        &seen(req),
-    )?;
+    let (store, vault, seen) = (store()?, vault()?, seen(req));
+    let attempt = Attempt {
+        user_id: &principal.user_id,
+        code: &code,
+        now: now(),
+        seen: &seen,
+    };
+    let (codes, ended) = TwoFactor {
+        store: &store,
+        vault: vault.as_ref(),
+    }
+    .confirm(attempt, principal.session_id.as_deref())?;
     nudge_mailer();
     revoke(&ended)?;
     Ok(codes_response(&codes))
@@ -84,8 +85,17 @@ pub async fn disable(req: &mut ApiRequest) -> Result<Response, Problem> {
     let Principal { user_id, .. } = auth::authenticate(req)?;
     let body: Code = req.json(config::body_limit()?).await?;
     let [code] = required([("code", body.code)])?;
-    let (store, vault) = (store()?, vault()?);
-    two_factor::disable(&store, vault.as_ref(), &user_id, &code, now(), &seen(req))?;
+    let (store, vault, seen) = (store()?, vault()?, seen(req));
+    TwoFactor {
+        store: &store,
+        vault: vault.as_ref(),
+    }
+    .disable(Attempt {
+        user_id: &user_id,
+        code: &code,
+        now: now(),
+        seen: &seen,
+    })?;
     nudge_mailer();
     Ok(no_content())
 }
@@ -94,9 +104,17 @@ pub async fn renew_codes(req: &mut ApiRequest) -> Result<Response, Problem> {
     let Principal { user_id, .. } = auth::authenticate(req)?;
     let body: Code = req.json(config::body_limit()?).await?;
     let [code] = required([("code", body.code)])?;
-    let (store, vault) = (store()?, vault()?);
-    let codes =
-        two_factor::renew_codes(&store, vault.as_ref(), &user_id, &code, now(), &seen(req))?;
+    let (store, vault, seen) = (store()?, vault()?, seen(req));
+    let codes = TwoFactor {
+        store: &store,
+        vault: vault.as_ref(),
+    }
+    .renew_codes(Attempt {
+        user_id: &user_id,
+        code: &code,
+        now: now(),
+        seen: &seen,
+    })?;
     Ok(codes_response(&codes))
 }
 
@@ -105,19 +123,12 @@ pub async fn renew_codes(req: &mut ApiRequest) -> Result<Response, Problem> {
 pub async fn second_step(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: SecondStep = req.json(config::body_limit()?).await?;
     let [ticket, code] = required([("ticket", body.ticket), ("code", body.code)])?;
-    let seen = seen(req);
-    let address = seen.address.clone().unwrap_or_else(|| "unknown".to_owned());
-    let store = store()?;
-    let account = two_factor::second_step(
-        &store,
-        vault()?.as_ref(),
-        &throttle()?,
-        &ticket,
-        &code,
-        &address,
-        now(),
-        &seen,
-    )?;
+    let (store, vault, seen) = (store()?, vault()?, seen(req));
+    let account = TwoFactor {
+        store: &store,
+        vault: vault.as_ref(),
+    }
+    .second_step(&throttle()?, &ticket, &code, now(), &seen)?;
     let (token, renewal) =
         session::start(&store, &super::SpinTokens, &account, &seen, refresh_ttl()?)?;
     Ok(token_response(&token, &renewal))
