@@ -139,11 +139,15 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
     /// `POST /auth/two-factor/confirm`: the first code from the app proves it holds the
     /// key; two factors are on, every session but `session` ends, and the recovery codes
     /// are shown once.
-    pub fn confirm(
+    pub fn confirm<K: Kv>(
         &self,
+        throttle: &LoginThrottle<K>,
         attempt: Attempt<'_>,
         session: Option<&str>,
-    ) -> Result<(Vec<String>, Vec<Ended>), IdentityError> {
+    ) -> Result<(Vec<String>, Vec<Ended>), IdentityError>
+    where
+        K::Error: Into<Fault>,
+    {
         let vault = self.vault.ok_or(IdentityError::TwoFactorUnavailable)?;
         let factor = self
             .store
@@ -151,11 +155,13 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
             .filter(|f| !f.enabled)
             .ok_or(IdentityError::TwoFactorNotStarted)?;
         let key = open(vault, &factor, attempt.user_id)?;
-        let step = match Factor::parse(attempt.code) {
-            Some(Factor::Totp(code)) => key.accepts(&code, attempt.now, factor.last_step),
-            _ => None,
-        }
-        .ok_or_else(|| wrong_code("is not the code your app shows now"))?;
+        let step = self.throttled(throttle, attempt, || {
+            match Factor::parse(attempt.code) {
+                Some(Factor::Totp(code)) => key.accepts(&code, attempt.now, factor.last_step),
+                _ => None,
+            }
+            .ok_or_else(|| wrong_code("is not the code your app shows now"))
+        })?;
         let codes = RecoveryCodes::generate().ok_or_else(no_random)?;
         let ended = self
             .store
@@ -172,7 +178,8 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
     }
 
     /// A code from the app or a recovery code, checked and spent: the second step of a
-    /// login, and what turning two factors off or renewing the codes asks for.
+    /// login, and what turning two factors off or renewing the codes asks for (through
+    /// [`Self::prove_counted`]).
     pub fn prove(&self, attempt: Attempt<'_>) -> Result<(), IdentityError> {
         let user_id = attempt.user_id;
         let factor = self
@@ -198,16 +205,76 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
         }
     }
 
+    /// [`Self::prove`], counted: wrong codes per account (and per client address) under
+    /// the login limits, each logged; past them a 429 before any code is looked at, so
+    /// no route is a way round the login's count.
+    pub fn prove_counted<K: Kv>(
+        &self,
+        throttle: &LoginThrottle<K>,
+        attempt: Attempt<'_>,
+    ) -> Result<(), IdentityError>
+    where
+        K::Error: Into<Fault>,
+    {
+        self.throttled(throttle, attempt, || self.prove(attempt))
+    }
+
+    fn throttled<K: Kv, T>(
+        &self,
+        throttle: &LoginThrottle<K>,
+        attempt: Attempt<'_>,
+        check: impl FnOnce() -> Result<T, IdentityError>,
+    ) -> Result<T, IdentityError>
+    where
+        K::Error: Into<Fault>,
+    {
+        let account = format!("second-factor:{}", attempt.user_id);
+        let address = attempt.seen.address.as_deref().unwrap_or("unknown");
+        let kv_failed = |err: K::Error| IdentityError::from(err.into());
+        throttle
+            .check(&account, address, attempt.now)
+            .map_err(kv_failed)?
+            .map_err(IdentityError::Throttled)?;
+        let checked = check();
+        match &checked {
+            Err(IdentityError::Invalid(_)) => {
+                throttle
+                    .record_failure(&account, address, attempt.now)
+                    .map_err(kv_failed)?;
+                self.store.failed_code(attempt.user_id, attempt.seen)?;
+            }
+            Ok(_) => throttle
+                .record_success(&account, address, attempt.now)
+                .map_err(kv_failed)?,
+            Err(_) => {}
+        }
+        checked
+    }
+
     /// `POST /auth/two-factor/disable`.
-    pub fn disable(&self, attempt: Attempt<'_>) -> Result<(), IdentityError> {
-        self.prove(attempt)?;
+    pub fn disable<K: Kv>(
+        &self,
+        throttle: &LoginThrottle<K>,
+        attempt: Attempt<'_>,
+    ) -> Result<(), IdentityError>
+    where
+        K::Error: Into<Fault>,
+    {
+        self.prove_counted(throttle, attempt)?;
         let notice = mail::two_factor_off();
         Ok(self.store.disable(attempt.user_id, &notice, attempt.seen)?)
     }
 
     /// `POST /auth/two-factor/recovery-codes`: a new set, the old one void.
-    pub fn renew_codes(&self, attempt: Attempt<'_>) -> Result<Vec<String>, IdentityError> {
-        self.prove(attempt)?;
+    pub fn renew_codes<K: Kv>(
+        &self,
+        throttle: &LoginThrottle<K>,
+        attempt: Attempt<'_>,
+    ) -> Result<Vec<String>, IdentityError>
+    where
+        K::Error: Into<Fault>,
+    {
+        self.prove_counted(throttle, attempt)?;
         let codes = RecoveryCodes::generate().ok_or_else(no_random)?;
         self.store
             .renew_codes(attempt.user_id, &codes.digests(), attempt.seen)?;
@@ -236,31 +303,13 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
             .store
             .ticket(&digest)?
             .ok_or(IdentityError::TicketInvalid)?;
-        let account = format!("second-factor:{}", verified.user_id);
-        let address = seen.address.as_deref().unwrap_or("unknown");
-        let kv_failed = |err: K::Error| IdentityError::from(err.into());
-        throttle
-            .check(&account, address, now)
-            .map_err(kv_failed)?
-            .map_err(IdentityError::Throttled)?;
         let attempt = Attempt {
             user_id: &verified.user_id,
             code,
             now,
             seen,
         };
-        if let Err(err) = self.prove(attempt) {
-            if matches!(err, IdentityError::Invalid(_)) {
-                throttle
-                    .record_failure(&account, address, now)
-                    .map_err(kv_failed)?;
-                self.store.failed_code(&verified.user_id, seen)?;
-            }
-            return Err(err);
-        }
-        throttle
-            .record_success(&account, address, now)
-            .map_err(kv_failed)?;
+        self.prove_counted(throttle, attempt)?;
         if !self.store.spend_ticket(&digest)? {
             return Err(IdentityError::TicketInvalid);
         }
@@ -448,8 +497,9 @@ mod tests {
         let sealed = vault.seal(&key.to_base32(), "ada").expect("sealed");
         assert!(store.begin("ada", &sealed, vault.key_id()).expect("begin"));
         let (seen, code) = (Seen::default(), key.code_at(NOW));
+        let mem = MemoryKv::default();
         let (codes, _) = with(store, Some(vault))
-            .confirm(typed(&code, &seen), None)
+            .confirm(&throttle(&mem, 5, 100), typed(&code, &seen), None)
             .expect("confirmed");
         (key, codes)
     }
@@ -546,26 +596,44 @@ mod tests {
     }
 
     #[test]
-    fn turning_on_needs_a_key_that_waits_and_turning_off_a_code() {
+    fn turning_on_needs_a_key_that_waits_and_turning_off_a_code_counted_like_logins() {
         let store = MemFactor::default();
         let vault = Vault::from_base64(KEY).expect("key");
         let seen = Seen::default();
         let factor = with(&store, Some(&vault));
+        let mem = MemoryKv::default();
+        let limits = throttle(&mem, 2, 100);
         assert_eq!(
-            factor.confirm(typed("123456", &seen), None).err(),
+            factor.confirm(&limits, typed("123456", &seen), None).err(),
             Some(IdentityError::TwoFactorNotStarted)
         );
         assert_eq!(
             with(&store, None)
-                .confirm(typed("123456", &seen), None)
+                .confirm(&limits, typed("123456", &seen), None)
                 .err(),
             Some(IdentityError::TwoFactorUnavailable)
         );
         let (key, _) = enrolled(&store, &vault);
-        assert_eq!(field(factor.disable(typed("not a code", &seen))), "code");
-        assert_eq!(status(&store, "ada").map(|s| s.enabled), Ok(true));
         let next = key.code_at(NOW + 30);
-        assert_eq!(factor.disable(typed(&next, &seen)), Ok(()));
+        assert_eq!(
+            field(factor.disable(&limits, typed("not a code", &seen))),
+            "code"
+        );
+        assert_eq!(
+            field(factor.renew_codes(&limits, typed("000000", &seen))),
+            "code"
+        );
+        assert!(
+            matches!(
+                factor.disable(&limits, typed(&next, &seen)),
+                Err(IdentityError::Throttled(_))
+            ),
+            "wrong codes count here as at the login"
+        );
+        assert_eq!(status(&store, "ada").map(|s| s.enabled), Ok(true));
+        let later = MemoryKv::default();
+        let window_over = throttle(&later, 2, 100);
+        assert_eq!(factor.disable(&window_over, typed(&next, &seen)), Ok(()));
         assert_eq!(
             status(&store, "ada"),
             Ok(Status {

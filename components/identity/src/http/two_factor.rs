@@ -75,7 +75,7 @@ pub async fn confirm(req: &mut ApiRequest) -> Result<Response, Problem> {
         store: &store,
         vault: vault.as_ref(),
     }
-    .confirm(attempt, principal.session_id.as_deref())?;
+    .confirm(&throttle()?, attempt, principal.session_id.as_deref())?;
     nudge_mailer();
     revoke(&ended)?;
     Ok(codes_response(&codes))
@@ -90,12 +90,15 @@ pub async fn disable(req: &mut ApiRequest) -> Result<Response, Problem> {
         store: &store,
         vault: vault.as_ref(),
     }
-    .disable(Attempt {
-        user_id: &user_id,
-        code: &code,
-        now: now(),
-        seen: &seen,
-    })?;
+    .disable(
+        &throttle()?,
+        Attempt {
+            user_id: &user_id,
+            code: &code,
+            now: now(),
+            seen: &seen,
+        },
+    )?;
     nudge_mailer();
     Ok(no_content())
 }
@@ -109,12 +112,15 @@ pub async fn renew_codes(req: &mut ApiRequest) -> Result<Response, Problem> {
         store: &store,
         vault: vault.as_ref(),
     }
-    .renew_codes(Attempt {
-        user_id: &user_id,
-        code: &code,
-        now: now(),
-        seen: &seen,
-    })?;
+    .renew_codes(
+        &throttle()?,
+        Attempt {
+            user_id: &user_id,
+            code: &code,
+            now: now(),
+            seen: &seen,
+        },
+    )?;
     Ok(codes_response(&codes))
 }
 
