@@ -12,6 +12,7 @@ use super::account::{blocklist_reachable, counting_wrong_passwords, required};
 use super::{nudge_mailer, refresh_ttl, revoke, seen, store, throttle, token_response};
 use crate::service;
 use crate::session;
+use crate::store::PgIdentity;
 use crate::two_factor::{self, Attempt, TwoFactor};
 
 #[derive(Deserialize)]
@@ -47,10 +48,7 @@ pub async fn begin(req: &mut ApiRequest) -> Result<Response, Problem> {
     let store = store()?;
     let email = service::profile(&store, &user_id)?.email;
     let vault = vault()?;
-    let factor = TwoFactor {
-        store: &store,
-        vault: vault.as_ref(),
-    };
+    let factor = two_factor_of(&store, &vault);
     let enrolment = counting_wrong_passwords(&user_id, "password", || {
         Ok(factor.begin(&user_id, &email, &password)?)
     })?;
@@ -71,11 +69,11 @@ pub async fn confirm(req: &mut ApiRequest) -> Result<Response, Problem> {
         now: now(),
         seen: &seen,
     };
-    let (codes, ended) = TwoFactor {
-        store: &store,
-        vault: vault.as_ref(),
-    }
-    .confirm(&throttle()?, attempt, principal.session_id.as_deref())?;
+    let (codes, ended) = two_factor_of(&store, &vault).confirm(
+        &throttle()?,
+        attempt,
+        principal.session_id.as_deref(),
+    )?;
     nudge_mailer();
     revoke(&ended)?;
     Ok(codes_response(&codes))
@@ -86,11 +84,7 @@ pub async fn disable(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: Code = req.json(config::body_limit()?).await?;
     let [code] = required([("code", body.code)])?;
     let (store, vault, seen) = (store()?, vault()?, seen(req));
-    TwoFactor {
-        store: &store,
-        vault: vault.as_ref(),
-    }
-    .disable(
+    two_factor_of(&store, &vault).disable(
         &throttle()?,
         Attempt {
             user_id: &user_id,
@@ -108,11 +102,7 @@ pub async fn renew_codes(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: Code = req.json(config::body_limit()?).await?;
     let [code] = required([("code", body.code)])?;
     let (store, vault, seen) = (store()?, vault()?, seen(req));
-    let codes = TwoFactor {
-        store: &store,
-        vault: vault.as_ref(),
-    }
-    .renew_codes(
+    let codes = two_factor_of(&store, &vault).renew_codes(
         &throttle()?,
         Attempt {
             user_id: &user_id,
@@ -130,11 +120,8 @@ pub async fn second_step(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: SecondStep = req.json(config::body_limit()?).await?;
     let [ticket, code] = required([("ticket", body.ticket), ("code", body.code)])?;
     let (store, vault, seen) = (store()?, vault()?, seen(req));
-    let account = TwoFactor {
-        store: &store,
-        vault: vault.as_ref(),
-    }
-    .second_step(&throttle()?, &ticket, &code, now(), &seen)?;
+    let account =
+        two_factor_of(&store, &vault).second_step(&throttle()?, &ticket, &code, now(), &seen)?;
     let (token, renewal) =
         session::start(&store, &super::SpinTokens, &account, &seen, refresh_ttl()?)?;
     Ok(token_response(&token, &renewal))
@@ -161,6 +148,13 @@ fn codes_response(codes: &[String]) -> Response {
 fn secret_response(mut response: Response) -> Response {
     response.set_header("cache-control", "no-store");
     response
+}
+
+fn two_factor_of<'a>(store: &'a PgIdentity, vault: &'a Option<Vault>) -> TwoFactor<'a, PgIdentity> {
+    TwoFactor {
+        store,
+        vault: vault.as_ref(),
+    }
 }
 
 /// The vault of `identity_encryption_key`; `None` when the server has none (two-factor
