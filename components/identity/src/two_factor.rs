@@ -97,9 +97,11 @@ pub fn status(store: &impl TwoFactorStore, user_id: &str) -> Result<Status, Iden
 
 /// The second factor's use cases: the account's store, and the server's vault (`None`
 /// without `identity_encryption_key`).
-pub struct TwoFactor<'a, S> {
+pub struct TwoFactor<'a, S, K> {
     pub store: &'a S,
     pub vault: Option<&'a Vault>,
+    /// Counts wrong codes, under the login limits.
+    pub throttle: &'a LoginThrottle<K>,
 }
 
 /// A code someone typed for an account, and when and from where.
@@ -111,7 +113,10 @@ pub struct Attempt<'a> {
     pub seen: &'a Seen,
 }
 
-impl<S: TwoFactorStore> TwoFactor<'_, S> {
+impl<S: TwoFactorStore, K: Kv> TwoFactor<'_, S, K>
+where
+    K::Error: Into<Fault>,
+{
     /// `POST /auth/two-factor`: the password again (a signed-in laptop left open must not
     /// be enough to lock its owner out), then a new key, shown once.
     pub fn begin(
@@ -139,15 +144,11 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
     /// `POST /auth/two-factor/confirm`: the first code from the app proves it holds the
     /// key; two factors are on, every session but `session` ends, and the recovery codes
     /// are shown once.
-    pub fn confirm<K: Kv>(
+    pub fn confirm(
         &self,
-        throttle: &LoginThrottle<K>,
         attempt: Attempt<'_>,
         session: Option<&str>,
-    ) -> Result<(Vec<String>, Vec<Ended>), IdentityError>
-    where
-        K::Error: Into<Fault>,
-    {
+    ) -> Result<(Vec<String>, Vec<Ended>), IdentityError> {
         let vault = self.vault.ok_or(IdentityError::TwoFactorUnavailable)?;
         let factor = self
             .store
@@ -155,7 +156,7 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
             .filter(|f| !f.enabled)
             .ok_or(IdentityError::TwoFactorNotStarted)?;
         let key = open(vault, &factor, attempt.user_id)?;
-        let step = self.throttled(throttle, attempt, || {
+        let step = self.throttled(attempt, || {
             match Factor::parse(attempt.code) {
                 Some(Factor::Totp(code)) => key.accepts(&code, attempt.now, factor.last_step),
                 _ => None,
@@ -208,26 +209,16 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
     /// [`Self::prove`], counted: wrong codes per account (and per client address) under
     /// the login limits, each logged; past them a 429 before any code is looked at, so
     /// no route is a way round the login's count.
-    pub fn prove_counted<K: Kv>(
-        &self,
-        throttle: &LoginThrottle<K>,
-        attempt: Attempt<'_>,
-    ) -> Result<(), IdentityError>
-    where
-        K::Error: Into<Fault>,
-    {
-        self.throttled(throttle, attempt, || self.prove(attempt))
+    pub fn prove_counted(&self, attempt: Attempt<'_>) -> Result<(), IdentityError> {
+        self.throttled(attempt, || self.prove(attempt))
     }
 
-    fn throttled<K: Kv, T>(
+    fn throttled<T>(
         &self,
-        throttle: &LoginThrottle<K>,
         attempt: Attempt<'_>,
         check: impl FnOnce() -> Result<T, IdentityError>,
-    ) -> Result<T, IdentityError>
-    where
-        K::Error: Into<Fault>,
-    {
+    ) -> Result<T, IdentityError> {
+        let throttle = self.throttle;
         let account = format!("second-factor:{}", attempt.user_id);
         let address = attempt.seen.address.as_deref().unwrap_or("unknown");
         let kv_failed = |err: K::Error| IdentityError::from(err.into());
@@ -252,29 +243,15 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
     }
 
     /// `POST /auth/two-factor/disable`.
-    pub fn disable<K: Kv>(
-        &self,
-        throttle: &LoginThrottle<K>,
-        attempt: Attempt<'_>,
-    ) -> Result<(), IdentityError>
-    where
-        K::Error: Into<Fault>,
-    {
-        self.prove_counted(throttle, attempt)?;
+    pub fn disable(&self, attempt: Attempt<'_>) -> Result<(), IdentityError> {
+        self.prove_counted(attempt)?;
         let notice = mail::two_factor_off();
         Ok(self.store.disable(attempt.user_id, &notice, attempt.seen)?)
     }
 
     /// `POST /auth/two-factor/recovery-codes`: a new set, the old one void.
-    pub fn renew_codes<K: Kv>(
-        &self,
-        throttle: &LoginThrottle<K>,
-        attempt: Attempt<'_>,
-    ) -> Result<Vec<String>, IdentityError>
-    where
-        K::Error: Into<Fault>,
-    {
-        self.prove_counted(throttle, attempt)?;
+    pub fn renew_codes(&self, attempt: Attempt<'_>) -> Result<Vec<String>, IdentityError> {
+        self.prove_counted(attempt)?;
         let codes = RecoveryCodes::generate().ok_or_else(no_random)?;
         self.store
             .renew_codes(attempt.user_id, &codes.digests(), attempt.seen)?;
@@ -285,17 +262,13 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
     /// the second factor — wrong codes throttled per account like wrong passwords (and
     /// per client address), and a new login does not reset that count — and the ticket is
     /// spent. The session then starts as after a password alone.
-    pub fn second_step<K: Kv>(
+    pub fn second_step(
         &self,
-        throttle: &LoginThrottle<K>,
         ticket: &str,
         code: &str,
         now: i64,
         seen: &Seen,
-    ) -> Result<Verified, IdentityError>
-    where
-        K::Error: Into<Fault>,
-    {
+    ) -> Result<Verified, IdentityError> {
         let digest = Secret::well_formed(ticket)
             .then(|| Secret::digest(ticket))
             .ok_or(IdentityError::TicketInvalid)?;
@@ -309,7 +282,7 @@ impl<S: TwoFactorStore> TwoFactor<'_, S> {
             now,
             seen,
         };
-        self.prove_counted(throttle, attempt)?;
+        self.prove_counted(attempt)?;
         if !self.store.spend_ticket(&digest)? {
             return Err(IdentityError::TicketInvalid);
         }
@@ -477,8 +450,16 @@ mod tests {
         }
     }
 
-    fn with<'a>(store: &'a MemFactor, vault: Option<&'a Vault>) -> TwoFactor<'a, MemFactor> {
-        TwoFactor { store, vault }
+    fn with<'a>(
+        store: &'a MemFactor,
+        vault: Option<&'a Vault>,
+        throttle: &'a LoginThrottle<&'a MemoryKv>,
+    ) -> TwoFactor<'a, MemFactor, &'a MemoryKv> {
+        TwoFactor {
+            store,
+            vault,
+            throttle,
+        }
     }
 
     /// "ada" typing `code` at `NOW`.
@@ -498,8 +479,8 @@ mod tests {
         assert!(store.begin("ada", &sealed, vault.key_id()).expect("begin"));
         let (seen, code) = (Seen::default(), key.code_at(NOW));
         let mem = MemoryKv::default();
-        let (codes, _) = with(store, Some(vault))
-            .confirm(&throttle(&mem, 5, 100), typed(&code, &seen), None)
+        let (codes, _) = with(store, Some(vault), &throttle(&mem, 5, 100))
+            .confirm(typed(&code, &seen), None)
             .expect("confirmed");
         (key, codes)
     }
@@ -518,15 +499,20 @@ mod tests {
         let (key, codes) = enrolled(&store, &vault);
         let seen = Seen::default();
         let next = key.code_at(NOW + 30);
+        let mem = MemoryKv::default();
+        let limits = throttle(&mem, 5, 100);
         assert_eq!(
-            with(&store, None).prove(typed(&next, &seen)),
+            with(&store, None, &limits).prove(typed(&next, &seen)),
             Err(IdentityError::TwoFactorUnavailable)
         );
-        assert_eq!(with(&store, None).prove(typed(&codes[0], &seen)), Ok(()));
+        assert_eq!(
+            with(&store, None, &limits).prove(typed(&codes[0], &seen)),
+            Ok(())
+        );
         let other =
             Vault::from_base64("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=").expect("key");
         assert_eq!(
-            with(&store, Some(&other)).prove(typed(&next, &seen)),
+            with(&store, Some(&other), &limits).prove(typed(&next, &seen)),
             Err(IdentityError::TwoFactorUnavailable),
             "a key sealed under another server key says so"
         );
@@ -537,7 +523,9 @@ mod tests {
         let store = MemFactor::default();
         let vault = Vault::from_base64(KEY).expect("key");
         let seen = Seen::default();
-        let factor = with(&store, Some(&vault));
+        let mem = MemoryKv::default();
+        let limits = throttle(&mem, 5, 100);
+        let factor = with(&store, Some(&vault), &limits);
         assert_eq!(
             factor.prove(typed("123456", &seen)),
             Err(IdentityError::TwoFactorOff)
@@ -571,7 +559,7 @@ mod tests {
             two_factor: true,
         };
         let step = |ticket: &str, code: &str| {
-            with(&store, Some(&vault)).second_step(&limits, ticket, code, NOW, &Seen::default())
+            with(&store, Some(&vault), &limits).second_step(ticket, code, NOW, &Seen::default())
         };
         assert_eq!(step("junk", "123456"), Err(IdentityError::TicketInvalid));
         let first = ticket(&store, &verified).expect("ticket");
@@ -600,32 +588,26 @@ mod tests {
         let store = MemFactor::default();
         let vault = Vault::from_base64(KEY).expect("key");
         let seen = Seen::default();
-        let factor = with(&store, Some(&vault));
         let mem = MemoryKv::default();
         let limits = throttle(&mem, 2, 100);
+        let factor = with(&store, Some(&vault), &limits);
         assert_eq!(
-            factor.confirm(&limits, typed("123456", &seen), None).err(),
+            factor.confirm(typed("123456", &seen), None).err(),
             Some(IdentityError::TwoFactorNotStarted)
         );
         assert_eq!(
-            with(&store, None)
-                .confirm(&limits, typed("123456", &seen), None)
+            with(&store, None, &limits)
+                .confirm(typed("123456", &seen), None)
                 .err(),
             Some(IdentityError::TwoFactorUnavailable)
         );
         let (key, _) = enrolled(&store, &vault);
         let next = key.code_at(NOW + 30);
-        assert_eq!(
-            field(factor.disable(&limits, typed("not a code", &seen))),
-            "code"
-        );
-        assert_eq!(
-            field(factor.renew_codes(&limits, typed("000000", &seen))),
-            "code"
-        );
+        assert_eq!(field(factor.disable(typed("not a code", &seen))), "code");
+        assert_eq!(field(factor.renew_codes(typed("000000", &seen))), "code");
         assert!(
             matches!(
-                factor.disable(&limits, typed(&next, &seen)),
+                factor.disable(typed(&next, &seen)),
                 Err(IdentityError::Throttled(_))
             ),
             "wrong codes count here as at the login"
@@ -633,7 +615,10 @@ mod tests {
         assert_eq!(status(&store, "ada").map(|s| s.enabled), Ok(true));
         let later = MemoryKv::default();
         let window_over = throttle(&later, 2, 100);
-        assert_eq!(factor.disable(&window_over, typed(&next, &seen)), Ok(()));
+        assert_eq!(
+            with(&store, Some(&vault), &window_over).disable(typed(&next, &seen)),
+            Ok(())
+        );
         assert_eq!(
             status(&store, "ada"),
             Ok(Status {

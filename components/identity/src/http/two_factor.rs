@@ -2,6 +2,7 @@
 //! recovery codes, turning it off, and the login's second step.
 
 use fin_spin_edge::auth::{self, Principal};
+use fin_spin_edge::kv::SpinKv;
 use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{config, now, ApiRequest, Problem};
 use fin_vault::Vault;
@@ -13,6 +14,7 @@ use super::{nudge_mailer, refresh_ttl, revoke, seen, store, throttle, token_resp
 use crate::service;
 use crate::session;
 use crate::store::PgIdentity;
+use crate::throttle::LoginThrottle;
 use crate::two_factor::{self, Attempt, TwoFactor};
 
 #[derive(Deserialize)]
@@ -45,10 +47,9 @@ pub async fn begin(req: &mut ApiRequest) -> Result<Response, Problem> {
     let Principal { user_id, .. } = auth::authenticate(req)?;
     let body: Begin = req.json(config::body_limit()?).await?;
     let [password] = required([("password", body.password)])?;
-    let store = store()?;
+    let (store, vault, throttle) = (store()?, vault()?, throttle()?);
     let email = service::profile(&store, &user_id)?.email;
-    let vault = vault()?;
-    let factor = two_factor_of(&store, &vault);
+    let factor = two_factor_of(&store, &vault, &throttle);
     let enrolment = counting_wrong_passwords(&user_id, "password", || {
         Ok(factor.begin(&user_id, &email, &password)?)
     })?;
@@ -58,60 +59,47 @@ pub async fn begin(req: &mut ApiRequest) -> Result<Response, Problem> {
 /// `POST /auth/two-factor/confirm`: on, every other session ended, the recovery codes
 /// shown once.
 pub async fn confirm(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let principal = auth::authenticate(req)?;
-    let body: Code = req.json(config::body_limit()?).await?;
-    let [code] = required([("code", body.code)])?;
-    blocklist_reachable()?;
-    let (store, vault, seen) = (store()?, vault()?, seen(req));
-    let attempt = Attempt {
-        user_id: &principal.user_id,
-        code: &code,
-        now: now(),
-        seen: &seen,
-    };
-    let (codes, ended) = two_factor_of(&store, &vault).confirm(
-        &throttle()?,
-        attempt,
-        principal.session_id.as_deref(),
-    )?;
+    let (codes, ended) = with_code(req, |factor, attempt, principal| {
+        blocklist_reachable()?;
+        Ok(factor.confirm(attempt, principal.session_id.as_deref())?)
+    })
+    .await?;
     nudge_mailer();
     revoke(&ended)?;
     Ok(codes_response(&codes))
 }
 
 pub async fn disable(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let Principal { user_id, .. } = auth::authenticate(req)?;
-    let body: Code = req.json(config::body_limit()?).await?;
-    let [code] = required([("code", body.code)])?;
-    let (store, vault, seen) = (store()?, vault()?, seen(req));
-    two_factor_of(&store, &vault).disable(
-        &throttle()?,
-        Attempt {
-            user_id: &user_id,
-            code: &code,
-            now: now(),
-            seen: &seen,
-        },
-    )?;
+    with_code(req, |factor, attempt, _| Ok(factor.disable(attempt)?)).await?;
     nudge_mailer();
     Ok(no_content())
 }
 
 pub async fn renew_codes(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let Principal { user_id, .. } = auth::authenticate(req)?;
+    let codes = with_code(req, |factor, attempt, _| Ok(factor.renew_codes(attempt)?)).await?;
+    Ok(codes_response(&codes))
+}
+
+/// A signed-in request whose body is `{code}`: the use case run with the code typed.
+async fn with_code<T>(
+    req: &mut ApiRequest,
+    run: impl FnOnce(&TwoFactor<'_, PgIdentity, SpinKv>, Attempt<'_>, &Principal) -> Result<T, Problem>,
+) -> Result<T, Problem> {
+    let principal = auth::authenticate(req)?;
     let body: Code = req.json(config::body_limit()?).await?;
     let [code] = required([("code", body.code)])?;
-    let (store, vault, seen) = (store()?, vault()?, seen(req));
-    let codes = two_factor_of(&store, &vault).renew_codes(
-        &throttle()?,
-        Attempt {
-            user_id: &user_id,
-            code: &code,
-            now: now(),
-            seen: &seen,
-        },
-    )?;
-    Ok(codes_response(&codes))
+    let (store, vault, throttle, seen) = (store()?, vault()?, throttle()?, seen(req));
+    let attempt = Attempt {
+        user_id: &principal.user_id,
+        code: &code,
+        now: now(),
+        seen: &seen,
+    };
+    run(
+        &two_factor_of(&store, &vault, &throttle),
+        attempt,
+        &principal,
+    )
 }
 
 /// `POST /auth/login/second-factor`: the ticket from the password step and a code; the
@@ -119,9 +107,9 @@ pub async fn renew_codes(req: &mut ApiRequest) -> Result<Response, Problem> {
 pub async fn second_step(req: &mut ApiRequest) -> Result<Response, Problem> {
     let body: SecondStep = req.json(config::body_limit()?).await?;
     let [ticket, code] = required([("ticket", body.ticket), ("code", body.code)])?;
-    let (store, vault, seen) = (store()?, vault()?, seen(req));
+    let (store, vault, throttle, seen) = (store()?, vault()?, throttle()?, seen(req));
     let account =
-        two_factor_of(&store, &vault).second_step(&throttle()?, &ticket, &code, now(), &seen)?;
+        two_factor_of(&store, &vault, &throttle).second_step(&ticket, &code, now(), &seen)?;
     let (token, renewal) =
         session::start(&store, &super::SpinTokens, &account, &seen, refresh_ttl()?)?;
     Ok(token_response(&token, &renewal))
@@ -150,10 +138,15 @@ fn secret_response(mut response: Response) -> Response {
     response
 }
 
-fn two_factor_of<'a>(store: &'a PgIdentity, vault: &'a Option<Vault>) -> TwoFactor<'a, PgIdentity> {
+fn two_factor_of<'a>(
+    store: &'a PgIdentity,
+    vault: &'a Option<Vault>,
+    throttle: &'a LoginThrottle<SpinKv>,
+) -> TwoFactor<'a, PgIdentity, SpinKv> {
     TwoFactor {
         store,
         vault: vault.as_ref(),
+        throttle,
     }
 }
 
