@@ -3,8 +3,9 @@
 //! e-mail provider's stand-in the mailer sends to.
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
-use fin_mail_standin::Standin;
+use fin_mail_standin::{Received, Standin};
 
 use crate::RedisServer;
 
@@ -16,4 +17,21 @@ pub fn redis() -> &'static RedisServer {
 pub fn mail() -> &'static Standin {
     static MAIL: OnceLock<Standin> = OnceLock::new();
     MAIL.get_or_init(|| Standin::start(0, None).expect("the mail stand-in"))
+}
+
+/// The e-mails the stand-in got for `to` whose subject has `subject`, once `count` are
+/// there (or after 30 s: the mailer sends within seconds).
+pub fn emails(to: &str, subject: &str, count: usize) -> Vec<Received> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found: Vec<Received> = mail()
+            .messages()
+            .into_iter()
+            .filter(|m| m.email.to == [to] && m.email.subject.contains(subject))
+            .collect();
+        if found.len() >= count || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

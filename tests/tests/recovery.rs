@@ -6,9 +6,8 @@
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use fin_e2e::shared::{mail, redis};
+use fin_e2e::shared::{emails, mail, redis};
 use fin_e2e::{unique_email, App, AppOptions, Client, Reply, PASSWORD};
-use fin_mail_standin::Received;
 use serde_json::{json, Value};
 
 const NEW_PASSWORD: &str = "a brand new horse battery";
@@ -83,22 +82,6 @@ fn refresh(cookie: &str) -> Reply {
         .post("/auth/refresh")
         .header("cookie", cookie)
         .send()
-}
-
-/// The e-mails to `to` whose subject has `subject`, once `count` are there (or 30 s).
-fn emails(to: &str, subject: &str, count: usize) -> Vec<Received> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let found: Vec<Received> = mail()
-            .messages()
-            .into_iter()
-            .filter(|m| m.email.to == [to] && m.email.subject.contains(subject))
-            .collect();
-        if found.len() >= count || Instant::now() > deadline {
-            return found;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 /// The token of the newest e-mailed link to `to` with `subject`, the `count`th of them.
