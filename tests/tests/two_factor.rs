@@ -423,6 +423,11 @@ fn hostile_bodies_get_a_clear_4xx_and_change_nothing() {
                 raw("application/json", b"{\"code\": \"\xff\"}"),
                 400,
             ),
+            (
+                "U+0000",
+                call(&token, "POST", route, &json!({"code": "12\u{0}456"})),
+                422,
+            ),
             ("oversized", call(&token, "POST", route, &big), 413),
             (
                 "wrong type",
