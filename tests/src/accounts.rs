@@ -19,7 +19,36 @@ pub fn unique_email(tag: &str) -> String {
     format!("{tag}-{nanos}-{n}@example.com")
 }
 
+/// A signed-in device: its access token and refresh cookie.
+pub struct Device {
+    pub token: String,
+    pub cookie: String,
+}
+
 impl App {
+    /// Logs in as a device whose browser sends `agent`.
+    pub fn log_in(&self, email: &str, password: &str, agent: &str) -> Device {
+        let reply = self
+            .client()
+            .post("/auth/login")
+            .header("user-agent", agent)
+            .json(&json!({"email": email, "password": password}))
+            .send();
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let cookie = reply
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .expect("a refresh cookie")
+            .to_owned();
+        Device {
+            token: reply.json()["access_token"]
+                .as_str()
+                .expect("token")
+                .to_owned(),
+            cookie,
+        }
+    }
+
     pub fn register(&self, email: &str) -> Reply {
         self.client().post_json(
             "/auth/register",

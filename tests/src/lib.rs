@@ -29,7 +29,7 @@ pub mod tokens;
 pub mod ubl;
 mod user;
 
-pub use accounts::{unique_email, PASSWORD};
+pub use accounts::{unique_email, Device, PASSWORD};
 pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, WEBHOOK_SECRET};
 pub use client::{Call, Client, Reply};
 pub use fixture::Fixture;

@@ -35,3 +35,13 @@ pub fn emails(to: &str, subject: &str, count: usize) -> Vec<Received> {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// The token of the `count`th e-mailed link to `to` with `subject` (the newest, once
+/// that many are there).
+pub fn link_token(to: &str, subject: &str, count: usize) -> String {
+    let got = emails(to, subject, count);
+    assert_eq!(got.len(), count, "e-mails to {to} about {subject:?}");
+    let text = got[count - 1].email.text.clone().unwrap_or_default();
+    let at = text.find("#token=").expect("a link with a token") + "#token=".len();
+    text[at..at + 43].to_owned()
+}

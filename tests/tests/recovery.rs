@@ -6,8 +6,8 @@
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use fin_e2e::shared::{emails, mail, redis};
-use fin_e2e::{unique_email, App, AppOptions, Client, Reply, PASSWORD};
+use fin_e2e::shared::{emails, link_token, mail, redis};
+use fin_e2e::{unique_email, App, AppOptions, Client, Device, Reply, PASSWORD};
 use serde_json::{json, Value};
 
 const NEW_PASSWORD: &str = "a brand new horse battery";
@@ -40,31 +40,8 @@ fn client() -> Client {
     app().client()
 }
 
-/// A signed-in device: its access token and refresh cookie.
-struct Device {
-    token: String,
-    cookie: String,
-}
-
 fn log_in(email: &str, password: &str, agent: &str) -> Device {
-    let reply = client()
-        .post("/auth/login")
-        .header("user-agent", agent)
-        .json(&json!({"email": email, "password": password}))
-        .send();
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let cookie = reply
-        .header("set-cookie")
-        .and_then(|c| c.split(';').next())
-        .expect("a refresh cookie")
-        .to_owned();
-    Device {
-        token: reply.json()["access_token"]
-            .as_str()
-            .expect("token")
-            .to_owned(),
-        cookie,
-    }
+    app().log_in(email, password, agent)
 }
 
 fn registered(tag: &str) -> String {
@@ -82,15 +59,6 @@ fn refresh(cookie: &str) -> Reply {
         .post("/auth/refresh")
         .header("cookie", cookie)
         .send()
-}
-
-/// The token of the newest e-mailed link to `to` with `subject`, the `count`th of them.
-fn link_token(to: &str, subject: &str, count: usize) -> String {
-    let got = emails(to, subject, count);
-    assert_eq!(got.len(), count, "e-mails to {to} about {subject:?}");
-    let text = got[count - 1].email.text.clone().unwrap_or_default();
-    let at = text.find("#token=").expect("a link with a token") + "#token=".len();
-    text[at..at + 43].to_owned()
 }
 
 fn ask_reset(email: &str) -> Reply {

@@ -117,3 +117,8 @@ fn two_factor_sign_in_set_up_used_and_turned_off_through_the_screens() {
 fn settings_for_getting_paid_stripe_and_emails() {
     browser_suite("settings.test.mjs");
 }
+
+#[test]
+fn the_email_address_changed_and_put_back_through_the_screens() {
+    browser_suite("email-change.test.mjs");
+}

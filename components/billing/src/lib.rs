@@ -39,7 +39,7 @@ pub mod http;
 #[cfg(test)]
 mod memory;
 
-/// Only billing's own build exports it (`--features http-component` in spin.toml): a
-/// component that links the crate has an entry point of its own, and two would collide.
+// Only billing's own build exports it (`--features http-component` in spin.toml): a
+// component that links the crate has an entry point of its own, and two would collide.
 #[cfg(feature = "http-component")]
 fin_spin_edge::http_component!(http::route);

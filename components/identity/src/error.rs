@@ -18,6 +18,8 @@ pub enum IdentityError {
     AlreadyVerified,
     /// The password changed between reading it and writing the new one.
     ChangedMeanwhile,
+    /// The address an e-mail change moves to has an account now.
+    EmailTaken,
     /// No live session of the caller's with that id.
     SessionNotFound,
     /// Two-factor sign-in cannot be used here: no `identity_encryption_key`, or the
@@ -66,6 +68,9 @@ impl From<IdentityError> for Problem {
             }
             IdentityError::ChangedMeanwhile => Problem::conflict(
                 "The password was changed meanwhile; sign in again and retry.",
+            ),
+            IdentityError::EmailTaken => Problem::conflict(
+                "Another account has this address now; ask for the change again with another one.",
             ),
             IdentityError::SessionNotFound => {
                 Problem::not_found("No such session.")

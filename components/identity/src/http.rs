@@ -1,6 +1,7 @@
 //! Routes under `/auth`: read the request, call the service, shape the response. The
 //! account's own routes (reset, verification, password, sessions, log) are in
-//! `http/account.rs`, two-factor sign-in's in `http/two_factor.rs`.
+//! `http/account.rs`, the e-mail change's in `http/email_change.rs`, two-factor
+//! sign-in's in `http/two_factor.rs`.
 
 use fin_spin_edge::auth::{self, tokens, Principal};
 use fin_spin_edge::kv::{self, SpinKv};
@@ -19,6 +20,7 @@ use crate::store::PgIdentity;
 use crate::throttle::{LoginThrottle, Quota, ThrottlePolicy};
 
 mod account;
+mod email_change;
 mod two_factor;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
@@ -29,6 +31,9 @@ pub const ROUTES: &[Route] = &[
     Route::new("/auth/profile", &["GET"]),
     Route::new("/auth/refresh", &["POST", "DELETE"]),
     Route::new("/auth/password", &["POST"]),
+    Route::new("/auth/email", &["POST"]),
+    Route::new("/auth/email/confirm", &["POST"]),
+    Route::new("/auth/email/undo", &["POST"]),
     Route::new("/auth/password-reset", &["POST"]),
     Route::new("/auth/password-reset/confirm", &["POST"]),
     Route::new("/auth/verify-email", &["POST"]),
@@ -53,6 +58,9 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/auth/refresh", "POST") => refresh(req),
         ("/auth/refresh", "DELETE") => end_session(req),
         ("/auth/password", "POST") => account::change_password(req).await,
+        ("/auth/email", "POST") => email_change::request(req).await,
+        ("/auth/email/confirm", "POST") => email_change::confirm(req).await,
+        ("/auth/email/undo", "POST") => email_change::undo(req).await,
         ("/auth/password-reset", "POST") => account::request_reset(req).await,
         ("/auth/password-reset/confirm", "POST") => account::reset(req).await,
         ("/auth/verify-email", "POST") => account::verify_email(req).await,

@@ -1,5 +1,5 @@
-//! Links sent by e-mail that prove the reader holds the mailbox: verifying the address
-//! and resetting the password. The token is 256 random bits in the link's fragment (a
+//! Links sent by e-mail that prove the reader holds the mailbox: verifying the address,
+//! resetting the password, and moving the account to another address and back. The token is 256 random bits in the link's fragment (a
 //! fragment is never sent to a server, so no log or `Referer` carries it); only its
 //! SHA-256 is stored, it is spent by its first use, and a newer link of the same
 //! purpose supersedes the older ones.
@@ -12,6 +12,10 @@ use fin_secret::Secret;
 pub enum Purpose {
     VerifyEmail,
     ResetPassword,
+    /// Sent to the new address: opening it moves the account there.
+    ChangeEmail,
+    /// Sent to the old address once the account moved: opening it moves it back.
+    UndoEmailChange,
 }
 
 impl Purpose {
@@ -20,15 +24,20 @@ impl Purpose {
         match self {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
+            Purpose::ChangeEmail => "change_email",
+            Purpose::UndoEmailChange => "undo_email_change",
         }
     }
 
     /// A reset hands over the account, so it is short; a verification only vouches for
-    /// an address the owner typed, and may wait for a holiday inbox.
+    /// an address the owner typed, and may wait for a holiday inbox. A change is
+    /// confirmed by someone who just asked for it; its undo must outlast a holiday, as
+    /// the owner may learn of a theft only on coming back.
     pub fn lifetime_seconds(self) -> i64 {
         match self {
-            Purpose::VerifyEmail => 7 * 24 * 3600,
+            Purpose::VerifyEmail | Purpose::UndoEmailChange => 7 * 24 * 3600,
             Purpose::ResetPassword => 30 * 60,
+            Purpose::ChangeEmail => 24 * 3600,
         }
     }
 
@@ -37,6 +46,8 @@ impl Purpose {
         match self {
             Purpose::VerifyEmail => "/app/verify-email",
             Purpose::ResetPassword => "/app/reset-password",
+            Purpose::ChangeEmail => "/app/confirm-email",
+            Purpose::UndoEmailChange => "/app/undo-email-change",
         }
     }
 }

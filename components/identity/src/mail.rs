@@ -22,7 +22,7 @@ const SIGNATURE: &str = "— Fin-Freelancer";
 
 fn hours(seconds: i64) -> String {
     match seconds {
-        s if s >= 86_400 => format!("{} days", s / 86_400),
+        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
         s if s >= 3_600 => format!("{} hours", s / 3_600),
         s => format!("{} minutes", s / 60),
     }
@@ -117,6 +117,63 @@ pub fn two_factor_off() -> Mail {
     }
 }
 
+/// Sent to the address the account is to move to: nothing moves until it is opened.
+pub fn confirm_new_email(url: &str, valid_for: i64) -> Mail {
+    Mail {
+        kind: "confirm_new_email",
+        subject: "Confirm your new e-mail address".into(),
+        body: format!(
+            "Hello,\n\nsomeone (we hope you) asked to move a Fin-Freelancer account to this \
+             address. To confirm it, open this link:\n\n{url}\n\n\
+             The link works once, for {}. Until it is opened, the account keeps its old \
+             address.\n\nIf you did not ask for this, ignore this e-mail.\n\n{SIGNATURE}\n",
+            hours(valid_for)
+        ),
+    }
+}
+
+/// Somebody asked to move their account to an address that has one: the asker hears
+/// the same as for a free address, so the owner is told here instead.
+pub fn address_has_account(forgot_url: &str) -> Mail {
+    Mail {
+        kind: "address_has_account",
+        subject: "Someone tried to use your address".into(),
+        body: format!(
+            "Hello,\n\nsomeone tried to move another Fin-Freelancer account to this address, \
+             which already has one. Nothing was changed.\n\n\
+             If you have forgotten your password, reset it at {forgot_url}.\n\n{SIGNATURE}\n"
+        ),
+    }
+}
+
+/// To the old address once the account moved: where it went, and the way back.
+pub fn email_changed(new_address: &str, undo_url: &str, valid_for: i64) -> Mail {
+    Mail {
+        kind: "email_changed",
+        subject: "Your e-mail address was changed".into(),
+        body: format!(
+            "Hello,\n\nyour Fin-Freelancer account now signs in and gets its e-mail at \
+             {new_address}, and every other session was signed out.\n\n\
+             If this was not you, put this address back by opening this link:\n\n{undo_url}\n\n\
+             It works once, for {}. It also signs every device out.\n\n{SIGNATURE}\n",
+            hours(valid_for)
+        ),
+    }
+}
+
+/// To the address put back: whoever moved the account knew the password.
+pub fn email_restored(address: &str, forgot_url: &str) -> Mail {
+    Mail {
+        kind: "email_restored",
+        subject: "Your e-mail address was put back".into(),
+        body: format!(
+            "Hello,\n\nyour Fin-Freelancer account has its address {address} again, and \
+             every device was signed out. Whoever changed it knew your password: choose a \
+             new one now at {forgot_url}, then look at the security log in your settings.\n\n{SIGNATURE}\n"
+        ),
+    }
+}
+
 /// The web app's page for a forgotten password, under the app's public address.
 pub fn forgot_url(base_url: &str) -> String {
     format!("{}/app/forgot-password", base_url.trim_end_matches('/'))
@@ -150,5 +207,22 @@ mod tests {
         assert_eq!(forgot, "https://app.example/app/forgot-password");
         assert!(password_changed("reset", &forgot).body.contains(&forgot));
         assert!(already_registered(&forgot).body.contains(&forgot));
+        assert!(address_has_account(&forgot).body.contains(&forgot));
+        assert!(email_restored("a@b.example", &forgot)
+            .body
+            .contains(&forgot));
+    }
+
+    #[test]
+    fn the_old_address_hears_where_the_account_went_and_how_to_undo_it() {
+        let mail = email_changed(
+            "new@example.com",
+            "https://app.example/app/undo#token=u",
+            7 * 86_400,
+        );
+        assert!(mail.body.contains("new@example.com"));
+        assert!(mail.body.contains("#token=u"));
+        assert!(mail.body.contains("7 days"));
+        assert!(confirm_new_email("u", 86_400).body.contains("24 hours"));
     }
 }

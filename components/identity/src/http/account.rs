@@ -217,7 +217,7 @@ pub(super) fn counting_wrong_passwords<T>(
 }
 
 /// A quota's verdict as the answer: 429 past it, 503 when its store is away.
-fn within(verdict: Result<Result<(), RetryAfter>, Fault>) -> Result<(), Problem> {
+pub(super) fn within(verdict: Result<Result<(), RetryAfter>, Fault>) -> Result<(), Problem> {
     match verdict {
         Ok(Ok(())) => Ok(()),
         Ok(Err(retry)) => Err(IdentityError::Busy(retry).into()),

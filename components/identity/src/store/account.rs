@@ -12,7 +12,7 @@ use crate::mail::Mail;
 use crate::security::{LoggedEvent, Seen};
 
 /// Account e-mails older than this are gone (every link in one has expired by then).
-const MAIL_SWEEP: &str =
+pub(super) const MAIL_SWEEP: &str =
     "swept AS (DELETE FROM account_mail WHERE created_at < now() - interval '7 days')";
 
 /// Sends the user `u` (a CTE before these) a new link: the older ones of its purpose

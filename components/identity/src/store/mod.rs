@@ -1,6 +1,6 @@
 //! Users, sessions and the account's records in Postgres, through Spin's `pg4` binding:
 //! users here, sessions in `sessions.rs`, links, e-mails and the log in `account.rs`,
-//! the second factor in `two_factor.rs`.
+//! the e-mail change in `email_change.rs`, the second factor in `two_factor.rs`.
 
 use fin_problem::Fault;
 use fin_spin_edge::pg::{self, query, query_with, text_or_null};
@@ -12,6 +12,7 @@ use crate::security::Seen;
 use crate::service::{Registration, StoreError, StoredCredentials, UserStore};
 
 mod account;
+mod email_change;
 mod sessions;
 mod two_factor;
 
@@ -46,11 +47,16 @@ impl UserStore for PgIdentity {
         // ON CONFLICT rather than catching the unique violation: Spin 4.0.2 flattens
         // Postgres errors to text, and a concurrent twin simply waits and inserts nothing.
         // A taken address gets its owner a notice instead — at most one an hour, so
-        // nobody can flood a mailbox by registering it again and again.
+        // nobody can flood a mailbox by registering it again and again. An address kept
+        // for an e-mail change's undo link is taken too (its old owner's way back).
         let rows = query_with(
             &self.conn,
             "new AS (
-                 INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+                 INSERT INTO users (email, name, password_hash)
+                 SELECT $1, $2, $3 WHERE NOT EXISTS (
+                     SELECT 1 FROM account_tokens r
+                     WHERE r.new_email = $1 AND r.purpose = 'undo_email_change'
+                       AND r.used_at IS NULL AND r.expires_at > now())
                  ON CONFLICT (email) DO NOTHING
                  RETURNING id, email),
              token AS (

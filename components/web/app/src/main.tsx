@@ -5,7 +5,7 @@ import { onSessionChange, renew } from "./api/session";
 import { Layout } from "./ui/Layout";
 import { Loading, NotFound } from "./ui/kit";
 import { Login, Register } from "./pages/Auth";
-import { ForgotPassword, ResetPassword, VerifyEmail } from "./pages/Recovery";
+import { ConfirmEmailChange, ForgotPassword, ResetPassword, UndoEmailChange, VerifyEmail } from "./pages/Recovery";
 import "./styles.css";
 
 // Screens past the first load on demand: the sign-in screen and the dashboard ship first.
@@ -42,6 +42,10 @@ function SignedOut() {
       return <ResetPassword />;
     case "/app/verify-email":
       return <VerifyEmail signedIn={false} />;
+    case "/app/confirm-email":
+      return <ConfirmEmailChange signedIn={false} />;
+    case "/app/undo-email-change":
+      return <UndoEmailChange />;
     default:
       return <Login />;
   }
@@ -71,6 +75,8 @@ function SignedIn() {
           <Route path="/app/security" component={Security} />
           <Route path="/app/verify-email" component={() => <VerifyEmail signedIn />} />
           <Route path="/app/reset-password" component={ResetPassword} />
+          <Route path="/app/confirm-email" component={() => <ConfirmEmailChange signedIn />} />
+          <Route path="/app/undo-email-change" component={UndoEmailChange} />
           <Route path="/app/forgot-password" component={ForgotPassword} />
           <Route default component={() => <NotFound what="Page" />} />
         </Router>

@@ -1,4 +1,4 @@
-// Getting back in and proving the address: the screens an e-mailed link opens. The
+// Getting back in, proving the address and moving it: the screens an e-mailed link opens. The
 // token rides in the link's fragment (`#token=…`), which no server ever receives.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
@@ -107,6 +107,69 @@ export function VerifyEmail({ signedIn }: { signedIn: boolean }) {
         {state === "failed" && `This link did not work: ${detail} Ask for a new one on the Security page.`}
       </p>
       <p>{next}</p>
+    </main>
+  );
+}
+
+/** Opened from the new mailbox: the move is what the person just asked for. */
+export function ConfirmEmailChange({ signedIn }: { signedIn: boolean }) {
+  const [state, setState] = useState<"working" | "done" | "failed">("working");
+  const [detail, setDetail] = useState("");
+  const [address, setAddress] = useState("");
+  useEffect(() => {
+    unwrap(api.POST("/auth/email/confirm", { body: { token: linkToken() } })).then(
+      (moved) => {
+        setAddress(moved.email);
+        setState("done");
+      },
+      (e: unknown) => {
+        setDetail(e instanceof Error ? e.message : String(e));
+        setState("failed");
+      },
+    );
+  }, []);
+  const next = signedIn ? <a href="/app/security">Go to the Security page</a> : <a href="/app/login">Sign in</a>;
+  return (
+    <main id="main" class="auth">
+      <h1>Confirm your new address</h1>
+      <p role="status" class="banner ok">
+        {state === "working" && "Confirming…"}
+        {state === "done" && `Done: the account's address is now ${address}. Every other device was signed out.`}
+        {state === "failed" && `This link did not work: ${detail} Ask for the change again on the Security page.`}
+      </p>
+      <p>{next}</p>
+    </main>
+  );
+}
+
+/**
+ * Opened from the old mailbox. It acts only on a click: a mail scanner that opens every
+ * link must not undo a change the owner made.
+ */
+export function UndoEmailChange() {
+  const [token] = useState(linkToken);
+  const [done, setDone] = useState(false);
+  const undo = useSubmit(async () => {
+    await unwrap(api.POST("/auth/email/undo", { body: { token } }));
+    setDone(true);
+  });
+  return (
+    <main id="main" class="auth">
+      <h1>Put your old address back</h1>
+      {done ? (
+        <p role="status" class="banner ok">
+          Your old address is back, and every device was signed out. Whoever changed it knew your password:{" "}
+          <a href="/app/forgot-password">choose a new password</a> now.
+        </p>
+      ) : (
+        <Form onSubmit={() => void undo.run()}>
+          <p>If you did not change your account's e-mail address, put the old one back: every device is signed out, and you then choose a new password.</p>
+          <ErrorBanner error={undo.error} />
+          <button type="submit" disabled={undo.busy}>
+            Put my old address back
+          </button>
+        </Form>
+      )}
     </main>
   );
 }

@@ -15,6 +15,9 @@ const eventLabel: Record<string, string> = {
   "password.reset_requested": "Password reset asked for",
   "password.reset": "Password reset with an e-mailed link",
   "email.verified": "E-mail address confirmed",
+  "email.change_requested": "E-mail address change asked for",
+  "email.changed": "E-mail address changed",
+  "email.change_undone": "E-mail address change undone",
   "session.ended": "A session was ended",
   "session.others_ended": "Every other session was ended",
   "login.code_failed": "Wrong sign-in code tried",
@@ -63,7 +66,37 @@ function Address() {
           {sent}
         </p>
       )}
+      <ChangeAddress />
     </section>
+  );
+}
+
+/** Asks for the move; it happens when the link sent to the new address is opened. */
+function ChangeAddress() {
+  const [newEmail, setNewEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [asked, setAsked] = useState<string | null>(null);
+  const ask = useSubmit(async () => {
+    setAsked(null);
+    const answer = await unwrap(api.POST("/auth/email", { body: { password, new_email: newEmail } }));
+    setPassword("");
+    setAsked(answer.detail);
+  });
+  return (
+    <Form onSubmit={() => void ask.run()} aria-labelledby="change-address-title">
+      <h3 id="change-address-title">Change the address</h3>
+      <ErrorBanner error={ask.error} />
+      <Input label="New e-mail address" name="new_email" type="email" autocomplete="email" hint="We e-mail it a link; the address changes when the link is opened." required value={newEmail} onInput={setNewEmail} errors={ask.fields} />
+      <Input label="Your password" name="password" type="password" autocomplete="current-password" required value={password} onInput={setPassword} errors={ask.fields} />
+      <button type="submit" class="secondary" disabled={ask.busy}>
+        E-mail me a link
+      </button>
+      {asked && (
+        <p role="status" class="banner ok">
+          {asked}
+        </p>
+      )}
+    </Form>
   );
 }
 
