@@ -166,6 +166,20 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
                 json!({"current_password": "correct horse battery", "new_password": "outage horse battery"}),
             ),
         ),
+        (
+            "POST /auth/email".into(),
+            body(
+                bearer(http.post("/auth/email")),
+                json!({"password": "correct horse battery", "new_email": "moved@example.com"}),
+            ),
+        ),
+        (
+            "POST /auth/account/erase".into(),
+            body(
+                bearer(http.post("/auth/account/erase")),
+                json!({"password": "correct horse battery"}),
+            ),
+        ),
         ("GET /clients".into(), bearer(http.get("/clients"))),
         (
             "POST /clients".into(),

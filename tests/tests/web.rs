@@ -122,3 +122,8 @@ fn settings_for_getting_paid_stripe_and_emails() {
 fn the_email_address_changed_and_put_back_through_the_screens() {
     browser_suite("email-change.test.mjs");
 }
+
+#[test]
+fn the_account_deleted_from_the_security_page() {
+    browser_suite("erasure.test.mjs");
+}

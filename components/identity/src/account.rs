@@ -21,6 +21,22 @@ pub struct Ended {
     pub expires_at: i64,
 }
 
+/// The owner as a request that asks for the password again finds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub password_hash: String,
+    /// The credentials version the password is checked against: the change it allows
+    /// is written only if they are still at it.
+    pub version: i32,
+    pub email: String,
+    pub two_factor: bool,
+}
+
+/// Reads the [`Holder`] (Postgres in production).
+pub trait HolderStore {
+    fn holder(&self, user_id: &str) -> Result<Option<Holder>, Fault>;
+}
+
 /// What the account statements need (Postgres in production).
 pub trait AccountStore {
     /// Queues a reset link to the account with this address, if there is one, and logs

@@ -7,21 +7,13 @@
 
 use fin_problem::{Fault, FieldError};
 
-use crate::account::Ended;
+use crate::account::{Ended, HolderStore};
 use crate::domain::Email;
 use crate::error::IdentityError;
 use crate::links::{self, Link, Purpose};
 use crate::mail::{self, Mail};
 use crate::password;
 use crate::security::Seen;
-
-/// The owner as the request finds them: what the password check and the compare need.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    pub password_hash: String,
-    pub version: i32,
-    pub email: String,
-}
 
 /// A live change or undo link: the account must still be at `from`, and moves to `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +51,7 @@ pub enum Outcome {
 }
 
 /// What the e-mail change needs from storage (Postgres in production).
-pub trait EmailChangeStore {
-    fn holder(&self, user_id: &str) -> Result<Option<Holder>, Fault>;
+pub trait EmailChangeStore: HolderStore {
     /// Supersedes earlier change links and queues the link to the new address — or,
     /// when the address is taken or reserved, the notice instead (the answer is the
     /// same: asking must not tell who has an account). `false` when the credentials
@@ -182,6 +173,7 @@ fn invalid(field: &str, message: String) -> IdentityError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::Holder;
     use std::cell::RefCell;
 
     /// A store holding one account at `ada@example.com`, password `correct horse`,
@@ -203,15 +195,18 @@ mod tests {
         }
     }
 
-    impl EmailChangeStore for Recorder {
+    impl HolderStore for Recorder {
         fn holder(&self, user_id: &str) -> Result<Option<Holder>, Fault> {
             Ok((user_id == "u1").then(|| Holder {
                 password_hash: self.hash.clone(),
                 version: 3,
                 email: "ada@example.com".into(),
+                two_factor: false,
             }))
         }
+    }
 
+    impl EmailChangeStore for Recorder {
         fn request_change(&self, r: &ChangeRequest<'_>) -> Result<bool, Fault> {
             assert!(r.mail.body.contains(&r.link.url), "the link goes out");
             assert!(

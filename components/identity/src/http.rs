@@ -1,6 +1,7 @@
 //! Routes under `/auth`: read the request, call the service, shape the response. The
 //! account's own routes (reset, verification, password, sessions, log) are in
-//! `http/account.rs`, the e-mail change's in `http/email_change.rs`, two-factor
+//! `http/account.rs`, the e-mail change's in `http/email_change.rs`, the erasure's in
+//! `http/erasure.rs`, two-factor
 //! sign-in's in `http/two_factor.rs`.
 
 use fin_spin_edge::auth::{self, tokens, Principal};
@@ -21,6 +22,7 @@ use crate::throttle::{LoginThrottle, Quota, ThrottlePolicy};
 
 mod account;
 mod email_change;
+mod erasure;
 mod two_factor;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
@@ -34,6 +36,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/auth/email", &["POST"]),
     Route::new("/auth/email/confirm", &["POST"]),
     Route::new("/auth/email/undo", &["POST"]),
+    Route::new("/auth/account/erase", &["POST"]),
     Route::new("/auth/password-reset", &["POST"]),
     Route::new("/auth/password-reset/confirm", &["POST"]),
     Route::new("/auth/verify-email", &["POST"]),
@@ -61,6 +64,7 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/auth/email", "POST") => email_change::request(req).await,
         ("/auth/email/confirm", "POST") => email_change::confirm(req).await,
         ("/auth/email/undo", "POST") => email_change::undo(req).await,
+        ("/auth/account/erase", "POST") => erasure::erase(req).await,
         ("/auth/password-reset", "POST") => account::request_reset(req).await,
         ("/auth/password-reset/confirm", "POST") => account::reset(req).await,
         ("/auth/verify-email", "POST") => account::verify_email(req).await,

@@ -5,7 +5,8 @@
 //! refresh-token rotation and the sessions over `SessionStore`, `account` the reset,
 //! verification and password change over `AccountStore` (with `links` for the e-mailed
 //! tokens, `mail` for the e-mails' texts and `security` for the log), `email_change` the
-//! move to another address over `EmailChangeStore`, `two_factor` the
+//! move to another address over `EmailChangeStore`, `erasure` the account's end over
+//! `ErasureStore`, `two_factor` the
 //! second factor over `TwoFactorStore` (with `totp` for its keys and codes), and only `http`,
 //! `store` and the entry point below know about Spin.
 
@@ -13,6 +14,7 @@ pub mod account;
 pub mod cookie;
 pub mod domain;
 pub mod email_change;
+pub mod erasure;
 pub mod error;
 pub mod links;
 pub mod mail;

@@ -138,7 +138,7 @@ fn secret_response(mut response: Response) -> Response {
     response
 }
 
-fn two_factor_of<'a>(
+pub(super) fn two_factor_of<'a>(
     store: &'a PgIdentity,
     vault: &'a Option<Vault>,
     throttle: &'a LoginThrottle<SpinKv>,
@@ -152,7 +152,7 @@ fn two_factor_of<'a>(
 
 /// The vault of `identity_encryption_key`; `None` when the server has none (two-factor
 /// sign-in off).
-fn vault() -> Result<Option<Vault>, Problem> {
+pub(super) fn vault() -> Result<Option<Vault>, Problem> {
     let key: String = config::get("identity_encryption_key")?;
     Ok(Vault::from_setting("identity_encryption_key", &key))
 }

@@ -3,10 +3,12 @@
 
 use fin_problem::Fault;
 use fin_spin_edge::pg::{self, query, query_with, text, text_or_null};
+use spin_sdk::pg4::DbValue;
 
 use super::account::{mail_params, seen_params, MAIL_SWEEP};
 use super::{ended, PgIdentity};
-use crate::email_change::{ChangeRequest, EmailChangeStore, Holder, Move, Outcome};
+use crate::account::{Holder, HolderStore};
+use crate::email_change::{ChangeRequest, EmailChangeStore, Move, Outcome};
 use crate::links::{Link, Purpose};
 use crate::mail::Mail;
 use crate::security::Seen;
@@ -34,15 +36,17 @@ const OTHER_LINKS: &str = "others AS (
            AND t.superseded_at IS NULL
            AND t.purpose IN ('change_email', 'verify_email', 'reset_password'))";
 
-impl EmailChangeStore for PgIdentity {
+impl HolderStore for PgIdentity {
     fn holder(&self, user_id: &str) -> Result<Option<Holder>, Fault> {
         if uuid::Uuid::parse_str(user_id).is_err() {
             return Ok(None);
         }
         let rows = query(
             &self.conn,
-            "SELECT password_hash, credentials_version, email FROM users
-             WHERE id = $1::text::uuid",
+            "SELECT password_hash, credentials_version, email,
+                    EXISTS (SELECT 1 FROM two_factor f
+                            WHERE f.user_id = users.id AND f.enabled_at IS NOT NULL)
+             FROM users WHERE id = $1::text::uuid",
             &[user_id.to_owned().into()],
         )?;
         rows.first()
@@ -51,12 +55,15 @@ impl EmailChangeStore for PgIdentity {
                     password_hash: text(row.first())?,
                     version: i32::try_from(pg::int(row.get(1))?).map_err(|e| e.to_string())?,
                     email: text(row.get(2))?,
+                    two_factor: matches!(row.get(3), Some(DbValue::Boolean(true))),
                 })
             })
             .transpose()
             .map_err(Fault::Internal)
     }
+}
 
+impl EmailChangeStore for PgIdentity {
     fn request_change(&self, r: &ChangeRequest<'_>) -> Result<bool, Fault> {
         // Taken or not, the same statement runs and the caller hears the same; the owner
         // of a taken address hears of the attempt at most once an hour.
@@ -255,11 +262,7 @@ impl EmailChangeStore for PgIdentity {
 impl PgIdentity {
     /// A move's rows, or why there are none: an account has the address (its link was
     /// spent all the same), or the link or the account moved on meanwhile.
-    fn outcome(
-        &self,
-        rows: &[Vec<spin_sdk::pg4::DbValue>],
-        address: &str,
-    ) -> Result<Outcome, Fault> {
+    fn outcome(&self, rows: &[Vec<DbValue>], address: &str) -> Result<Outcome, Fault> {
         if !rows.is_empty() {
             return ended(rows).map(Outcome::Moved);
         }

@@ -1,6 +1,6 @@
 //! Users, sessions and the account's records in Postgres, through Spin's `pg4` binding:
 //! users here, sessions in `sessions.rs`, links, e-mails and the log in `account.rs`,
-//! the e-mail change in `email_change.rs`, the second factor in `two_factor.rs`.
+//! the e-mail change in `email_change.rs`, the erasure in `erasure.rs`, the second factor in `two_factor.rs`.
 
 use fin_problem::Fault;
 use fin_spin_edge::pg::{self, query, query_with, text_or_null};
@@ -13,6 +13,7 @@ use crate::service::{Registration, StoreError, StoredCredentials, UserStore};
 
 mod account;
 mod email_change;
+mod erasure;
 mod sessions;
 mod two_factor;
 

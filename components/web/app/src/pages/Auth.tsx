@@ -4,6 +4,7 @@ import { api } from "../api/client";
 import { ApiError, unwrap } from "../api/problem";
 import { adopt } from "../api/session";
 import { useSubmit } from "../ui/hooks";
+import { ERASED } from "../ui/EraseAccount";
 import { ErrorBanner, Form, Input } from "../ui/kit";
 
 /** Signs in with the password alone, or answers the ticket when a code is owed. */
@@ -23,6 +24,11 @@ export function Login() {
   return (
     <main id="main" class="auth">
       <h1>Sign in to Fin-Freelancer</h1>
+      {location.hash === ERASED && (
+        <p role="status" class="banner ok">
+          Your account and everything in it were deleted.
+        </p>
+      )}
       <Form onSubmit={() => void submit.run()}>
         <ErrorBanner error={submit.error} />
         <Input label="Email" name="email" type="email" autocomplete="email" required value={email} onInput={setEmail} errors={submit.fields} />

@@ -1,8 +1,9 @@
 // The account's security: the address confirmed or not, the password, two-factor
-// sign-in, the signed-in devices, and what happened to the account.
+// sign-in, the signed-in devices, what happened to the account, and its end.
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problem";
+import { EraseAccount } from "../ui/EraseAccount";
 import { useCursors, useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input, Listing, Pager } from "../ui/kit";
 
@@ -36,6 +37,7 @@ export default function Security() {
       <TwoFactor />
       <Sessions />
       <Log />
+      <EraseAccount />
     </main>
   );
 }
