@@ -29,6 +29,26 @@ fn held(address: &str, user: &str) -> String {
     HELD.replace("$A", address).replace("$U", user)
 }
 
+/// Spends the live link `$1` of purpose `$2` that moves an account from `$3` to `$4`,
+/// returning `columns` of it.
+fn spend(columns: &str) -> String {
+    format!(
+        "link AS (
+             UPDATE account_tokens SET used_at = now()
+             WHERE {LIVE_LINK} AND email = $3 AND new_email = $4
+             RETURNING {columns})"
+    )
+}
+
+/// Moves the account of the spent `link` from `$3` to `$4`, which the link proved: the
+/// address counts as verified, and the credentials version is bumped, so a login or a
+/// second-step ticket begun before is void. Its guard and `RETURNING` follow.
+const MOVE: &str = "u AS (
+         UPDATE users SET email = $4, email_verified_at = now(), updated_at = now(),
+                credentials_version = credentials_version + 1
+         FROM link
+         WHERE users.id = link.user_id AND users.email = $3";
+
 /// Links of the account's old address: a move makes them void.
 const OTHER_LINKS: &str = "others AS (
          UPDATE account_tokens t SET superseded_at = now() FROM u
@@ -149,16 +169,8 @@ impl EmailChangeStore for PgIdentity {
         let rows = query_with(
             &self.conn,
             &format!(
-                "link AS (
-                     UPDATE account_tokens SET used_at = now()
-                     WHERE {LIVE_LINK} AND email = $3 AND new_email = $4
-                     RETURNING user_id, session_id),
-                 u AS (
-                     UPDATE users SET email = $4, email_verified_at = now(), updated_at = now(),
-                            credentials_version = credentials_version + 1
-                     FROM link
-                     WHERE users.id = link.user_id AND users.email = $3
-                       AND NOT EXISTS ({held})
+                "{spend},
+                 {MOVE} AND NOT EXISTS ({held})
                      RETURNING users.id, link.session_id AS keep),
                  {OTHER_LINKS},
                  revoked AS (
@@ -175,6 +187,7 @@ impl EmailChangeStore for PgIdentity {
                  logged AS (
                      INSERT INTO security_events (user_id, kind, address, user_agent, session_id)
                      SELECT id, 'email.changed', $10, $11, keep FROM u)",
+                spend = spend("user_id, session_id"),
                 held = held("$4", "link.user_id"),
             ),
             "SELECT u.id::text, t.access_token_id, extract(epoch FROM t.access_expires_at)::bigint
@@ -211,16 +224,8 @@ impl EmailChangeStore for PgIdentity {
         let rows = query_with(
             &self.conn,
             &format!(
-                "link AS (
-                     UPDATE account_tokens SET used_at = now()
-                     WHERE {LIVE_LINK} AND email = $3 AND new_email = $4
-                     RETURNING user_id, created_at AS changed_at),
-                 u AS (
-                     UPDATE users SET email = $4, email_verified_at = now(), updated_at = now(),
-                            credentials_version = credentials_version + 1
-                     FROM link
-                     WHERE users.id = link.user_id AND users.email = $3
-                       AND NOT EXISTS (SELECT 1 FROM users o WHERE o.email = $4)
+                "{spend},
+                 {MOVE} AND NOT EXISTS (SELECT 1 FROM users o WHERE o.email = $4)
                      RETURNING users.id, link.changed_at),
                  {OTHER_LINKS},
                  revoked AS (
@@ -238,7 +243,8 @@ impl EmailChangeStore for PgIdentity {
                      SELECT id, $5, $4, $6, $7 FROM u),
                  logged AS (
                      INSERT INTO security_events (user_id, kind, address, user_agent)
-                     SELECT id, 'email.change_undone', $8, $9 FROM u)"
+                     SELECT id, 'email.change_undone', $8, $9 FROM u)",
+                spend = spend("user_id, created_at AS changed_at"),
             ),
             "SELECT u.id::text, t.access_token_id, extract(epoch FROM t.access_expires_at)::bigint
              FROM u LEFT JOIN refresh_tokens t
