@@ -18,7 +18,9 @@
 # service-chained reads, then layout and rendering), the same PDF again with its ETag
 # (304, nothing rendered), a sent invoice's e-invoice (one read, written and checked),
 # its share page (no login: the sharing context finds the link, billing answers the invoice); a webhook redelivery (signature + one lookup; needs
-# the secret `make up` wrote to .dev/webhook-secret or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET).
+# the secret `make up` wrote to .dev/webhook-secret or SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET);
+# a login (the Argon2id check, then a session, a refresh token and a log event written).
+# Not a refresh: each one spends its cookie, and wrk's connections would replay it.
 set -euo pipefail
 base=${1:-http://127.0.0.1:3000}
 seconds=${2:-10}
@@ -108,6 +110,8 @@ rows+=("$(run "POST /payments/webhook (redelivery)" "$base/payments/webhook" \
   -s "$(lua POST "$event" "content-type: application/json" "stripe-signature: $signature")")")
 rows+=("$(run "POST /invoices (one user)" "$base/invoices" \
   -s "$(lua POST "$body" "content-type: application/json" "authorization: Bearer $token")")")
+rows+=("$(run "POST /auth/login (Argon2id, a session started)" "$base/auth/login" \
+  -s "$(lua POST "{\"email\":\"$email\",\"password\":\"load-test-password\"}" "content-type: application/json")")")
 floor_after=$(run "floor (empty component)" "http://127.0.0.1:$floor_port/")
 
 python3 - "$floor_before" "$floor_after" "${rows[@]}" <<'PY'

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make up`: the whole app locally, until Ctrl-C stops all of it.
+#   - the migrations not applied yet (fin-migrate, as `make migrate`);
 #   - the HTTP components (every `[[trigger.http]]` of spin.toml) on http://127.0.0.1:3000,
 #     their Spin output here and the components' own in .spin/logs/;
 #   - the projector (Redis trigger) as its own supervised process (scripts/projector.sh),
@@ -18,6 +19,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p .dev .spin
+# The schema first: a pull may have brought migrations (applied once each; quick when
+# there is none). A DATABASE_URL of the caller's wins, as for `make migrate`.
+cargo run -q -p fin-migrate -- "${DATABASE_URL:-postgres://fin:fin@127.0.0.1:5432/fin}"
 secret() { [ -s ".dev/$1" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+' > ".dev/$1"; cat ".dev/$1"; }
 export SPIN_VARIABLE_DB_URL=${SPIN_VARIABLE_DB_URL:-postgres://fin:fin@127.0.0.1:5432/fin?sslmode=disable}
 export SPIN_VARIABLE_JWT_SECRET=${SPIN_VARIABLE_JWT_SECRET:-$(secret jwt-secret)}
