@@ -15,6 +15,7 @@ pub mod contract;
 pub mod dates;
 pub mod demo;
 mod fixture;
+mod holdings;
 pub mod images;
 pub mod plans;
 pub mod proxy;

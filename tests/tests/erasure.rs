@@ -4,9 +4,8 @@
 //! while another account's rows are exactly as they were.
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use fin_e2e::contract::spec;
 use fin_e2e::shared::{mail, redis};
 use fin_e2e::{App, AppOptions, Fixture, Reply, User, PASSWORD};
 use serde_json::{json, Value};
@@ -26,26 +25,6 @@ fn app() -> &'static App {
 
 fn erase(user: &User, body: &Value) -> Reply {
     user.post("/auth/account/erase", body)
-}
-
-/// Every base table with an owner column, and that column.
-fn owned_tables() -> Vec<(String, String)> {
-    app()
-        .db()
-        .query(
-            "SELECT c.table_name::text, c.column_name::text
-             FROM information_schema.columns c
-             JOIN information_schema.tables t
-               ON t.table_name = c.table_name AND t.table_schema = c.table_schema
-             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-               AND c.column_name IN ('owner_id', 'user_id')
-             ORDER BY 1",
-            &[],
-        )
-        .expect("tables")
-        .iter()
-        .map(|row| (row.get(0), row.get(1)))
-        .collect()
 }
 
 /// Per table, how many rows the owner has and a digest of them all.
@@ -68,54 +47,16 @@ fn holdings(owner: &str) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-/// Until the projector and the delivery context have applied every event in the
-/// outbox (neither may write a row of the account after it is erased).
-fn settle() {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let behind: i64 = app()
-            .db()
-            .query_one(
-                "SELECT (SELECT count(*) FROM outbox o, analytics_checkpoint c
-                         WHERE (o.tx::text::bigint, o.seq) > (c.tx, c.seq))
-                      + (SELECT count(*) FROM outbox o, delivery_checkpoint c
-                         WHERE (o.tx::text::bigint, o.seq) > (c.tx, c.seq))",
-                &[],
-            )
-            .expect("lag")
-            .get(0);
-        if behind == 0 {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{behind} event(s) not applied");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+fn owned_tables() -> Vec<(String, String)> {
+    app().owned_tables()
 }
 
-/// A freelancer with one of everything: profile and logo, a client, a draft, a sent
-/// invoice (e-mailed, shared, partly paid), delivery settings and the security log.
+fn settle() {
+    app().settle()
+}
+
 fn busy(tag: &str) -> Fixture {
-    let fixture = Fixture::new(app(), tag);
-    let user = &fixture.user;
-    let logo = user
-        .call("PUT", "/business-profile/logo")
-        .raw("image/png", fin_e2e::images::png(8, 8, 1))
-        .send();
-    assert!(logo.status < 300, "{}", logo.body);
-    let settings = spec()
-        .request_example("/delivery-settings", "PUT")
-        .expect("the spec's settings example");
-    let put = user
-        .call("PUT", "/delivery-settings")
-        .json(&settings)
-        .send();
-    assert!(put.status < 300, "{}", put.body);
-    let paid = user.post(
-        &format!("/invoices/{}/payments", fixture.sent),
-        &json!({"amount": 1_000}),
-    );
-    assert_eq!(paid.status, 201, "{}", paid.body);
-    fixture
+    Fixture::busy(app(), tag)
 }
 
 #[test]

@@ -18,6 +18,7 @@ pub mod request;
 pub mod response;
 pub mod routes;
 pub mod standing;
+pub mod stream;
 
 pub use fin_problem::{BodyLimit, Fault, FieldError, Problem, OUTAGE_RETRY_AFTER_SECONDS};
 pub use request::ApiRequest;

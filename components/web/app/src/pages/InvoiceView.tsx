@@ -8,6 +8,7 @@ import { ErrorBanner, Form, Input, Loading, NotFound, StatusBadge } from "../ui/
 import { Totals } from "../ui/Totals";
 import { Deliveries } from "../ui/Deliveries";
 import { ShareLinks } from "../ui/ShareLinks";
+import { saveFile } from "../ui/save";
 
 type Invoice = Schemas["Invoice"];
 
@@ -35,12 +36,7 @@ export default function InvoiceView() {
         ? api.GET("/invoices/{id}/pdf", { params: { path: { id } }, parseAs: "blob" })
         : api.GET("/invoices/{id}/xml", { params: { path: { id } }, parseAs: "blob" }),
     );
-    const url = URL.createObjectURL(answer as Blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${invoice?.number ?? "invoice"}.${kind}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(answer as Blob, `${invoice?.number ?? "invoice"}.${kind}`);
   });
 
   if (loaded.error?.status === 404) return <NotFound what="Invoice" />;

@@ -1,9 +1,11 @@
 // The account's security: the address confirmed or not, the password, two-factor
-// sign-in, the signed-in devices, what happened to the account, and its end.
+// sign-in, the signed-in devices, what happened to the account, its data to take away,
+// and its end.
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problem";
 import { EraseAccount } from "../ui/EraseAccount";
+import { ExportAccount } from "../ui/ExportAccount";
 import { useCursors, useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input, Listing, Pager } from "../ui/kit";
 
@@ -37,6 +39,7 @@ export default function Security() {
       <TwoFactor />
       <Sessions />
       <Log />
+      <ExportAccount />
       <EraseAccount />
     </main>
   );

@@ -27,7 +27,7 @@ export function EraseAccount() {
         <p>
           This deletes the account and everything in it — clients, invoices and their payments, share links, e-mails
           sent, settings and logo — at once and for good, and signs out every device. Issued invoices must usually be
-          kept for the tax office: download their PDFs and e-invoices first.
+          kept for the tax office: use <a href="#export-title">Download everything</a> above first.
         </p>
         <ErrorBanner error={erase.error ?? twoFactor.error} />
         <Input label="Your password" name="password" type="password" autocomplete="current-password" required value={password} onInput={setPassword} errors={erase.fields} />

@@ -1,0 +1,342 @@
+//! What an export holds, in the order it is written (README.txt inside says the same to
+//! the person who opens it). Each file is one pass over what it lists; a table's JSON and
+//! CSV are two passes, so nothing is gathered in memory to be written later.
+
+use std::collections::HashSet;
+
+use fin_spin_edge::{Fault, Problem};
+use serde_json::Value;
+
+use crate::archive::{Archive, Packing};
+use crate::reader::{Context, Reader};
+use crate::tables::{self, Table};
+
+/// The invoices, newest number first, as billing lists them.
+const INVOICES: &str = "/invoices";
+/// Active clients, then archived ones.
+const CLIENTS: [&str; 2] = [
+    "/clients?sort=created_at",
+    "/clients?sort=created_at&archived=true",
+];
+
+/// Everything of the account, after `account` (read before the first byte was sent).
+pub fn write(reader: &Reader, archive: &mut Archive, account: &Value) -> Result<(), Fault> {
+    archive.file("README.txt", Packing::Deflate, README.as_bytes())?;
+    archive.json("account.json", account)?;
+    let sessions = reader
+        .json(Context::Identity, "/auth/sessions")
+        .map_err(fault)?;
+    archive.json("sessions.json", &items(sessions))?;
+    listed(
+        reader,
+        archive,
+        Context::Identity,
+        &["/auth/security-log"],
+        "security-log.json",
+    )?;
+    table(
+        reader,
+        archive,
+        Context::Identity,
+        &["/auth/security-log"],
+        &tables::SECURITY_LOG,
+    )?;
+
+    let mut logos = Logos::default();
+    if let Some(profile) = reader
+        .json(Context::Profile, "/business-profile")
+        .map_err(fault)?
+    {
+        archive.json("business-profile.json", &profile)?;
+        logos
+            .keep(reader, archive, &profile["logo"])
+            .map_err(fault)?;
+    }
+    if let Some(settings) = reader
+        .json(Context::Delivery, "/delivery-settings")
+        .map_err(fault)?
+    {
+        archive.json("delivery-settings.json", &settings)?;
+    }
+    if let Some(stripe) = reader
+        .json(Context::Payments, "/payments/stripe-connection")
+        .map_err(fault)?
+    {
+        archive.json("stripe-connection.json", &stripe)?;
+    }
+
+    listed(reader, archive, Context::Clients, &CLIENTS, "clients.json")?;
+    table(
+        reader,
+        archive,
+        Context::Clients,
+        &CLIENTS,
+        &tables::CLIENTS,
+    )?;
+
+    listed(
+        reader,
+        archive,
+        Context::Billing,
+        &[INVOICES],
+        "invoices.json",
+    )?;
+    for invoices in [
+        &tables::INVOICES,
+        &tables::INVOICE_LINES,
+        &tables::INVOICE_PAYMENTS,
+    ] {
+        table(reader, archive, Context::Billing, &[INVOICES], invoices)?;
+    }
+    documents(reader, archive, &mut logos)?;
+
+    listed(
+        reader,
+        archive,
+        Context::Payments,
+        &["/payments"],
+        "stripe-payments.json",
+    )?;
+    table(
+        reader,
+        archive,
+        Context::Payments,
+        &["/payments"],
+        &tables::STRIPE_PAYMENTS,
+    )?;
+    Ok(())
+}
+
+/// Per issued invoice: its PDF, its e-invoice (when EN 16931 can carry it), what was
+/// e-mailed for it and the links it was shared by. A draft has none of these yet.
+fn documents(reader: &Reader, archive: &mut Archive, logos: &mut Logos) -> Result<(), Fault> {
+    reader
+        .each(Context::Billing, INVOICES, |invoice| {
+            if invoice["status"] == "draft" {
+                return Ok(());
+            }
+            logos.keep(reader, archive, &invoice["seller"]["logo"])?;
+            let (Some(id), Some(number)) = (invoice["id"].as_str(), file_name(invoice)) else {
+                return Ok(());
+            };
+            let pdf = reader.get(
+                Context::Documents,
+                &format!("/invoices/{id}/pdf"),
+                "application/pdf",
+                &[200],
+            )?;
+            if let Some(pdf) = pdf {
+                archive
+                    .file(
+                        &format!("invoices/{number}.pdf"),
+                        Packing::Store,
+                        &pdf.bytes,
+                    )
+                    .map_err(problem)?;
+            }
+            // 409: the e-invoice cannot carry this invoice (its page says why).
+            let xml = reader.get(
+                Context::Documents,
+                &format!("/invoices/{id}/xml"),
+                "application/xml",
+                &[200, 409],
+            )?;
+            if let Some(xml) = xml.filter(|xml| xml.status == 200) {
+                archive
+                    .file(
+                        &format!("invoices/{number}.xml"),
+                        Packing::Deflate,
+                        &xml.bytes,
+                    )
+                    .map_err(problem)?;
+            }
+            for (context, what, file) in [
+                (Context::Delivery, "deliveries", "deliveries"),
+                (Context::Sharing, "share-links", "share-links"),
+            ] {
+                let list = reader.json(context, &format!("/invoices/{id}/{what}"))?;
+                let list = items(list);
+                if list.as_array().is_some_and(|l| !l.is_empty()) {
+                    archive
+                        .json(&format!("invoices/{number}.{file}.json"), &list)
+                        .map_err(problem)?;
+                }
+            }
+            Ok(())
+        })
+        .map_err(fault)
+}
+
+/// The logos the profile and the issued invoices print, each written once as
+/// `logos/<sha256>.<png|jpg>` (a sent invoice keeps the logo it was sent with).
+#[derive(Default)]
+struct Logos {
+    written: HashSet<String>,
+}
+
+impl Logos {
+    /// Writes the picture of `logo` (a `Logo` object, or `null`) unless it is written.
+    fn keep(
+        &mut self,
+        reader: &Reader,
+        archive: &mut Archive,
+        logo: &Value,
+    ) -> Result<(), Problem> {
+        let Some(sha256) = logo["sha256"].as_str() else {
+            return Ok(());
+        };
+        if !sha256.chars().all(|c| c.is_ascii_hexdigit()) || !self.written.insert(sha256.to_owned())
+        {
+            return Ok(());
+        }
+        let path = format!("/business-profile/logos/{sha256}");
+        let Some(picture) = reader.get(Context::Profile, &path, "image/png, image/jpeg", &[200])?
+        else {
+            return Ok(());
+        };
+        let extension = match picture.content_type.as_deref() {
+            Some("image/jpeg") => "jpg",
+            _ => "png",
+        };
+        archive
+            .file(
+                &format!("logos/{sha256}.{extension}"),
+                Packing::Store,
+                &picture.bytes,
+            )
+            .map_err(problem)
+    }
+}
+
+/// An invoice's number as a file name, if it is a safe one (billing numbers them
+/// `INV-2026-0001`; anything else falls back to the id).
+fn file_name(invoice: &Value) -> Option<String> {
+    let safe = |text: &str| {
+        !text.is_empty()
+            && text.len() <= 64
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    [&invoice["number"], &invoice["id"]]
+        .into_iter()
+        .filter_map(Value::as_str)
+        .find(|text| safe(text))
+        .map(str::to_owned)
+}
+
+/// The items of every list in `paths`, as one JSON array.
+fn listed(
+    reader: &Reader,
+    archive: &mut Archive,
+    context: Context,
+    paths: &[&str],
+    file: &str,
+) -> Result<(), Fault> {
+    archive.json_array(file, |append| {
+        for path in paths {
+            reader
+                .each(context, path, |item| append(item).map_err(problem))
+                .map_err(fault)?;
+        }
+        Ok(())
+    })
+}
+
+/// The items of every list in `paths`, as `table`.
+fn table(
+    reader: &Reader,
+    archive: &mut Archive,
+    context: Context,
+    paths: &[&str],
+    table: &Table,
+) -> Result<(), Fault> {
+    archive.csv(table, |append| {
+        for path in paths {
+            reader
+                .each(context, path, |item| append(item).map_err(problem))
+                .map_err(fault)?;
+        }
+        Ok(())
+    })
+}
+
+/// A `{items: [...]}` answer's items; an empty array for none.
+fn items(list: Option<Value>) -> Value {
+    list.map(|mut list| list["items"].take())
+        .filter(Value::is_array)
+        .unwrap_or_else(|| Value::Array(Vec::new()))
+}
+
+/// A problem met after the first byte: the export stops there (the reason is logged).
+fn fault(problem: Problem) -> Fault {
+    let reason = format!(
+        "{} {}: {}",
+        problem.status,
+        problem.title,
+        problem.detail.unwrap_or_default()
+    );
+    match problem.status {
+        503 => Fault::Unavailable(reason),
+        _ => Fault::Refused(reason),
+    }
+}
+
+/// A write that failed, carried through a reader's callback.
+fn problem(fault: Fault) -> Problem {
+    fault.into_problem("export")
+}
+
+const README: &str = "\
+Fin-Freelancer: everything your account holds
+=============================================
+
+JSON files are the complete copy, as the app's API gives them (docs/openapi.yaml);
+CSV files are the same tables for a spreadsheet. Amounts are integers in the currency's
+minor unit (cents): 12345 EUR is 123.45 EUR. Times are UTC (RFC 3339). In CSV files a
+text that a spreadsheet would run as a formula starts with an apostrophe.
+
+account.json               your sign-in name and address
+sessions.json              where you are signed in
+security-log.json/.csv     what happened to the account (sign-ins, changes)
+business-profile.json      you as the seller on invoices
+logos/<sha256>.png/.jpg    the logos your profile and your issued invoices print
+delivery-settings.json     how the e-mails to your clients read
+stripe-connection.json     whether card payments are connected (never the key)
+clients.json/.csv          every client, archived ones included
+invoices.json/.csv         every invoice, drafts included
+invoice-lines.csv          their lines
+invoice-payments.csv       the payments recorded on them
+invoices/<number>.pdf      each issued invoice as the client received it
+invoices/<number>.xml      its e-invoice (UBL 2.1, EN 16931), where one can be made
+invoices/<number>.deliveries.json   what was e-mailed for it
+invoices/<number>.share-links.json  the links it was shared by (never their secrets)
+stripe-payments.json/.csv  money received through Stripe
+
+Keep the PDFs and e-invoices of issued invoices as long as your tax office asks
+(often ten years): they are the originals.
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn invoices_are_filed_by_a_safe_number_or_else_their_id() {
+        assert_eq!(
+            file_name(&json!({"number": "INV-2026-0001", "id": "x"})).as_deref(),
+            Some("INV-2026-0001")
+        );
+        assert_eq!(
+            file_name(&json!({"number": "../../etc", "id": "6d0c3a52-7a0e"})).as_deref(),
+            Some("6d0c3a52-7a0e")
+        );
+        assert_eq!(file_name(&json!({"number": null, "id": "a/b"})), None);
+    }
+
+    #[test]
+    fn a_list_answer_gives_its_items() {
+        assert_eq!(items(Some(json!({"items": [1, 2]}))), json!([1, 2]));
+        assert_eq!(items(Some(json!({"items": null}))), json!([]));
+        assert_eq!(items(None), json!([]));
+    }
+}
