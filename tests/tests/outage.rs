@@ -235,6 +235,10 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         ),
         ("GET /payments".into(), bearer(http.get("/payments"))),
         (
+            "GET /account/export".into(),
+            bearer(http.get("/account/export")),
+        ),
+        (
             "GET /payments/stripe-connection".into(),
             bearer(http.get("/payments/stripe-connection")),
         ),

@@ -127,3 +127,8 @@ fn the_email_address_changed_and_put_back_through_the_screens() {
 fn the_account_deleted_from_the_security_page() {
     browser_suite("erasure.test.mjs");
 }
+
+#[test]
+fn the_account_downloaded_from_the_security_page() {
+    browser_suite("export.test.mjs");
+}

@@ -11,12 +11,64 @@ use crate::archive::{Archive, Packing};
 use crate::reader::{Context, Reader};
 use crate::tables::{self, Table};
 
-/// The invoices, newest number first, as billing lists them.
-const INVOICES: &str = "/invoices";
+/// A paged list the export copies: where it is read, and the files it becomes.
+struct Listing {
+    context: Context,
+    /// Read one after another into the same files.
+    paths: &'static [&'static str],
+    json: &'static str,
+    tables: &'static [&'static Table],
+}
+
+const SECURITY_LOG: Listing = Listing {
+    context: Context::Identity,
+    paths: &["/auth/security-log"],
+    json: "security-log.json",
+    tables: &[&tables::SECURITY_LOG],
+};
+
 /// Active clients, then archived ones.
-const CLIENTS: [&str; 2] = [
-    "/clients?sort=created_at",
-    "/clients?sort=created_at&archived=true",
+const CLIENTS: Listing = Listing {
+    context: Context::Clients,
+    paths: &[
+        "/clients?sort=created_at",
+        "/clients?sort=created_at&archived=true",
+    ],
+    json: "clients.json",
+    tables: &[&tables::CLIENTS],
+};
+
+/// The invoices, newest number first, as billing lists them.
+const INVOICES: Listing = Listing {
+    context: Context::Billing,
+    paths: &["/invoices"],
+    json: "invoices.json",
+    tables: &[
+        &tables::INVOICES,
+        &tables::INVOICE_LINES,
+        &tables::INVOICE_PAYMENTS,
+    ],
+};
+
+const STRIPE_PAYMENTS: Listing = Listing {
+    context: Context::Payments,
+    paths: &["/payments"],
+    json: "stripe-payments.json",
+    tables: &[&tables::STRIPE_PAYMENTS],
+};
+
+/// Single answers copied as they are, when there is one: `(context, path, file)`.
+const SETTINGS: [(Context, &str, &str); 2] = [
+    (
+        Context::Delivery,
+        "/delivery-settings",
+        "delivery-settings.json",
+    ),
+    (
+        Context::Payments,
+        "/payments/stripe-connection",
+        "stripe-connection.json",
+    ),
 ];
 
 /// Everything of the account, after `account` (read before the first byte was sent).
@@ -27,83 +79,53 @@ pub fn write(reader: &Reader, archive: &mut Archive, account: &Value) -> Result<
         .json(Context::Identity, "/auth/sessions")
         .map_err(fault)?;
     archive.json("sessions.json", &items(sessions))?;
-    listed(
-        reader,
-        archive,
-        Context::Identity,
-        &["/auth/security-log"],
-        "security-log.json",
-    )?;
-    table(
-        reader,
-        archive,
-        Context::Identity,
-        &["/auth/security-log"],
-        &tables::SECURITY_LOG,
-    )?;
+    copy(reader, archive, &SECURITY_LOG)?;
 
     let mut logos = Logos::default();
-    if let Some(profile) = reader
+    let profile = reader
         .json(Context::Profile, "/business-profile")
-        .map_err(fault)?
-    {
+        .map_err(fault)?;
+    if let Some(profile) = profile {
         archive.json("business-profile.json", &profile)?;
         logos
             .keep(reader, archive, &profile["logo"])
             .map_err(fault)?;
     }
-    if let Some(settings) = reader
-        .json(Context::Delivery, "/delivery-settings")
-        .map_err(fault)?
-    {
-        archive.json("delivery-settings.json", &settings)?;
+    for (context, path, file) in SETTINGS {
+        if let Some(answer) = reader.json(context, path).map_err(fault)? {
+            archive.json(file, &answer)?;
+        }
     }
-    if let Some(stripe) = reader
-        .json(Context::Payments, "/payments/stripe-connection")
-        .map_err(fault)?
-    {
-        archive.json("stripe-connection.json", &stripe)?;
-    }
-
-    listed(reader, archive, Context::Clients, &CLIENTS, "clients.json")?;
-    table(
-        reader,
-        archive,
-        Context::Clients,
-        &CLIENTS,
-        &tables::CLIENTS,
-    )?;
-
-    listed(
-        reader,
-        archive,
-        Context::Billing,
-        &[INVOICES],
-        "invoices.json",
-    )?;
-    for invoices in [
-        &tables::INVOICES,
-        &tables::INVOICE_LINES,
-        &tables::INVOICE_PAYMENTS,
-    ] {
-        table(reader, archive, Context::Billing, &[INVOICES], invoices)?;
-    }
+    copy(reader, archive, &CLIENTS)?;
+    copy(reader, archive, &INVOICES)?;
     documents(reader, archive, &mut logos)?;
+    copy(reader, archive, &STRIPE_PAYMENTS)
+}
 
-    listed(
-        reader,
-        archive,
-        Context::Payments,
-        &["/payments"],
-        "stripe-payments.json",
-    )?;
-    table(
-        reader,
-        archive,
-        Context::Payments,
-        &["/payments"],
-        &tables::STRIPE_PAYMENTS,
-    )?;
+/// A listing's items as one JSON array, then as each of its tables.
+fn copy(reader: &Reader, archive: &mut Archive, listing: &Listing) -> Result<(), Fault> {
+    archive.json_array(listing.json, |append| {
+        each(reader, listing, &mut |item| append(item))
+    })?;
+    for table in listing.tables {
+        archive.csv(table, |append| {
+            each(reader, listing, &mut |item| append(item))
+        })?;
+    }
+    Ok(())
+}
+
+/// Every item of every path of `listing`, in order.
+fn each(
+    reader: &Reader,
+    listing: &Listing,
+    item: &mut dyn FnMut(&Value) -> Result<(), Fault>,
+) -> Result<(), Fault> {
+    for path in listing.paths {
+        reader
+            .each(listing.context, path, |found| item(found).map_err(problem))
+            .map_err(fault)?;
+    }
     Ok(())
 }
 
@@ -111,7 +133,7 @@ pub fn write(reader: &Reader, archive: &mut Archive, account: &Value) -> Result<
 /// e-mailed for it and the links it was shared by. A draft has none of these yet.
 fn documents(reader: &Reader, archive: &mut Archive, logos: &mut Logos) -> Result<(), Fault> {
     reader
-        .each(Context::Billing, INVOICES, |invoice| {
+        .each(Context::Billing, INVOICES.paths[0], |invoice| {
             if invoice["status"] == "draft" {
                 return Ok(());
             }
@@ -221,42 +243,6 @@ fn file_name(invoice: &Value) -> Option<String> {
         .filter_map(Value::as_str)
         .find(|text| safe(text))
         .map(str::to_owned)
-}
-
-/// The items of every list in `paths`, as one JSON array.
-fn listed(
-    reader: &Reader,
-    archive: &mut Archive,
-    context: Context,
-    paths: &[&str],
-    file: &str,
-) -> Result<(), Fault> {
-    archive.json_array(file, |append| {
-        for path in paths {
-            reader
-                .each(context, path, |item| append(item).map_err(problem))
-                .map_err(fault)?;
-        }
-        Ok(())
-    })
-}
-
-/// The items of every list in `paths`, as `table`.
-fn table(
-    reader: &Reader,
-    archive: &mut Archive,
-    context: Context,
-    paths: &[&str],
-    table: &Table,
-) -> Result<(), Fault> {
-    archive.csv(table, |append| {
-        for path in paths {
-            reader
-                .each(context, path, |item| append(item).map_err(problem))
-                .map_err(fault)?;
-        }
-        Ok(())
-    })
 }
 
 /// A `{items: [...]}` answer's items; an empty array for none.
