@@ -111,7 +111,7 @@ impl Reader {
             Ok(Answer { status: 401, .. }) => Err(Problem::unauthorized(
                 "The token is no longer accepted: the session ended.",
             )),
-            Ok(Answer { status, .. }) if status == 503 || status >= 500 => Err(unavailable(path)),
+            Ok(Answer { status, .. }) if status >= 500 => Err(unavailable(path)),
             Ok(Answer { status, .. }) => Err(defect(format!("{path} answered {status}"))),
             Err(CallError::Timeout) => Err(unavailable(path)),
             Err(CallError::Transport(reason)) => {
