@@ -172,15 +172,15 @@ fn documents(reader: &Reader, archive: &mut Archive, logos: &mut Logos) -> Resul
                     )
                     .map_err(problem)?;
             }
-            for (context, what, file) in [
-                (Context::Delivery, "deliveries", "deliveries"),
-                (Context::Sharing, "share-links", "share-links"),
+            // `/invoices/{id}/<list>` becomes `invoices/<number>.<list>.json`.
+            for (context, list) in [
+                (Context::Delivery, "deliveries"),
+                (Context::Sharing, "share-links"),
             ] {
-                let list = reader.json(context, &format!("/invoices/{id}/{what}"))?;
-                let list = items(list);
-                if list.as_array().is_some_and(|l| !l.is_empty()) {
+                let found = items(reader.json(context, &format!("/invoices/{id}/{list}"))?);
+                if found.as_array().is_some_and(|l| !l.is_empty()) {
                     archive
-                        .json(&format!("invoices/{number}.{file}.json"), &list)
+                        .json(&format!("invoices/{number}.{list}.json"), &found)
                         .map_err(problem)?;
                 }
             }
