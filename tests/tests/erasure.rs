@@ -30,7 +30,8 @@ fn erase(user: &User, body: &Value) -> Reply {
 /// Per table, how many rows the owner has and a digest of them all.
 fn holdings(owner: &str) -> Vec<(String, i64, String)> {
     let mut db = app().db();
-    owned_tables()
+    app()
+        .owned_tables()
         .into_iter()
         .map(|(table, column)| {
             let row = db
@@ -47,24 +48,12 @@ fn holdings(owner: &str) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-fn owned_tables() -> Vec<(String, String)> {
-    app().owned_tables()
-}
-
-fn settle() {
-    app().settle()
-}
-
-fn busy(tag: &str) -> Fixture {
-    Fixture::busy(app(), tag)
-}
-
 #[test]
 fn erasing_removes_every_row_of_the_account_and_none_of_another() {
-    let gone = busy("erased");
-    let kept = busy("kept");
+    let gone = Fixture::busy(app(), "erased");
+    let kept = Fixture::busy(app(), "kept");
     let (gone_id, kept_id) = (gone.user.user_id(), kept.user.user_id());
-    settle();
+    app().settle();
     let before = holdings(&gone_id);
     for table in [
         "clients",
@@ -90,7 +79,7 @@ fn erasing_removes_every_row_of_the_account_and_none_of_another() {
         .is_some_and(|c| c.contains("Max-Age=0")));
     gone.user.get("/clients").problem(401);
     gone.user.get("/auth/profile").problem(401);
-    settle();
+    app().settle();
 
     let left: Vec<_> = holdings(&gone_id)
         .into_iter()

@@ -3,8 +3,8 @@
 //! 404 here because it is one there. A share link's reader has no token: billing's
 //! sharing context's internal route answers for the link alone.
 
-use fin_spin_edge::outbound::{self, Answer, CallError};
-use fin_spin_edge::{config, Fault, Problem};
+use fin_spin_edge::outbound;
+use fin_spin_edge::{config, Problem};
 
 pub struct Api {
     billing: String,
@@ -104,43 +104,21 @@ impl Api {
         self.fetch(base, path, path)
     }
 
-    /// The body of a 200, `None` for a 404; a refused token stays a 401, and anything
-    /// else means a service we depend on cannot answer now: 503, nothing to retry here.
+    /// The body of a 200, `None` for a 404 (`outbound::read_as_caller` says what else).
     /// `logged` is the path as logs may show it.
     fn fetch(&self, base: &str, path: &str, logged: &str) -> Result<Option<Body>, Problem> {
         let mut headers = vec![("accept", "application/json, image/png, image/jpeg")];
         if let Some(authorization) = &self.authorization {
             headers.push(("authorization", authorization.as_str()));
         }
-        match outbound::get(&format!("{base}{path}"), &headers, self.timeout_ms) {
-            Ok(answer @ Answer { status: 200, .. }) => Ok(Some(Body {
-                content_type: answer.header("content-type").map(str::to_owned),
-                expires_at: answer.header("share-expires-at").map(str::to_owned),
-                owner: answer.header("share-owner").map(str::to_owned),
-                bytes: answer.body,
-            })),
-            Ok(Answer { status: 404, .. }) => Ok(None),
-            Ok(Answer { status: 401, .. }) => {
-                Err(Problem::unauthorized("The token is no longer accepted."))
-            }
-            Ok(Answer { status: 503, .. }) | Err(CallError::Timeout) => Err(unavailable(logged)),
-            Ok(Answer { status, .. }) if status >= 500 => Err(unavailable(logged)),
-            Ok(Answer { status, .. }) => Err(Fault::Internal(format!(
-                "{logged} answered {status} to a request documents made"
-            ))
-            .into_problem("documents")),
-            Err(CallError::Transport(reason)) => {
-                eprintln!("documents: {logged}: {reason}");
-                Err(unavailable(logged))
-            }
-            Err(CallError::Request(reason)) => {
-                Err(Fault::Internal(format!("{logged}: {reason}")).into_problem("documents"))
-            }
-        }
+        let url = format!("{base}{path}");
+        let answer =
+            outbound::read_as_caller(&url, &headers, self.timeout_ms, &[200], logged, "documents")?;
+        Ok(answer.map(|answer| Body {
+            content_type: answer.header("content-type").map(str::to_owned),
+            expires_at: answer.header("share-expires-at").map(str::to_owned),
+            owner: answer.header("share-owner").map(str::to_owned),
+            bytes: answer.body,
+        }))
     }
-}
-
-/// A 503 with `Retry-After`, the cause logged.
-fn unavailable(path: &str) -> Problem {
-    Fault::Unavailable(format!("{path} did not answer")).into_problem("documents")
 }

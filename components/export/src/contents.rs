@@ -133,7 +133,7 @@ fn each(
 /// e-mailed for it and the links it was shared by. A draft has none of these yet.
 fn documents(reader: &Reader, archive: &mut Archive, logos: &mut Logos) -> Result<(), Fault> {
     reader
-        .each(Context::Billing, INVOICES.paths[0], |invoice| {
+        .each(INVOICES.context, INVOICES.paths[0], |invoice| {
             if invoice["status"] == "draft" {
                 return Ok(());
             }

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 
 use fin_spin_edge::auth::{self, tokens, Principal};
-use fin_spin_edge::outbound::{self, Answer, CallError};
+use fin_spin_edge::outbound;
 use fin_spin_edge::{config, now, Fault, Problem};
 use serde_json::Value;
 
@@ -101,25 +101,13 @@ impl Reader {
         let url = format!("{base}{path}");
         let bearer = self.bearer()?;
         let headers = [("accept", accept), ("authorization", bearer.as_str())];
-        match outbound::get(&url, &headers, self.timeout_ms) {
-            Ok(Answer { status: 404, .. }) => Ok(None),
-            Ok(answer) if accepted.contains(&answer.status) => Ok(Some(Found {
-                content_type: answer.header("content-type").map(str::to_owned),
-                status: answer.status,
-                bytes: answer.body,
-            })),
-            Ok(Answer { status: 401, .. }) => Err(Problem::unauthorized(
-                "The token is no longer accepted: the session ended.",
-            )),
-            Ok(Answer { status, .. }) if status >= 500 => Err(unavailable(path)),
-            Ok(Answer { status, .. }) => Err(defect(format!("{path} answered {status}"))),
-            Err(CallError::Timeout) => Err(unavailable(path)),
-            Err(CallError::Transport(reason)) => {
-                eprintln!("export: {path}: {reason}");
-                Err(unavailable(path))
-            }
-            Err(CallError::Request(reason)) => Err(defect(format!("{path}: {reason}"))),
-        }
+        let answer =
+            outbound::read_as_caller(&url, &headers, self.timeout_ms, accepted, path, "export")?;
+        Ok(answer.map(|answer| Found {
+            content_type: answer.header("content-type").map(str::to_owned),
+            status: answer.status,
+            bytes: answer.body,
+        }))
     }
 
     /// Every item of a paged list (`path` with or without a query), page by page,
@@ -189,11 +177,6 @@ impl Reader {
         }
         Ok(bearer.header.clone())
     }
-}
-
-/// A 503 with `Retry-After`, the cause logged.
-fn unavailable(path: &str) -> Problem {
-    Fault::Unavailable(format!("{path} did not answer")).into_problem("export")
 }
 
 /// A context and this one disagree: logged, a 500.

@@ -66,6 +66,41 @@ pub fn find(url: &str, logged: &str, timeout_ms: u64) -> Result<Option<Answer>, 
     }
 }
 
+/// `GET url` of another context's API, for a caller reading it on its own behalf (the
+/// caller's token in `headers`): the answer of any `accepted` status, `None` for a 404,
+/// a refused token still a 401, and anything else the peer's trouble — an outage (503)
+/// when it cannot answer, a defect (500) when it answers what it should not. `logged` is
+/// the path as logs may show it, `context` who asked.
+pub fn read_as_caller(
+    url: &str,
+    headers: &[(&str, &str)],
+    timeout_ms: u64,
+    accepted: &[u16],
+    logged: &str,
+    context: &str,
+) -> Result<Option<Answer>, crate::Problem> {
+    let unavailable =
+        || crate::Fault::Unavailable(format!("{logged} did not answer")).into_problem(context);
+    let defect = |reason: String| crate::Fault::Internal(reason).into_problem(context);
+    match get(url, headers, timeout_ms) {
+        Ok(Answer { status: 404, .. }) => Ok(None),
+        Ok(answer) if accepted.contains(&answer.status) => Ok(Some(answer)),
+        Ok(Answer { status: 401, .. }) => Err(crate::Problem::unauthorized(
+            "The token is no longer accepted.",
+        )),
+        Ok(Answer { status, .. }) if status >= 500 => Err(unavailable()),
+        Ok(Answer { status, .. }) => Err(defect(format!(
+            "{logged} answered {status} to a request {context} made"
+        ))),
+        Err(CallError::Timeout) => Err(unavailable()),
+        Err(CallError::Transport(reason)) => {
+            eprintln!("{context}: {logged}: {reason}");
+            Err(unavailable())
+        }
+        Err(CallError::Request(reason)) => Err(defect(format!("{logged}: {reason}"))),
+    }
+}
+
 /// `method url` with `headers` and, for POST, PUT and PATCH, `body`; answered within
 /// `timeout_ms` or abandoned (the body's writing included).
 pub fn call(
@@ -137,11 +172,8 @@ fn write_body(
         let stream = outgoing
             .write()
             .map_err(|()| CallError::Request("request body unwritable".into()))?;
-        for chunk in bytes.chunks(4096) {
-            stream
-                .blocking_write_and_flush(chunk)
-                .map_err(|e| CallError::Transport(format!("writing the body: {e:?}")))?;
-        }
+        crate::stream::write_all(&stream, bytes)
+            .map_err(|e| CallError::Transport(format!("writing the body: {e}")))?;
     }
     spin_sdk::wit::wasi::http0_2_0::types::OutgoingBody::finish(outgoing, None)
         .map_err(|e| CallError::Transport(format!("ending the body: {e:?}")))

@@ -64,12 +64,12 @@ pub async fn serve(
 ) {
     let mut req = ApiRequest::new(incoming);
     if let Some(preflight) = cors::preflight(&req) {
-        return send_whole(out, preflight);
+        return send_whole(out, preflight).await;
     }
     let origin = cors::allowed_origin(&req);
     let streamed = match route(&mut req).await {
-        Ok(Reply::Whole(response)) => return send_whole(out, cors::allow(origin, response)),
-        Err(refused) => return send_whole(out, cors::allow(origin, problem(refused))),
+        Ok(Reply::Whole(response)) => return send_whole(out, cors::allow(origin, response)).await,
+        Err(refused) => return send_whole(out, cors::allow(origin, problem(refused))).await,
         Ok(Reply::Streamed(streamed)) => streamed,
     };
     let mut head = Response::builder();
@@ -111,32 +111,20 @@ pub async fn serve(
     }
 }
 
-fn send_whole(out: ResponseOutparam, response: Response) {
-    let body = response.body().to_vec();
+/// A response whole, as spin-sdk's own entry point sends one.
+async fn send_whole(out: ResponseOutparam, mut response: Response) {
+    let body = std::mem::take(response.body_mut());
     let Ok(outgoing) = OutgoingResponse::try_from(response) else {
         eprintln!("stream: a response could not be built");
         return;
     };
-    let Ok(sink) = outgoing.body() else {
-        return;
-    };
-    out.set(outgoing);
-    let written = sink.write().map_err(|()| None).and_then(|stream| {
-        let written = write_all(&stream, &body).map_err(Some);
-        drop(stream);
-        written
-    });
-    match written {
-        Ok(()) => {
-            if let Err(e) = OutgoingBody::finish(sink, None) {
-                eprintln!("stream: ending the body failed: {e:?}");
-            }
-        }
-        Err(e) => eprintln!("stream: the body could not be written: {e:?}"),
+    if let Err(e) = out.set_with_body(outgoing, body).await {
+        eprintln!("stream: the body could not be written: {e:?}");
     }
 }
 
-fn write_all(stream: &OutputStream, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` in the pieces the host takes, each waited for.
+pub(crate) fn write_all(stream: &OutputStream, bytes: &[u8]) -> io::Result<()> {
     for chunk in bytes.chunks(HOST_WRITE_BYTES) {
         stream
             .blocking_write_and_flush(chunk)
