@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, axe, guardedPage, launch, shot, signInThroughUi, uniqueEmail } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, axe, guardedPage, launch, shotOf, signInThroughUi, uniqueEmail } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -25,8 +25,7 @@ test("the account's data downloads from the security page as one ZIP", { timeout
   const button = section.getByRole("button", { name: "Download my data" });
   await button.waitFor();
   assert.deepEqual(await axe(page), []);
-  await section.scrollIntoViewIfNeeded();
-  await shot(page, "security-export");
+  await shotOf(section, "security-export");
 
   const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
   const day = new Date().toISOString().slice(0, 10);
