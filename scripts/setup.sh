@@ -71,6 +71,9 @@ test_tool node nodejs "the web app is built with it"
 test_tool npm npm "the web app's packages come from the npm registry"
 say "installing the web app's packages"
 (cd "$root/components/web/app" && npm ci --no-audit --no-fund --loglevel=error)
+# The official EN 16931 and Peppol rules every e-invoice test runs (SaxonJS, compiled
+# once into target/einvoice-rules).
+bash "$root/scripts/einvoice-rules.sh"
 
 # --- build and migrate -------------------------------------------------------------
 say "building components ($(spin --version))"

@@ -37,12 +37,14 @@ impl Target {
 }
 
 /// The demo freelancer's business profile: the seller on every document, a German
-/// VAT id so the e-invoices carry one.
+/// VAT id so the e-invoices carry one (and Peppol reaches it under 9930), a contact and
+/// a telephone so invoices to German clients meet Germany's Peppol rules.
 fn profile() -> Value {
     json!({
         "legal_name": "Dana Demo", "trading_name": "Dana Demo Design",
         "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"},
         "tax_id": "DE811907980", "email": "dana@fin-freelancer.test",
+        "contact_name": "Dana Demo", "phone": "+49 30 1234567",
         "iban": "DE89 3704 0044 0532 0130 00", "bic": "COBADEFFXXX",
         "payment_terms": "Payable within 30 days of the invoice date, without deduction."
     })
@@ -55,6 +57,11 @@ const VAT_IDS: [(&str, &str); 4] = [
     ("SE", "SE556036079301"),
     ("NL", "NL004495445B01"),
 ];
+
+/// Clients Peppol reaches other than by a VAT id: a Swedish organisation number, a
+/// Norwegian one. With the EU VAT ids above, their e-invoices claim Peppol BIS 3.0; the
+/// rest are plain EN 16931 (docs/documents.md).
+const PEPPOL_IDS: [(&str, &str); 2] = [("SE", "0007:5567031702"), ("NO", "0192:974760673")];
 
 /// (name, company email domain, country, currency)
 const CLIENTS: [(&str, &str, &str, &str); 12] = [
@@ -383,11 +390,16 @@ impl Api {
             .iter()
             .find(|(c, _)| c == &country)
             .map(|(_, id)| *id);
+        let peppol_id = PEPPOL_IDS
+            .iter()
+            .find(|(c, _)| c == &country)
+            .map(|(_, id)| *id);
         let created = self.send(
             "POST",
             "/clients",
             Some(&json!({"name": name, "email": format!("accounts@{domain}"),
                 "company": name, "default_currency": currency, "tax_id": tax_id,
+                "peppol_id": peppol_id,
                 "address": {"line1": "1 Demo Street", "postal_code": "12345",
                             "city": "Demo City", "country": country}})),
             None,

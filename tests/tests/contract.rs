@@ -270,8 +270,8 @@ fn a_client() -> Value {
     json!({
         "id": "0b3c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11", "name": "Acme", "email": null,
         "phone": null, "company": null, "tax_id": null, "address": null,
-        "default_currency": "EUR", "notes": null, "archived_at": null,
-        "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z"
+        "default_currency": "EUR", "notes": null, "peppol_id": null, "registration_id": null,
+        "archived_at": null, "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z"
     })
 }
 

@@ -13,4 +13,12 @@ pub struct Buyer {
     pub email: Option<String>,
     pub tax_id: Option<String>,
     pub address: Option<Address>,
+    // What a Peppol e-invoice names of a buyer; invoices sent before these were frozen
+    // have none.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub peppol_id: Option<String>,
+    #[serde(default)]
+    pub registration_id: Option<String>,
 }

@@ -464,6 +464,9 @@ mod tests {
             email: None,
             tax_id: Some("DE123".into()),
             address: None,
+            phone: None,
+            peppol_id: Some("0088:5790000435968".into()),
+            registration_id: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! A client as a freelancer types it, parsed once. POST and PATCH share every rule:
 //! PATCH merges the changes into the stored client and parses the result.
 
+use fin_address::phone;
 pub use fin_address::Address;
 use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,6 @@ use validator::ValidateEmail;
 
 const MAX_NAME: usize = 200;
 const MAX_SHORT: usize = 200;
-const MAX_PHONE: usize = 40;
 const MAX_TAX_ID: usize = 50;
 const MAX_NOTES: usize = 5000;
 
@@ -35,6 +35,10 @@ pub struct ClientInput {
     pub default_currency: Option<Option<String>>,
     #[serde(default, with = "double_option")]
     pub notes: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub peppol_id: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub registration_id: Option<Option<String>>,
 }
 
 /// A client's fields after every rule has passed.
@@ -48,6 +52,12 @@ pub struct ClientData {
     pub address: Option<Address>,
     pub default_currency: Option<String>,
     pub notes: Option<String>,
+    /// Where the client receives e-invoices on Peppol (`0088:5790000435968`): with it,
+    /// its invoices' e-invoices can claim Peppol BIS 3.0 (docs/documents.md).
+    pub peppol_id: Option<String>,
+    /// Its legal registration number (EN 16931 BT-47), checked as its country's
+    /// scheme asks (a Danish CVR, a Dutch KvK number).
+    pub registration_id: Option<String>,
 }
 
 /// A stored client, as the API shows it.
@@ -109,10 +119,28 @@ impl ClientData {
         optional(e, "notes", input.notes, &mut self.notes, |v| {
             bounded(v, MAX_NOTES)
         });
+        optional(e, "peppol_id", input.peppol_id, &mut self.peppol_id, |v| {
+            v.parse::<fin_participant::ParticipantId>()
+                .map(|id| id.to_string())
+                .map_err(|e| e.to_string())
+        });
+        optional(
+            e,
+            "registration_id",
+            input.registration_id,
+            &mut self.registration_id,
+            |v| bounded(v, MAX_TAX_ID),
+        );
         if let Some(address) = input.address {
             match address.map(|a| a.parse("address")).transpose() {
                 Ok(address) => self.address = address,
                 Err(mut more) => errors.append(&mut more),
+            }
+        }
+        // Checked on the result, so a PATCH of the country alone is held to it too.
+        if let (Some(number), Some(address)) = (&self.registration_id, &self.address) {
+            if let Err(message) = fin_participant::check_registration(&address.country, number) {
+                errors.push(FieldError::new("registration_id", message));
             }
         }
         if errors.is_empty() {
@@ -155,19 +183,6 @@ fn email(value: &str) -> Result<String, String> {
         return Err("is not a valid email address".into());
     }
     Ok(value)
-}
-
-fn phone(value: &str) -> Result<String, String> {
-    let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
-    if value.len() > MAX_PHONE
-        || !value.chars().all(allowed)
-        || !value.chars().any(|c| c.is_ascii_digit())
-    {
-        return Err(format!(
-            "must be a phone number of at most {MAX_PHONE} characters (digits, spaces, + - ( ) .)"
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// ISO 4217, upper-cased: `eur` is accepted as `EUR`. As billing, it refuses codes
@@ -285,6 +300,30 @@ mod tests {
         assert!(stored
             .update(input(serde_json::json!({"email": "bad"})))
             .is_err());
+    }
+
+    #[test]
+    fn peppol_ids_and_registration_numbers_are_checked_as_their_schemes_ask() {
+        let client = ClientData::create(input(serde_json::json!({
+            "name": "Kunde ApS", "peppol_id": "0184:DK12345678",
+            "registration_id": "12345678", "address": {"country": "DK"}
+        })))
+        .expect("valid");
+        assert_eq!(client.peppol_id.as_deref(), Some("0184:DK12345678"));
+        let errors = ClientData::create(input(serde_json::json!({
+            "name": "Kunde", "peppol_id": "0088:5790000435967"
+        })))
+        .expect_err("a GLN's check digit");
+        assert_eq!(fields(&errors), ["peppol_id"]);
+        // Moving the client to Denmark holds its registration number to the CVR's form.
+        let german = ClientData::create(input(serde_json::json!({
+            "name": "Kunde GmbH", "registration_id": "HRB 1234", "address": {"country": "DE"}
+        })))
+        .expect("any form outside Denmark and the Netherlands");
+        let errors = german
+            .update(input(serde_json::json!({"address": {"country": "DK"}})))
+            .expect_err("no CVR");
+        assert_eq!(fields(&errors), ["registration_id"]);
     }
 
     #[test]

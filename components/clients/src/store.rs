@@ -16,7 +16,8 @@ const COLUMNS: &str = "id::text, name, email, phone, company, tax_id, address, \
     default_currency::text, notes, \
     to_char(archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+    peppol_id, registration_id";
 
 pub struct PgClients {
     conn: Connection,
@@ -35,7 +36,7 @@ impl PgClients {
     }
 }
 
-/// The data columns as parameters $3…$10, after owner ($1) and id or nothing ($2).
+/// The data columns as parameters $3…$12, after owner ($1) and id or nothing ($2).
 fn data_params(data: &ClientData) -> Result<Vec<ParameterValue>, String> {
     let address = match &data.address {
         Some(address) => pg4::jsonb(address).map_err(|e| format!("address: {e}"))?,
@@ -50,14 +51,17 @@ fn data_params(data: &ClientData) -> Result<Vec<ParameterValue>, String> {
         address,
         text_or_null(data.default_currency.as_deref()),
         text_or_null(data.notes.as_deref()),
+        text_or_null(data.peppol_id.as_deref()),
+        text_or_null(data.registration_id.as_deref()),
     ])
 }
 
 impl ClientStore for PgClients {
     fn insert(&self, owner: &str, data: &ClientData) -> Result<Client, Fault> {
         let sql = format!(
-            "INSERT INTO clients (owner_id, name, email, phone, company, tax_id, address, default_currency, notes)
-             VALUES ($1::text::uuid, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) RETURNING {COLUMNS}"
+            "INSERT INTO clients (owner_id, name, email, phone, company, tax_id, address, default_currency, notes,
+                                  peppol_id, registration_id)
+             VALUES ($1::text::uuid, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11) RETURNING {COLUMNS}"
         );
         let mut params = vec![ParameterValue::Str(owner.to_owned())];
         params.extend(data_params(data)?);
@@ -75,7 +79,8 @@ impl ClientStore for PgClients {
     fn update(&self, owner: &str, id: &str, data: &ClientData) -> Result<Option<Client>, Fault> {
         let sql = format!(
             "UPDATE clients SET name = $3, email = $4, phone = $5, company = $6, tax_id = $7,
-                address = $8::jsonb, default_currency = $9, notes = $10, updated_at = now()
+                address = $8::jsonb, default_currency = $9, notes = $10, peppol_id = $11,
+                registration_id = $12, updated_at = now()
              WHERE owner_id = $1::text::uuid AND id = $2::text::uuid RETURNING {COLUMNS}"
         );
         let mut params = vec![owner.to_owned().into(), id.to_owned().into()];
@@ -138,7 +143,7 @@ impl ClientStore for PgClients {
         query(&self.conn, &sql, &params)?
             .iter()
             .map(|row| {
-                let key = text(row.get(12))?;
+                let key = text(row.get(14))?;
                 Ok((client(row)?, key))
             })
             .collect()
@@ -165,6 +170,8 @@ fn client(row: &[DbValue]) -> Result<Client, String> {
             address,
             default_currency: optional(row.get(7))?,
             notes: optional(row.get(8))?,
+            peppol_id: optional(row.get(12))?,
+            registration_id: optional(row.get(13))?,
         },
         archived_at: optional(row.get(9))?,
         created_at: text(row.get(10))?,

@@ -103,6 +103,28 @@ pub fn respond(
         .build())
 }
 
+/// Which specification the invoice's e-invoice claims, and what Peppol BIS 3.0 would
+/// still need when it is plain EN 16931: what the web app shows beside the download, so
+/// the freelancer knows which field on the profile or the client to fill in. The same
+/// `409` as the e-invoice when EN 16931 itself refuses it.
+pub fn profile(source: Source) -> Result<Response, Problem> {
+    einvoice::ubl(&source.invoice).map_err(refused)?;
+    let choice = einvoice::choose(&source.invoice);
+    let gaps: Vec<_> = choice
+        .gaps
+        .iter()
+        .map(|g| serde_json::json!({"rule": g.rule, "field": g.field, "message": g.message}))
+        .collect();
+    let body = serde_json::json!({
+        "profile": choice.profile.name(),
+        "customization_id": choice.profile.customization_id(),
+        "peppol_gaps": gaps,
+    });
+    let mut response = fin_spin_edge::response::json(200, &body);
+    response.set_header("cache-control", "private, no-cache");
+    Ok(response)
+}
+
 /// Whether `If-None-Match` names `etag` (RFC 9110 §13.1.2: weak comparison, `*`, lists).
 fn not_modified(if_none_match: Option<&str>, etag: &str) -> bool {
     let Some(header) = if_none_match else {

@@ -1,12 +1,12 @@
-//! The documents of an invoice: its PDF and e-invoice for the owner, and the page, PDF
-//! and e-invoice a share link opens for anyone who has it.
+//! The documents of an invoice: its PDF, e-invoice and the e-invoice's profile for the
+//! owner, and the page, PDF and e-invoice a share link opens for anyone who has it.
 
 use fin_spin_edge::auth;
 use fin_spin_edge::{ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 
 use crate::api::Api;
-use crate::document::{respond, Format};
+use crate::document::{profile, respond, Format};
 use crate::share;
 use crate::source;
 
@@ -14,6 +14,7 @@ use crate::source;
 pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/pdf", &["GET"]),
     Route::new("/invoices/{id}/xml", &["GET"]),
+    Route::new("/invoices/{id}/einvoice", &["GET"]),
     Route::new("/share/{token}", &["GET"]),
     Route::new("/share/{token}/pdf", &["GET"]),
     Route::new("/share/{token}/xml", &["GET"]),
@@ -25,6 +26,12 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     match route.path {
         "/invoices/{id}/pdf" => owned(req, route.param("id"), Format::pdf),
         "/invoices/{id}/xml" => owned(req, route.param("id"), Format::xml),
+        "/invoices/{id}/einvoice" => {
+            auth::authenticate(req)?;
+            Format::xml(&req.query)?;
+            let api = Api::open(req.header("authorization"))?;
+            profile(source::owned(&api, route.param("id"))?)
+        }
         "/share/{token}" => share::page(req, route.param("token")),
         "/share/{token}/pdf" => {
             share::document(req, route.param("token"), Format::pdf(&req.query)?)

@@ -24,6 +24,10 @@ pub struct ProfileInput {
     pub iban: Option<String>,
     pub bic: Option<String>,
     pub payment_terms: Option<String>,
+    pub contact_name: Option<String>,
+    pub phone: Option<String>,
+    pub peppol_id: Option<String>,
+    pub registration_id: Option<String>,
 }
 
 /// `input` as a profile: `legal_name` and `address` are required, blank optional text
@@ -49,6 +53,29 @@ pub fn parse(input: ProfileInput) -> Result<BusinessProfile, Vec<FieldError>> {
     let email = text("email", input.email, Text::Line, 254).map(|e| e.to_lowercase());
     let iban = text("iban", input.iban, Text::Line, 64);
     let bic = text("bic", input.bic, Text::Line, 11).map(|b| b.to_ascii_uppercase());
+    let contact_name = text("contact_name", input.contact_name, Text::Line, MAX_NAME);
+    let phone = text("phone", input.phone, Text::Line, fin_address::MAX_PHONE);
+    let peppol_id = text("peppol_id", input.peppol_id, Text::Line, 64);
+    let registration_id = text(
+        "registration_id",
+        input.registration_id,
+        Text::Line,
+        MAX_TAX_ID,
+    );
+    let phone = phone.and_then(|p| match fin_address::phone(&p) {
+        Ok(phone) => Some(phone),
+        Err(message) => {
+            errors.push(FieldError::new("phone", message));
+            None
+        }
+    });
+    let peppol_id = peppol_id.and_then(|id| match id.parse::<fin_participant::ParticipantId>() {
+        Ok(id) => Some(id.to_string()),
+        Err(message) => {
+            errors.push(FieldError::new("peppol_id", message.to_string()));
+            None
+        }
+    });
     if legal_name.is_none() && !errors.iter().any(|e| e.field == "legal_name") {
         errors.push(FieldError::new("legal_name", "is required"));
     }
@@ -86,6 +113,11 @@ pub fn parse(input: ProfileInput) -> Result<BusinessProfile, Vec<FieldError>> {
             None
         }
     };
+    if let (Some(number), Some(address)) = (&registration_id, &address) {
+        if let Err(message) = fin_participant::check_registration(&address.country, number) {
+            errors.push(FieldError::new("registration_id", message));
+        }
+    }
     match (legal_name, address) {
         (Some(legal_name), Some(address)) if errors.is_empty() => Ok(BusinessProfile {
             legal_name,
@@ -97,6 +129,10 @@ pub fn parse(input: ProfileInput) -> Result<BusinessProfile, Vec<FieldError>> {
             bic,
             payment_terms,
             logo: None,
+            contact_name,
+            phone,
+            peppol_id,
+            registration_id,
         }),
         _ => Err(errors),
     }
@@ -141,6 +177,30 @@ mod tests {
         assert_eq!(profile.email.as_deref(), Some("zoe@orsted.example"));
         assert_eq!(profile.iban.as_deref(), Some("DE89370400440532013000"));
         assert_eq!(profile.bic.as_deref(), Some("DEUTDEFF"));
+    }
+
+    #[test]
+    fn what_peppol_asks_is_checked_where_it_is_typed() {
+        let profile = parse(json!({
+            "legal_name": "Zoë Ørsted ApS", "address": {"country": "DK"},
+            "contact_name": "Zoë", "phone": "+45 12 34 56 78",
+            "peppol_id": " 0184:DK12345678 ", "registration_id": "12345678"
+        }))
+        .expect("valid");
+        assert_eq!(profile.peppol_id.as_deref(), Some("0184:DK12345678"));
+        assert_eq!(profile.phone.as_deref(), Some("+45 12 34 56 78"));
+        let errors = parse(json!({
+            "legal_name": "Zoë Ørsted ApS", "address": {"country": "DK"},
+            "phone": "call me", "peppol_id": "EM:zoe@example.com", "registration_id": "1234"
+        }))
+        .expect_err("invalid");
+        assert_eq!(fields(&errors), ["phone", "peppol_id", "registration_id"]);
+        // A GLN whose check digit is wrong is a typo, refused here.
+        let errors = parse(json!({
+            "legal_name": "Studio", "address": {"country": "DE"}, "peppol_id": "0088:5790000435967"
+        }))
+        .expect_err("check digit");
+        assert!(errors[0].message.contains("GLN"), "{errors:?}");
     }
 
     #[test]

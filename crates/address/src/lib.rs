@@ -1,5 +1,10 @@
 //! A postal address as every context reads it — a client's, the freelancer's on their
-//! business profile — so the two cannot drift apart on what a line or a country may be.
+//! business profile — so the two cannot drift apart on what a line or a country may be;
+//! and, for the same reason, a telephone number ([`phone`]).
+
+mod phone;
+
+pub use phone::{phone, MAX_PHONE};
 
 use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};

@@ -80,6 +80,15 @@ pub struct Seller {
     payment_terms: Option<String>,
     #[serde(default)]
     logo: Option<ApiLogo>,
+    // What Peppol asks of a seller; profiles saved before these existed have none.
+    #[serde(default)]
+    contact_name: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    peppol_id: Option<String>,
+    #[serde(default)]
+    registration_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +107,18 @@ pub struct Buyer {
     email: Option<String>,
     tax_id: Option<String>,
     address: Option<Address>,
+    // Frozen buyers of invoices sent before these existed have none.
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    peppol_id: Option<String>,
+    #[serde(default)]
+    registration_id: Option<String>,
+}
+
+/// A stored participant id; one that no longer parses is left out rather than written.
+fn participant(id: Option<String>) -> Option<fin_participant::ParticipantId> {
+    id.and_then(|id| id.parse().ok())
 }
 
 /// What to print when the freelancer has no business profile yet: their account's name.
@@ -208,10 +229,13 @@ impl Answer {
                     name,
                     legal_name: s.legal_name,
                     trading_name,
-                    contact: None,
+                    contact: s.contact_name,
                     address: Some(s.address),
                     tax_id: s.tax_id,
+                    registration_id: s.registration_id,
+                    peppol_id: participant(s.peppol_id),
                     email: s.email,
+                    phone: s.phone,
                 };
                 (party, s.payment_terms, bank)
             }
@@ -239,7 +263,10 @@ impl Answer {
                 contact,
                 address: b.address,
                 tax_id: b.tax_id,
+                registration_id: b.registration_id,
+                peppol_id: participant(b.peppol_id),
                 email: b.email,
+                phone: b.phone,
             }
         });
         Ok(Invoice {

@@ -96,7 +96,13 @@ pub struct Party {
     pub address: Option<Address>,
     /// VAT or other tax id.
     pub tax_id: Option<String>,
+    /// The legal registration number (a Danish CVR, a Dutch KvK number): EN 16931's
+    /// BT-30 / BT-47, which some Peppol countries require.
+    pub registration_id: Option<String>,
+    /// Where the party receives e-invoices on Peppol, when it said so.
+    pub peppol_id: Option<fin_participant::ParticipantId>,
     pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 impl Party {

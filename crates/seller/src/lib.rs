@@ -29,6 +29,19 @@ pub struct BusinessProfile {
     /// own body).
     #[serde(default)]
     pub logo: Option<Logo>,
+    // What Peppol BIS 3.0 asks of a seller beyond EN 16931; profiles saved before these
+    // existed read as without them.
+    /// The person or department a buyer's accounts payable should ask (BT-41).
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Where the business receives e-invoices on Peppol (`0184:DK12345678`).
+    #[serde(default)]
+    pub peppol_id: Option<String>,
+    /// The legal registration number (a Danish CVR, a Dutch KvK number; BT-30).
+    #[serde(default)]
+    pub registration_id: Option<String>,
 }
 
 /// A stored logo, as the profile and an issued invoice name it: the picture itself is

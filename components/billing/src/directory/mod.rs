@@ -37,6 +37,12 @@ struct ClientView {
     email: Option<String>,
     tax_id: Option<String>,
     address: Option<fin_address::Address>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    peppol_id: Option<String>,
+    #[serde(default)]
+    registration_id: Option<String>,
 }
 
 impl From<ClientView> for ClientLookup {
@@ -50,6 +56,9 @@ impl From<ClientView> for ClientLookup {
                 email: view.email,
                 tax_id: view.tax_id,
                 address: view.address,
+                phone: view.phone,
+                peppol_id: view.peppol_id,
+                registration_id: view.registration_id,
             }),
         }
     }

@@ -1,9 +1,11 @@
 //! The code lists an EN 16931 invoice speaks, as far as a freelancer's invoice needs
-//! them: VAT categories (UNCL 5305) with their exemption reasons (VATEX), the electronic
-//! address schemes Peppol routes on (EAS), and the EU's member states, which decide
-//! between a reverse charge and an export.
+//! them: VAT categories (UNCL 5305) with their exemption reasons (VATEX), electronic
+//! addresses (EAS; the Peppol schemes are `fin_participant`'s), registration schemes,
+//! payment means (UNCL 4461), and the EU's member states, which decide between a reverse
+//! charge and an export.
 
-use crate::model::Party;
+use super::profile::{self, Profile};
+use crate::model::{Invoice, Party};
 
 /// A VAT category (UNCL 5305) and, where the category needs one, why no VAT is charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,75 +91,63 @@ pub fn vat_id(party: &Party) -> Option<&str> {
     (known && id.len() > 2).then_some(id)
 }
 
-/// Where the party receives e-invoices: its VAT id under the Peppol scheme for VAT ids
-/// of its country where Peppol has one, else its e-mail address (`EM`, an EAS code of
-/// EN 16931 for exchange by e-mail, which the Peppol network does not route).
-pub fn endpoint(party: &Party) -> Option<(&'static str, &str)> {
-    if let Some(id) = vat_id(party) {
-        if let Some(scheme) = vat_scheme(&id[..2]) {
-            return Some((scheme, id));
-        }
+/// Where the party receives e-invoices, for a document of `profile`: its Peppol
+/// participant id (given, or its VAT id under its country's scheme); for a plain
+/// EN 16931 document without one, its e-mail address (`EM`, an EN 16931 scheme the
+/// Peppol network does not route, PEPPOL-EN16931-CL008).
+pub fn endpoint(party: &Party, profile: Profile) -> Option<(String, String)> {
+    if let Some(id) = profile::peppol_endpoint(party) {
+        return Some((id.scheme().to_owned(), id.identifier().to_owned()));
     }
-    party
-        .email
-        .as_deref()
-        .filter(|e| !e.is_empty())
-        .map(|e| ("EM", e))
-}
-
-/// The Peppol participant identifier schemes (ISO 6523 ICD) for VAT numbers, by the VAT
-/// id's country prefix, from the Peppol code list "Participant Identifier Schemes".
-const VAT_SCHEMES: [(&str, &str); 37] = [
-    ("AD", "9922"),
-    ("AL", "9923"),
-    ("AT", "9914"),
-    ("BA", "9924"),
-    ("BE", "9925"),
-    ("BG", "9926"),
-    ("CH", "9927"),
-    ("CY", "9928"),
-    ("CZ", "9929"),
-    ("DE", "9930"),
-    ("EE", "9931"),
-    ("ES", "9920"),
-    ("FR", "9957"),
-    ("GB", "9932"),
-    ("EL", "9933"),
-    ("GR", "9933"),
-    ("HR", "9934"),
-    ("HU", "9910"),
-    ("IE", "9935"),
-    ("LI", "9936"),
-    ("LT", "9937"),
-    ("LU", "9938"),
-    ("LV", "9939"),
-    ("MC", "9940"),
-    ("ME", "9941"),
-    ("MK", "9942"),
-    ("MT", "9943"),
-    ("NL", "9944"),
-    ("PL", "9945"),
-    ("PT", "9946"),
-    ("RO", "9947"),
-    ("RS", "9948"),
-    ("SI", "9949"),
-    ("SK", "9950"),
-    ("SM", "9951"),
-    ("TR", "9952"),
-    ("VA", "9953"),
-];
-
-fn vat_scheme(prefix: &str) -> Option<&'static str> {
-    VAT_SCHEMES
-        .iter()
-        .find(|(country, _)| *country == prefix)
-        .map(|(_, scheme)| *scheme)
+    match profile {
+        Profile::Peppol => None,
+        Profile::En16931 => party
+            .email
+            .as_deref()
+            .filter(|e| !e.is_empty())
+            .map(|e| ("EM".to_owned(), e.to_owned())),
+    }
 }
 
 /// Every scheme [`endpoint`] can write: what the checker accepts (BR-CL-25 for the
-/// values this application produces).
-pub fn known_scheme(scheme: &str) -> bool {
-    scheme == "EM" || VAT_SCHEMES.iter().any(|(_, s)| *s == scheme)
+/// values this application produces; CL008 for a Peppol document, which drops `EM`).
+pub fn known_scheme(scheme: &str, peppol: bool) -> bool {
+    (scheme == "EM" && !peppol) || fin_participant::PEPPOL_SCHEMES.contains(&scheme)
+}
+
+/// The party's legal registration number as the document writes it (BT-30, BT-47), with
+/// the scheme its country asks for: the registration number it gave, else a tax id that
+/// is no VAT id.
+pub fn registration(party: &Party) -> Option<(Option<&'static str>, &str)> {
+    let given = party.registration_id.as_deref().map(str::trim);
+    if let Some(number) = given.filter(|n| !n.is_empty()) {
+        let scheme = party
+            .country()
+            .and_then(fin_participant::registration_scheme);
+        return Some((scheme, number));
+    }
+    party
+        .tax_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && vat_id(party).is_none())
+        .map(|id| (None, id))
+}
+
+/// The payment means code (UNCL 4461) for the invoice's bank account: 58, a SEPA credit
+/// transfer, for EUR; 42, payment to a bank account, between two Danish parties
+/// (Denmark's rules, DK-R-005, allow no 30); 30, a credit transfer, otherwise. `None`
+/// without an account.
+pub fn payment_means(invoice: &Invoice) -> Option<&'static str> {
+    invoice.bank.as_ref()?;
+    let danish = |p: &Party| p.country() == Some("DK");
+    Some(if invoice.currency.code == "EUR" {
+        "58"
+    } else if danish(&invoice.seller) && danish(&invoice.buyer) {
+        "42"
+    } else {
+        "30"
+    })
 }
 
 /// The 27 member states of the European Union, by ISO code (Greece as `GR`).
@@ -212,18 +202,30 @@ mod tests {
         assert_eq!(vat_id(&party("GR", Some("EL123"))), Some("EL123"));
         assert_eq!(vat_id(&party("US", Some("12-3456789"))), None);
         assert_eq!(vat_id(&party("US", Some("XX"))), None);
+        let pair = |s: &str, i: &str| Some((s.to_owned(), i.to_owned()));
+        for profile in [Profile::Peppol, Profile::En16931] {
+            assert_eq!(
+                endpoint(&party("DE", Some("DE123456789")), profile),
+                pair("9930", "DE123456789")
+            );
+        }
+        // Peppol has no VAT scheme for Denmark: the e-mail address, for EN 16931 only.
+        let dk = party("DK", Some("DK12345678"));
+        assert_eq!(endpoint(&dk, Profile::En16931), pair("EM", "a@example.com"));
+        assert_eq!(endpoint(&dk, Profile::Peppol), None);
+        let given = Party {
+            peppol_id: "0184:DK12345678".parse().ok(),
+            ..dk
+        };
         assert_eq!(
-            endpoint(&party("DE", Some("DE123456789"))),
-            Some(("9930", "DE123456789"))
-        );
-        // Peppol has no VAT scheme for Denmark: the e-mail address.
-        assert_eq!(
-            endpoint(&party("DK", Some("DK12345678"))),
-            Some(("EM", "a@example.com"))
+            endpoint(&given, Profile::Peppol),
+            pair("0184", "DK12345678")
         );
         let mut nobody = party("US", None);
         nobody.email = None;
-        assert_eq!(endpoint(&nobody), None);
-        assert!(known_scheme("9930") && known_scheme("EM") && !known_scheme("0088"));
+        assert_eq!(endpoint(&nobody, Profile::En16931), None);
+        assert!(known_scheme("9930", true) && known_scheme("0088", true));
+        assert!(known_scheme("EM", false) && !known_scheme("EM", true));
+        assert!(!known_scheme("0000", false));
     }
 }

@@ -1,4 +1,5 @@
-//! The invoice as an EN 16931 e-invoice: UBL 2.1 in the Peppol BIS Billing 3.0 profile.
+//! The invoice as an EN 16931 e-invoice in UBL 2.1: in the Peppol BIS Billing 3.0
+//! profile when the invoice can meet it, else plain EN 16931 ([`profile`]).
 //!
 //! Written from the same [`Invoice`] the PDF is drawn from, so the two never disagree,
 //! then read back and checked against the business rules ([`rules`]) before anyone gets
@@ -6,12 +7,13 @@
 //! breaks say what to fill in (the seller's VAT id, the buyer's address…).
 
 mod codes;
+pub mod profile;
 pub mod rules;
 mod ubl;
 
 pub use codes::{category, Category};
+pub use profile::{choose, Choice, Profile};
 pub use rules::{check, Violation};
-pub use ubl::{CUSTOMIZATION_ID, PROFILE_ID};
 
 use crate::model::Invoice;
 
@@ -25,9 +27,10 @@ pub enum Refused {
     Defect(String),
 }
 
-/// `invoice` as UBL 2.1 XML, or the rules it would break.
+/// `invoice` as UBL 2.1 XML, in the profile [`choose`] picks, or the rules it would break.
 pub fn ubl(invoice: &Invoice) -> Result<String, Refused> {
-    let xml = ubl::write(invoice).map_err(|e| Refused::Defect(format!("write: {e}")))?;
+    let profile = choose(invoice).profile;
+    let xml = ubl::write(invoice, profile).map_err(|e| Refused::Defect(format!("write: {e}")))?;
     let broken = rules::check(&xml);
     if broken.is_empty() {
         return Ok(xml);

@@ -10,12 +10,9 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::codes::{self, Category};
+use super::profile::{Profile, PEPPOL_PROCESS};
 use crate::amount;
 use crate::model::{Address, Invoice, Party, Status};
-
-pub const CUSTOMIZATION_ID: &str =
-    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
-pub const PROFILE_ID: &str = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
 /// UNCL 1001: a commercial invoice.
 const INVOICE: &str = "380";
 /// UN/ECE Recommendation 20: "one" — lines carry a count, not a unit of measure.
@@ -23,12 +20,13 @@ const UNIT: &str = "C62";
 /// UNCL 5189: discount.
 const DISCOUNT: &str = "95";
 
-/// `invoice` as a UBL 2.1 `Invoice` document (UTF-8).
-pub fn write(invoice: &Invoice) -> io::Result<String> {
+/// `invoice` as a UBL 2.1 `Invoice` document (UTF-8) that claims `profile`.
+pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
     let mut xml = Xml {
         out: Writer::new_with_indent(Vec::new(), b' ', 2),
         digits: invoice.currency.minor_digits,
         currency: &invoice.currency.code,
+        profile,
     };
     xml.out
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -49,8 +47,10 @@ pub fn write(invoice: &Invoice) -> io::Result<String> {
             ),
         ],
     )?;
-    xml.leaf("cbc:CustomizationID", CUSTOMIZATION_ID)?;
-    xml.leaf("cbc:ProfileID", PROFILE_ID)?;
+    xml.leaf("cbc:CustomizationID", profile.customization_id())?;
+    if profile == Profile::Peppol {
+        xml.leaf("cbc:ProfileID", PEPPOL_PROCESS)?;
+    }
     xml.leaf("cbc:ID", &invoice.number)?;
     xml.leaf("cbc:IssueDate", &invoice.issue_date)?;
     xml.leaf("cbc:DueDate", &invoice.due_date)?;
@@ -69,14 +69,8 @@ pub fn write(invoice: &Invoice) -> io::Result<String> {
     xml.party(&invoice.buyer, !categories.not_subject())?;
     xml.close("cac:AccountingCustomerParty")?;
 
-    if let Some(bank) = &invoice.bank {
+    if let (Some(bank), Some(means)) = (&invoice.bank, codes::payment_means(invoice)) {
         xml.open("cac:PaymentMeans")?;
-        // UNCL 4461: 58 is a SEPA credit transfer, 30 any other.
-        let means = if invoice.currency.code == "EUR" {
-            "58"
-        } else {
-            "30"
-        };
         xml.leaf("cbc:PaymentMeansCode", means)?;
         xml.leaf("cbc:PaymentID", &invoice.number)?;
         xml.open("cac:PayeeFinancialAccount")?;
@@ -239,6 +233,7 @@ struct Xml<'a> {
     out: Writer<Vec<u8>>,
     digits: u8,
     currency: &'a str,
+    profile: Profile,
 }
 
 impl Xml<'_> {
@@ -310,8 +305,8 @@ impl Xml<'_> {
     /// (not subject to VAT); a tax id that is no VAT id is a legal registration number.
     fn party(&mut self, party: &Party, with_vat_id: bool) -> io::Result<()> {
         self.open("cac:Party")?;
-        if let Some((scheme, id)) = codes::endpoint(party) {
-            self.leaf_with("cbc:EndpointID", &[("schemeID", scheme)], id)?;
+        if let Some((scheme, id)) = codes::endpoint(party, self.profile) {
+            self.leaf_with("cbc:EndpointID", &[("schemeID", &scheme)], &id)?;
         }
         if let Some(trading) = &party.trading_name {
             self.open("cac:PartyName")?;
@@ -332,22 +327,29 @@ impl Xml<'_> {
         }
         // Never an empty element (R008): a party with no name leaves it out, and BR-06 or
         // BR-07 then names what is missing.
-        let registration = party.tax_id.as_deref().filter(|_| vat_id.is_none());
+        let registration = codes::registration(party);
         if !party.legal_name.trim().is_empty() || registration.is_some() {
             self.open("cac:PartyLegalEntity")?;
             self.leaf("cbc:RegistrationName", &party.legal_name)?;
-            if let Some(registration) = registration {
-                self.leaf("cbc:CompanyID", registration)?;
+            match registration {
+                Some((Some(scheme), number)) => {
+                    self.leaf_with("cbc:CompanyID", &[("schemeID", scheme)], number)?
+                }
+                Some((None, number)) => self.leaf("cbc:CompanyID", number)?,
+                None => {}
             }
             self.close("cac:PartyLegalEntity")?;
         }
-        if party.contact.is_some() || party.email.is_some() {
+        let contact = [&party.contact, &party.phone, &party.email];
+        if contact
+            .iter()
+            .any(|c| c.as_deref().is_some_and(|c| !c.trim().is_empty()))
+        {
+            let text = |c: &Option<String>| c.clone().unwrap_or_default();
             self.open("cac:Contact")?;
-            self.leaf("cbc:Name", party.contact.as_deref().unwrap_or_default())?;
-            self.leaf(
-                "cbc:ElectronicMail",
-                party.email.as_deref().unwrap_or_default(),
-            )?;
+            self.leaf("cbc:Name", &text(&party.contact))?;
+            self.leaf("cbc:Telephone", &text(&party.phone))?;
+            self.leaf("cbc:ElectronicMail", &text(&party.email))?;
             self.close("cac:Contact")?;
         }
         self.close("cac:Party")

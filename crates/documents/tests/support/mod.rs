@@ -39,6 +39,9 @@ pub fn sample() -> Invoice {
             legal_name: "Zoë Ørsted Design".into(),
             address: Some(address("Nørrebrogade 12", "2200", "København N", "DK")),
             tax_id: Some("DK12345678".into()),
+            // A CVR (DK-R-002) and where Peppol reaches the studio: a Peppol document.
+            registration_id: Some("12345678".into()),
+            peppol_id: "0184:DK12345678".parse().ok(),
             email: Some("zoe@orsted.example".into()),
             ..Party::default()
         },

@@ -8,7 +8,7 @@ import { AddressFields, addressBody, addressForm, emptyAddress, type AddressForm
 
 type Client = Schemas["Client"];
 
-const empty = { name: "", email: "", phone: "", company: "", tax_id: "", default_currency: "", notes: "" };
+const empty = { name: "", email: "", phone: "", company: "", tax_id: "", registration_id: "", peppol_id: "", default_currency: "", notes: "" };
 type Fields = typeof empty & { address: AddressForm };
 
 function toForm(c: Client): Fields {
@@ -18,6 +18,8 @@ function toForm(c: Client): Fields {
     phone: c.phone ?? "",
     company: c.company ?? "",
     tax_id: c.tax_id ?? "",
+    registration_id: c.registration_id ?? "",
+    peppol_id: c.peppol_id ?? "",
     default_currency: c.default_currency ?? "",
     notes: c.notes ?? "",
     address: addressForm(c.address),
@@ -34,6 +36,8 @@ function body(f: Fields) {
     phone: orNull(f.phone),
     company: orNull(f.company),
     tax_id: orNull(f.tax_id),
+    registration_id: orNull(f.registration_id),
+    peppol_id: orNull(f.peppol_id),
     default_currency: orNull(f.default_currency.toUpperCase()) as Schemas["CurrencyCode"] | null,
     notes: orNull(f.notes),
     address: addressBody(f.address),
@@ -82,6 +86,8 @@ export default function ClientEdit() {
           <Input label="Email" name="email" type="email" value={form.email} onInput={set("email")} errors={save.fields} />
           <Input label="Phone" name="phone" type="tel" value={form.phone} onInput={set("phone")} errors={save.fields} />
           <Input label="VAT / tax id" name="tax_id" value={form.tax_id} onInput={set("tax_id")} errors={save.fields} />
+          <Input label="Registration number" name="registration_id" value={form.registration_id} onInput={set("registration_id")} errors={save.fields} hint="Company register number (a Danish CVR, a Dutch KvK number)" />
+          <Input label="Peppol participant id" name="peppol_id" value={form.peppol_id} onInput={set("peppol_id")} errors={save.fields} hint="Where the client receives e-invoices, such as 0088:5790000435968" />
           <Input
             label="Default currency"
             name="default_currency"

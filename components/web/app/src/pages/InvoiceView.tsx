@@ -8,6 +8,7 @@ import { ErrorBanner, Form, Input, Loading, NotFound, StatusBadge } from "../ui/
 import { Totals } from "../ui/Totals";
 import { Deliveries } from "../ui/Deliveries";
 import { ShareLinks } from "../ui/ShareLinks";
+import { EinvoiceProfile } from "../ui/EinvoiceProfile";
 import { saveFile } from "../ui/save";
 
 type Invoice = Schemas["Invoice"];
@@ -105,6 +106,12 @@ export default function InvoiceView() {
         <dd>{i.due_date}</dd>
         <dt>Currency</dt>
         <dd>{i.currency}</dd>
+        {i.status !== "draft" && (
+          <>
+            <dt>E-invoice</dt>
+            <EinvoiceProfile invoiceId={i.id} clientId={i.client_id} />
+          </>
+        )}
       </dl>
       <table>
         <caption>Lines</caption>

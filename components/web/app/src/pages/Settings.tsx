@@ -8,7 +8,7 @@ import { StripeConnection } from "../ui/StripeConnection";
 import { AddressFields, addressBody, addressForm, emptyAddress, type AddressForm } from "../ui/AddressFields";
 
 type Profile = Schemas["BusinessProfile"];
-const blank = { legal_name: "", trading_name: "", tax_id: "", email: "", iban: "", bic: "", payment_terms: "" };
+const blank = { legal_name: "", trading_name: "", tax_id: "", registration_id: "", peppol_id: "", contact_name: "", phone: "", email: "", iban: "", bic: "", payment_terms: "" };
 type Fields = typeof blank & { address: AddressForm };
 
 function toForm(p: Profile): Fields {
@@ -16,6 +16,10 @@ function toForm(p: Profile): Fields {
     legal_name: p.legal_name,
     trading_name: p.trading_name ?? "",
     tax_id: p.tax_id ?? "",
+    registration_id: p.registration_id ?? "",
+    peppol_id: p.peppol_id ?? "",
+    contact_name: p.contact_name ?? "",
+    phone: p.phone ?? "",
     email: p.email ?? "",
     iban: p.iban ?? "",
     bic: p.bic ?? "",
@@ -50,7 +54,7 @@ export default function Settings() {
   const save = useSubmit(async () => {
     setSaved(false);
     const address = addressBody(form.address) ?? { country: "" as Schemas["CountryCode"] };
-    const body = { legal_name: form.legal_name, trading_name: n(form.trading_name), tax_id: n(form.tax_id), email: n(form.email), iban: n(form.iban), bic: n(form.bic), payment_terms: n(form.payment_terms), address };
+    const body = { legal_name: form.legal_name, trading_name: n(form.trading_name), tax_id: n(form.tax_id), registration_id: n(form.registration_id), peppol_id: n(form.peppol_id), contact_name: n(form.contact_name), phone: n(form.phone), email: n(form.email), iban: n(form.iban), bic: n(form.bic), payment_terms: n(form.payment_terms), address };
     const next = await unwrap(api.PUT("/business-profile", { params: { header: current ? ifMatch(current.version) : {} }, body }));
     setCurrent(next);
     setSaved(true);
@@ -86,6 +90,10 @@ export default function Settings() {
           <Input label="Legal name" name="legal_name" required value={form.legal_name} onInput={set("legal_name")} errors={save.fields} />
           <Input label="Trading name" name="trading_name" value={form.trading_name} onInput={set("trading_name")} errors={save.fields} />
           <Input label="VAT / tax id" name="tax_id" value={form.tax_id} onInput={set("tax_id")} errors={save.fields} />
+          <Input label="Registration number" name="registration_id" value={form.registration_id} onInput={set("registration_id")} errors={save.fields} hint="Company register number (a Danish CVR, a Dutch KvK number)" />
+          <Input label="Peppol participant id" name="peppol_id" value={form.peppol_id} onInput={set("peppol_id")} errors={save.fields} hint="Where you receive e-invoices, such as 0184:DK12345678" />
+          <Input label="Contact person" name="contact_name" value={form.contact_name} onInput={set("contact_name")} errors={save.fields} />
+          <Input label="Phone" name="phone" type="tel" value={form.phone} onInput={set("phone")} errors={save.fields} />
           <Input label="Billing email" name="email" type="email" value={form.email} onInput={set("email")} errors={save.fields} />
           <Input label="IBAN" name="iban" value={form.iban} onInput={set("iban")} errors={save.fields} />
           <Input label="BIC" name="bic" value={form.bic} onInput={set("bic")} errors={save.fields} />

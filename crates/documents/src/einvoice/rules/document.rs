@@ -3,7 +3,7 @@
 use roxmltree::Node;
 
 use super::{all, children, fail, text, Found, CBC};
-use crate::einvoice::ubl::{CUSTOMIZATION_ID, PROFILE_ID};
+use crate::einvoice::profile::{EN16931, PEPPOL, PEPPOL_PROCESS};
 
 /// UNCL 1001 codes Peppol accepts for an invoice (PEPPOL-EN16931-P0100).
 const INVOICE_TYPES: [&str; 24] = [
@@ -13,6 +13,7 @@ const INVOICE_TYPES: [&str; 24] = [
 
 pub fn check(root: Node<'_, '_>, found: &mut Found) {
     let customization = text(root, "cbc:CustomizationID");
+    let peppol = super::claims_peppol(root);
     if customization.is_empty() {
         fail(
             found,
@@ -20,28 +21,30 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
             "",
             "an invoice has a specification identifier (BT-24)",
         );
-    } else if !customization.starts_with(CUSTOMIZATION_ID) {
+    } else if !peppol && customization != EN16931 {
         fail(
             found,
-            "PEPPOL-EN16931-R004",
+            "BR-01",
             "",
-            format!("the specification identifier begins with {CUSTOMIZATION_ID}"),
+            format!("the specification identifier is {PEPPOL} or {EN16931}"),
         );
     }
-    match text(root, "cbc:ProfileID") {
-        "" => fail(
-            found,
-            "PEPPOL-EN16931-R001",
-            "",
-            "the business process (BT-23) is given",
-        ),
-        PROFILE_ID => {}
-        _ => fail(
-            found,
-            "PEPPOL-EN16931-R007",
-            "",
-            "the business process is an approved one",
-        ),
+    if peppol {
+        match text(root, "cbc:ProfileID") {
+            "" => fail(
+                found,
+                "PEPPOL-EN16931-R001",
+                "",
+                "the business process (BT-23) is given",
+            ),
+            PEPPOL_PROCESS => {}
+            _ => fail(
+                found,
+                "PEPPOL-EN16931-R007",
+                "",
+                "the business process is an approved one",
+            ),
+        }
     }
     for (path, rule, what) in [
         ("cbc:ID", "BR-02", "an invoice number (BT-1)"),
@@ -62,7 +65,7 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
         }
     }
     let kind = text(root, "cbc:InvoiceTypeCode");
-    if !kind.is_empty() && !INVOICE_TYPES.contains(&kind) {
+    if peppol && !kind.is_empty() && !INVOICE_TYPES.contains(&kind) {
         fail(
             found,
             "PEPPOL-EN16931-P0100",

@@ -1,10 +1,13 @@
-//! EN 16931's business rules, and Peppol BIS Billing 3.0's, checked on a UBL invoice as
-//! a receiving system would: on the XML, read back, not on what the writer meant.
+//! EN 16931's business rules, and Peppol BIS Billing 3.0's where the document claims it,
+//! checked on a UBL invoice as a receiving system would: on the XML, read back, not on
+//! what the writer meant.
 //!
-//! The official rules are Schematron over XSLT 2, which nothing here runs; these are the
-//! rules a freelancer's invoice can break, written as code under the rules' own ids
-//! (`BR-CO-10`, `BR-S-09`, `PEPPOL-EN16931-R010`) and with their arithmetic (exact
-//! decimals, XPath's rounding). docs/documents.md lists them.
+//! The official rules are Schematron over XSLT 2, which no wasm component here runs
+//! (the tests run them: `fin-einvoice-check`); these are the rules a freelancer's invoice
+//! can break, written as code under the rules' own ids (`BR-CO-10`, `BR-S-09`,
+//! `PEPPOL-EN16931-R010`) and with their arithmetic (exact decimals, XPath's rounding),
+//! so that a document is refused, with what to fill in, before anyone gets it.
+//! docs/documents.md lists them.
 
 mod document;
 mod exact;
@@ -62,6 +65,11 @@ fn violation(rule: &str, field: &'static str, message: String) -> Violation {
         message,
         field,
     }
+}
+
+/// Whether the document claims Peppol BIS Billing 3.0, whose rules then apply too.
+fn claims_peppol(root: Node<'_, '_>) -> bool {
+    text(root, "cbc:CustomizationID").starts_with(crate::einvoice::profile::PEPPOL)
 }
 
 /// What the rule modules share: the violations found so far.

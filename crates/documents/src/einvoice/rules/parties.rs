@@ -32,7 +32,7 @@ const SELLER: Role = Role {
     name: "seller.legal_name",
     address: "seller.address",
     country: "seller.address.country",
-    endpoint: "seller.email",
+    endpoint: "seller.peppol_id",
     tax_id: "seller.tax_id",
 };
 
@@ -47,11 +47,12 @@ const BUYER: Role = Role {
     name: "buyer.name",
     address: "buyer.address",
     country: "buyer.address.country",
-    endpoint: "buyer.email",
+    endpoint: "buyer.peppol_id",
     tax_id: "buyer.tax_id",
 };
 
 pub fn check(root: Node<'_, '_>, found: &mut Found) {
+    let peppol = super::claims_peppol(root);
     for role in [SELLER, BUYER] {
         let Some(party) = at(root, role.path) else {
             fail(
@@ -98,17 +99,31 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
             }
         }
         match at(party, "cbc:EndpointID") {
-            None => fail(
+            // EN 16931 makes the electronic address optional; Peppol routes on it.
+            None if peppol => fail(
                 found,
                 role.endpoint_rule,
                 role.endpoint,
-                format!("the {who} has an electronic address: a VAT id Peppol routes on, or an e-mail address"),
+                format!("the {who} has a Peppol participant id (or a VAT id Peppol routes on)"),
             ),
+            None => {}
             Some(endpoint) => match endpoint.attribute("schemeID") {
-                None => fail(found, role.scheme_rule, "", format!("the {who}'s electronic address names its scheme")),
-                Some(scheme) if !codes::known_scheme(scheme) => {
-                    fail(found, "BR-CL-25", "", format!("{scheme} is no electronic address scheme written here"))
-                }
+                None => fail(
+                    found,
+                    role.scheme_rule,
+                    "",
+                    format!("the {who}'s electronic address names its scheme"),
+                ),
+                Some(scheme) if !codes::known_scheme(scheme, peppol) => fail(
+                    found,
+                    if peppol {
+                        "PEPPOL-EN16931-CL008"
+                    } else {
+                        "BR-CL-25"
+                    },
+                    "",
+                    format!("{scheme} is no electronic address scheme of the document's profile"),
+                ),
                 Some(_) => {}
             },
         }
