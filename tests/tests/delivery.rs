@@ -145,6 +145,7 @@ fn one_send_is_one_email_to_the_client_with_the_pdf_and_the_einvoice() {
     );
     let xml = String::from_utf8_lossy(&m.attachments[1].bytes).into_owned();
     assert!(xml.contains(&format!("<cbc:ID>{number}</cbc:ID>")), "{xml}");
+    fin_e2e::ubl::conforms("mailed", &m.attachments[1].bytes).expect("the e-mailed e-invoice");
 
     let deliveries = deliveries_once(&user, &id(&invoice), "sent");
     assert_eq!(deliveries.len(), 1);

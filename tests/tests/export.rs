@@ -280,6 +280,7 @@ fn tables_documents_and_logos_agree_with_the_json() {
         .expect("the e-invoiced invoice");
     let made = mine.user.get(&format!("/invoices/{e_invoiced}/xml"));
     assert_eq!(made.status, 200, "{}", made.body);
+    fin_e2e::ubl::conforms("exported", &made.bytes).expect("the exported e-invoice");
     assert_eq!(
         export.0[&format!("invoices/{carried}.xml")],
         made.bytes,

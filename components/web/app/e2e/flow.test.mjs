@@ -3,7 +3,7 @@
 // payment, see it on the dashboard, log out — and the old session no longer works.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PASSWORD, apiCall, eventually, guardedPage, launch, pngLogo, registerThroughUi, shot } from "./lib.mjs";
+import { BASE, PASSWORD, apiCall, eventually, guardedPage, launch, pngLogo, registerThroughUi, shot, shotOf } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -29,6 +29,11 @@ test("register → client → invoice → send → partial payment → dashboard
   await page.getByLabel("Postal code").fill("10117");
   await page.getByLabel("City").fill("Berlin");
   await page.getByLabel("Country").fill("DE");
+  // A Peppol id with a typo (a GLN's check digit) is refused next to its field.
+  await page.getByLabel("Peppol participant id").fill("0088:5790000435967");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await page.getByRole("alert").filter({ hasText: "not a valid GLN" }).waitFor();
+  await page.getByLabel("Peppol participant id").fill("");
   await page.getByRole("button", { name: "Save profile" }).click();
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
   await page.getByLabel("Upload a logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: pngLogo() });
@@ -78,6 +83,13 @@ test("register → client → invoice → send → partial payment → dashboard
 
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Sent", { exact: true }).first().waitFor();
+  // Which e-invoice it makes: plain EN 16931, the client being unreachable on Peppol, and
+  // each gap points at the screen that mends it.
+  const facts = page.locator("dl.facts");
+  await facts.getByText("EN 16931 (not Peppol)").waitFor();
+  await facts.getByRole("listitem").filter({ hasText: "buyer.peppol_id" }).getByRole("link", { name: "client" }).waitFor();
+  await facts.getByRole("listitem").filter({ hasText: "seller.phone" }).getByRole("link", { name: "business profile" }).waitFor();
+  await shotOf(facts, "invoice-einvoice");
   // The mailer e-mails it to the client; the screen follows the delivery until it is out.
   await page.getByRole("region", { name: "E-mail to the client" }).getByText(/E-mailed to billing@acme\.example/).waitFor({ timeout: 30_000 });
 

@@ -106,12 +106,8 @@ export default function InvoiceView() {
         <dd>{i.due_date}</dd>
         <dt>Currency</dt>
         <dd>{i.currency}</dd>
-        {i.status !== "draft" && (
-          <>
-            <dt>E-invoice</dt>
-            <EinvoiceProfile invoiceId={i.id} clientId={i.client_id} />
-          </>
-        )}
+        <dt>E-invoice</dt>
+        <EinvoiceProfile key={`${i.id}-${i.version}`} invoiceId={i.id} clientId={i.client_id} sent={i.status !== "draft"} />
       </dl>
       <table>
         <caption>Lines</caption>
