@@ -16,6 +16,7 @@ use crate::invoice::Invoice;
 use crate::issued;
 use crate::listing::{ListQuery, Page};
 use crate::negotiate::{self, Wanted};
+use crate::preview;
 use crate::service::{Billing, Created, IdempotencyKey};
 use crate::store::PgInvoices;
 
@@ -24,6 +25,8 @@ const MAX_KEY_CHARS: usize = 255;
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
     Route::new("/invoices", &["GET", "POST"]),
+    // Before `/invoices/{id}`: the literal wins.
+    Route::new("/invoices/totals", &["POST"]),
     Route::new("/invoices/{id}", &["GET", "PATCH", "DELETE"]),
     Route::new("/invoices/{id}/send", &["POST"]),
     Route::new("/invoices/{id}/void", &["POST"]),
@@ -40,6 +43,7 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     match (route.path, route.method) {
         ("/invoices", "GET") => list(req),
         ("/invoices", "POST") => create(req).await,
+        ("/invoices/totals", "POST") => totals(req).await,
         ("/invoices/{id}", "GET") => get(req, id),
         ("/invoices/{id}", "PATCH") => update(req, id).await,
         ("/invoices/{id}", "DELETE") => delete(req, id),
@@ -126,6 +130,15 @@ async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {
     let (input, key) = body_and_key::<InvoiceInput>(req).await?;
     let created = cx.billing(true, |b| b.create(input, key.as_ref()))?;
     Ok(cx.created(&created))
+}
+
+/// What lines and a discount add up to; nothing is stored, and no database is asked.
+async fn totals(req: &mut ApiRequest) -> Result<Response, Problem> {
+    auth::authenticate(req)?;
+    let body = req.body(config::body_limit()?).await?;
+    let input = fin_problem::decode_json(req.header("content-type"), &body)?;
+    let view = preview::compute(input).map_err(BillingError::Invalid)?;
+    Ok(json(200, &view))
 }
 
 /// The invoice as JSON, or as the PDF or e-invoice `Accept` asks for.

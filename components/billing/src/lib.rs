@@ -28,6 +28,7 @@ pub mod listing;
 pub mod negotiate;
 pub mod outbox;
 pub mod parties;
+pub mod preview;
 pub mod service;
 pub mod settlement;
 pub mod status;

@@ -68,6 +68,15 @@ test("register → client → invoice → send → partial payment → dashboard
   await line(2).getByLabel("Tax %").fill("19");
   await page.getByLabel("Kind").selectOption("percent");
   await page.getByLabel("Discount %").fill("10");
+  // The total while typing is the server's sum of what is on the screen.
+  const live = page.getByRole("table", { name: "Totals while typing" });
+  await live.getByText("884.11 EUR").waitFor();
+  await line(2).getByLabel("Quantity").fill("2");
+  await live.getByText("911.42 EUR").waitFor();
+  await line(2).getByLabel("Quantity").fill("1");
+  await live.getByText("884.11 EUR").waitFor();
+  assert.equal(await page.getByLabel("Currency").inputValue(), "", "the client's currency unless another is chosen");
+  await page.getByLabel("Currency").getByRole("option", { name: "The client's (EUR)" }).waitFor({ state: "attached" });
   await shot(page, "invoice-edit");
   await page.getByRole("button", { name: "Create draft" }).click();
   await page.getByRole("button", { name: "Send" }).waitFor();

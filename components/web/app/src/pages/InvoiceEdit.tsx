@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, getInvoice, type Schemas } from "../api/client";
+import { currencyCodeValues } from "../api/schema";
 import { minorToInput, parseMoney } from "../api/money";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Field, Form, Input, Loading, NotFound } from "../ui/kit";
-import { Totals } from "../ui/Totals";
+import { LiveTotals } from "../ui/LiveTotals";
 
 type Invoice = Schemas["Invoice"];
 type LineForm = { description: string; quantity: string; unit_price: string; tax_rate: string };
@@ -53,6 +54,15 @@ export default function InvoiceEdit() {
 
   const client = clients.data?.items.find((c) => c.id === clientId);
   const moneyCurrency = (currency || client?.default_currency || "EUR").toUpperCase();
+
+  // What the lines add up to, for the live total: only once every line parses.
+  const totalsRequest = useMemo((): Schemas["TotalsRequest"] | null => {
+    const priced = lines.map((l) => ({ quantity: l.quantity.trim(), unit_price: parseMoney(l.unit_price, moneyCurrency), tax_rate: l.tax_rate.trim() || "0" }));
+    if (priced.some((l) => l.unit_price === null || !l.quantity)) return null;
+    const ignored: Record<string, string> = {};
+    const d = discountBody(discountKind, discount, moneyCurrency, ignored);
+    return { lines: priced.map((l) => ({ ...l, unit_price: l.unit_price ?? 0 })), discount: Object.keys(ignored).length ? null : d };
+  }, [lines, discountKind, discount, moneyCurrency]);
 
   const submit = useSubmit(async () => {
     const localErrors: Record<string, string> = {};
@@ -116,7 +126,18 @@ export default function InvoiceEdit() {
               </select>
             )}
           </Field>
-          <Input label="Currency" name="currency" hint={client?.default_currency ? `Blank: the client's ${client.default_currency}.` : "ISO code, such as EUR."} maxLength={3} value={currency} onInput={setCurrency} errors={f} />
+          <Field label="Currency" error={f.currency}>
+            {(fid, describedBy) => (
+              <select id={fid} name="currency" value={currency.toUpperCase()} aria-describedby={describedBy} aria-invalid={f.currency ? "true" : undefined} onChange={(e) => setCurrency(e.currentTarget.value)}>
+                <option value="">{client?.default_currency ? `The client's (${client.default_currency})` : "Choose a currency…"}</option>
+                {currencyCodeValues.map((code) => (
+                  <option key={code} value={code}>
+                    {code}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
           <Input label="Issue date" name="issue_date" type="date" hint="Blank: today." value={issueDate} onInput={setIssueDate} errors={f} />
           <Input label="Due date" name="due_date" type="date" hint="Blank: 30 days after issue." value={dueDate} onInput={setDueDate} errors={f} />
         </div>
@@ -170,12 +191,7 @@ export default function InvoiceEdit() {
           {id && <a href={`/app/invoices/${id}`}>Cancel</a>}
         </div>
       </Form>
-      {saved && (
-        <aside aria-label="Saved totals">
-          <h2>Totals as last saved</h2>
-          <Totals invoice={saved} />
-        </aside>
-      )}
+      <LiveTotals request={totalsRequest} currency={moneyCurrency} />
     </section>
   );
 }
