@@ -206,6 +206,10 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
             bearer(http.get(&format!("/invoices/{invoice}/xml"))),
         ),
         (
+            format!("GET /invoices/{invoice}/einvoice"),
+            bearer(http.get(&format!("/invoices/{invoice}/einvoice"))),
+        ),
+        (
             format!("GET /invoices/{invoice} as a PDF (Accept)"),
             bearer(http.get(&format!("/invoices/{invoice}"))).header("accept", "application/pdf"),
         ),
@@ -301,6 +305,15 @@ fn register(email: &str) -> Call {
         .json(&json!({"email": email, "password": PASSWORD, "name": "Out Age"}))
 }
 
+/// `POST /invoices/totals`: only the token is checked, no stored data is read.
+fn totals(token: &str) -> Call {
+    app()
+        .client()
+        .post("/invoices/totals")
+        .bearer(token)
+        .json(&json!({"lines": [{"quantity": "2", "unit_price": 5000, "tax_rate": "19"}]}))
+}
+
 fn webhook() -> Call {
     let event = stripe::event(
         &unique_email("evt").replace(['@', '.'], "_"),
@@ -368,6 +381,7 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
     unavailable("login, right password", login(&email, PASSWORD));
     unavailable("login, wrong password", login(&email, "not the password"));
     answers("a webhook needs no Redis", webhook(), 200);
+    unavailable("totals fail closed on the token", totals(&alice.token));
     answers("a share link needs no Redis", open(&page), 200);
     answers("nor its PDF", open(&format!("{page}/pdf")), 200);
     let mut after = footprint();
@@ -410,6 +424,11 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
             login(&email, PASSWORD),
         );
         unavailable(&format!("postgres {fault:?}: webhook"), webhook());
+        answers(
+            &format!("postgres {fault:?}: totals ask no database"),
+            totals(&alice.token),
+            200,
+        );
         unavailable(&format!("postgres {fault:?}: share link"), open(&page));
         unavailable(
             &format!("postgres {fault:?}: shared e-invoice"),
