@@ -9,7 +9,7 @@ use fin_address::Address;
 use serde::Deserialize;
 
 use crate::model::{
-    Bank, Currency, Discount, Invoice, Line, Logo, Party, Payment, Status, TaxSubtotal,
+    Bank, Currency, Discount, Invoice, Kind, Line, Logo, Party, Payment, Status, TaxSubtotal,
 };
 
 /// Why an answer could not be read as a document: a defect (the API and this crate
@@ -270,6 +270,7 @@ impl Answer {
             }
         });
         Ok(Invoice {
+            kind: Kind::Invoice,
             number: api.number,
             status,
             issue_date: api.issue_date,

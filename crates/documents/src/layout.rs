@@ -4,7 +4,7 @@
 
 use crate::amount;
 use crate::fonts::{Fonts, Weight};
-use crate::model::{Invoice, Party, Status};
+use crate::model::{Invoice, Kind, Party, Status};
 
 /// A sheet size, in points (1/72 inch).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -195,12 +195,18 @@ impl Writer<'_> {
         let seller_bottom = self.party(&invoice.seller, self.left(), seller_top, 14.0);
 
         let right = self.right();
-        self.text_right(right, top + 18.0, 20.0, Weight::Bold, "INVOICE");
+        let (title, third) = match &invoice.kind {
+            Kind::Invoice => ("INVOICE", ("Due date", invoice.due_date.as_str())),
+            Kind::CreditNote { invoice_number, .. } => {
+                ("CREDIT NOTE", ("Credits invoice", invoice_number.as_str()))
+            }
+        };
+        self.text_right(right, top + 18.0, 20.0, Weight::Bold, title);
         let mut y = top + 36.0;
         for (label, value) in [
             ("Number", invoice.number.as_str()),
             ("Issue date", invoice.issue_date.as_str()),
-            ("Due date", invoice.due_date.as_str()),
+            third,
             ("Currency", invoice.currency.code.as_str()),
         ] {
             let value_w = self.width(value, BODY, Weight::Bold);

@@ -5,9 +5,11 @@
 
 pub use fin_address::Address;
 
-/// An invoice as a client receives it.
+/// An invoice — or a credit note against one — as a client receives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {
+    /// What the document is; an invoice unless said otherwise.
+    pub kind: Kind,
     /// `INV-2026-0001`.
     pub number: String,
     pub status: Status,
@@ -33,6 +35,19 @@ pub struct Invoice {
     /// The seller's logo; `data` is empty until the picture has been fetched, and a
     /// logo without data (or one that does not decode) is simply not drawn.
     pub logo: Option<Logo>,
+}
+
+/// Which commercial document: the two EN 16931 carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Invoice,
+    /// A credit note: it never edits the invoice it credits, it names it (BG-3).
+    CreditNote {
+        /// The credited invoice's number and issue date (BT-25, BT-26).
+        invoice_number: String,
+        invoice_issue_date: String,
+    },
 }
 
 /// A PNG or JPEG logo, named by its digest.

@@ -38,7 +38,10 @@ pub fn render(invoice: &Invoice, paper: Paper) -> Result<Vec<u8>, RenderError> {
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
-            .title(format!("Invoice {}", invoice.number))
+            .title(match invoice.kind {
+                crate::model::Kind::Invoice => format!("Invoice {}", invoice.number),
+                crate::model::Kind::CreditNote { .. } => format!("Credit note {}", invoice.number),
+            })
             .authors(vec![invoice.seller.name.clone()])
             .creator("Fin-Freelancer".to_owned()),
     );

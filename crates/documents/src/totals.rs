@@ -47,7 +47,10 @@ pub fn totals(invoice: &Invoice) -> Vec<Total> {
             false,
         ));
     }
-    let balance = format!("Balance due {}", invoice.currency.code);
+    let balance = match invoice.kind {
+        crate::model::Kind::Invoice => format!("Balance due {}", invoice.currency.code),
+        crate::model::Kind::CreditNote { .. } => format!("Credited {}", invoice.currency.code),
+    };
     rows.push(row(balance, invoice.balance_due, true));
     rows
 }

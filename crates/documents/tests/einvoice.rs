@@ -11,7 +11,7 @@ mod support;
 
 use fin_documents::einvoice::{self, check, Refused};
 use fin_documents::model::{Discount, Invoice, Line, Status, TaxSubtotal};
-use support::{address, currency, sample, write};
+use support::{address, credit_note, currency, sample, write};
 
 fn ubl(invoice: &Invoice) -> String {
     match einvoice::ubl(invoice) {
@@ -628,4 +628,59 @@ fn the_profile_is_peppol_only_when_the_invoice_can_meet_it() {
         assert!(!verdict.claims_peppol(), "{verdict}");
         assert_eq!(verdict.fatal_ids(), Vec::<&str>::new(), "{verdict}");
     }
+}
+
+#[test]
+fn a_credit_note_is_a_ubl_credit_note_both_checkers_accept_and_can_refuse() {
+    let xml = ubl(&credit_note());
+    for expected in [
+        "<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\"",
+        "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>",
+        "<cac:BillingReference>\n    <cac:InvoiceDocumentReference>\n      <cbc:ID>INV-2026-0042</cbc:ID>\n      <cbc:IssueDate>2026-11-30</cbc:IssueDate>",
+        "<cbc:CreditedQuantity unitCode=\"C62\">1</cbc:CreditedQuantity>",
+        "<cbc:PayableAmount currencyID=\"EUR\">214.00</cbc:PayableAmount>",
+    ] {
+        assert!(xml.contains(expected), "{expected:?} not in:\n{xml}");
+    }
+    assert!(
+        !xml.contains("<cbc:DueDate>") && !xml.contains("InvoiceLine"),
+        "{xml}"
+    );
+    assert_eq!(check(&xml), []);
+    if let Err(errors) = conforms("credit-note", &xml) {
+        panic!("{errors}\n{xml}");
+    }
+    // Both checkers refuse a broken one, under the rule's id.
+    let wrong_total = xml.replacen(
+        "214.00</cbc:TaxInclusiveAmount>",
+        "215.00</cbc:TaxInclusiveAmount>",
+        1,
+    );
+    assert!(rules(&check(&wrong_total)).contains(&"BR-CO-15"));
+    let invoice_code = xml.replacen(
+        ">381</cbc:CreditNoteTypeCode>",
+        ">380</cbc:CreditNoteTypeCode>",
+        1,
+    );
+    assert!(rules(&check(&invoice_code)).contains(&"PEPPOL-EN16931-P0101"));
+    let verdicts = official(&[
+        ("credit-note-total", &wrong_total),
+        ("credit-note-code", &invoice_code),
+    ]);
+    assert!(
+        verdicts[0].fatal_ids().contains(&"BR-CO-15"),
+        "{}",
+        verdicts[0]
+    );
+    assert!(
+        verdicts[1].fatal_ids().contains(&"PEPPOL-EN16931-P0101"),
+        "{}",
+        verdicts[1]
+    );
+    // The schema check itself knows a credit note from an invoice.
+    let swapped = xml
+        .replacen("<cbc:CreditedQuantity", "<cbc:InvoicedQuantity", 1)
+        .replacen("</cbc:CreditedQuantity>", "</cbc:InvoicedQuantity>", 1);
+    schema_valid("credit-note-invoiced-quantity", &swapped)
+        .expect_err("not a credit note's element");
 }

@@ -8,7 +8,7 @@ mod support;
 
 use fin_documents::model::{Line, Status};
 use fin_documents::{render, Paper};
-use support::{currency, file, logo, run, sample, text};
+use support::{credit_note, currency, file, logo, run, sample, text};
 
 fn pages(path: &std::path::Path) -> usize {
     let info = run("pdfinfo", &[path.to_str().expect("path")]);
@@ -109,6 +109,30 @@ fn amounts_take_the_currencys_minor_digits() {
         assert!(text.contains(expected), "{code}: {expected} not in\n{text}");
         assert!(text.contains(&format!("Total {code}")), "{text}");
     }
+}
+
+#[test]
+fn a_credit_note_says_so_and_names_the_invoice_it_credits() {
+    let path = file(
+        "credit-note",
+        &render(&credit_note(), Paper::A4).expect("pdf"),
+    );
+    let page = text(&path, Some(1));
+    for expected in [
+        "CREDIT NOTE",
+        "CN-2026-0001",
+        "Credits invoice",
+        "INV-2026-0042",
+        "Credited EUR",
+        "214.00",
+    ] {
+        assert!(page.contains(expected), "{expected:?} not in:\n{page}");
+    }
+    assert!(
+        !page.contains("Balance due") && !page.contains("INVOICE"),
+        "{page}"
+    );
+    run("qpdf", &["--check", path.to_str().expect("path")]);
 }
 
 #[test]

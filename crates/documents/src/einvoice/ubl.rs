@@ -12,16 +12,44 @@ use quick_xml::Writer;
 use super::codes::{self, Category};
 use super::profile::{Profile, PEPPOL_PROCESS};
 use crate::amount;
-use crate::model::{Address, Invoice, Party, Status};
-/// UNCL 1001: a commercial invoice.
-const INVOICE: &str = "380";
+use crate::model::{Address, Invoice, Kind, Party, Status};
+/// What differs between the two documents UBL writes: the root, its namespace, the
+/// type code (UNCL 1001: 380 a commercial invoice, 381 a credit note) and the lines'.
+struct Syntax {
+    root: &'static str,
+    namespace: &'static str,
+    type_code: (&'static str, &'static str),
+    line: &'static str,
+    quantity: &'static str,
+}
+
+const INVOICE: Syntax = Syntax {
+    root: "Invoice",
+    namespace: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    type_code: ("cbc:InvoiceTypeCode", "380"),
+    line: "cac:InvoiceLine",
+    quantity: "cbc:InvoicedQuantity",
+};
+
+const CREDIT_NOTE: Syntax = Syntax {
+    root: "CreditNote",
+    namespace: "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+    type_code: ("cbc:CreditNoteTypeCode", "381"),
+    line: "cac:CreditNoteLine",
+    quantity: "cbc:CreditedQuantity",
+};
 /// UN/ECE Recommendation 20: "one" — lines carry a count, not a unit of measure.
 const UNIT: &str = "C62";
 /// UNCL 5189: discount.
 const DISCOUNT: &str = "95";
 
-/// `invoice` as a UBL 2.1 `Invoice` document (UTF-8) that claims `profile`.
+/// `invoice` as a UBL 2.1 `Invoice` or `CreditNote` document (UTF-8) that claims
+/// `profile`.
 pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
+    let syntax = match invoice.kind {
+        Kind::Invoice => &INVOICE,
+        Kind::CreditNote { .. } => &CREDIT_NOTE,
+    };
     let mut xml = Xml {
         out: Writer::new_with_indent(Vec::new(), b' ', 2),
         digits: invoice.currency.minor_digits,
@@ -31,12 +59,9 @@ pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
     xml.out
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     xml.open_with(
-        "Invoice",
+        syntax.root,
         &[
-            (
-                "xmlns",
-                "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
-            ),
+            ("xmlns", syntax.namespace),
             (
                 "xmlns:cac",
                 "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -53,13 +78,28 @@ pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
     }
     xml.leaf("cbc:ID", &invoice.number)?;
     xml.leaf("cbc:IssueDate", &invoice.issue_date)?;
-    xml.leaf("cbc:DueDate", &invoice.due_date)?;
-    xml.leaf("cbc:InvoiceTypeCode", INVOICE)?;
+    // A UBL credit note has no due date of its own.
+    if invoice.kind == Kind::Invoice {
+        xml.leaf("cbc:DueDate", &invoice.due_date)?;
+    }
+    xml.leaf(syntax.type_code.0, syntax.type_code.1)?;
     xml.leaf("cbc:Note", &note(invoice))?;
     xml.leaf("cbc:DocumentCurrencyCode", &invoice.currency.code)?;
     // Invoices carry no reference of the buyer's yet (a PO number, a Leitweg-ID), and
     // Peppol wants one of the two (R003): the invoice number stands in.
     xml.leaf("cbc:BuyerReference", &invoice.number)?;
+    if let Kind::CreditNote {
+        invoice_number,
+        invoice_issue_date,
+    } = &invoice.kind
+    {
+        xml.open("cac:BillingReference")?;
+        xml.open("cac:InvoiceDocumentReference")?;
+        xml.leaf("cbc:ID", invoice_number)?;
+        xml.leaf("cbc:IssueDate", invoice_issue_date)?;
+        xml.close("cac:InvoiceDocumentReference")?;
+        xml.close("cac:BillingReference")?;
+    }
 
     let categories = Categories::of(invoice);
     xml.open("cac:AccountingSupplierParty")?;
@@ -132,13 +172,9 @@ pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
     xml.close("cac:LegalMonetaryTotal")?;
 
     for (i, line) in invoice.lines.iter().enumerate() {
-        xml.open("cac:InvoiceLine")?;
+        xml.open(syntax.line)?;
         xml.leaf("cbc:ID", &(i + 1).to_string())?;
-        xml.leaf_with(
-            "cbc:InvoicedQuantity",
-            &[("unitCode", UNIT)],
-            &line.quantity,
-        )?;
+        xml.leaf_with(syntax.quantity, &[("unitCode", UNIT)], &line.quantity)?;
         xml.amount("cbc:LineExtensionAmount", line.net)?;
         xml.open("cac:Item")?;
         let name = item_name(&line.description);
@@ -152,9 +188,9 @@ pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
         xml.open("cac:Price")?;
         xml.amount("cbc:PriceAmount", line.unit_price)?;
         xml.close("cac:Price")?;
-        xml.close("cac:InvoiceLine")?;
+        xml.close(syntax.line)?;
     }
-    xml.close("Invoice")?;
+    xml.close(syntax.root)?;
     String::from_utf8(xml.out.into_inner())
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }

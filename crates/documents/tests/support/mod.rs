@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use fin_documents::model::{
-    Address, Bank, Currency, Discount, Invoice, Line, Party, Payment, Status, TaxSubtotal,
+    Address, Bank, Currency, Discount, Invoice, Kind, Line, Party, Payment, Status, TaxSubtotal,
 };
 
 pub fn address(street: &str, postal_code: &str, city: &str, country: &str) -> Address {
@@ -29,6 +29,7 @@ pub fn currency(code: &str, minor_digits: u8) -> Currency {
 
 pub fn sample() -> Invoice {
     Invoice {
+        kind: Kind::Invoice,
         number: "INV-2026-0042".into(),
         status: Status::Sent,
         issue_date: "2026-11-30".into(),
@@ -101,6 +102,34 @@ pub fn sample() -> Invoice {
             bic: Some("NDEADKKK".into()),
         }),
         logo: None,
+    }
+}
+
+/// A credit note against the sample invoice for its second line: 200.00 at 7 %.
+pub fn credit_note() -> Invoice {
+    let invoice = sample();
+    Invoice {
+        kind: Kind::CreditNote {
+            invoice_number: invoice.number.clone(),
+            invoice_issue_date: invoice.issue_date.clone(),
+        },
+        number: "CN-2026-0001".into(),
+        issue_date: "2026-12-05".into(),
+        due_date: "2026-12-05".into(),
+        lines: vec![invoice.lines[1].clone()],
+        subtotal: 20_000,
+        discount: None,
+        taxes: vec![TaxSubtotal {
+            rate: "7".into(),
+            taxable: 20_000,
+            tax: 1_400,
+        }],
+        total: 21_400,
+        payments: Vec::new(),
+        amount_paid: 0,
+        balance_due: 21_400,
+        notes: Some("The printing was cancelled.".into()),
+        ..invoice
     }
 }
 

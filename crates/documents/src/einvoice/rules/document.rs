@@ -2,8 +2,11 @@
 
 use roxmltree::Node;
 
-use super::{all, children, fail, text, Found, CBC};
+use super::{children, fail, text, Found, CBC};
 use crate::einvoice::profile::{EN16931, PEPPOL, PEPPOL_PROCESS};
+
+/// UNCL 1001 codes Peppol accepts for a credit note (PEPPOL-EN16931-P0101).
+const CREDIT_NOTE_TYPES: [&str; 5] = ["381", "396", "81", "83", "532"];
 
 /// UNCL 1001 codes Peppol accepts for an invoice (PEPPOL-EN16931-P0100).
 const INVOICE_TYPES: [&str; 24] = [
@@ -46,14 +49,23 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
             ),
         }
     }
+    let credit_note = super::is_credit_note(root);
+    let (type_path, types, type_rule) = match credit_note {
+        true => (
+            "cbc:CreditNoteTypeCode",
+            &CREDIT_NOTE_TYPES[..],
+            "PEPPOL-EN16931-P0101",
+        ),
+        false => (
+            "cbc:InvoiceTypeCode",
+            &INVOICE_TYPES[..],
+            "PEPPOL-EN16931-P0100",
+        ),
+    };
     for (path, rule, what) in [
         ("cbc:ID", "BR-02", "an invoice number (BT-1)"),
         ("cbc:IssueDate", "BR-03", "an issue date (BT-2)"),
-        (
-            "cbc:InvoiceTypeCode",
-            "BR-04",
-            "an invoice type code (BT-3)",
-        ),
+        (type_path, "BR-04", "an invoice type code (BT-3)"),
         (
             "cbc:DocumentCurrencyCode",
             "BR-05",
@@ -64,13 +76,13 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
             fail(found, rule, "", format!("an invoice has {what}"));
         }
     }
-    let kind = text(root, "cbc:InvoiceTypeCode");
-    if peppol && !kind.is_empty() && !INVOICE_TYPES.contains(&kind) {
+    let kind = text(root, type_path);
+    if peppol && !kind.is_empty() && !types.contains(&kind) {
         fail(
             found,
-            "PEPPOL-EN16931-P0100",
+            type_rule,
             "",
-            format!("{kind} is no Peppol invoice type code"),
+            format!("{kind} is no Peppol type code for this document"),
         );
     }
     let currency = text(root, "cbc:DocumentCurrencyCode");
@@ -133,13 +145,15 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
             "a buyer reference or an order reference is given",
         );
     }
-    if all(root, "cac:InvoiceLine").is_empty() {
+    if super::lines(root).is_empty() {
         fail(found, "BR-16", "lines", "an invoice has at least one line");
     }
     let payable = super::amount(root, "cac:LegalMonetaryTotal/cbc:PayableAmount");
     let due = !text(root, "cbc:DueDate").is_empty()
         || !text(root, "cac:PaymentTerms/cbc:Note").is_empty();
-    if payable.is_some_and(|p| p > super::Exact::ZERO) && !due {
+    // A credit note has no due date element; what it owes back is settled by the
+    // invoice it credits.
+    if !credit_note && payable.is_some_and(|p| p > super::Exact::ZERO) && !due {
         fail(
             found,
             "BR-CO-25",

@@ -2,15 +2,19 @@
 
 use roxmltree::Node;
 
-use super::{all, amount, at, fail, text, Exact, Found};
+use super::{amount, at, fail, is_credit_note, lines, text, Exact, Found};
 
 pub fn check(root: Node<'_, '_>, found: &mut Found) {
-    for (i, line) in all(root, "cac:InvoiceLine").into_iter().enumerate() {
+    let quantity_path = match is_credit_note(root) {
+        true => "cbc:CreditedQuantity",
+        false => "cbc:InvoicedQuantity",
+    };
+    for (i, line) in lines(root).into_iter().enumerate() {
         let n = i + 1;
         if text(line, "cbc:ID").is_empty() {
             fail(found, "BR-21", "", format!("line {n} has an identifier"));
         }
-        let quantity = at(line, "cbc:InvoicedQuantity");
+        let quantity = at(line, quantity_path);
         if quantity.is_none() {
             fail(found, "BR-22", "", format!("line {n} has a quantity"));
         }

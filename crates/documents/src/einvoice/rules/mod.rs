@@ -23,6 +23,7 @@ pub use exact::Exact;
 const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 const INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+const CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
 
 /// A rule the document breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,11 +44,12 @@ pub fn check(xml: &str) -> Vec<Violation> {
         Err(e) => return vec![violation("XML", "", format!("not well-formed XML: {e}"))],
     };
     let root = document.root_element();
-    if root.tag_name().namespace() != Some(INVOICE) || root.tag_name().name() != "Invoice" {
+    let name = (root.tag_name().namespace(), root.tag_name().name());
+    if name != (Some(INVOICE), "Invoice") && name != (Some(CREDIT_NOTE), "CreditNote") {
         return vec![violation(
             "UBL",
             "",
-            "the root is not a UBL 2.1 Invoice".into(),
+            "the root is not a UBL 2.1 Invoice or CreditNote".into(),
         )];
     }
     let mut found = Vec::new();
@@ -64,6 +66,19 @@ fn violation(rule: &str, field: &'static str, message: String) -> Violation {
         rule: rule.to_owned(),
         message,
         field,
+    }
+}
+
+/// Whether the document is a credit note (else an invoice).
+fn is_credit_note(root: Node<'_, '_>) -> bool {
+    root.tag_name().name() == "CreditNote"
+}
+
+/// The document's lines, whichever of the two it is.
+fn lines<'a, 'i>(root: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    match is_credit_note(root) {
+        true => all(root, "cac:CreditNoteLine"),
+        false => all(root, "cac:InvoiceLine"),
     }
 }
 

@@ -25,7 +25,7 @@ pub fn check(root: Node<'_, '_>, found: &mut Found) {
         }
     }
     let zero = Exact::ZERO;
-    let lines: Exact = all(root, "cac:InvoiceLine")
+    let lines: Exact = super::lines(root)
         .into_iter()
         .filter_map(|l| amount(l, "cbc:LineExtensionAmount"))
         .sum();
@@ -199,7 +199,10 @@ fn two_decimals(root: Node<'_, '_>, found: &mut Found) {
     ];
     places.push((
         "BR-DEC-23",
-        all(root, "cac:InvoiceLine/cbc:LineExtensionAmount"),
+        super::lines(root)
+            .into_iter()
+            .filter_map(|l| at(l, "cbc:LineExtensionAmount"))
+            .collect(),
     ));
     for (rule, nodes) in places {
         if let Some(node) = nodes

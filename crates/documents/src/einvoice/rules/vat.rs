@@ -17,7 +17,7 @@ struct Taxed {
 
 pub fn check(root: Node<'_, '_>, found: &mut Found) {
     let mut taxed: Vec<Taxed> = Vec::new();
-    for line in all(root, "cac:InvoiceLine") {
+    for line in super::lines(root) {
         if let Some(category) = all(line, "cac:Item/cac:ClassifiedTaxCategory").first() {
             taxed.push(Taxed {
                 category: Category::of(*category),
