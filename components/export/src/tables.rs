@@ -27,6 +27,8 @@ pub const CLIENTS: Table = Table {
         ("phone", "/phone"),
         ("company", "/company"),
         ("tax_id", "/tax_id"),
+        ("registration_id", "/registration_id"),
+        ("peppol_id", "/peppol_id"),
         ("address_line1", "/address/line1"),
         ("address_line2", "/address/line2"),
         ("address_city", "/address/city"),
@@ -252,7 +254,7 @@ mod tests {
         assert_eq!(row[0], "'=HYPERLINK(\"x\")");
         assert_eq!(row[1], "'-5");
         assert_eq!(row[2], "'@me");
-        assert_eq!(row[6], "'\tx");
+        assert_eq!(row[8], "'\tx");
         assert!(row.contains(&"a=b".to_owned()));
         let payment = json!({"amount": -5, "livemode": false});
         let row = &STRIPE_PAYMENTS.rows(&payment)[0];
