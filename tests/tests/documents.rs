@@ -176,9 +176,9 @@ fn others_invoices_bad_papers_and_unknown_ids_are_refused() {
         .problem(401);
 }
 
-/// A profile and a client complete enough for an e-invoice: VAT ids, addresses, e-mail.
-fn einvoicing_user(tag: &str) -> (User, String) {
-    let user = User::sign_up(app(), tag);
+/// A Berlin seller's business profile, complete enough for EN 16931 (a German VAT id,
+/// an address, an e-mail, an IBAN), put for `user`; the profile is returned for changes.
+fn berlin_seller(user: &User) -> serde_json::Value {
     let profile = json!({
         "legal_name": "Zoë Ørsted ApS", "tax_id": "DE811907980", "email": "zoe@orsted.example",
         "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"},
@@ -186,6 +186,13 @@ fn einvoicing_user(tag: &str) -> (User, String) {
     });
     let put = user.call("PUT", "/business-profile").json(&profile).send();
     assert_eq!(put.status, 201, "{}", put.body);
+    profile
+}
+
+/// A profile and a client complete enough for an e-invoice: VAT ids, addresses, e-mail.
+fn einvoicing_user(tag: &str) -> (User, String) {
+    let user = User::sign_up(app(), tag);
+    berlin_seller(&user);
     let client = id(&user.created(
         "/clients",
         &json!({"name": "Σοφία & Дмитрий", "company": "Nordlicht AB", "default_currency": "EUR",
@@ -206,13 +213,7 @@ fn einvoice_profile(user: &User, invoice: &str) -> serde_json::Value {
 #[test]
 fn the_e_invoice_claims_peppol_only_when_it_can_meet_it_and_says_what_is_missing() {
     let user = User::sign_up(app(), "peppol");
-    let mut profile = json!({
-        "legal_name": "Zoë Ørsted GmbH", "tax_id": "DE811907980", "email": "zoe@orsted.example",
-        "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"},
-        "iban": "DE89370400440532013000"
-    });
-    let put = user.call("PUT", "/business-profile").json(&profile).send();
-    assert_eq!(put.status, 201, "{}", put.body);
+    let mut profile = berlin_seller(&user);
     // A German client reached by e-mail only.
     let client = id(&user.created(
         "/clients",

@@ -94,16 +94,7 @@ impl Invoice {
             notes: f.notes.as_deref(),
             subtotal: self.totals.subtotal,
             discount_amount: self.totals.discount,
-            taxes: self
-                .totals
-                .taxes
-                .iter()
-                .map(|rate| TaxView {
-                    rate: format_scaled(i64::from(rate.rate_bp), 2),
-                    taxable: rate.taxable,
-                    tax: rate.tax,
-                })
-                .collect(),
+            taxes: TaxView::all(&self.totals.taxes),
             tax: self.totals.tax,
             total: self.totals.total,
             amount_paid: self.amount_paid,
@@ -161,6 +152,20 @@ pub struct TaxView {
     pub rate: String,
     pub taxable: i64,
     pub tax: i64,
+}
+
+impl TaxView {
+    /// Every rate's part of `taxes`, as the API shows them.
+    pub fn all(taxes: &[fin_commercial::totals::TaxSubtotal]) -> Vec<TaxView> {
+        taxes
+            .iter()
+            .map(|rate| TaxView {
+                rate: format_scaled(i64::from(rate.rate_bp), 2),
+                taxable: rate.taxable,
+                tax: rate.tax,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize)]

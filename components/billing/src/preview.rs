@@ -3,7 +3,7 @@
 //! freelancer types; a second implementation in the browser would sooner or later round
 //! a cent differently from the invoice it becomes.
 
-use fin_commercial::decimal::{format_scaled, DecimalText};
+use fin_commercial::decimal::DecimalText;
 use fin_commercial::lines::{parse_discount, parse_lines, totals_error, DiscountInput, LineInput};
 use fin_commercial::money::whole_minor_units;
 use fin_commercial::totals::{self, Discount, Line};
@@ -75,15 +75,7 @@ pub fn compute(input: TotalsInput) -> Result<TotalsView, Vec<FieldError>> {
     let priced: Vec<Line> = lines.iter().map(|l| l.priced()).collect();
     let totals = totals::compute(&priced, discount).map_err(|e| vec![totals_error(e)])?;
     Ok(TotalsView {
-        taxes: totals
-            .taxes
-            .iter()
-            .map(|rate| TaxView {
-                rate: format_scaled(i64::from(rate.rate_bp), 2),
-                taxable: rate.taxable,
-                tax: rate.tax,
-            })
-            .collect(),
+        taxes: TaxView::all(&totals.taxes),
         line_nets: totals.line_nets,
         subtotal: totals.subtotal,
         discount_amount: totals.discount,

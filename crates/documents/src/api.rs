@@ -80,9 +80,16 @@ pub struct Seller {
     payment_terms: Option<String>,
     #[serde(default)]
     logo: Option<ApiLogo>,
-    // What Peppol asks of a seller; profiles saved before these existed have none.
     #[serde(default)]
     contact_name: Option<String>,
+    #[serde(flatten)]
+    reach: Reach,
+}
+
+/// What Peppol asks of a party beyond EN 16931; profiles saved and invoices sent before
+/// these existed have none.
+#[derive(Deserialize)]
+struct Reach {
     #[serde(default)]
     phone: Option<String>,
     #[serde(default)]
@@ -107,13 +114,8 @@ pub struct Buyer {
     email: Option<String>,
     tax_id: Option<String>,
     address: Option<Address>,
-    // Frozen buyers of invoices sent before these existed have none.
-    #[serde(default)]
-    phone: Option<String>,
-    #[serde(default)]
-    peppol_id: Option<String>,
-    #[serde(default)]
-    registration_id: Option<String>,
+    #[serde(flatten)]
+    reach: Reach,
 }
 
 /// A stored participant id; one that no longer parses is left out rather than written.
@@ -232,10 +234,10 @@ impl Answer {
                     contact: s.contact_name,
                     address: Some(s.address),
                     tax_id: s.tax_id,
-                    registration_id: s.registration_id,
-                    peppol_id: participant(s.peppol_id),
+                    registration_id: s.reach.registration_id,
+                    peppol_id: participant(s.reach.peppol_id),
                     email: s.email,
-                    phone: s.phone,
+                    phone: s.reach.phone,
                 };
                 (party, s.payment_terms, bank)
             }
@@ -263,10 +265,10 @@ impl Answer {
                 contact,
                 address: b.address,
                 tax_id: b.tax_id,
-                registration_id: b.registration_id,
-                peppol_id: participant(b.peppol_id),
+                registration_id: b.reach.registration_id,
+                peppol_id: participant(b.reach.peppol_id),
                 email: b.email,
-                phone: b.phone,
+                phone: b.reach.phone,
             }
         });
         Ok(Invoice {

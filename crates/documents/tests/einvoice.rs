@@ -561,6 +561,15 @@ fn the_official_rules_catch_a_hand_broken_document() {
     }
 }
 
+/// What Peppol would still need: (rule, field) of each gap.
+fn gaps(choice: &einvoice::Choice) -> Vec<(&str, &'static str)> {
+    choice
+        .gaps
+        .iter()
+        .map(|g| (g.rule.as_str(), g.field))
+        .collect()
+}
+
 #[test]
 fn the_profile_is_peppol_only_when_the_invoice_can_meet_it() {
     // The sample: both parties reachable, the Danish seller's CVR given.
@@ -576,13 +585,8 @@ fn the_profile_is_peppol_only_when_the_invoice_can_meet_it() {
     (danish.seller.registration_id, danish.seller.peppol_id) = (None, None);
     let choice = einvoice::choose(&danish);
     assert_eq!(choice.profile, einvoice::Profile::En16931);
-    let gaps: Vec<_> = choice
-        .gaps
-        .iter()
-        .map(|g| (g.rule.as_str(), g.field))
-        .collect();
     assert_eq!(
-        gaps,
+        gaps(&choice),
         [
             ("PEPPOL-EN16931-R020", "seller.peppol_id"),
             ("DK-R-002", "seller.registration_id")
@@ -596,14 +600,8 @@ fn the_profile_is_peppol_only_when_the_invoice_can_meet_it() {
     // Germany to Germany: the contact point and telephone Germany's rules ask for.
     let mut terse = german();
     (terse.seller.contact, terse.seller.phone) = (None, Some("12".into()));
-    let choice = einvoice::choose(&terse);
-    let gaps: Vec<_> = choice
-        .gaps
-        .iter()
-        .map(|g| (g.rule.as_str(), g.field))
-        .collect();
     assert_eq!(
-        gaps,
+        gaps(&einvoice::choose(&terse)),
         [
             ("DE-R-005", "seller.contact_name"),
             ("DE-R-006", "seller.phone")

@@ -53,30 +53,30 @@ fn values(digits: &str) -> Vec<u32> {
     digits.bytes().map(|b| u32::from(b - b'0')).collect()
 }
 
-/// GS1: weights 3, 1, 3, … from the right of the body; the check digit completes a ten.
-fn gln(number: &str) -> bool {
+/// The body's digits (all but the last) times `weight` of their place from the right,
+/// summed; and the check digit.
+fn weighted(number: &str, weight: impl Fn(u32) -> u32) -> (u32, u32) {
     let v = values(number);
     let (body, check) = v.split_at(v.len() - 1);
-    let sum: u32 = body
+    let sum = body
         .iter()
         .rev()
-        .enumerate()
-        .map(|(i, d)| d * if i % 2 == 0 { 3 } else { 1 })
+        .zip(0..)
+        .map(|(d, place)| d * weight(place))
         .sum();
-    (10 - sum % 10) % 10 == check[0]
+    (sum, check[0])
+}
+
+/// GS1: weights 3, 1, 3, … from the right of the body; the check digit completes a ten.
+fn gln(number: &str) -> bool {
+    let (sum, check) = weighted(number, |place| if place % 2 == 0 { 3 } else { 1 });
+    (10 - sum % 10) % 10 == check
 }
 
 /// Weights 2 to 7, repeating, from the right of the body; the number itself above zero.
 fn mod11(number: &str) -> bool {
-    let v = values(number);
-    let (body, check) = v.split_at(v.len() - 1);
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| d * (i as u32 % 6 + 2))
-        .sum();
-    v.iter().any(|d| *d > 0) && (11 - sum % 11) % 11 == check[0]
+    let (sum, check) = weighted(number, |place| place % 6 + 2);
+    number.bytes().any(|b| b != b'0') && (11 - sum % 11) % 11 == check
 }
 
 /// The last two digits are 97 less the first eight modulo 97.
