@@ -609,23 +609,44 @@ fn the_profile_is_peppol_only_when_the_invoice_can_meet_it() {
     );
     assert_eq!(einvoice::choose(&german()).gaps, []);
 
-    // Sellers whose national rules are not written here claim EN 16931 only.
+    // Sweden's rules: its VAT rates; met, a Swedish seller's document is Peppol.
     let mut swedish = sample();
     swedish.seller.address = Some(address("Drottninggatan 1", "111 51", "Stockholm", "SE"));
+    swedish.seller.tax_id = Some("SE556703170201".into());
+    swedish.seller.registration_id = Some("5567031702".into());
     swedish.seller.peppol_id = "0007:5567031702".parse().ok();
-    let gaps = einvoice::choose(&swedish).gaps;
-    assert_eq!(gaps.len(), 1, "{gaps:#?}");
-    assert_eq!(gaps[0].rule, "PEPPOL-NATIONAL");
+    assert_eq!(
+        gaps(&einvoice::choose(&swedish)),
+        [("SE-R-006", "lines.tax_rate")],
+        "19 % and 7 % are no Swedish rates"
+    );
+    let swedish_rates = single(swedish.clone(), "SEK", 2, 10_000, "25", 2_500);
+    assert_eq!(gaps(&einvoice::choose(&swedish_rates)), []);
+
+    // Sellers whose national rules are not written here claim EN 16931 only.
+    let mut greek = sample();
+    greek.seller.address = Some(address("Ermou 1", "105 63", "Athina", "GR"));
+    greek.seller.tax_id = Some("EL094014201".into());
+    (greek.seller.registration_id, greek.seller.peppol_id) = (None, None);
+    assert_eq!(
+        gaps(&einvoice::choose(&greek)),
+        [("PEPPOL-NATIONAL", "seller.address.country")]
+    );
 
     let verdicts = official(&[
         ("profile-danish-plain", &plain),
         ("profile-terse-german", &ubl(&terse)),
-        ("profile-swedish", &ubl(&swedish)),
+        ("profile-swedish-rates", &ubl(&swedish)),
+        ("profile-greek", &ubl(&greek)),
+        ("profile-swedish-peppol", &ubl(&swedish_rates)),
     ]);
-    for verdict in &verdicts {
+    let (plain, peppol) = verdicts.split_at(4);
+    for verdict in plain {
         assert!(!verdict.claims_peppol(), "{verdict}");
         assert_eq!(verdict.fatal_ids(), Vec::<&str>::new(), "{verdict}");
     }
+    assert!(peppol[0].claims_peppol(), "{}", peppol[0]);
+    assert_eq!(peppol[0].fatal_ids(), Vec::<&str>::new(), "{}", peppol[0]);
 }
 
 #[test]

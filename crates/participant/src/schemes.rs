@@ -65,14 +65,15 @@ pub fn vat_scheme(prefix: &str) -> Option<&'static str> {
 }
 
 /// The scheme a legal registration number (EN 16931 BT-30, BT-47) is written under in
-/// `country`, where Peppol asks for one: Denmark's CVR (`0184`, DK-R-014), the Dutch
-/// chamber of commerce's KvK number (`0106`, NL-R-003). Elsewhere the number is written
-/// without a scheme, which EN 16931 allows, rather than under a scheme whose check digits
-/// nobody verified.
+/// `country`, where Peppol's rules hold it to a form: Denmark's CVR (`0184`, DK-R-014),
+/// the Dutch chamber of commerce's KvK number (`0106`, NL-R-003), Sweden's organisation
+/// number (`0007`, SE-R-003/004/013). Elsewhere the number is written without a scheme,
+/// which EN 16931 allows, rather than under a scheme whose check digits nobody verified.
 pub fn registration_scheme(country: &str) -> Option<&'static str> {
     match country {
         "DK" => Some("0184"),
         "NL" => Some("0106"),
+        "SE" => Some("0007"),
         _ => None,
     }
 }

@@ -4,7 +4,7 @@
 //! Peppol is EN 16931 and more: both parties reachable on the network (a participant id
 //! under a scheme Peppol routes, PEPPOL-EN16931-R010/R020, CL008 — an e-mail address is
 //! not one), and the national rules of the seller's country (Peppol BIS 3.0's DE-R, DK-R,
-//! NL-R, IT-R, NO-R…). A document that claims Peppol and breaks one of them is rejected
+//! NL-R, IT-R, NO-R, SE-R…). A document that claims Peppol and breaks one of them is rejected
 //! by the buyer's access point; the same document claiming only EN 16931 is a valid
 //! e-invoice a buyer can still read and book. So the claim follows what the invoice
 //! can meet, and [`Choice::gaps`] says what would make it Peppol.
@@ -110,9 +110,10 @@ fn national(invoice: &Invoice, gaps: &mut Vec<Violation>) {
         "NL" => netherlands(invoice, domestic, gaps),
         "IT" => italy(&invoice.seller, gaps),
         "NO" => norway(&invoice.seller, gaps),
+        "SE" => sweden(invoice, gaps),
         // Peppol has national rules for these that are not checked here: their sellers'
         // documents claim EN 16931 until they are (docs/documents.md).
-        "SE" | "GR" | "IS" => gap(
+        "GR" | "IS" => gap(
             gaps,
             "PEPPOL-NATIONAL",
             "seller.address.country",
@@ -276,6 +277,57 @@ fn italy(seller: &Party, gaps: &mut Vec<Violation>) {
                 "Italian rules ask for the seller's street, city and post code",
             );
         }
+    }
+}
+
+/// SE-R-001/002 (a Swedish VAT id is SE and twelve digits), SE-R-003/004/013 (the
+/// registration number is a ten-digit organisation number, Luhn), SE-R-006 (standard
+/// rates are 25, 12 or 6 %).
+fn sweden(invoice: &Invoice, gaps: &mut Vec<Violation>) {
+    let seller = &invoice.seller;
+    let vat = codes::vat_id(seller).filter(|id| id.starts_with("SE"));
+    if vat.is_some_and(|id| id.len() != 14 || !id[2..].bytes().all(|b| b.is_ascii_digit())) {
+        gap(
+            gaps,
+            "SE-R-001",
+            "seller.tax_id",
+            "a Swedish VAT id is SE and twelve digits (SE556036079301)",
+        );
+    }
+    if let Some((_, number)) = codes::registration(seller) {
+        if format!("0007:{number}").parse::<ParticipantId>().is_err() {
+            gap(
+                gaps,
+                "SE-R-013",
+                "seller.registration_id",
+                "a Swedish organisation number is ten digits, the last a check digit",
+            );
+        }
+    }
+    let swedish_rate = |rate: &str| {
+        let rate = rate.trim();
+        let whole = rate.split_once('.').map_or(rate, |(w, f)| {
+            if f.bytes().all(|b| b == b'0') {
+                w
+            } else {
+                rate
+            }
+        });
+        matches!(whole, "25" | "12" | "6")
+    };
+    let standard = |rate: &str| codes::category(rate, seller, &invoice.buyer).code == "S";
+    if vat.is_some()
+        && invoice
+            .taxes
+            .iter()
+            .any(|t| standard(&t.rate) && !swedish_rate(&t.rate))
+    {
+        gap(
+            gaps,
+            "SE-R-006",
+            "lines.tax_rate",
+            "Swedish sellers charge VAT at 25, 12 or 6 %",
+        );
     }
 }
 
