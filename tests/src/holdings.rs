@@ -78,6 +78,11 @@ impl Fixture {
             &json!({"amount": 1_000}),
         );
         assert_eq!(paid.status, 201, "{}", paid.body);
+        let item = spec()
+            .request_example("/items", "POST")
+            .expect("the spec's item example");
+        let kept = user.post("/items", &item);
+        assert_eq!(kept.status, 201, "{}", kept.body);
         fixture
     }
 }

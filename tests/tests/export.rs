@@ -136,6 +136,7 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
         let owned = |id: &str| rows(&table, &column, id, &owner);
         let exported = match table.as_str() {
             "clients" => export.ids(|n| n == "clients.json", "id"),
+            "catalogue_items" => export.ids(|n| n == "items.json", "id"),
             "invoices" => export.ids(|n| n == "invoices.json", "id"),
             "payments" => export
                 .json("invoices.json")

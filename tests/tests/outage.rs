@@ -116,6 +116,7 @@ fn footprint() -> Vec<i64> {
         "deliveries",
         "delivery_settings",
         "stripe_connections",
+        "catalogue_items",
     ]
     .iter()
     .map(|table| {
@@ -184,6 +185,14 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         (
             "POST /clients".into(),
             body(bearer(http.post("/clients")), json!({"name": "Outage Ltd"})),
+        ),
+        ("GET /items".into(), bearer(http.get("/items"))),
+        (
+            "POST /items".into(),
+            body(
+                bearer(http.post("/items")),
+                json!({"name": "Outage", "unit_price": 1, "currency": "EUR"}),
+            ),
         ),
         ("GET /invoices".into(), bearer(http.get("/invoices"))),
         (

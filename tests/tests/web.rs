@@ -132,3 +132,8 @@ fn the_account_deleted_from_the_security_page() {
 fn the_account_downloaded_from_the_security_page() {
     browser_suite("export.test.mjs");
 }
+
+#[test]
+fn items_kept_in_the_catalogue_and_picked_into_an_invoice() {
+    browser_suite("catalogue.test.mjs");
+}

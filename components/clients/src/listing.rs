@@ -130,18 +130,6 @@ fn parse_sort(raw: &str) -> Option<Sort> {
     Some(Sort { key, descending })
 }
 
-/// A `LIKE` pattern matching `text` anywhere, with its wildcards taken literally.
-pub fn contains_pattern(text: &str) -> String {
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    format!("%{escaped}%")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,10 +193,5 @@ mod tests {
         let other_sort = ListQuery::parse(&format!("sort=created_at&cursor={}", cursor.encode()));
         assert_eq!(fields(&other_sort.expect_err("mismatch")), ["cursor"]);
         assert!(ListQuery::parse("cursor=garbage!").is_err());
-    }
-
-    #[test]
-    fn search_wildcards_are_literal() {
-        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }

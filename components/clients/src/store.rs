@@ -1,11 +1,13 @@
 //! Clients in Postgres, through Spin's `pg4` binding.
 
-use fin_spin_edge::pg::{connect, optional_text as optional, query, text, text_or_null};
+use fin_spin_edge::pg::{
+    connect, contains_pattern, optional_text as optional, query, text, text_or_null,
+};
 use fin_spin_edge::Fault;
 use spin_sdk::pg4::{self, Connection, DbValue, Decode, ParameterValue};
 
 use crate::domain::{Address, Client, ClientData};
-use crate::listing::{contains_pattern, ListQuery, SortKey};
+use crate::listing::{ListQuery, SortKey};
 use crate::service::ClientStore;
 
 // Parameters are sent as text and cast in SQL (`$1::text::uuid`): Spin prepares each

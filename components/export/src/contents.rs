@@ -50,6 +50,14 @@ const INVOICES: Listing = Listing {
     ],
 };
 
+/// The catalogue's products and services, by name.
+const ITEMS: Listing = Listing {
+    context: Context::Catalogue,
+    paths: &["/items"],
+    json: "items.json",
+    tables: &[&tables::ITEMS],
+};
+
 const STRIPE_PAYMENTS: Listing = Listing {
     context: Context::Payments,
     paths: &["/payments"],
@@ -97,6 +105,7 @@ pub fn write(reader: &Reader, archive: &mut Archive, account: &Value) -> Result<
         }
     }
     copy(reader, archive, &CLIENTS)?;
+    copy(reader, archive, &ITEMS)?;
     copy(reader, archive, &INVOICES)?;
     documents(reader, archive, &mut logos)?;
     copy(reader, archive, &STRIPE_PAYMENTS)
@@ -288,6 +297,7 @@ logos/<sha256>.png/.jpg    the logos your profile and your issued invoices print
 delivery-settings.json     how the e-mails to your clients read
 stripe-connection.json     whether card payments are connected (never the key)
 clients.json/.csv          every client, archived ones included
+items.json/.csv            the products and services of your catalogue
 invoices.json/.csv         every invoice, drafts included
 invoice-lines.csv          their lines
 invoice-payments.csv       the payments recorded on them

@@ -25,6 +25,7 @@ pub enum Context {
     Delivery,
     Sharing,
     Payments,
+    Catalogue,
 }
 
 impl Context {
@@ -39,6 +40,7 @@ impl Context {
             Context::Delivery => "delivery_base_url",
             Context::Sharing => "sharing_base_url",
             Context::Payments => "payments_base_url",
+            Context::Catalogue => "catalogue_base_url",
         }
     }
 }

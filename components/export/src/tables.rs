@@ -43,6 +43,22 @@ pub const CLIENTS: Table = Table {
     ],
 };
 
+pub const ITEMS: Table = Table {
+    file: "items.csv",
+    parent: &[],
+    each: None,
+    columns: &[
+        ("id", "/id"),
+        ("name", "/name"),
+        ("description", "/description"),
+        ("unit_price", "/unit_price"),
+        ("currency", "/currency"),
+        ("tax_rate", "/tax_rate"),
+        ("created_at", "/created_at"),
+        ("updated_at", "/updated_at"),
+    ],
+};
+
 pub const INVOICES: Table = Table {
     file: "invoices.csv",
     parent: &[],

@@ -167,6 +167,19 @@ pub fn text(value: Option<&DbValue>) -> Result<String, String> {
     optional_text(value)?.ok_or_else(|| "unexpected NULL".to_owned())
 }
 
+/// A `LIKE` pattern matching `text` anywhere, its wildcards (and the escape) taken
+/// literally: what a list's `q` searches for.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
 /// A `bytea` column that must not be NULL.
 pub fn binary(value: Option<&DbValue>) -> Result<Vec<u8>, String> {
     match value {
@@ -194,6 +207,11 @@ pub fn execute(conn: &Connection, sql: &str, params: &[ParameterValue]) -> Resul
 mod tests {
     use super::*;
     use spin_sdk::pg4::DbError;
+
+    #[test]
+    fn search_wildcards_are_literal() {
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
 
     fn db_error(code: &str) -> Error {
         Error::QueryFailed(QueryError::DbError(DbError {

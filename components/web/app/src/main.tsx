@@ -12,6 +12,7 @@ import "./styles.css";
 const Dashboard = lazy(() => import("./pages/Dashboard"));
 const Clients = lazy(() => import("./pages/Clients"));
 const ClientEdit = lazy(() => import("./pages/ClientEdit"));
+const Catalogue = lazy(() => import("./pages/Catalogue"));
 const Invoices = lazy(() => import("./pages/Invoices"));
 const InvoiceEdit = lazy(() => import("./pages/InvoiceEdit"));
 const InvoiceView = lazy(() => import("./pages/InvoiceView"));
@@ -66,6 +67,7 @@ function SignedIn() {
           <Route path="/app/clients" component={Clients} />
           <Route path="/app/clients/new" component={ClientEdit} />
           <Route path="/app/clients/:id" component={ClientEdit} />
+          <Route path="/app/catalogue" component={Catalogue} />
           <Route path="/app/invoices" component={Invoices} />
           <Route path="/app/invoices/new" component={InvoiceEdit} />
           <Route path="/app/invoices/:id/edit" component={InvoiceEdit} />

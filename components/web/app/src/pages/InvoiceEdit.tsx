@@ -22,6 +22,7 @@ export default function InvoiceEdit() {
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const existing = useResource(() => (id ? getInvoice(id) : Promise.resolve(null)), [id]);
   const clients = useResource(() => unwrap(api.GET("/clients", { params: { query: { limit: 100 } } })), []);
+  const catalogue = useResource(() => unwrap(api.GET("/items", { params: { query: { limit: 100 } } })), []);
   const [clientId, setClientId] = useState(query.client_id ?? "");
   const [issueDate, setIssueDate] = useState("");
   const [dueDate, setDueDate] = useState("");
@@ -158,6 +159,7 @@ export default function InvoiceEdit() {
           <button type="button" class="secondary" onClick={() => setLines([...lines, { ...blankLine }])}>
             Add line
           </button>
+          <CataloguePicker items={catalogue.data?.items ?? []} currency={moneyCurrency} onPick={(line) => setLines(withLine(lines, line))} />
         </fieldset>
         <fieldset>
           <legend>Discount</legend>
@@ -193,6 +195,43 @@ export default function InvoiceEdit() {
       </Form>
       <LiveTotals request={totalsRequest} currency={moneyCurrency} />
     </section>
+  );
+}
+
+/** `line` in place of a last line still blank, else after the others. */
+function withLine(lines: LineForm[], line: LineForm): LineForm[] {
+  const last = lines[lines.length - 1];
+  const blankLast = last && !last.description.trim() && !last.unit_price.trim();
+  return blankLast ? [...lines.slice(0, -1), line] : [...lines, line];
+}
+
+/** Adds a catalogue item as a line: its values are copied, so the line is the invoice's own. */
+function CataloguePicker({ items, currency, onPick }: { items: Schemas["Item"][]; currency: string; onPick: (line: LineForm) => void }) {
+  const usable = items.filter((i) => i.currency === currency);
+  return (
+    <Field label="Add from the catalogue" hint={items.length > usable.length ? `Items in other currencies than ${currency} are not offered.` : undefined}>
+      {(fid, describedBy) => (
+        <select
+          id={fid}
+          name="catalogue_item"
+          value=""
+          aria-describedby={describedBy}
+          onChange={(e) => {
+            const item = usable.find((i) => i.id === e.currentTarget.value);
+            if (!item) return;
+            const description = item.description ? `${item.name} — ${item.description}` : item.name;
+            onPick({ description, quantity: "1", unit_price: minorToInput(item.unit_price, item.currency), tax_rate: item.tax_rate });
+          }}
+        >
+          <option value="">{usable.length ? "Choose an item…" : `No items in ${currency} yet`}</option>
+          {usable.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.name} — {minorToInput(i.unit_price, i.currency)} {i.currency}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 

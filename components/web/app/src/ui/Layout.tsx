@@ -5,6 +5,7 @@ import { endSession } from "../api/session";
 const sections = [
   ["/app", "Dashboard"],
   ["/app/clients", "Clients"],
+  ["/app/catalogue", "Catalogue"],
   ["/app/invoices", "Invoices"],
   ["/app/payments", "Payments"],
   ["/app/settings", "Settings"],
