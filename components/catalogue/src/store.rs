@@ -11,8 +11,9 @@ use crate::domain::{Item, ItemData};
 use crate::listing::ListQuery;
 use crate::service::ItemStore;
 
-// Parameters are sent as text and cast in SQL (`$1::text::uuid`): Spin prepares each
-// statement, and a text value bound straight to a `uuid` parameter is refused.
+// Parameters are sent as text or int8 and cast in SQL (`$1::text::uuid`,
+// `$6::bigint::int`): Spin prepares each statement, and a value bound straight to a
+// parameter of another type is refused.
 
 /// The columns of [`Item`], timestamps as RFC 3339 UTC text.
 const COLUMNS: &str = "id::text, name, description, unit_price, currency::text, tax_rate_bp, \
@@ -51,7 +52,7 @@ impl ItemStore for PgItems {
     fn insert(&self, owner: &str, data: &ItemData) -> Result<Item, Fault> {
         let sql = format!(
             "INSERT INTO catalogue_items (owner_id, name, description, unit_price, currency, tax_rate_bp)
-             VALUES ($1::text::uuid, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
+             VALUES ($1::text::uuid, $2, $3, $4, $5, $6::bigint::int) RETURNING {COLUMNS}"
         );
         let mut params = vec![ParameterValue::Str(owner.to_owned())];
         params.extend(data_params(data));
@@ -69,7 +70,7 @@ impl ItemStore for PgItems {
     fn update(&self, owner: &str, id: &str, data: &ItemData) -> Result<Option<Item>, Fault> {
         let sql = format!(
             "UPDATE catalogue_items SET name = $3, description = $4, unit_price = $5, currency = $6,
-                tax_rate_bp = $7, updated_at = now()
+                tax_rate_bp = $7::bigint::int, updated_at = now()
              WHERE owner_id = $1::text::uuid AND id = $2::text::uuid RETURNING {COLUMNS}"
         );
         let mut params = vec![owner.to_owned().into(), id.to_owned().into()];
