@@ -50,6 +50,28 @@ fn profile() -> Value {
     })
 }
 
+/// The demo's catalogue: (name, description, price in cents, tax rate).
+const ITEMS: [(&str, &str, i64, &str); 3] = [
+    (
+        "Design, per hour",
+        "Screens, flows and reviews",
+        9_500,
+        "19",
+    ),
+    (
+        "Brand workshop",
+        "A day with your team, materials included",
+        120_000,
+        "19",
+    ),
+    (
+        "Hosting, per month",
+        "Managed hosting of the site",
+        2_900,
+        "19",
+    ),
+];
+
 /// VAT ids of the clients in the EU: what a reverse charge names (the rest have none).
 const VAT_IDS: [(&str, &str); 4] = [
     ("DE", "DE136695976"),
@@ -143,6 +165,7 @@ pub fn seed(base_url: &str, mail_url: &str) -> Result<Summary, String> {
     };
     summary.actions += api.confirm_address(mail_url)?;
     summary.actions += api.profile()?;
+    summary.actions += api.catalogue()?;
     // Before any invoice is sent, so its e-mail already offers "Pay now".
     summary.actions += api.card_payments_and_reminders()?;
     let today = today();
@@ -257,6 +280,30 @@ impl Api {
             Some(body) => call.json(body).send(),
             None => call.send(),
         }
+    }
+
+    /// The catalogue's items, where the catalogue is still empty; the actions taken.
+    fn catalogue(&self) -> Result<usize, String> {
+        let listed = self.send("GET", "/items", None, None);
+        if listed.status != 200 {
+            return Err(format!("list items: {} {}", listed.status, listed.body));
+        }
+        if listed.json()["items"]
+            .as_array()
+            .is_some_and(|items| !items.is_empty())
+        {
+            return Ok(0);
+        }
+        for item in ITEMS {
+            let (name, description, unit_price, tax_rate) = item;
+            let body = json!({"name": name, "description": description, "unit_price": unit_price,
+                              "currency": "EUR", "tax_rate": tax_rate});
+            let created = self.send("POST", "/items", Some(&body), None);
+            if created.status != 201 {
+                return Err(format!("item {name}: {} {}", created.status, created.body));
+            }
+        }
+        Ok(ITEMS.len())
     }
 
     /// Puts the business profile, and its logo, where there are none yet; the actions

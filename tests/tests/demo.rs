@@ -71,6 +71,8 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
     let clients = all(&http, &token, "/clients");
     let invoices = all(&http, &token, "/invoices");
     assert_eq!(clients.len(), 12);
+    let catalogue = all(&http, &token, "/items");
+    assert_eq!(catalogue.len(), 3, "the catalogue is seeded");
     let countries: std::collections::BTreeSet<&str> = clients
         .iter()
         .filter_map(|c| c["address"]["country"].as_str())
@@ -152,6 +154,7 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
         clients,
         "no new or changed clients"
     );
+    assert_eq!(all(&http, &token, "/items"), catalogue, "no new items");
     let again = all(&http, &token, "/invoices");
     assert_eq!(again.len(), invoices.len(), "no new invoices");
     for (before, after) in invoices.iter().zip(&again) {
