@@ -154,6 +154,10 @@ fn bad_bodies_and_queries_are_refused_naming_the_field_and_store_nothing() {
             json!({"name": "A", "unit_price": 1, "currency": "EUR", "id": "x"}),
             "id",
         ),
+        (
+            json!({"name": "A", "unit_price": 1, "currency": "EUR", "tax_rate": null}),
+            "tax_rate",
+        ),
     ];
     for (body, field) in cases {
         let problem = user.post("/items", &body).problem(422);
@@ -189,6 +193,8 @@ fn bad_bodies_and_queries_are_refused_naming_the_field_and_store_nothing() {
     );
     user.patch(&at(&item), &json!({"name": " "})).problem(422);
     user.patch(&at(&item), &json!({"currency": "nope"}))
+        .problem(422);
+    user.patch(&at(&item), &json!({"unit_price": null}))
         .problem(422);
     assert_eq!(
         user.get(&at(&item)).json(),

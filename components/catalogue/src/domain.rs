@@ -3,7 +3,7 @@
 
 use fin_commercial::decimal::{format_scaled, parse_scaled, DecimalText};
 use fin_commercial::lines::{MAX_AMOUNT, MAX_RATE_BP};
-use fin_commercial::money::{whole_minor_units, Currency};
+use fin_commercial::money::{Currency, WholeNumber};
 use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 use serde_with::rust::double_option;
@@ -14,22 +14,24 @@ const MAX_NAME: usize = 200;
 const MAX_DESCRIPTION: usize = 790;
 
 /// What an item body may say: absent fields (`None`) stay as they are on PATCH, and
-/// `description: null` clears it. Unknown fields — `id`, timestamps — are refused.
+/// `description: null` clears it. Every field tells absent from `null` (`Some(None)`) so
+/// that a `null` where no value may be missing is refused by name, not taken as absent.
+/// Unknown fields — `id`, timestamps — are refused.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
-    #[serde(default)]
-    pub name: Option<String>,
+    #[serde(default, with = "double_option")]
+    pub name: Option<Option<String>>,
     #[serde(default, with = "double_option")]
     pub description: Option<Option<String>>,
     /// Minor units of `currency`.
-    #[serde(default, deserialize_with = "whole_minor_units")]
-    pub unit_price: Option<i64>,
-    #[serde(default)]
-    pub currency: Option<String>,
+    #[serde(default, with = "double_option")]
+    pub unit_price: Option<Option<WholeNumber>>,
+    #[serde(default, with = "double_option")]
+    pub currency: Option<Option<String>>,
     /// A percentage with up to two decimals; 0 when absent on creation.
-    #[serde(default)]
-    pub tax_rate: Option<DecimalText>,
+    #[serde(default, with = "double_option")]
+    pub tax_rate: Option<Option<DecimalText>>,
 }
 
 /// An item's fields after every rule has passed.
@@ -114,7 +116,17 @@ impl ItemData {
 
 fn apply(mut draft: Draft, input: ItemInput) -> Result<ItemData, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if let Some(name) = input.name {
+    for (field, null) in [
+        ("name", matches!(input.name, Some(None))),
+        ("unit_price", matches!(input.unit_price, Some(None))),
+        ("currency", matches!(input.currency, Some(None))),
+        ("tax_rate", matches!(input.tax_rate, Some(None))),
+    ] {
+        if null {
+            errors.push(FieldError::new(field, "may not be null"));
+        }
+    }
+    if let Some(Some(name)) = input.name {
         match text(name.trim(), MAX_NAME) {
             Ok(name) if !name.is_empty() => draft.name = Some(name),
             Ok(_) => errors.push(FieldError::new("name", "is required")),
@@ -131,7 +143,7 @@ fn apply(mut draft: Draft, input: ItemInput) -> Result<ItemData, Vec<FieldError>
             Err(message) => errors.push(FieldError::new("description", message)),
         }
     }
-    if let Some(price) = input.unit_price {
+    if let Some(Some(WholeNumber(price))) = input.unit_price {
         match (0..=MAX_AMOUNT).contains(&price) {
             true => draft.unit_price = Some(price),
             false => errors.push(FieldError::new(
@@ -140,13 +152,13 @@ fn apply(mut draft: Draft, input: ItemInput) -> Result<ItemData, Vec<FieldError>
             )),
         }
     }
-    if let Some(code) = input.currency {
+    if let Some(Some(code)) = input.currency {
         match Currency::parse(&code) {
             Ok(currency) => draft.currency = Some(currency),
             Err(message) => errors.push(FieldError::new("currency", message)),
         }
     }
-    if let Some(DecimalText(rate)) = input.tax_rate {
+    if let Some(Some(DecimalText(rate))) = input.tax_rate {
         match parse_scaled(&rate, 2, MAX_RATE_BP) {
             Ok(bp) => draft.tax_rate_bp = Some(bp),
             Err(message) => errors.push(FieldError::new(
@@ -256,5 +268,23 @@ mod tests {
             .update(input(json!({"name": "  "})))
             .expect_err("blank name");
         assert_eq!(fields(&errors), ["name"]);
+    }
+
+    #[test]
+    fn null_is_refused_by_name_where_a_value_may_not_be_missing() {
+        let nulls = json!({"name": null, "unit_price": null, "currency": null, "tax_rate": null});
+        let errors = ItemData::create(input(nulls.clone())).expect_err("nulls");
+        assert_eq!(
+            fields(&errors),
+            ["name", "unit_price", "currency", "tax_rate"]
+        );
+        let stored = ItemData::create(input(json!({
+            "name": "Design", "unit_price": 9500, "currency": "EUR", "tax_rate": "19"
+        })))
+        .expect("valid");
+        let errors = stored
+            .update(input(json!({"tax_rate": null})))
+            .expect_err("null rate");
+        assert_eq!(fields(&errors), ["tax_rate"]);
     }
 }

@@ -38,7 +38,8 @@ impl Currency {
 /// An amount of minor units as a body may write it: a JSON integer, or a number with no
 /// fraction (`8000.0`) — JSON Schema, and so the OpenAPI spec, calls both integers, and
 /// some JSON encoders write whole floats that way. `80.5` is refused.
-struct WholeNumber(i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WholeNumber(pub i64);
 
 impl<'de> Deserialize<'de> for WholeNumber {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -32,7 +32,7 @@ test("items are kept in the catalogue and picked into an invoice's lines", { tim
   await page.getByLabel("Item description").fill("Screens and flows");
   await page.getByRole("button", { name: "Add item" }).click();
   const items = page.getByRole("table", { name: "Items" });
-  await items.getByRole("cell", { name: /Design, per hour/ }).waitFor();
+  await items.getByRole("cell", { name: /^Design, per hour Screens/ }).waitFor();
 
   await page.getByRole("button", { name: "Change Design, per hour" }).click();
   await page.getByLabel("Price (EUR)").fill("100.00");
