@@ -19,6 +19,8 @@ pub enum Target {
     Sent,
     Overdue,
     PartlyPaid,
+    /// Sent, its project-management line taken back by a credit note.
+    PartlyCredited,
     Paid,
     Void,
 }
@@ -28,7 +30,7 @@ impl Target {
     pub fn shown(self) -> &'static str {
         match self {
             Target::Draft => "draft",
-            Target::Sent | Target::PartlyPaid => "sent",
+            Target::Sent | Target::PartlyPaid | Target::PartlyCredited => "sent",
             Target::Overdue => "overdue",
             Target::Paid => "paid",
             Target::Void => "void",
@@ -111,13 +113,14 @@ const CLIENTS: [(&str, &str, &str, &str); 12] = [
     ("Andes Export SpA", "andes.example.cl", "CL", "USD"),
 ];
 
-const TARGETS: [Target; 6] = [
+const TARGETS: [Target; 7] = [
     Target::Paid,
     Target::PartlyPaid,
     Target::Overdue,
     Target::Sent,
     Target::Void,
     Target::Draft,
+    Target::PartlyCredited,
 ];
 
 /// A Stripe test key of the shape Stripe issues, for the local stand-in: it moves no
@@ -180,7 +183,9 @@ pub fn seed(base_url: &str, mail_url: &str) -> Result<Summary, String> {
             let issued = today - 20 - ((n as i64 * 29) % 340);
             let due = match target {
                 Target::Overdue => today - 1 - (n as i64 % 20),
-                Target::Sent | Target::PartlyPaid | Target::Draft => today + 10 + k as i64,
+                Target::Sent | Target::PartlyPaid | Target::PartlyCredited | Target::Draft => {
+                    today + 10 + k as i64
+                }
                 _ => issued + 30,
             };
             let issued = issued.min(due);
@@ -529,6 +534,14 @@ impl Api {
             Target::Paid => total,
             _ => 0,
         };
+        if target == Target::PartlyCredited {
+            act(
+                format!("{base}/credit-notes"),
+                Some(json!({"lines": [{"line": 2}],
+                            "reason": "Project management was not needed after all"})),
+                Some(format!("demo-credit-{n}")),
+            )?;
+        }
         if paid > 0 {
             // The key makes a second run replay the payment instead of paying again.
             act(

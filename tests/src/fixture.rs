@@ -42,13 +42,17 @@ impl Fixture {
         }
     }
 
-    /// The path of an operation on this freelancer's things. Void, payments and sharing
-    /// need a sent invoice; the rest take the draft, so that its status is never why a
+    /// The path of an operation on this freelancer's things. Void, payments, credit notes
+    /// and sharing need a sent invoice; the rest take the draft, so that its status is never why a
     /// request is refused.
     pub fn path(&self, template: &str) -> String {
         let id = match template {
             t if t.starts_with("/clients/") => &self.client,
-            t if t.ends_with("/void") || t.ends_with("/payments") || t.contains("/share") => {
+            t if t.ends_with("/void")
+                || t.ends_with("/payments")
+                || t.ends_with("/credit-notes")
+                || t.contains("/share") =>
+            {
                 &self.sent
             }
             _ => &self.draft,

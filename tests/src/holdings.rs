@@ -78,6 +78,11 @@ impl Fixture {
             &json!({"amount": 1_000}),
         );
         assert_eq!(paid.status, 201, "{}", paid.body);
+        let credited = user.post(
+            &format!("/invoices/{}/credit-notes", fixture.sent),
+            &json!({"amount": 500, "reason": "A day cut short"}),
+        );
+        assert_eq!(credited.status, 201, "{}", credited.body);
         let item = spec()
             .request_example("/items", "POST")
             .expect("the spec's item example");

@@ -15,7 +15,7 @@ pub fn dashboard(db: &mut postgres::Client, owner: &str, shown: &Value) -> Value
     let today = today();
     let invoices = db
         .query(
-            "SELECT status, currency::text, client_id::text, total, amount_paid,
+            "SELECT status, currency::text, client_id::text, total, amount_paid, amount_credited,
                     (due_date - DATE '1970-01-01')::int8, (issue_date - DATE '1970-01-01')::int8
              FROM invoices WHERE owner_id = $1::text::uuid AND deleted_at IS NULL",
             &[&owner],
@@ -44,18 +44,19 @@ pub fn dashboard(db: &mut postgres::Client, owner: &str, shown: &Value) -> Value
     for row in &invoices {
         let (status, currency, client): (String, String, String) =
             (row.get(0), row.get(1), row.get(2));
-        let (total, paid, due, issued): (i64, i64, i64, i64) =
-            (row.get(3), row.get(4), row.get(5), row.get(6));
+        let (total, paid, credited, due, issued): (i64, i64, i64, i64, i64) =
+            (row.get(3), row.get(4), row.get(5), row.get(6), row.get(7));
+        let owed = total - credited - paid;
         let overdue = status == "sent" && due < today;
         *counts
             .entry(if overdue { "overdue" } else { leak(&status) })
             .or_default() += 1;
         if status == "sent" {
             let o = outstanding.entry(currency.clone()).or_default();
-            o.0 += total - paid;
+            o.0 += owed;
             o.1 += 1;
             if overdue {
-                o.2 += total - paid;
+                o.2 += owed;
                 o.3 += 1;
             }
             let c = clients
@@ -63,12 +64,12 @@ pub fn dashboard(db: &mut postgres::Client, owner: &str, shown: &Value) -> Value
                 .or_default()
                 .entry(client)
                 .or_default();
-            c.0 += total - paid;
+            c.0 += owed;
             c.1 += 1;
         }
         if status == "sent" || status == "paid" {
             if let Some(m) = months.iter().position(|m| *m == month_of(issued)) {
-                series.entry(currency).or_insert_with(|| vec![(0, 0); 12])[m].0 += total;
+                series.entry(currency).or_insert_with(|| vec![(0, 0); 12])[m].0 += total - credited;
             }
         }
     }

@@ -89,9 +89,20 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
         if status == "sent" && invoice["amount_paid"].as_i64() > Some(0) {
             status = "partly paid".into();
         }
+        if status == "sent" && invoice["amount_credited"].as_i64() > Some(0) {
+            status = "partly credited".into();
+        }
         *by_status.entry(status).or_default() += 1;
     }
-    for state in ["draft", "sent", "overdue", "partly paid", "paid", "void"] {
+    for state in [
+        "draft",
+        "sent",
+        "overdue",
+        "partly paid",
+        "partly credited",
+        "paid",
+        "void",
+    ] {
         assert!(
             by_status.contains_key(state),
             "no {state} invoice: {by_status:?}"

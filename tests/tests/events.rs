@@ -424,7 +424,7 @@ fn duplicated_out_of_order_and_forged_messages_and_a_rebuild_leave_the_same_read
 }
 
 /// A seeded random walk of creates, edits, sends, payments (by hand and by webhook),
-/// voids and deletes, for two users in two currencies with issue and payment dates over
+/// credit notes, voids and deletes, for two users in two currencies with issue and payment dates over
 /// the past year; then each user's dashboard must equal the figures recomputed from
 /// billing's own tables. `E2E_SEED=<n>` replays a run.
 #[test]
@@ -482,10 +482,13 @@ fn the_dashboard_equals_a_recomputation_from_the_source_tables() {
         }
         let current = current.json();
         let balance = current["balance_due"].as_i64().unwrap_or(0);
+        let creditable = current["total"].as_i64().unwrap_or(0)
+            - current["amount_credited"].as_i64().unwrap_or(0);
         let legal: &[&str] = match current["status"].as_str() {
             Some("draft") => &["send", "send", "edit", "delete", "void"],
-            Some("sent" | "overdue") => &["pay", "pay", "webhook", "void"],
-            Some("paid") => &["webhook"],
+            Some("sent" | "overdue") => &["pay", "pay", "webhook", "void", "credit"],
+            Some("paid") if creditable > 0 => &["webhook", "credit"],
+            Some("paid" | "credited") => &["webhook"],
             _ => continue,
         };
         let action = legal[rng.below(legal.len() as u64) as usize];
@@ -497,6 +500,11 @@ fn the_dashboard_equals_a_recomputation_from_the_source_tables() {
                 "quantity": 2, "unit_price": 1_000 + rng.below(9_000)}]}),
             ),
             "delete" => user.delete(&path),
+            // The walk's lines are untaxed: an amount credits itself, up to what is left.
+            "credit" => user.post(
+                &format!("{path}/credit-notes"),
+                &json!({"amount": 1 + rng.below(creditable as u64)}),
+            ),
             "pay" => user.post(
                 &format!("{path}/payments"),
                 &json!({

@@ -115,6 +115,10 @@ const LEFT_OUT: &[(&str, &str)] = &[
         "the next invoice number, read off invoices.json",
     ),
     (
+        "credit_note_counters",
+        "the next credit-note number, read off invoices.json",
+    ),
+    (
         "outbox",
         "events between contexts, already applied to what is exported",
     ),
@@ -145,6 +149,19 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
                 .flatten()
                 .flat_map(|invoice| invoice["payments"].as_array().cloned().unwrap_or_default())
                 .filter_map(|payment| payment["id"].as_str().map(str::to_owned))
+                .collect(),
+            "credit_notes" => export
+                .json("invoices.json")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|invoice| {
+                    invoice["credit_notes"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .filter_map(|note| note["id"].as_str().map(str::to_owned))
                 .collect(),
             "deliveries" => export.ids(|n| n.ends_with(".deliveries.json"), "id"),
             "share_links" => export.ids(|n| n.ends_with(".share-links.json"), "id"),
@@ -191,6 +208,7 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
         ("invoices", 2),
         ("clients", 1),
         ("payments", 1),
+        ("credit_notes", 1),
         ("share_links", 1),
         ("business_logos", 1),
         ("security_events", 1),
@@ -255,6 +273,9 @@ fn tables_documents_and_logos_agree_with_the_json() {
         2,
         "a header and the one payment"
     );
+    let credit_notes = export.csv("invoice-credit-notes.csv");
+    assert_eq!(credit_notes.len(), 2, "a header and the one credit note");
+    assert_eq!(credit_notes[1][0], mine.sent, "under its invoice");
     let clients = export.json("clients.json").as_array().map_or(0, Vec::len);
     assert_eq!(export.csv("clients.csv").len(), 1 + clients);
     assert_eq!(

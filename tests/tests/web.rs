@@ -137,3 +137,8 @@ fn the_account_downloaded_from_the_security_page() {
 fn items_kept_in_the_catalogue_and_picked_into_an_invoice() {
     browser_suite("catalogue.test.mjs");
 }
+
+#[test]
+fn a_sent_invoice_credited_in_part() {
+    browser_suite("credit-notes.test.mjs");
+}

@@ -1,13 +1,13 @@
 //! Where a freelancer's money stands, shaped from the read model's grouped figures.
 //!
 //! Definitions (docs/events.md has them for API users too):
-//! - **outstanding**: what is still due on sent invoices (`total - amount_paid`), per
-//!   currency; **overdue** is the part on invoices past their due date (UTC today).
+//! - **outstanding**: what is still due on sent invoices (`total - amount_credited -
+//!   amount_paid`), per currency; **overdue** is the part on invoices past their due date (UTC today).
 //! - **paid in the last 30 days**: money received (payments, overpaid parts included)
 //!   dated today or in the 29 days before.
 //! - **revenue by month**, for the current month and the 11 before, per currency:
-//!   `invoiced` (totals of sent and paid invoices by issue date; drafts, void and
-//!   deleted invoices are not revenue) and `received` (payments by payment date).
+//!   `invoiced` (totals of sent and paid invoices less their credit notes, by issue
+//!   date; drafts, void and deleted invoices are not revenue) and `received` (payments by payment date).
 //! - **counts** of invoices by the status a user sees (`overdue` split from `sent`).
 //! - **top clients**: per currency, the five clients with the most outstanding.
 //!

@@ -22,6 +22,8 @@ pub struct InvoiceState {
     pub total: i64,
     pub amount_paid: i64,
     pub amount_overpaid: i64,
+    /// What credit notes took back of `total`.
+    pub amount_credited: i64,
 }
 
 /// A payment received: money in, on a day, in the invoice's currency.
@@ -42,7 +44,7 @@ pub struct Projected {
 }
 
 /// The event types this read model understands.
-const INVOICE_EVENTS: [&str; 7] = [
+const INVOICE_EVENTS: [&str; 8] = [
     "invoice.created",
     "invoice.updated",
     "invoice.sent",
@@ -50,6 +52,7 @@ const INVOICE_EVENTS: [&str; 7] = [
     "invoice.deleted",
     "payment.recorded",
     "invoice.paid",
+    "credit_note.issued",
 ];
 
 #[derive(Deserialize)]
@@ -69,6 +72,9 @@ struct InvoicePayload {
     total: i64,
     amount_paid: i64,
     amount_overpaid: i64,
+    /// Absent from events written before credit notes existed: nothing was credited.
+    #[serde(default)]
+    amount_credited: i64,
     version: i64,
     deleted_at: Option<String>,
 }
@@ -126,6 +132,7 @@ pub fn project(event: &FeedEvent) -> Result<Option<Projected>, String> {
             total: invoice.total,
             amount_paid: invoice.amount_paid,
             amount_overpaid: invoice.amount_overpaid,
+            amount_credited: invoice.amount_credited,
         },
         payment,
     }))

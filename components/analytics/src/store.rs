@@ -196,14 +196,14 @@ impl ReadModel for PgReadModel {
             inv AS (
                 INSERT INTO analytics_invoices AS a (invoice_id, owner_id, client_id, version,
                     status, deleted, currency, issue_date, due_date, total, amount_paid,
-                    amount_overpaid)
+                    amount_overpaid, amount_credited)
                 SELECT DISTINCT ON (r.invoice_id) r.invoice_id, r.owner_id, r.client_id,
                        r.version, r.status, r.deleted, r.currency, r.issue_date, r.due_date,
-                       r.total, r.amount_paid, r.amount_overpaid
+                       r.total, r.amount_paid, r.amount_overpaid, r.amount_credited
                   FROM jsonb_to_recordset($1::jsonb) AS r(invoice_id uuid, owner_id uuid,
                        client_id uuid, version integer, status text, deleted boolean,
                        currency text, issue_date date, due_date date, total bigint,
-                       amount_paid bigint, amount_overpaid bigint)
+                       amount_paid bigint, amount_overpaid bigint, amount_credited bigint)
                  WHERE EXISTS (SELECT 1 FROM cp)
                  ORDER BY r.invoice_id, r.version DESC
                 ON CONFLICT (invoice_id) DO UPDATE SET
@@ -212,7 +212,8 @@ impl ReadModel for PgReadModel {
                     deleted = EXCLUDED.deleted, currency = EXCLUDED.currency,
                     issue_date = EXCLUDED.issue_date, due_date = EXCLUDED.due_date,
                     total = EXCLUDED.total, amount_paid = EXCLUDED.amount_paid,
-                    amount_overpaid = EXCLUDED.amount_overpaid
+                    amount_overpaid = EXCLUDED.amount_overpaid,
+                    amount_credited = EXCLUDED.amount_credited
                  WHERE a.version < EXCLUDED.version
                 RETURNING 1),
             pay AS (

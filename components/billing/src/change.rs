@@ -2,6 +2,7 @@
 //! events a change produces (`events`) follows from the change alone, so the change sits
 //! below both the use cases and the events.
 
+use crate::credit::NewCreditNote;
 use crate::domain::{InvoiceFields, NewPayment};
 use crate::parties::Buyer;
 use crate::status::Status;
@@ -16,5 +17,7 @@ pub enum Change {
     /// Sent, with the buyer as the client is now (the store adds the seller).
     Send(Buyer),
     Payment(NewPayment, Status),
+    /// A credit note issued against the invoice, and the status it leaves it in.
+    Credit(Box<NewCreditNote>, Status),
     Delete,
 }

@@ -45,6 +45,7 @@ fn action_name(action: Action) -> &'static str {
         Action::Send => "sent",
         Action::Void => "voided",
         Action::RecordPayment => "paid",
+        Action::Credit => "credited (a draft is changed, not credited)",
     }
 }
 

@@ -13,10 +13,11 @@ pub enum EventType {
     InvoiceDeleted,
     PaymentRecorded,
     InvoicePaid,
+    CreditNoteIssued,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 7] = [
+    pub const ALL: [EventType; 8] = [
         EventType::InvoiceCreated,
         EventType::InvoiceUpdated,
         EventType::InvoiceSent,
@@ -24,6 +25,7 @@ impl EventType {
         EventType::InvoiceDeleted,
         EventType::PaymentRecorded,
         EventType::InvoicePaid,
+        EventType::CreditNoteIssued,
     ];
 
     /// The name in the envelope's `type`.
@@ -36,6 +38,7 @@ impl EventType {
             EventType::InvoiceDeleted => "invoice.deleted",
             EventType::PaymentRecorded => "payment.recorded",
             EventType::InvoicePaid => "invoice.paid",
+            EventType::CreditNoteIssued => "credit_note.issued",
         }
     }
 }
@@ -58,6 +61,9 @@ impl Change {
                 vec![EventType::PaymentRecorded, EventType::InvoicePaid]
             }
             Change::Payment(..) => vec![EventType::PaymentRecorded],
+            // A credit that settles the invoice is not a payment: no `invoice.paid`, so
+            // nobody thanks the client for money that never came.
+            Change::Credit(..) => vec![EventType::CreditNoteIssued],
         }
     }
 }

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
+use crate::credit::CreditInput;
 use crate::directory::Clients;
 use crate::documents;
 use crate::domain::{InvoiceInput, PaymentInput};
@@ -31,6 +32,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/send", &["POST"]),
     Route::new("/invoices/{id}/void", &["POST"]),
     Route::new("/invoices/{id}/payments", &["POST"]),
+    Route::new("/invoices/{id}/credit-notes", &["POST"]),
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -50,6 +52,7 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/invoices/{id}/send", "POST") => send(req, id),
         ("/invoices/{id}/void", "POST") => void(req, id),
         ("/invoices/{id}/payments", "POST") => pay(req, id).await,
+        ("/invoices/{id}/credit-notes", "POST") => credit(req, id).await,
         _ => Err(Problem::no_route(&req.path)),
     }
 }
@@ -99,6 +102,15 @@ impl Context {
     fn invoice(&self, status: u16, invoice: &Invoice) -> Response {
         let mut response = json(status, &invoice.view(self.today));
         response.set_header("etag", invoice.etag());
+        response
+    }
+
+    /// The invoice after something was added to it (a payment, a credit note).
+    fn added(&self, created: &Created) -> Response {
+        let mut response = self.invoice(201, &created.invoice);
+        if created.replayed {
+            response.set_header("idempotent-replayed", "true");
+        }
         response
     }
 
@@ -194,11 +206,16 @@ async fn pay(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let created = cx.billing(false, |b| {
         b.record_payment(id, if_match, input, key.as_ref())
     })?;
-    let mut response = cx.invoice(201, &created.invoice);
-    if created.replayed {
-        response.set_header("idempotent-replayed", "true");
-    }
-    Ok(response)
+    Ok(cx.added(&created))
+}
+
+/// A credit note against the invoice; the answer is the invoice with it, as for a payment.
+async fn credit(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let if_match = req.if_match();
+    let (input, key) = body_and_key::<CreditInput>(req).await?;
+    let created = cx.billing(false, |b| b.credit(id, if_match, input, key.as_ref()))?;
+    Ok(cx.added(&created))
 }
 
 /// The JSON body, and the `Idempotency-Key` with a digest of the request it came with

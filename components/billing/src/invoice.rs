@@ -3,6 +3,7 @@
 use serde::Serialize;
 use time::Date;
 
+use crate::credit::{CreditNote, CreditNoteView};
 use crate::domain::InvoiceFields;
 use crate::parties::Buyer;
 use crate::status::Status;
@@ -25,6 +26,9 @@ pub struct Invoice {
     pub amount_paid: i64,
     /// Money received above the total (from a provider; never from a manual payment).
     pub amount_overpaid: i64,
+    /// What credit notes took back of the total.
+    pub amount_credited: i64,
+    pub credit_notes: Vec<CreditNote>,
     /// Bumped by every change; the ETag.
     pub version: i64,
     pub payments: Vec<Payment>,
@@ -58,8 +62,19 @@ impl Invoice {
         INVOICES.number(self.year, self.sequence.try_into().unwrap_or(u32::MAX))
     }
 
+    /// What the invoice still charges once credit notes took their part back.
+    pub fn payable(&self) -> i64 {
+        self.totals.total - self.amount_credited
+    }
+
+    /// What the client still owes; never below 0 (a credit on a paid invoice is money
+    /// owed back, not a negative balance).
     pub fn balance_due(&self) -> i64 {
-        self.totals.total - self.amount_paid
+        (self.payable() - self.amount_paid).max(0)
+    }
+
+    pub fn fully_credited(&self) -> bool {
+        self.amount_credited > 0 && self.amount_credited >= self.totals.total
     }
 
     /// The strong ETag of this version.
@@ -74,7 +89,7 @@ impl Invoice {
             id: &self.id,
             number: self.number(),
             client_id: &f.client_id,
-            status: self.status.shown(f.due_date, today),
+            status: self.status.shown(f.due_date, today, self.fully_credited()),
             issue_date: format_date(f.issue_date),
             due_date: format_date(f.due_date),
             currency: f.currency.map(|c| c.code()),
@@ -99,8 +114,10 @@ impl Invoice {
             total: self.totals.total,
             amount_paid: self.amount_paid,
             amount_overpaid: self.amount_overpaid,
+            amount_credited: self.amount_credited,
             balance_due: self.balance_due(),
             payments: &self.payments,
+            credit_notes: self.credit_notes.iter().map(CreditNote::view).collect(),
             version: self.version,
             sent_at: self.sent_at.as_deref(),
             paid_at: self.paid_at.as_deref(),
@@ -134,8 +151,10 @@ pub struct InvoiceView<'a> {
     pub total: i64,
     pub amount_paid: i64,
     pub amount_overpaid: i64,
+    pub amount_credited: i64,
     pub balance_due: i64,
     pub payments: &'a [Payment],
+    pub credit_notes: Vec<CreditNoteView<'a>>,
     pub version: i64,
     pub sent_at: Option<&'a str>,
     pub paid_at: Option<&'a str>,

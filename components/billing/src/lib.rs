@@ -4,7 +4,8 @@
 //! lines, discount, totals, dates, numbering — is `fin_commercial`'s; what is an
 //! invoice's own is here: what an invoice may say (`domain`), which status changes are
 //! legal (`status`), listing (`listing`), which events a change writes (`events`), how a
-//! provider's payment is settled (`settlement`), and what an issued invoice shows to the
+//! provider's payment is settled (`settlement`), what a credit note takes back
+//! (`credit`), and what an issued invoice shows to the
 //! sharing context (`issued`). The seller an invoice names is the profile context's
 //! (`fin_seller`), read through its `seller_directory` view and frozen when it is sent.
 //! `service` runs the use cases over two ports — the invoice store and the clients
@@ -18,6 +19,7 @@
 //! `fin:billing/billing-service`, for a component that takes them composed.
 
 pub mod change;
+pub mod credit;
 pub mod domain;
 pub mod error;
 pub mod events;

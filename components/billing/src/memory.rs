@@ -74,6 +74,8 @@ impl InvoiceStore for MemoryStore {
             totals: totals.clone(),
             amount_paid: 0,
             amount_overpaid: 0,
+            amount_credited: 0,
+            credit_notes: Vec::new(),
             version: 1,
             payments: Vec::new(),
             sent_at: None,
@@ -185,6 +187,25 @@ impl InvoiceStore for MemoryStore {
                         },
                     );
                 }
+            }
+            Change::Credit(note, status) => {
+                invoice.amount_credited += note.totals.total;
+                invoice.status = *status;
+                invoice.credit_notes.push(crate::credit::CreditNote {
+                    id: format!("c-{}", invoice.credit_notes.len() + 1),
+                    year: note.issue_date.year(),
+                    sequence: invoice.credit_notes.len() as i64 + 1,
+                    issue_date: fin_commercial::dates::format_date(note.issue_date),
+                    lines: note.lines.clone(),
+                    discount_kind: None,
+                    discount_value: None,
+                    subtotal: note.totals.subtotal,
+                    discount_amount: note.totals.discount,
+                    tax: note.totals.tax,
+                    total: note.totals.total,
+                    reason: note.reason.clone(),
+                    issued_at: String::new(),
+                });
             }
             Change::Delete => *deleted = true,
         }

@@ -18,7 +18,8 @@ const SNAPSHOT: &str = concat!(
     "'issue_date', to_char(u.issue_date, 'YYYY-MM-DD'), 'due_date', to_char(u.due_date, 'YYYY-MM-DD'), ",
     "'currency', u.currency, 'subtotal', u.subtotal, 'discount_amount', u.discount_amount, ",
     "'tax', u.tax, 'total', u.total, 'amount_paid', u.amount_paid, ",
-    "'amount_overpaid', u.amount_overpaid, 'version', u.version, ",
+    "'amount_overpaid', u.amount_overpaid, 'amount_credited', u.amount_credited, ",
+    "'version', u.version, ",
     "'sent_at', ",
     rfc3339!("u.sent_at"),
     ", 'paid_at', ",
@@ -35,6 +36,14 @@ pub(crate) const PAYMENT: &str = concat!(
     "jsonb_build_object('id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
     "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), 'method', p.method, ",
     "'reference', p.reference, 'source', p.source)"
+);
+
+/// A credit note row aliased `c` as the `credit_note` of `credit_note.issued`.
+pub(crate) const CREDIT_NOTE: &str = concat!(
+    "jsonb_build_object('id', c.id, 'number', 'CRN-' || c.number_year || '-' || ",
+    "CASE WHEN c.number_seq < 10000 THEN lpad(c.number_seq::text, 4, '0') ELSE c.number_seq::text END, ",
+    "'issue_date', to_char(c.issue_date, 'YYYY-MM-DD'), 'subtotal', c.subtotal, ",
+    "'discount_amount', c.discount_amount, 'tax', c.tax, 'total', c.total, 'reason', c.reason)"
 );
 
 /// The outbox rows a statement wrote (aliased `o`), as the JSON envelopes it publishes.

@@ -5,6 +5,7 @@ use fin_problem::Fault;
 use time::Date;
 
 use crate::change::Change;
+use crate::credit::{CreditInput, NewCreditNote};
 use crate::domain::{InvoiceFields, InvoiceInput, NewPayment, PaymentInput};
 use crate::error::BillingError;
 use crate::events::EventType;
@@ -286,7 +287,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             check_version(&current, if_match)?;
             let status = current
                 .status
-                .pay(current.totals.total, current.amount_paid, payment.amount)
+                .pay(current.payable(), current.amount_paid, payment.amount)
                 .map_err(|err| match err {
                     PaymentError::Illegal(illegal) => BillingError::Illegal(illegal),
                     PaymentError::NotPositive => {
@@ -298,6 +299,48 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                     ),
                 })?;
             let change = Change::Payment(payment.clone(), status);
+            match self.store.change(self.owner, &current, &change, key) {
+                Ok(Some(invoice)) => return Ok(Created::new(invoice)),
+                Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
+                Ok(None) => continue,
+                Err(reason) => {
+                    return match self.replay(key)? {
+                        Some(invoice) => Ok(Created::replayed(invoice)),
+                        None => Err(internal(reason)),
+                    }
+                }
+            }
+        }
+        Err(BillingError::Contended)
+    }
+
+    /// Issues a credit note against a sent (or paid) invoice, decided against the
+    /// invoice as it stands, so two credits at once can never together take back more
+    /// than the total: the second is decided again on the version the first left.
+    pub fn credit(
+        &self,
+        raw_id: &str,
+        if_match: Option<i64>,
+        input: CreditInput,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Created, BillingError> {
+        if let Some(invoice) = self.replay(key)? {
+            return Ok(Created::replayed(invoice));
+        }
+        for _ in 0..ATTEMPTS {
+            let current = self.get(raw_id)?;
+            check_version(&current, if_match)?;
+            current
+                .status
+                .check(Action::Credit)
+                .map_err(BillingError::Illegal)?;
+            let note = NewCreditNote::decide(&input, &current, self.today)
+                .map_err(BillingError::Invalid)?;
+            let status = current
+                .status
+                .credit(current.payable(), current.amount_paid, note.totals.total)
+                .map_err(BillingError::Illegal)?;
+            let change = Change::Credit(Box::new(note), status);
             match self.store.change(self.owner, &current, &change, key) {
                 Ok(Some(invoice)) => return Ok(Created::new(invoice)),
                 Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
@@ -619,6 +662,57 @@ mod tests {
             .expect("paid");
         assert_eq!(paid.invoice.status, Status::Paid);
         assert_eq!(down.calls.get(), 0);
+    }
+
+    #[test]
+    fn credits_lower_the_balance_settle_the_invoice_and_never_pass_its_total() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let b = billing(&store, &clients);
+        let id = draft(&store, &clients);
+        let credit = |body: serde_json::Value| {
+            b.credit(
+                &id,
+                None,
+                serde_json::from_value(body).expect("credit"),
+                None,
+            )
+            .map(|created| created.invoice)
+        };
+        assert!(
+            matches!(credit(json!({})), Err(BillingError::Illegal(_))),
+            "a draft is edited, not credited"
+        );
+        b.send(&id, None).expect("sent");
+        // Another credit lands between our read and our write: decided again, still fits.
+        store.interfere.set(1);
+        let part = credit(json!({"amount": 300})).expect("part");
+        assert_eq!((part.amount_credited, part.balance_due()), (300, 700));
+        assert_eq!(part.status, Status::Sent);
+        assert!(matches!(
+            credit(json!({"amount": 701})),
+            Err(BillingError::Invalid(_))
+        ));
+        let settled = credit(json!({"amount": 700})).expect("the rest");
+        assert_eq!(settled.status, Status::Paid);
+        assert!(settled.fully_credited());
+        assert_eq!(settled.balance_due(), 0);
+        assert_eq!(settled.credit_notes.len(), 2);
+        assert_eq!(
+            store
+                .event_types()
+                .iter()
+                .filter(|t| **t == EventType::CreditNoteIssued)
+                .count(),
+            2
+        );
+        assert!(
+            !store.event_types().contains(&EventType::InvoicePaid),
+            "a credit is not a payment"
+        );
+        assert!(matches!(
+            credit(json!({"amount": 1})),
+            Err(BillingError::Invalid(_))
+        ));
     }
 
     #[test]

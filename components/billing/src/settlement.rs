@@ -139,7 +139,7 @@ pub fn settle<S: InvoiceStore>(
         let receipt =
             match current
                 .status
-                .receive(current.totals.total, current.amount_paid, payment.amount)
+                .receive(current.payable(), current.amount_paid, payment.amount)
             {
                 Ok(receipt) => receipt,
                 Err(IllegalTransition { current, .. }) => {

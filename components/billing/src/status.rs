@@ -21,6 +21,7 @@ pub enum Action {
     Send,
     Void,
     RecordPayment,
+    Credit,
 }
 
 /// The action is not possible in the invoice's current status (a 409 naming it).
@@ -67,7 +68,8 @@ impl Status {
             .find(|s| s.as_str() == raw)
     }
 
-    /// Drafts may be edited freely or deleted; sent invoices only voided or paid; paid and
+    /// Drafts may be edited freely or deleted; sent invoices only voided, paid or
+    /// credited; paid invoices only credited (what the client paid is then owed back);
     /// void invoices are final.
     pub fn check(self, action: Action) -> Result<(), IllegalTransition> {
         let legal = matches!(
@@ -75,7 +77,10 @@ impl Status {
             (
                 Status::Draft,
                 Action::Edit | Action::Delete | Action::Send | Action::Void
-            ) | (Status::Sent, Action::Void | Action::RecordPayment)
+            ) | (
+                Status::Sent,
+                Action::Void | Action::RecordPayment | Action::Credit
+            ) | (Status::Paid, Action::Credit)
         );
         if legal {
             Ok(())
@@ -137,10 +142,24 @@ impl Status {
         })
     }
 
-    /// The status a client sees: a sent invoice past its due date is `overdue`.
-    pub fn shown(self, due: Date, today: Date) -> &'static str {
+    /// Credits `amount` on an invoice that charges `payable` (its total less what earlier
+    /// credit notes took back) of which `paid` is paid: settled once what is paid and
+    /// credited covers the total, so no reminder chases what was taken back.
+    pub fn credit(self, payable: i64, paid: i64, amount: i64) -> Result<Status, IllegalTransition> {
+        self.check(Action::Credit)?;
+        Ok(if paid >= payable - amount {
+            Status::Paid
+        } else {
+            Status::Sent
+        })
+    }
+
+    /// The status a client sees: a sent invoice past its due date is `overdue`; a
+    /// settled one whose whole total was credited is `credited`, not paid.
+    pub fn shown(self, due: Date, today: Date, fully_credited: bool) -> &'static str {
         match self {
             Status::Sent if due < today => "overdue",
+            Status::Paid if fully_credited => "credited",
             status => status.as_str(),
         }
     }
@@ -171,6 +190,8 @@ mod tests {
             (Status::Paid, Action::Send),
             (Status::Paid, Action::Void),
             (Status::Paid, Action::RecordPayment),
+            (Status::Draft, Action::Credit),
+            (Status::Void, Action::Credit),
             (Status::Void, Action::Edit),
             (Status::Void, Action::Delete),
             (Status::Void, Action::Send),
@@ -259,12 +280,43 @@ mod tests {
     fn sent_invoices_past_due_show_as_overdue() {
         let due = date!(2026 - 03 - 31);
         assert_eq!(
-            Status::Sent.shown(due, date!(2026 - 03 - 31)),
+            Status::Sent.shown(due, date!(2026 - 03 - 31), false),
             "sent",
             "due today is not late"
         );
-        assert_eq!(Status::Sent.shown(due, date!(2026 - 04 - 01)), "overdue");
-        assert_eq!(Status::Draft.shown(due, date!(2026 - 05 - 01)), "draft");
-        assert_eq!(Status::Paid.shown(due, date!(2026 - 05 - 01)), "paid");
+        assert_eq!(
+            Status::Sent.shown(due, date!(2026 - 04 - 01), false),
+            "overdue"
+        );
+        assert_eq!(
+            Status::Draft.shown(due, date!(2026 - 05 - 01), false),
+            "draft"
+        );
+        assert_eq!(
+            Status::Paid.shown(due, date!(2026 - 05 - 01), false),
+            "paid"
+        );
+        assert_eq!(
+            Status::Paid.shown(due, date!(2026 - 05 - 01), true),
+            "credited"
+        );
+    }
+
+    #[test]
+    fn a_credit_settles_the_invoice_once_paid_and_credited_cover_it() {
+        assert_eq!(Status::Sent.credit(100, 0, 40), Ok(Status::Sent));
+        assert_eq!(Status::Sent.credit(100, 60, 40), Ok(Status::Paid));
+        assert_eq!(
+            Status::Sent.credit(60, 0, 60),
+            Ok(Status::Paid),
+            "credited in full"
+        );
+        assert_eq!(
+            Status::Paid.credit(100, 100, 30),
+            Ok(Status::Paid),
+            "a paid invoice stays settled; the 30 is owed back"
+        );
+        assert!(Status::Draft.credit(100, 0, 10).is_err());
+        assert!(Status::Void.credit(100, 0, 10).is_err());
     }
 }

@@ -10,11 +10,12 @@ use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
 use time::Date;
 
 use crate::change::Change;
+use crate::credit::{CreditNote, NewCreditNote};
 use crate::domain::{InvoiceFields, NewPayment};
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
-use crate::outbox::{event_names, outbox, ENVELOPES, PAYMENT};
+use crate::outbox::{event_names, outbox, CREDIT_NOTE, ENVELOPES, PAYMENT};
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use fin_commercial::dates::{format_date, parse_date};
@@ -47,12 +48,21 @@ pub(crate) const COLUMNS: &str = concat!(
     rfc3339!("i.created_at"),
     ", ",
     rfc3339!("i.updated_at"),
-    ", i.amount_overpaid, i.seller::text, i.buyer::text"
+    ", i.amount_overpaid, i.seller::text, i.buyer::text, i.amount_credited, ",
+    "(SELECT coalesce(json_agg(json_build_object(",
+    "'id', c.id, 'year', c.number_year, 'sequence', c.number_seq, ",
+    "'issue_date', to_char(c.issue_date, 'YYYY-MM-DD'), 'lines', c.lines, ",
+    "'discount_kind', c.discount_kind, 'discount_value', c.discount_value, ",
+    "'subtotal', c.subtotal, 'discount_amount', c.discount_amount, 'tax', c.tax, ",
+    "'total', c.total, 'reason', c.reason, 'issued_at', ",
+    rfc3339!("c.created_at"),
+    ") ORDER BY c.number_year, c.number_seq), '[]'::json)::text ",
+    "FROM credit_notes c WHERE c.invoice_id = i.id)"
 );
 
 /// How many columns [`COLUMNS`] reads: where what a statement reads after them begins
 /// (the index of [`ENVELOPES`] in a row that reads `COLUMNS` first).
-pub(crate) const COLUMN_COUNT: usize = 27;
+pub(crate) const COLUMN_COUNT: usize = 29;
 
 pub struct PgInvoices {
     conn: Connection,
@@ -87,13 +97,18 @@ fn key_params(key: Option<&IdempotencyKey>) -> [ParameterValue; 2] {
     ]
 }
 
-/// The editable columns as parameters, in the order of [`FIELD_COLUMNS`].
-fn field_params(fields: &InvoiceFields, totals: &Totals) -> Result<Vec<ParameterValue>, String> {
-    let (kind, value) = match fields.discount {
+/// A discount as its kind and value columns.
+fn discount_columns(discount: Discount) -> (Option<&'static str>, ParameterValue) {
+    match discount {
         Discount::None => (None, ParameterValue::DbNull),
         Discount::Percent(bp) => (Some("percent"), ParameterValue::Int64(i64::from(bp))),
         Discount::Amount(amount) => (Some("amount"), ParameterValue::Int64(amount)),
-    };
+    }
+}
+
+/// The editable columns as parameters, in the order of [`FIELD_COLUMNS`].
+fn field_params(fields: &InvoiceFields, totals: &Totals) -> Result<Vec<ParameterValue>, String> {
+    let (kind, value) = discount_columns(fields.discount);
     Ok(vec![
         fields.client_id.clone().into(),
         format_date(fields.issue_date).into(),
@@ -306,6 +321,9 @@ impl InvoiceStore for PgInvoices {
             Change::Payment(payment, status) => {
                 return self.pay(params, matches, payment, *status, events, key);
             }
+            Change::Credit(note, status) => {
+                return self.credit(params, matches, note, *status, events, key);
+            }
         };
         // The events' names come last.
         params.push(event_names(events));
@@ -419,9 +437,77 @@ impl PgInvoices {
                 "$14::text[]"
             )
         );
-        let paid = self.write(&ctes, "u", &params)?;
-        match paid {
-            // Read back after the statement, so the new payment is in the list.
+        self.reread(self.write(&ctes, "u", &params)?, &params)
+    }
+
+    /// The credit note under the owner's next credit-note number, the invoice's credited
+    /// amount and status, the idempotency key and the events, in one statement: a
+    /// refused statement takes no number, so the series stays gapless.
+    fn credit(
+        &self,
+        mut params: Vec<ParameterValue>,
+        matches: &str,
+        note: &NewCreditNote,
+        status: Status,
+        events: &[EventType],
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Option<Invoice>, Fault> {
+        let (kind, value) = discount_columns(note.discount);
+        params.extend([
+            ParameterValue::Int64(note.totals.total),
+            status.as_str().to_owned().into(),
+            ParameterValue::Int64(i64::from(note.issue_date.year())),
+            format_date(note.issue_date).into(),
+            pg4::jsonb(&note.lines).map_err(|e| format!("lines: {e}"))?,
+            text_or_null(kind),
+            value,
+            ParameterValue::Int64(note.totals.subtotal),
+            ParameterValue::Int64(note.totals.discount),
+            ParameterValue::Int64(note.totals.tax),
+            text_or_null(note.reason.as_deref()),
+        ]);
+        params.extend(key_params(key));
+        params.push(event_names(events));
+        // $4 total, $5 status, $6 year, $7 issue date, $8 lines, $9 discount kind,
+        // $10 discount value, $11 subtotal, $12 discount, $13 tax, $14 reason, $15 key,
+        // $16 hash, $17 event names.
+        let ctes = format!(
+            "u AS (UPDATE invoices AS i SET amount_credited = i.amount_credited + $4::bigint,
+                     status = $5::text, version = i.version + 1, updated_at = now()
+                   WHERE {matches} RETURNING i.*),
+             n AS (INSERT INTO credit_note_counters AS n (owner_id, year, last)
+                   SELECT u.owner_id, $6::bigint::int, 1 FROM u
+                   ON CONFLICT (owner_id, year) DO UPDATE SET last = n.last + 1
+                   RETURNING last),
+             c AS (INSERT INTO credit_notes (invoice_id, owner_id, number_year, number_seq,
+                                             issue_date, currency, lines, discount_kind,
+                                             discount_value, subtotal, discount_amount, tax,
+                                             total, reason)
+                   SELECT u.id, u.owner_id, $6::bigint::int, n.last, $7::text::date, u.currency,
+                          $8::jsonb, $9::text, $10::bigint, $11::bigint, $12::bigint,
+                          $13::bigint, $4::bigint, $14::text FROM u, n
+                   RETURNING *),
+             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
+                   SELECT u.owner_id, $15::text, $16::text, u.id FROM u WHERE $15::text IS NOT NULL),
+             {outbox}",
+            outbox = outbox(
+                "u LEFT JOIN c ON true",
+                Some(&format!("CASE WHEN t.type = 'credit_note.issued' THEN jsonb_build_object('credit_note', {CREDIT_NOTE}) ELSE '{{}}'::jsonb END")),
+                "$17::text[]"
+            )
+        );
+        self.reread(self.write(&ctes, "u", &params)?, &params)
+    }
+
+    /// The invoice a statement changed, read again so that what the statement added
+    /// beside it (a payment, a credit note) is in its lists: a statement's own reads see
+    /// the rows as they were before it.
+    fn reread(
+        &self,
+        changed: Option<Invoice>,
+        params: &[ParameterValue],
+    ) -> Result<Option<Invoice>, Fault> {
+        match changed {
             Some(invoice) => {
                 let owner = match params.first() {
                     Some(ParameterValue::Str(owner)) => owner.clone(),
@@ -524,6 +610,9 @@ pub fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         amount_overpaid: int(row.get(24))?,
         seller: json_column(row.get(25), "seller")?,
         buyer: json_column(row.get(26), "buyer")?,
+        amount_credited: int(row.get(27))?,
+        credit_notes: serde_json::from_str::<Vec<CreditNote>>(&text(row.get(28))?)
+            .map_err(|e| format!("decode credit notes: {e}"))?,
     })
 }
 

@@ -47,6 +47,7 @@ const INVOICES: Listing = Listing {
         &tables::INVOICES,
         &tables::INVOICE_LINES,
         &tables::INVOICE_PAYMENTS,
+        &tables::INVOICE_CREDIT_NOTES,
     ],
 };
 

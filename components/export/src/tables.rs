@@ -78,6 +78,7 @@ pub const INVOICES: Table = Table {
         ("total", "/total"),
         ("amount_paid", "/amount_paid"),
         ("amount_overpaid", "/amount_overpaid"),
+        ("amount_credited", "/amount_credited"),
         ("balance_due", "/balance_due"),
         ("notes", "/notes"),
         ("sent_at", "/sent_at"),
@@ -121,6 +122,23 @@ pub const INVOICE_PAYMENTS: Table = Table {
         ("reference", "/reference"),
         ("source", "/source"),
         ("recorded_at", "/recorded_at"),
+    ],
+};
+
+pub const INVOICE_CREDIT_NOTES: Table = Table {
+    file: "invoice-credit-notes.csv",
+    parent: OF_INVOICE,
+    each: Some("/credit_notes"),
+    columns: &[
+        ("id", "/id"),
+        ("number", "/number"),
+        ("issue_date", "/issue_date"),
+        ("reason", "/reason"),
+        ("subtotal", "/subtotal"),
+        ("discount_amount", "/discount_amount"),
+        ("tax", "/tax"),
+        ("total", "/total"),
+        ("issued_at", "/issued_at"),
     ],
 };
 

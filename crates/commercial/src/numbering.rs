@@ -3,8 +3,8 @@
 //! store hands out the next sequence in the same statement that issues the document, so
 //! a failed statement takes none; this module only says what a number looks like.
 
-/// A kind of document's series: invoices `INV`, and next quotes `QUO` and credit notes
-/// `CRN`, each counting from 1 every year.
+/// A kind of document's series: invoices `INV`, credit notes `CRN`, and next quotes
+/// `QUO`, each counting from 1 every year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Series {
     prefix: &'static str,
@@ -12,6 +12,9 @@ pub struct Series {
 
 /// The invoices' series.
 pub const INVOICES: Series = Series::new("INV");
+/// The credit notes' series: a credit note is a document of its own, with its own
+/// gapless numbers, never a reuse of its invoice's.
+pub const CREDIT_NOTES: Series = Series::new("CRN");
 
 impl Series {
     pub const fn new(prefix: &'static str) -> Self {

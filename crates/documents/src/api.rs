@@ -33,6 +33,9 @@ struct ApiInvoice {
     taxes: Vec<ApiTax>,
     total: i64,
     amount_paid: i64,
+    /// Absent from an answer of a billing without credit notes: nothing credited.
+    #[serde(default)]
+    amount_credited: i64,
     balance_due: i64,
     payments: Vec<ApiPayment>,
     seller: Option<Seller>,
@@ -192,6 +195,7 @@ impl Answer {
             "sent" => Status::Sent,
             "overdue" => Status::Overdue,
             "paid" => Status::Paid,
+            "credited" => Status::Credited,
             "void" => Status::Void,
             other => return Err(format!("unknown status {other}")),
         };
@@ -313,6 +317,7 @@ impl Answer {
                 })
                 .collect(),
             amount_paid: api.amount_paid,
+            amount_credited: api.amount_credited,
             balance_due: api.balance_due,
             notes: api.notes,
             payment_terms: terms,

@@ -126,6 +126,7 @@ pub fn share_page(invoice: &Invoice, links: &Links<'_>) -> Result<String, askama
                 "Void: this invoice was cancelled and is not to be paid.",
             )),
             Status::Paid => Some(("paid", "Paid in full. Thank you.")),
+            Status::Credited => Some(("paid", "Credited in full: nothing is owed.")),
             Status::Overdue => Some(("overdue", "Overdue: the due date has passed.")),
             Status::Draft => Some(("void", "Draft: not issued.")),
             Status::Sent => None,

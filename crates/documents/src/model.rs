@@ -27,6 +27,9 @@ pub struct Invoice {
     pub total: i64,
     pub payments: Vec<Payment>,
     pub amount_paid: i64,
+    /// What credit notes took back of an invoice's total (each is a document of its own;
+    /// the invoice shows the sum so its balance adds up).
+    pub amount_credited: i64,
     pub balance_due: i64,
     pub notes: Option<String>,
     /// The seller's payment terms and bank details, as they want them printed.
@@ -70,6 +73,8 @@ pub enum Status {
     Overdue,
     /// Marked PAID.
     Paid,
+    /// Settled by credit notes that took back its whole total: marked CREDITED.
+    Credited,
     /// Marked VOID.
     Void,
 }
@@ -80,6 +85,7 @@ impl Status {
         match self {
             Status::Draft => Some("DRAFT"),
             Status::Paid => Some("PAID"),
+            Status::Credited => Some("CREDITED"),
             Status::Void => Some("VOID"),
             Status::Sent | Status::Overdue => None,
         }

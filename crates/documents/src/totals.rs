@@ -47,6 +47,13 @@ pub fn totals(invoice: &Invoice) -> Vec<Total> {
             false,
         ));
     }
+    if invoice.amount_credited > 0 {
+        rows.push(row(
+            "Credited by credit notes".to_owned(),
+            -invoice.amount_credited,
+            false,
+        ));
+    }
     let balance = match invoice.kind {
         crate::model::Kind::Invoice => format!("Balance due {}", invoice.currency.code),
         crate::model::Kind::CreditNote { .. } => format!("Credited {}", invoice.currency.code),

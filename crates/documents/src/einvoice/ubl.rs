@@ -168,7 +168,9 @@ pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
     if invoice.amount_paid != 0 {
         xml.amount("cbc:PrepaidAmount", invoice.amount_paid)?;
     }
-    xml.amount("cbc:PayableAmount", invoice.balance_due)?;
+    // BR-CO-16: what this document asks for, its own total less what was prepaid. Credit
+    // notes are documents of their own; they never change the invoice's figures.
+    xml.amount("cbc:PayableAmount", invoice.total - invoice.amount_paid)?;
     xml.close("cac:LegalMonetaryTotal")?;
 
     for (i, line) in invoice.lines.iter().enumerate() {
@@ -201,7 +203,7 @@ fn note(invoice: &Invoice) -> String {
     let status = match invoice.status {
         Status::Draft => Some("DRAFT: not issued, not for payment."),
         Status::Void => Some("VOID: this invoice was cancelled and is not to be paid."),
-        Status::Sent | Status::Overdue | Status::Paid => None,
+        Status::Sent | Status::Overdue | Status::Paid | Status::Credited => None,
     };
     [status, invoice.notes.as_deref()]
         .into_iter()

@@ -94,6 +94,7 @@ pub fn sample() -> Invoice {
             method: Some("bank transfer".into()),
         }],
         amount_paid: 33_380,
+        amount_credited: 0,
         balance_due: 100_000,
         notes: Some("Thank you! Ευχαριστώ! Спасибо!".into()),
         payment_terms: Some("Payable within 30 days, no deduction.".into()),
@@ -127,6 +128,7 @@ pub fn credit_note() -> Invoice {
         total: 21_400,
         payments: Vec::new(),
         amount_paid: 0,
+        amount_credited: 0,
         balance_due: 21_400,
         notes: Some("The printing was cancelled.".into()),
         ..invoice

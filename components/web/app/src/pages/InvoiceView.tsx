@@ -10,6 +10,7 @@ import { Deliveries } from "../ui/Deliveries";
 import { ShareLinks } from "../ui/ShareLinks";
 import { EinvoiceProfile } from "../ui/EinvoiceProfile";
 import { saveFile } from "../ui/save";
+import { CreditInvoice, CreditNoteList } from "../ui/CreditNotes";
 
 type Invoice = Schemas["Invoice"];
 
@@ -157,7 +158,9 @@ export default function InvoiceView() {
           </tbody>
         </table>
       )}
-      {open && <RecordPayment invoice={i} onRecorded={setFresh} />}
+      <CreditNoteList invoice={i} />
+      {open && <RecordPayment key={i.version} invoice={i} onRecorded={setFresh} />}
+      {(open || i.status === "paid") && i.amount_credited < i.total && <CreditInvoice invoice={i} onCredited={setFresh} />}
       {i.status !== "draft" && <Deliveries invoiceId={i.id} sentAt={i.sent_at} />}
       {i.status !== "draft" && <ShareLinks invoiceId={i.id} />}
     </section>

@@ -6,6 +6,7 @@ type Figures = Pick<Schemas["Invoice"], "subtotal" | "discount_amount" | "taxes"
   currency: string | null;
   discount?: Schemas["Invoice"]["discount"];
   amount_paid?: number;
+  amount_credited?: number;
   balance_due?: number;
 };
 
@@ -37,6 +38,12 @@ export function Totals({ invoice: i, label = "Totals" }: { invoice: Figures; lab
           <th scope="row">Total</th>
           <td class="num">{m(i.total)}</td>
         </tr>
+        {(i.amount_credited ?? 0) > 0 && (
+          <tr>
+            <th scope="row">Credited</th>
+            <td class="num">−{m(i.amount_credited ?? 0)}</td>
+          </tr>
+        )}
         {(i.amount_paid ?? 0) > 0 && (
           <tr>
             <th scope="row">Paid</th>

@@ -121,6 +121,7 @@ export const statusLabel: Record<string, string> = {
   sent: "Sent",
   overdue: "Overdue",
   paid: "Paid",
+  credited: "Credited",
   void: "Void",
 };
 

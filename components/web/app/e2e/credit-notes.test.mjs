@@ -1,0 +1,60 @@
+// Crediting an invoice through the screens: part of a sent invoice taken back by an
+// amount at one of its rates (a credit past what is left refused next to its field), the
+// credit note listed with its own number, the balance lowered, and the page axe-clean.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { BASE, PASSWORD, apiCall, axe, confirmAddress, guardedPage, launch, shotOf, signInThroughUi, uniqueEmail } from "./lib.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => browser?.close());
+
+test("a sent invoice is credited in part and reads as such", { timeout: 120_000 }, async () => {
+  const email = uniqueEmail("credit-ui");
+  await apiCall("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Ada" } });
+  await confirmAddress(email);
+  const token = (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
+  const client = (await apiCall("POST", "/clients", { token, body: { name: "Acme GmbH", default_currency: "EUR" } })).json;
+  const draft = (
+    await apiCall("POST", "/invoices", {
+      token,
+      body: { client_id: client.id, lines: [{ description: "Workshop day", quantity: 3, unit_price: 80000, tax_rate: "19" }] },
+    })
+  ).json;
+  const sent = await apiCall("POST", `/invoices/${draft.id}/send`, { token });
+  assert.equal(sent.status, 200, JSON.stringify(sent.json));
+  assert.equal(sent.json.total, 285600);
+
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await guardedPage(context);
+  await signInThroughUi(page, email);
+  await page.goto(`${BASE}/app/invoices/${draft.id}`);
+  await page.getByRole("heading", { name: "Credit this invoice" }).waitFor();
+
+  // One workshop day was cancelled: 800.00 net at 19 %.
+  await page.getByLabel("What to credit").selectOption("amount");
+  await page.getByLabel("Net amount (EUR)").fill("800.00");
+  await page.getByLabel("Tax rate").selectOption("19");
+  await page.getByLabel("Reason").fill("One workshop day cancelled");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  const notes = page.getByRole("table", { name: "Credit notes" });
+  await notes.getByRole("cell", { name: /^CRN-\d{4}-0001$/ }).waitFor();
+  await notes.getByRole("cell", { name: "One workshop day cancelled" }).waitFor();
+  await notes.getByRole("cell", { name: "952.00 EUR" }).waitFor();
+  await page.getByTestId("balance").filter({ hasText: "1,904.00 EUR" }).or(page.getByTestId("balance").filter({ hasText: "1904.00 EUR" })).waitFor();
+
+  // More than is left is refused next to the amount, and nothing changes.
+  await page.getByLabel("Net amount (EUR)").fill("1700.00");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  await page.getByRole("alert").filter({ hasText: "left to credit" }).waitFor();
+  const server = await apiCall("GET", `/invoices/${draft.id}`, { token });
+  assert.equal(server.json.amount_credited, 95200);
+  assert.equal(server.json.credit_notes.length, 1);
+  assert.equal(server.json.status, "sent");
+
+  assert.deepEqual(await axe(page), []);
+  await shotOf(page.locator("section[aria-labelledby=invoice-title]"), "invoice-credited");
+  await context.close();
+});
