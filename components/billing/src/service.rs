@@ -282,9 +282,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             return Ok(Created::replayed(invoice));
         }
         let payment = NewPayment::parse(input, self.today).map_err(BillingError::Invalid)?;
-        for _ in 0..ATTEMPTS {
-            let current = self.get(raw_id)?;
-            check_version(&current, if_match)?;
+        self.add(raw_id, if_match, key, |current| {
             let status = current
                 .status
                 .pay(current.payable(), current.amount_paid, payment.amount)
@@ -298,20 +296,8 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                         format!("must not exceed the balance due ({balance} minor units)"),
                     ),
                 })?;
-            let change = Change::Payment(payment.clone(), status);
-            match self.store.change(self.owner, &current, &change, key) {
-                Ok(Some(invoice)) => return Ok(Created::new(invoice)),
-                Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
-                Ok(None) => continue,
-                Err(reason) => {
-                    return match self.replay(key)? {
-                        Some(invoice) => Ok(Created::replayed(invoice)),
-                        None => Err(internal(reason)),
-                    }
-                }
-            }
-        }
-        Err(BillingError::Contended)
+            Ok(Change::Payment(payment.clone(), status))
+        })
     }
 
     /// Issues a credit note against a sent (or paid) invoice, decided against the
@@ -327,20 +313,35 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
         if let Some(invoice) = self.replay(key)? {
             return Ok(Created::replayed(invoice));
         }
-        for _ in 0..ATTEMPTS {
-            let current = self.get(raw_id)?;
-            check_version(&current, if_match)?;
+        self.add(raw_id, if_match, key, |current| {
             current
                 .status
                 .check(Action::Credit)
                 .map_err(BillingError::Illegal)?;
-            let note = NewCreditNote::decide(&input, &current, self.today)
+            let note = NewCreditNote::decide(&input, current, self.today)
                 .map_err(BillingError::Invalid)?;
             let status = current
                 .status
                 .credit(current.payable(), current.amount_paid, note.totals.total)
                 .map_err(BillingError::Illegal)?;
-            let change = Change::Credit(Box::new(note), status);
+            Ok(Change::Credit(Box::new(note), status))
+        })
+    }
+
+    /// Adds something to an invoice (a payment, a credit note) under an idempotency
+    /// key: decided on the invoice as it stands and retried like [`Self::transition`];
+    /// a write that fails because the same key won a race answers the winner's result.
+    fn add(
+        &self,
+        raw_id: &str,
+        if_match: Option<i64>,
+        key: Option<&IdempotencyKey>,
+        decide: impl Fn(&Invoice) -> Result<Change, BillingError>,
+    ) -> Result<Created, BillingError> {
+        for _ in 0..ATTEMPTS {
+            let current = self.get(raw_id)?;
+            check_version(&current, if_match)?;
+            let change = decide(&current)?;
             match self.store.change(self.owner, &current, &change, key) {
                 Ok(Some(invoice)) => return Ok(Created::new(invoice)),
                 Ok(None) if if_match.is_some() => return Err(self.lost_race(&current.id, if_match)),
