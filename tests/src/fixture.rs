@@ -7,12 +7,14 @@ use crate::contract::spec;
 use crate::{id, App, User};
 
 /// A signed-up freelancer with a business profile, a client, a draft, and a sent
-/// invoice shared by a link.
+/// invoice shared by a link and credited in part.
 pub struct Fixture {
     pub user: User,
     pub client: String,
     pub draft: String,
     pub sent: String,
+    /// A credit note against the sent invoice (10.00 of it).
+    pub note: String,
     /// The sent invoice's share link: its id and its token.
     pub link: String,
     pub token: String,
@@ -30,6 +32,11 @@ impl Fixture {
         let client = user.client("EUR");
         let draft = id(&user.draft(&client, 10_000));
         let sent = id(&user.sent_invoice("EUR", 500_000));
+        let credited = user.created(
+            &format!("/invoices/{sent}/credit-notes"),
+            &json!({"amount": 1_000, "reason": "A fixture's credit"}),
+        );
+        let note = id(&credited["credit_notes"][0]);
         let shared = user.created(&format!("/invoices/{sent}/share"), &json!({}));
         let url = shared["url"].as_str().expect("url");
         Fixture {
@@ -37,6 +44,7 @@ impl Fixture {
             client,
             draft,
             sent,
+            note,
             link: id(&shared),
             token: url.rsplit('/').next().unwrap_or_default().to_owned(),
         }
@@ -50,7 +58,7 @@ impl Fixture {
             t if t.starts_with("/clients/") => &self.client,
             t if t.ends_with("/void")
                 || t.ends_with("/payments")
-                || t.ends_with("/credit-notes")
+                || t.contains("/credit-notes")
                 || t.contains("/share") =>
             {
                 &self.sent
@@ -59,6 +67,7 @@ impl Fixture {
         };
         template
             .replace("{id}", id)
+            .replace("{note_id}", &self.note)
             .replace("{link_id}", &self.link)
             .replace("{token}", &self.token)
     }

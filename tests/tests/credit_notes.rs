@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use fin_e2e::contract::spec;
 use fin_e2e::{id, App, AppOptions, Reply, User};
 use serde_json::{json, Value};
 
@@ -40,8 +41,9 @@ fn credit(user: &User, invoice: &Value, body: &Value) -> Reply {
 }
 
 /// What a reader sees in a PDF (`pdftotext`, which `make setup` installs).
-fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("credited.pdf");
+fn pdf_text(pdf: &[u8], name: &str) -> String {
+    // One file per caller: the tests run at once.
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.pdf"));
     std::fs::write(&path, pdf).expect("write");
     let out = std::process::Command::new("pdftotext")
         .arg("-layout")
@@ -160,7 +162,7 @@ fn an_invoice_is_credited_in_part_then_whole_and_reads_as_credited() {
     // The invoice's PDF keeps its own figures and says how it settled: credited.
     let pdf = user.get(&format!("/invoices/{}/pdf", id(&invoice)));
     assert_eq!(pdf.status, 200, "{}", pdf.body);
-    let text = pdf_text(&pdf.bytes);
+    let text = pdf_text(&pdf.bytes, "credited-invoice");
     assert!(text.contains("CREDITED"), "{text}");
     assert!(text.contains("Credited by credit notes"), "{text}");
     assert!(text.contains("410.50"), "the invoice's own total: {text}");
@@ -366,4 +368,89 @@ fn bad_bodies_strangers_and_tokens_are_refused_and_nothing_is_credited() {
     assert_eq!(now["amount_credited"], 0, "nothing was credited");
     assert_eq!(now["credit_notes"], json!([]));
     assert_eq!(now["version"], invoice["version"]);
+}
+
+#[test]
+fn a_credit_note_is_a_pdf_and_an_e_invoice_the_official_rules_accept() {
+    let user = User::sign_up(app(), "credit-documents");
+    let profile = spec()
+        .request_example("/business-profile", "PUT")
+        .expect("the spec's profile example");
+    let put = user.call("PUT", "/business-profile").json(&profile).send();
+    assert_eq!(put.status, 201, "{}", put.body);
+    let client = spec()
+        .request_example("/clients", "POST")
+        .expect("the spec's client example");
+    let client = id(&user.created("/clients", &client));
+    let draft = user.created(
+        "/invoices",
+        &json!({"client_id": client, "discount": {"percent": "10"}, "lines": [
+            {"description": "Design", "quantity": 3, "unit_price": 10000, "tax_rate": "19"},
+            {"description": "Hosting", "quantity": 1, "unit_price": 5000, "tax_rate": "19"}
+        ]}),
+    );
+    let invoice = user.act(&id(&draft), "send");
+    let reply = credit(
+        &user,
+        &invoice,
+        &json!({"lines": [{"line": 1, "quantity": "1.5"}], "reason": "Half the design work was cut"}),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let note = reply.json()["credit_notes"][0].clone();
+    let number = note["number"].as_str().expect("number").to_owned();
+    let at = format!("/invoices/{}/credit-notes/{}", id(&invoice), id(&note));
+
+    let pdf = user.get(&format!("{at}/pdf"));
+    assert_eq!(pdf.status, 200, "{}", pdf.body);
+    assert_eq!(
+        pdf.header("content-disposition"),
+        Some(format!("inline; filename=\"{number}.pdf\"").as_str())
+    );
+    let text = pdf_text(&pdf.bytes, "credit-note");
+    for shown in [
+        "CREDIT NOTE",
+        number.as_str(),
+        invoice["number"].as_str().expect("number"),
+        "Half the design work was cut",
+        "Discount 10 %",
+        // 1.5 × 100.00 = 150.00, less 10 % = 135.00, plus 19 % = 160.65.
+        "160.65",
+    ] {
+        assert!(text.contains(shown), "`{shown}` in {text}");
+    }
+    let etag = pdf.header("etag").expect("etag").to_owned();
+    let again = user
+        .call("GET", &format!("{at}/pdf"))
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(again.status, 304, "a note never changes");
+
+    let xml = user.get(&format!("{at}/xml"));
+    assert_eq!(xml.status, 200, "{}", xml.body);
+    let body = String::from_utf8_lossy(&xml.bytes).into_owned();
+    assert!(body.contains("<CreditNote"), "{body}");
+    assert!(body.contains("381</cbc:CreditNoteTypeCode>"), "{body}");
+    assert!(
+        body.contains(invoice["number"].as_str().expect("number")),
+        "BG-3"
+    );
+    fin_e2e::ubl::conforms(&format!("credit-{number}"), &xml.bytes)
+        .expect("the XSD and the official rules accept the credit note");
+
+    // No such note, another user's, and no token: nothing of it shows.
+    let missing = format!(
+        "/invoices/{}/credit-notes/5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11/pdf",
+        id(&invoice)
+    );
+    user.get(&missing).problem(404);
+    user.get(&format!(
+        "/invoices/{}/credit-notes/not-an-id/xml",
+        id(&invoice)
+    ))
+    .problem(404);
+    let stranger = User::sign_up(app(), "credit-documents-stranger");
+    stranger.get(&format!("{at}/pdf")).problem(404);
+    stranger.get(&format!("{at}/xml")).problem(404);
+    app().client().get(&format!("{at}/pdf")).send().problem(401);
+    user.get(&format!("{at}/pdf?paper=a3")).problem(422);
 }

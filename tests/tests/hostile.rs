@@ -44,6 +44,7 @@ fn rows(app: &App, victim: &Fixture) -> Vec<String> {
         "clients",
         "invoices",
         "payments",
+        "credit_notes",
         "idempotency_keys",
         "outbox",
         "business_profiles",

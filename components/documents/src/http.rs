@@ -1,5 +1,5 @@
 //! The documents of an invoice: its PDF, e-invoice and the e-invoice's profile for the
-//! owner, and the page, PDF and e-invoice a share link opens for anyone who has it.
+//! owner, its credit notes' PDF and UBL `CreditNote`, and the page, PDF and e-invoice a share link opens for anyone who has it.
 
 use fin_spin_edge::auth;
 use fin_spin_edge::{ApiRequest, Problem, Route};
@@ -15,6 +15,8 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/pdf", &["GET"]),
     Route::new("/invoices/{id}/xml", &["GET"]),
     Route::new("/invoices/{id}/einvoice", &["GET"]),
+    Route::new("/invoices/{id}/credit-notes/{note_id}/pdf", &["GET"]),
+    Route::new("/invoices/{id}/credit-notes/{note_id}/xml", &["GET"]),
     Route::new("/share/{token}", &["GET"]),
     Route::new("/share/{token}/pdf", &["GET"]),
     Route::new("/share/{token}/xml", &["GET"]),
@@ -31,6 +33,12 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             Format::xml(&req.query)?;
             let api = Api::open(req.header("authorization"))?;
             profile(source::owned(&api, route.param("id"))?)
+        }
+        "/invoices/{id}/credit-notes/{note_id}/pdf" => {
+            credit_note(req, route.param("id"), route.param("note_id"), Format::pdf)
+        }
+        "/invoices/{id}/credit-notes/{note_id}/xml" => {
+            credit_note(req, route.param("id"), route.param("note_id"), Format::xml)
         }
         "/share/{token}" => share::page(req, route.param("token")),
         "/share/{token}/pdf" => {
@@ -55,5 +63,19 @@ fn owned(
     let format = format(&req.query)?;
     let api = Api::open(req.header("authorization"))?;
     let source = source::owned(&api, id)?;
+    respond(req, source, format, |sha256| api.logo(sha256))
+}
+
+/// A credit note against the caller's own invoice, as a PDF or a UBL `CreditNote`.
+fn credit_note(
+    req: &ApiRequest,
+    id: &str,
+    note: &str,
+    format: fn(&str) -> Result<Format, Problem>,
+) -> Result<Response, Problem> {
+    auth::authenticate(req)?;
+    let format = format(&req.query)?;
+    let api = Api::open(req.header("authorization"))?;
+    let source = source::owned_credit_note(&api, id, note)?;
     respond(req, source, format, |sha256| api.logo(sha256))
 }

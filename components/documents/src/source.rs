@@ -83,6 +83,31 @@ pub fn owned(api: &Api, id: &str) -> Result<Source, Problem> {
     })
 }
 
+/// Credit note `note` against the caller's invoice `id`, as a document of its own. A
+/// note never changes once issued, and only a sent invoice (its parties frozen) has
+/// one, so its id alone names its documents.
+pub fn owned_credit_note(api: &Api, id: &str, note: &str) -> Result<Source, Problem> {
+    let answer = Answer::parse(&api.invoice(id)?).map_err(defect)?;
+    let missing = || Problem::not_found("There is no such credit note.");
+    if !answer.has_credit_note(note) {
+        return Err(missing());
+    }
+    let fallback = Fallback {
+        name: "",
+        email: None,
+    };
+    let invoice = answer
+        .credit_note(note, fallback)
+        .map_err(defect)?
+        .ok_or_else(missing)?;
+    Ok(Source {
+        invoice,
+        tag: format!("c{note}"),
+        expires_at: None,
+        owner: None,
+    })
+}
+
 /// The invoice a share link opens; `None` for one that opens nothing.
 pub fn shared(api: &Api, token: &str) -> Result<Option<Source>, Problem> {
     let Some(body) = api.shared(token)? else {

@@ -38,8 +38,25 @@ struct ApiInvoice {
     amount_credited: i64,
     balance_due: i64,
     payments: Vec<ApiPayment>,
+    /// Absent from an answer of a billing without credit notes.
+    #[serde(default)]
+    credit_notes: Vec<ApiCreditNote>,
     seller: Option<Seller>,
     buyer: Option<Buyer>,
+}
+
+/// A credit note as its invoice's answer lists it.
+#[derive(Deserialize)]
+struct ApiCreditNote {
+    id: String,
+    number: String,
+    issue_date: String,
+    reason: Option<String>,
+    lines: Vec<ApiLine>,
+    subtotal: i64,
+    discount_amount: i64,
+    taxes: Vec<ApiTax>,
+    total: i64,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +171,61 @@ impl Answer {
 
     pub fn client_id(&self) -> &str {
         &self.invoice.client_id
+    }
+
+    /// Whether the invoice lists a credit note with this id.
+    pub fn has_credit_note(&self, id: &str) -> bool {
+        self.invoice.credit_notes.iter().any(|n| n.id == id)
+    }
+
+    /// The credit note `id` against this invoice as a document of its own (EN 16931
+    /// BG-3 names the invoice): the invoice's parties and currency, the note's number,
+    /// date, lines and totals, and nothing to pay. `None` when the invoice has no such
+    /// note. Only a sent invoice has credit notes, so its parties are frozen.
+    pub fn credit_note(
+        mut self,
+        id: &str,
+        fallback: Fallback<'_>,
+    ) -> Result<Option<Invoice>, Unreadable> {
+        let Some(at) = self.invoice.credit_notes.iter().position(|n| n.id == id) else {
+            return Ok(None);
+        };
+        let note = self.invoice.credit_notes.swap_remove(at);
+        let percent = self
+            .invoice
+            .discount
+            .as_ref()
+            .and_then(|d| d.percent.clone());
+        let invoice = self.document(None, None, fallback)?;
+        Ok(Some(Invoice {
+            kind: Kind::CreditNote {
+                invoice_number: invoice.number.clone(),
+                invoice_issue_date: invoice.issue_date.clone(),
+            },
+            number: note.number,
+            status: Status::Sent,
+            due_date: note.issue_date.clone(),
+            issue_date: note.issue_date,
+            lines: note.lines.into_iter().map(Line::from).collect(),
+            subtotal: note.subtotal,
+            discount: (note.discount_amount > 0).then(|| Discount {
+                label: match percent {
+                    Some(percent) => format!("Discount {percent} %"),
+                    None => "Discount".into(),
+                },
+                amount: note.discount_amount,
+            }),
+            taxes: note.taxes.into_iter().map(TaxSubtotal::from).collect(),
+            total: note.total,
+            payments: Vec::new(),
+            amount_paid: 0,
+            amount_credited: 0,
+            balance_due: note.total,
+            notes: note.reason,
+            payment_terms: None,
+            bank: None,
+            ..invoice
+        }))
     }
 
     /// A draft names no seller: the current business profile is needed.
@@ -284,28 +356,10 @@ impl Answer {
             currency: Currency { code, minor_digits },
             seller: seller_party,
             buyer,
-            lines: api
-                .lines
-                .into_iter()
-                .map(|l| Line {
-                    description: l.description,
-                    quantity: l.quantity,
-                    unit_price: l.unit_price,
-                    tax_rate: l.tax_rate,
-                    net: l.net,
-                })
-                .collect(),
+            lines: api.lines.into_iter().map(Line::from).collect(),
             subtotal: api.subtotal,
             discount,
-            taxes: api
-                .taxes
-                .into_iter()
-                .map(|t| TaxSubtotal {
-                    rate: t.rate,
-                    taxable: t.taxable,
-                    tax: t.tax,
-                })
-                .collect(),
+            taxes: api.taxes.into_iter().map(TaxSubtotal::from).collect(),
             total: api.total,
             payments: api
                 .payments
@@ -324,6 +378,28 @@ impl Answer {
             bank,
             logo,
         })
+    }
+}
+
+impl From<ApiLine> for Line {
+    fn from(l: ApiLine) -> Self {
+        Line {
+            description: l.description,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            tax_rate: l.tax_rate,
+            net: l.net,
+        }
+    }
+}
+
+impl From<ApiTax> for TaxSubtotal {
+    fn from(t: ApiTax) -> Self {
+        TaxSubtotal {
+            rate: t.rate,
+            taxable: t.taxable,
+            tax: t.tax,
+        }
     }
 }
 
@@ -445,6 +521,60 @@ mod tests {
         assert_eq!(doc.seller.email.as_deref(), Some("ada@example.com"));
         assert_eq!(doc.currency.minor_digits, 3);
         assert!(doc.bank.is_none());
+    }
+
+    #[test]
+    fn a_credit_note_is_a_document_of_its_own_that_names_its_invoice() {
+        let frozen: serde_json::Value = serde_json::from_slice(&profile("Ada")).expect("json");
+        let sent = invoice(json!({
+            "status": "sent", "seller": frozen, "amount_credited": 5225, "balance_due": 5225,
+            "buyer": {"name": "Acme", "company": null, "email": null, "tax_id": null, "address": null},
+            "credit_notes": [{
+                "id": "c1", "number": "CRN-2026-0003", "issue_date": "2026-12-05",
+                "reason": "One design cut", "subtotal": 5000, "discount_amount": 250,
+                "taxes": [{"rate": "10", "taxable": 4750, "tax": 475}], "tax": 475, "total": 5225,
+                "lines": [{"description": "Design", "quantity": "1", "unit_price": 5000,
+                           "tax_rate": "10", "net": 5000}],
+                "issued_at": "2026-12-05T10:00:00Z"
+            }]
+        }));
+        let answer = Answer::parse(&sent).expect("parsed");
+        assert!(answer.has_credit_note("c1"));
+        assert!(!answer.has_credit_note("c2"));
+        let note = answer
+            .credit_note("c1", ACCOUNT)
+            .expect("readable")
+            .expect("listed");
+        assert_eq!(
+            note.kind,
+            Kind::CreditNote {
+                invoice_number: "INV-2026-0007".into(),
+                invoice_issue_date: "2026-11-30".into()
+            }
+        );
+        assert_eq!(
+            (note.number.as_str(), note.issue_date.as_str()),
+            ("CRN-2026-0003", "2026-12-05")
+        );
+        assert_eq!(
+            (note.total, note.balance_due, note.amount_paid),
+            (5225, 5225, 0)
+        );
+        assert_eq!(note.lines.len(), 1);
+        assert_eq!(
+            note.discount.as_ref().map(|d| d.label.as_str()),
+            Some("Discount 5 %")
+        );
+        assert_eq!(note.notes.as_deref(), Some("One design cut"));
+        assert!(
+            note.bank.is_none() && note.payment_terms.is_none(),
+            "nothing to pay"
+        );
+        assert_eq!(note.seller.legal_name, "Ada");
+        let none = Answer::parse(&sent)
+            .expect("parsed")
+            .credit_note("c2", ACCOUNT);
+        assert_eq!(none.map(|n| n.is_none()), Ok(true));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 // Crediting an invoice through the screens: part of a sent invoice taken back by an
 // amount at one of its rates (a credit past what is left refused next to its field), the
-// credit note listed with its own number, the balance lowered, and the page axe-clean.
+// credit note listed with its own number and its PDF downloaded, the balance lowered, and
+// the page axe-clean.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { BASE, PASSWORD, apiCall, axe, confirmAddress, guardedPage, launch, shotOf, signInThroughUi, uniqueEmail } from "./lib.mjs";
 
@@ -44,6 +46,16 @@ test("a sent invoice is credited in part and reads as such", { timeout: 120_000 
   await notes.getByRole("cell", { name: "One workshop day cancelled" }).waitFor();
   await notes.getByRole("cell", { name: "952.00 EUR" }).waitFor();
   await page.getByTestId("balance").filter({ hasText: "1,904.00 EUR" }).or(page.getByTestId("balance").filter({ hasText: "1904.00 EUR" })).waitFor();
+
+  // The credit note is a document of its own: its PDF downloads under its number.
+  const number = await notes.getByRole("cell", { name: /^CRN-\d{4}-0001$/ }).textContent();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    notes.getByRole("button", { name: `Download ${number} as PDF` }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `${number}.pdf`);
+  const pdf = await readFile(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
 
   // More than is left is refused next to the amount, and nothing changes.
   await page.getByLabel("Net amount (EUR)").fill("1700.00");

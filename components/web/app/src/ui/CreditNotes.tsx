@@ -7,33 +7,55 @@ import { formatMoney, parseMoney } from "../api/money";
 import { ApiError, ifMatch, unwrap } from "../api/problem";
 import { useSubmit } from "./hooks";
 import { ErrorBanner, Field, Form, Input } from "./kit";
+import { saveFile } from "./save";
 
 type Invoice = Schemas["Invoice"];
 
 export function CreditNoteList({ invoice: i }: { invoice: Invoice }) {
+  const download = useSubmit(async (noteId: string, number: string, kind: "pdf" | "xml") => {
+    const path = { params: { path: { id: i.id, note_id: noteId } }, parseAs: "blob" as const };
+    const answer = await unwrap(
+      kind === "pdf"
+        ? api.GET("/invoices/{id}/credit-notes/{note_id}/pdf", path)
+        : api.GET("/invoices/{id}/credit-notes/{note_id}/xml", path),
+    );
+    saveFile(answer as Blob, `${number}.${kind}`);
+  });
   if (i.credit_notes.length === 0) return null;
   return (
-    <table>
-      <caption>Credit notes</caption>
-      <thead>
-        <tr>
-          <th scope="col">Number</th>
-          <th scope="col">Issued</th>
-          <th scope="col" class="wide">Reason</th>
-          <th scope="col" class="num">Credited</th>
-        </tr>
-      </thead>
-      <tbody>
-        {i.credit_notes.map((c) => (
-          <tr key={c.id}>
-            <td>{c.number}</td>
-            <td>{c.issue_date}</td>
-            <td class="wide">{c.reason}</td>
-            <td class="num">{formatMoney(c.total, i.currency)}</td>
+    <>
+      <ErrorBanner error={download.error} />
+      <table>
+        <caption>Credit notes</caption>
+        <thead>
+          <tr>
+            <th scope="col">Number</th>
+            <th scope="col">Issued</th>
+            <th scope="col" class="wide">Reason</th>
+            <th scope="col" class="num">Credited</th>
+            <th scope="col">Documents</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {i.credit_notes.map((c) => (
+            <tr key={c.id}>
+              <td>{c.number}</td>
+              <td>{c.issue_date}</td>
+              <td class="wide">{c.reason}</td>
+              <td class="num">{formatMoney(c.total, i.currency)}</td>
+              <td>
+                <button type="button" class="secondary" aria-label={`Download ${c.number} as PDF`} onClick={() => void download.run(c.id, c.number, "pdf")}>
+                  PDF
+                </button>{" "}
+                <button type="button" class="secondary" aria-label={`Download ${c.number} as e-invoice (XML)`} onClick={() => void download.run(c.id, c.number, "xml")}>
+                  XML
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
