@@ -47,7 +47,7 @@ export function CreditNoteList({ invoice: i }: { invoice: Invoice }) {
                 <button type="button" class="secondary" aria-label={`Download ${c.number} as PDF`} onClick={() => void download.run(c.id, c.number, "pdf")}>
                   PDF
                 </button>{" "}
-                <button type="button" class="secondary" aria-label={`Download ${c.number} as e-invoice (XML)`} onClick={() => void download.run(c.id, c.number, "xml")}>
+                <button type="button" class="secondary" aria-label={`Download ${c.number} as XML`} onClick={() => void download.run(c.id, c.number, "xml")}>
                   XML
                 </button>
               </td>
