@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the analytics projector (the `projector` component, on Spin's Redis trigger) as a
 # process of its own and keeps it running — or, with FIN_TRIGGER=mailer, the mailer
-# (docs/delivery.md), which follows the same channel the same way:
-#   [FIN_TRIGGER=mailer] scripts/projector.sh [extra `spin up` arguments, e.g. --runtime-config-file FILE]
+# (docs/delivery.md), or with FIN_TRIGGER=recurring-sweeper the recurring sweeper
+# (docs/documents.md), which follow the same channel the same way:
+#   [FIN_TRIGGER=mailer|recurring-sweeper] scripts/projector.sh [extra `spin up` arguments, e.g. --runtime-config-file FILE]
 #
 # Why a supervisor: Spin 4.0.2 ends `spin up` when a Redis trigger's connection drops,
 # and refuses to start while the events Redis is down. So this script waits for the

@@ -8,6 +8,8 @@
 #   - the mailer the same way (FIN_TRIGGER=mailer), its output in .spin/mailer.log, and the
 #     local stand-in of the e-mail provider's API it sends through (crates/mail-standin):
 #     what it received is on http://127.0.0.1:3025/ and under .dev/outbox/;
+#   - the recurring sweeper the same way (FIN_TRIGGER=recurring-sweeper), its output in
+#     .spin/recurring.log: it makes the recurring invoices as their periods fall due;
 #   - the local stand-in of Stripe Checkout (crates/stripe-standin) on
 #     http://127.0.0.1:3026/: "Pay now" makes its sessions there, and its pay button sends
 #     the signed webhook back to the app.
@@ -59,6 +61,8 @@ bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables
 pids+=($!)
 FIN_TRIGGER=mailer bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables[@]}" >.spin/mailer.log 2>&1 &
 pids+=($!)
+FIN_TRIGGER=recurring-sweeper bash scripts/projector.sh --runtime-config-file runtime-config.toml "${variables[@]}" >.spin/recurring.log 2>&1 &
+pids+=($!)
 if [ "${SPIN_VARIABLE_MAIL_API_BASE_URL:-http://127.0.0.1:3025}" = "http://127.0.0.1:3025" ]; then
   cargo run -q -p fin-mail-standin -- --port 3025 --outbox .dev/outbox >.spin/mail-standin.log 2>&1 &
   pids+=($!)
@@ -70,6 +74,6 @@ if [ -n "$stripe_standin" ]; then
 fi
 spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
 pids+=($!)
-echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log; e-mails sent are on http://127.0.0.1:3025/, Stripe Checkout sessions on http://127.0.0.1:3026/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
+echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log, the recurring sweeper to .spin/recurring.log; e-mails sent are on http://127.0.0.1:3025/, Stripe Checkout sessions on http://127.0.0.1:3026/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n
 stop

@@ -59,6 +59,9 @@ pub struct AppOptions {
     pub stripe: Option<&'static fin_stripe_standin::Standin>,
     /// How many mailer processes run (with `mail`); 0 or 1 is one.
     pub mailers: usize,
+    /// How many recurring sweepers run (with `events_redis`), each supervised like the
+    /// projector; 0 is none.
+    pub sweepers: usize,
     /// A proxy the mailer reaches the e-mail stand-in through, so a test can take the
     /// provider away (its `upstream` is the stand-in's address).
     pub mail_proxy: Option<&'static Proxy>,
@@ -201,6 +204,9 @@ impl App {
             };
             variables.push(("mail_api_base_url".into(), provider));
             variables.push(("mail_api_key".into(), "re_e2e_standin".into()));
+        }
+        // The mailer and the recurring sweeper reach the first instance as the owner.
+        if options.mail.is_some() || options.sweepers > 0 {
             variables.push((
                 "api_base_url".into(),
                 format!("http://127.0.0.1:{}", ports[0]),
@@ -271,6 +277,9 @@ impl App {
                     };
                     followers.push(("mailer", log));
                 }
+            }
+            for n in 1..=options.sweepers {
+                followers.push(("recurring-sweeper", format!("recurring-{n}")));
             }
         }
         for (trigger, log) in &followers {

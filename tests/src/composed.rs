@@ -26,8 +26,9 @@ fn contracts(
             vec!["composed"],
             vec![("fin:billing/event-feed", "billing-service")],
         ),
-        // The tokens component is the contract; the mailer stays linked.
-        "tokens" | "mailer" => (vec![], vec![]),
+        // The tokens component is the contract; the mailer and the recurring sweeper,
+        // which issue tokens rather than check them, stay linked.
+        "tokens" | "mailer" | "recurring-sweeper" => (vec![], vec![]),
         _ if authenticated => (vec!["fin-spin-edge/composed"], vec![TOKENS]),
         _ => (vec![], vec![]),
     }

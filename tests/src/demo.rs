@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::dates::{date, today};
+use crate::dates::{civil, date, today};
 use crate::Client;
 
 pub const EMAIL: &str = "demo@fin-freelancer.test";
@@ -209,6 +209,7 @@ pub fn seed(base_url: &str, mail_url: &str) -> Result<Summary, String> {
     if let Some((_, id)) = newest_sent {
         summary.share_url = Some(api.share(&id)?);
     }
+    summary.actions += api.retainer(today)?;
     Ok(summary)
 }
 
@@ -285,6 +286,40 @@ impl Api {
             Some(body) => call.json(body).send(),
             None => call.send(),
         }
+    }
+
+    /// A monthly retainer for the first client, from the first of next month, where there
+    /// is no recurring invoice yet; the actions taken.
+    fn retainer(&self, today: i64) -> Result<usize, String> {
+        let listed = self.send("GET", "/recurring-invoices", None, None);
+        if listed.status != 200 {
+            return Err(format!("list recurring: {} {}", listed.status, listed.body));
+        }
+        if listed.json()["items"]
+            .as_array()
+            .is_some_and(|items| !items.is_empty())
+        {
+            return Ok(0);
+        }
+        let clients = self.send("GET", "/clients?sort=created_at&limit=1", None, None);
+        let client = clients.json()["items"][0]["id"]
+            .as_str()
+            .ok_or_else(|| format!("no client for the retainer: {}", clients.body))?
+            .to_owned();
+        let (year, month, _) = civil(today);
+        let start = match month {
+            12 => format!("{:04}-01-01", year + 1),
+            _ => format!("{year:04}-{:02}-01", month + 1),
+        };
+        let body = json!({"name": "Monthly retainer", "client_id": client, "frequency": "monthly",
+            "start_date": start, "time_zone": "Europe/Berlin", "send": true,
+            "lines": [{"description": "Retainer: design and development, up to 20 hours",
+                       "quantity": "1", "unit_price": 240_000, "tax_rate": "19"}]});
+        let created = self.send("POST", "/recurring-invoices", Some(&body), None);
+        if created.status != 201 {
+            return Err(format!("retainer: {} {}", created.status, created.body));
+        }
+        Ok(1)
     }
 
     /// The catalogue's items, where the catalogue is still empty; the actions taken.

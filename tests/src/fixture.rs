@@ -7,7 +7,8 @@ use crate::contract::spec;
 use crate::{id, App, User};
 
 /// A signed-up freelancer with a business profile, a client, a draft, and a sent
-/// invoice shared by a link and credited in part.
+/// invoice shared by a link and credited in part, and a monthly recurring invoice that
+/// starts in years.
 pub struct Fixture {
     pub user: User,
     pub client: String,
@@ -18,6 +19,8 @@ pub struct Fixture {
     /// The sent invoice's share link: its id and its token.
     pub link: String,
     pub token: String,
+    /// A recurring invoice of the client's.
+    pub recurring: String,
 }
 
 impl Fixture {
@@ -39,6 +42,11 @@ impl Fixture {
         let note = id(&credited["credit_notes"][0]);
         let shared = user.created(&format!("/invoices/{sent}/share"), &json!({}));
         let url = shared["url"].as_str().expect("url");
+        let recurring = id(&user.created(
+            "/recurring-invoices",
+            &json!({"client_id": client, "frequency": "monthly", "start_date": "2099-01-31",
+                    "lines": [{"description": "Retainer", "quantity": "1", "unit_price": 100_000}]}),
+        ));
         Fixture {
             user,
             client,
@@ -47,6 +55,7 @@ impl Fixture {
             note,
             link: id(&shared),
             token: url.rsplit('/').next().unwrap_or_default().to_owned(),
+            recurring,
         }
     }
 
@@ -56,6 +65,7 @@ impl Fixture {
     pub fn path(&self, template: &str) -> String {
         let id = match template {
             t if t.starts_with("/clients/") => &self.client,
+            t if t.starts_with("/recurring-invoices/") => &self.recurring,
             t if t.ends_with("/void")
                 || t.ends_with("/payments")
                 || t.contains("/credit-notes")

@@ -73,6 +73,16 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
     assert_eq!(clients.len(), 12);
     let catalogue = all(&http, &token, "/items");
     assert_eq!(catalogue.len(), 3, "the catalogue is seeded");
+    let recurring = all(&http, &token, "/recurring-invoices");
+    assert_eq!(
+        (
+            recurring.len(),
+            &recurring[0]["frequency"],
+            &recurring[0]["status"]
+        ),
+        (1, &json!("monthly"), &json!("active")),
+        "a monthly retainer"
+    );
     let countries: std::collections::BTreeSet<&str> = clients
         .iter()
         .filter_map(|c| c["address"]["country"].as_str())
@@ -166,6 +176,11 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
         "no new or changed clients"
     );
     assert_eq!(all(&http, &token, "/items"), catalogue, "no new items");
+    assert_eq!(
+        all(&http, &token, "/recurring-invoices"),
+        recurring,
+        "no new retainer"
+    );
     let again = all(&http, &token, "/invoices");
     assert_eq!(again.len(), invoices.len(), "no new invoices");
     for (before, after) in invoices.iter().zip(&again) {

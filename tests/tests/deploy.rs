@@ -114,7 +114,11 @@ fn every_spinapp_matches_the_spinapp_schema_and_a_broken_one_does_not() {
         .into_iter()
         .filter(|(_, d)| kind(d) == "SpinApp")
         .collect();
-    assert_eq!(apps.len(), 3, "the API, the projector and the mailer");
+    assert_eq!(
+        apps.len(),
+        4,
+        "the API, the projector, the mailer and the recurring sweeper"
+    );
     for (file, app) in &apps {
         let errors: Vec<String> = validator.iter_errors(app).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{file}: {errors:?}");
@@ -315,7 +319,7 @@ fn the_manifests_agree_with_the_app_they_deploy() {
         ["http".to_owned(), "redis".to_owned()]
             .into_iter()
             .collect(),
-        "the API apart from the projector and the mailer"
+        "the API apart from the projector, the mailer and the recurring sweeper"
     );
 }
 

@@ -126,6 +126,10 @@ const LEFT_OUT: &[(&str, &str)] = &[
         "delivery_invoices",
         "the delivery context's copy of invoice facts",
     ),
+    (
+        "recurring_runs",
+        "the periods' record: each invoice made is in invoices.json, the newest periods in recurring-invoices.json",
+    ),
 ];
 
 #[test]
@@ -141,6 +145,7 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
         let exported = match table.as_str() {
             "clients" => export.ids(|n| n == "clients.json", "id"),
             "catalogue_items" => export.ids(|n| n == "items.json", "id"),
+            "recurring_templates" => export.ids(|n| n == "recurring-invoices.json", "id"),
             "invoices" => export.ids(|n| n == "invoices.json", "id"),
             "payments" => export
                 .json("invoices.json")
@@ -209,6 +214,7 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
         ("clients", 1),
         ("payments", 1),
         ("credit_notes", 1),
+        ("recurring_templates", 1),
         ("share_links", 1),
         ("business_logos", 1),
         ("security_events", 1),

@@ -311,7 +311,8 @@ fn very_long_query_strings_are_refused_on_every_list() {
             "/clients",
             "/invoices",
             "/items",
-            "/payments"
+            "/payments",
+            "/recurring-invoices"
         ]
     );
     for list in &lists {

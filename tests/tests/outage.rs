@@ -117,6 +117,7 @@ fn footprint() -> Vec<i64> {
         "delivery_settings",
         "stripe_connections",
         "catalogue_items",
+        "recurring_templates",
     ]
     .iter()
     .map(|table| {
@@ -192,6 +193,18 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
             body(
                 bearer(http.post("/items")),
                 json!({"name": "Outage", "unit_price": 1, "currency": "EUR"}),
+            ),
+        ),
+        (
+            "GET /recurring-invoices".into(),
+            bearer(http.get("/recurring-invoices")),
+        ),
+        (
+            "POST /recurring-invoices".into(),
+            body(
+                bearer(http.post("/recurring-invoices")),
+                json!({"client_id": invoice, "frequency": "monthly", "start_date": "2099-01-01",
+                       "lines": [{"description": "x", "quantity": 1, "unit_price": 1}]}),
             ),
         ),
         ("GET /invoices".into(), bearer(http.get("/invoices"))),

@@ -142,3 +142,8 @@ fn items_kept_in_the_catalogue_and_picked_into_an_invoice() {
 fn a_sent_invoice_credited_in_part() {
     browser_suite("credit-notes.test.mjs");
 }
+
+#[test]
+fn a_monthly_template_set_up_and_its_next_dates_seen() {
+    browser_suite("recurring.test.mjs");
+}

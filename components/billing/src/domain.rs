@@ -8,12 +8,11 @@ use time::{Date, Duration};
 
 use fin_commercial::dates::parse_date;
 use fin_commercial::lines::{
-    parse_discount, parse_lines, totals_error, DiscountInput, LineInput, LineItem,
+    parse_discount, parse_lines, parse_notes, totals_error, DiscountInput, LineInput, LineItem,
 };
 use fin_commercial::money::{whole_minor_units, Currency};
 use fin_commercial::totals::{self, Discount, Line, Totals, TotalsError};
 
-const MAX_NOTES: usize = 5_000;
 /// When no due date is given: net 30.
 const DEFAULT_TERM_DAYS: i64 = 30;
 
@@ -138,13 +137,9 @@ impl InvoiceFields {
             }
         }
         if let Some(notes) = input.notes {
-            let notes = notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-            match notes {
-                Some(n) => match Text::Block.check_within(&n, MAX_NOTES) {
-                    Ok(()) => self.notes = Some(n),
-                    Err(message) => errors.push(FieldError::new("notes", message)),
-                },
-                None => self.notes = None,
+            match parse_notes(notes) {
+                Ok(notes) => self.notes = notes,
+                Err(error) => errors.push(error),
             }
         }
         Some(self)

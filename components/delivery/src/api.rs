@@ -5,10 +5,7 @@
 //! young, and revoked when it is replaced or the mailer's run ends. What it may read is
 //! what the owner may: nothing of anyone else's.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use fin_spin_edge::auth::tokens;
+use fin_spin_edge::auth::acting::{Acting, OwnerToken};
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use serde_json::Value;
 
@@ -23,36 +20,7 @@ pub struct HttpInvoices {
     timeout_ms: u64,
     /// Days a share link sent in an e-mail works.
     link_days: u32,
-    /// The token last issued, and for whom.
-    held: RefCell<Option<(String, Rc<AsOwner>)>>,
-}
-
-/// An access token of the owner's.
-struct AsOwner {
-    token: String,
-    /// Past this (seconds since the epoch, half its lifetime) a new one is issued, so a
-    /// slow attempt never meets its expiry.
-    fresh_until: i64,
-}
-
-impl AsOwner {
-    fn new(owner: &str) -> Result<Self, Fetch> {
-        tokens::issue(owner, None)
-            .map(|issued| Self {
-                token: issued.access_token,
-                fresh_until: fin_spin_edge::now() + i64::from(issued.expires_in / 2),
-            })
-            .map_err(|e| Fetch::Unavailable(format!("cannot act for the owner: {e:?}")))
-    }
-}
-
-impl Drop for AsOwner {
-    /// Revoked as soon as it is replaced or the run ends; if that fails it still expires.
-    fn drop(&mut self) {
-        if let Ok(principal) = tokens::verify(&self.token) {
-            let _ = tokens::revoke(&principal);
-        }
-    }
+    acting: Acting,
 }
 
 impl HttpInvoices {
@@ -61,36 +29,22 @@ impl HttpInvoices {
             base_url,
             timeout_ms,
             link_days,
-            held: RefCell::new(None),
+            acting: Acting::default(),
         }
     }
 
-    /// The owner's token: the one held while it is theirs and fresh, else a new one
-    /// (the one it replaces is revoked).
-    fn as_owner(&self, owner: &str) -> Result<Rc<AsOwner>, Fetch> {
-        let mut held = self.held.borrow_mut();
-        match held.as_ref() {
-            Some((who, token)) if who == owner && fin_spin_edge::now() < token.fresh_until => {
-                Ok(Rc::clone(token))
-            }
-            _ => {
-                *held = None;
-                let token = Rc::new(AsOwner::new(owner)?);
-                *held = Some((owner.to_owned(), Rc::clone(&token)));
-                Ok(token)
-            }
-        }
+    fn as_owner(&self, owner: &str) -> Result<std::rc::Rc<OwnerToken>, Fetch> {
+        self.acting.token(owner).map_err(Fetch::Unavailable)
     }
 
     fn call(
         &self,
-        owner: &AsOwner,
+        owner: &OwnerToken,
         method: &str,
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<Answer, Fetch> {
-        let bearer = format!("Bearer {}", owner.token);
-        let mut headers = vec![("authorization", bearer.as_str())];
+        let mut headers = vec![("authorization", owner.bearer.as_str())];
         if body.is_some() {
             headers.push(("content-type", "application/json"));
         }
@@ -112,7 +66,7 @@ impl HttpInvoices {
 
     fn json(
         &self,
-        owner: &AsOwner,
+        owner: &OwnerToken,
         method: &str,
         path: &str,
         body: Option<&[u8]>,

@@ -59,6 +59,14 @@ const ITEMS: Listing = Listing {
     tables: &[&tables::ITEMS],
 };
 
+/// The recurring invoices, newest first, with their newest periods.
+const RECURRING: Listing = Listing {
+    context: Context::Recurring,
+    paths: &["/recurring-invoices"],
+    json: "recurring-invoices.json",
+    tables: &[&tables::RECURRING_INVOICES],
+};
+
 const STRIPE_PAYMENTS: Listing = Listing {
     context: Context::Payments,
     paths: &["/payments"],
@@ -108,6 +116,7 @@ pub fn write(reader: &Reader, archive: &mut Archive, account: &Value) -> Result<
     copy(reader, archive, &CLIENTS)?;
     copy(reader, archive, &ITEMS)?;
     copy(reader, archive, &INVOICES)?;
+    copy(reader, archive, &RECURRING)?;
     documents(reader, archive, &mut logos)?;
     copy(reader, archive, &STRIPE_PAYMENTS)
 }
@@ -302,6 +311,7 @@ items.json/.csv            the products and services of your catalogue
 invoices.json/.csv         every invoice, drafts included
 invoice-lines.csv          their lines
 invoice-payments.csv       the payments recorded on them
+recurring-invoices.json/.csv  the invoices made again every period, and their schedules
 invoices/<number>.pdf      each issued invoice as the client received it
 invoices/<number>.xml      its e-invoice (UBL 2.1, EN 16931), where one can be made
 invoices/<number>.deliveries.json   what was e-mailed for it

@@ -26,6 +26,7 @@ pub enum Context {
     Sharing,
     Payments,
     Catalogue,
+    Recurring,
 }
 
 impl Context {
@@ -41,6 +42,7 @@ impl Context {
             Context::Sharing => "sharing_base_url",
             Context::Payments => "payments_base_url",
             Context::Catalogue => "catalogue_base_url",
+            Context::Recurring => "recurring_base_url",
         }
     }
 }

@@ -59,6 +59,30 @@ pub const ITEMS: Table = Table {
     ],
 };
 
+pub const RECURRING_INVOICES: Table = Table {
+    file: "recurring-invoices.csv",
+    parent: &[],
+    each: None,
+    columns: &[
+        ("id", "/id"),
+        ("name", "/name"),
+        ("status", "/status"),
+        ("client_id", "/client_id"),
+        ("currency", "/currency"),
+        ("total", "/total"),
+        ("frequency", "/frequency"),
+        ("start_date", "/start_date"),
+        ("end_date", "/end_date"),
+        ("count", "/count"),
+        ("time_zone", "/time_zone"),
+        ("next_date", "/next_date"),
+        ("payment_terms_days", "/payment_terms_days"),
+        ("send", "/send"),
+        ("created_at", "/created_at"),
+        ("updated_at", "/updated_at"),
+    ],
+};
+
 pub const INVOICES: Table = Table {
     file: "invoices.csv",
     parent: &[],

@@ -18,6 +18,7 @@ pub const MAX_QUANTITY_MILLI: i64 = 1_000_000_000;
 pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
 /// 100 %, in basis points.
 pub const MAX_RATE_BP: i64 = 10_000;
+pub const MAX_NOTES: usize = 5_000;
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -175,6 +176,29 @@ pub fn parse_discount(input: DiscountInput) -> Result<Discount, FieldError> {
     }
 }
 
+/// A document's notes as written (free text, trimmed): blank is none.
+pub fn parse_notes(notes: Option<String>) -> Result<Option<String>, FieldError> {
+    match notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {
+        Some(n) => Text::Block
+            .check_within(&n, MAX_NOTES)
+            .map(|()| Some(n))
+            .map_err(|message| FieldError::new("notes", message)),
+        None => Ok(None),
+    }
+}
+
+/// A line as the API writes it in a document body (`quantity` and `tax_rate` as decimal
+/// text): what a template keeps and sends back to `POST /invoices` each period, so a
+/// line parsed once reads the same when parsed again.
+pub fn line_json(line: &LineItem) -> serde_json::Value {
+    serde_json::json!({
+        "description": line.description,
+        "quantity": format_scaled(line.quantity_milli, 3),
+        "unit_price": line.unit_price,
+        "tax_rate": format_scaled(i64::from(line.tax_rate_bp), 2),
+    })
+}
+
 /// How a discount is shown: `{"percent": "10"}`, `{"amount": 500}` or `null`.
 pub fn discount_json(discount: Discount) -> serde_json::Value {
     match discount {
@@ -190,6 +214,20 @@ pub fn discount_json(discount: Discount) -> serde_json::Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_line_written_back_parses_to_the_same_line() {
+        let parsed = lines(json!([
+            {"description": "Retainer", "quantity": "1.5", "unit_price": 120050, "tax_rate": "7.7"}
+        ]))
+        .expect("valid");
+        let again = lines(serde_json::Value::Array(
+            parsed.iter().map(line_json).collect(),
+        ))
+        .expect("written back");
+        assert_eq!(again, parsed);
+        assert_eq!(line_json(&parsed[0])["quantity"], "1.5");
+    }
 
     fn lines(value: serde_json::Value) -> Result<Vec<LineItem>, Vec<String>> {
         let input: Vec<LineInput> =

@@ -42,7 +42,8 @@ async function seeded() {
   const invoice = (await apiCall("POST", "/invoices", { ...auth, body: { client_id: client.id, lines: [{ description: "Design work", quantity: "10", unit_price: 8000, tax_rate: "19" }, { description: "Hosting", quantity: "1", unit_price: 2550, tax_rate: "19" }], discount: { percent: "10" } } })).json;
   await apiCall("POST", `/invoices/${invoice.id}/send`, auth);
   await apiCall("POST", `/invoices/${invoice.id}/payments`, { ...auth, body: { amount: 30000, method: "Bank transfer" } });
-  return { email, client, invoice };
+  const recurring = (await apiCall("POST", "/recurring-invoices", { ...auth, body: { client_id: client.id, frequency: "monthly", start_date: "2099-01-31", lines: [{ description: "Monthly retainer", quantity: "1", unit_price: 150000, tax_rate: "19" }] } })).json;
+  return { email, client, invoice, recurring };
 }
 
 const signIn = (page) => signInThroughUi(page, account.email);
@@ -55,6 +56,9 @@ const screens = () => [
   ["invoices", "/app/invoices", "Invoices"],
   ["invoice", `/app/invoices/${account.invoice.id}`, account.invoice.number],
   ["invoice-new", "/app/invoices/new", "New invoice"],
+  ["recurring", "/app/recurring", "Recurring invoices"],
+  ["recurring-one", `/app/recurring/${account.recurring.id}`, "Monthly retainer"],
+  ["recurring-new", "/app/recurring/new", "New recurring invoice"],
   ["payments", "/app/payments", "Payments received"],
   ["settings", "/app/settings", "Settings"],
   ["security", "/app/security", "Security"],

@@ -16,6 +16,9 @@ const Catalogue = lazy(() => import("./pages/Catalogue"));
 const Invoices = lazy(() => import("./pages/Invoices"));
 const InvoiceEdit = lazy(() => import("./pages/InvoiceEdit"));
 const InvoiceView = lazy(() => import("./pages/InvoiceView"));
+const Recurring = lazy(() => import("./pages/Recurring"));
+const RecurringEdit = lazy(() => import("./pages/RecurringEdit"));
+const RecurringView = lazy(() => import("./pages/RecurringView"));
 const Payments = lazy(() => import("./pages/Payments"));
 const Settings = lazy(() => import("./pages/Settings"));
 const Security = lazy(() => import("./pages/Security"));
@@ -72,6 +75,10 @@ function SignedIn() {
           <Route path="/app/invoices/new" component={InvoiceEdit} />
           <Route path="/app/invoices/:id/edit" component={InvoiceEdit} />
           <Route path="/app/invoices/:id" component={InvoiceView} />
+          <Route path="/app/recurring" component={Recurring} />
+          <Route path="/app/recurring/new" component={RecurringEdit} />
+          <Route path="/app/recurring/:id/edit" component={RecurringEdit} />
+          <Route path="/app/recurring/:id" component={RecurringView} />
           <Route path="/app/payments" component={Payments} />
           <Route path="/app/settings" component={Settings} />
           <Route path="/app/security" component={Security} />

@@ -9,6 +9,7 @@ use fin_problem::{Fault, Problem};
 
 use crate::ApiRequest;
 
+pub mod acting;
 mod types;
 
 /// The rules linked in: the default build.

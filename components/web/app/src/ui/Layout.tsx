@@ -7,6 +7,7 @@ const sections = [
   ["/app/clients", "Clients"],
   ["/app/catalogue", "Catalogue"],
   ["/app/invoices", "Invoices"],
+  ["/app/recurring", "Recurring"],
   ["/app/payments", "Payments"],
   ["/app/settings", "Settings"],
   ["/app/security", "Security"],
