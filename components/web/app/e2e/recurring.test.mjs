@@ -40,7 +40,8 @@ test("a monthly template is set up and its next dates seen", { timeout: 120_000 
   await page.getByLabel("Ends").selectOption("count");
   await page.getByLabel("Number of invoices").fill("twelve");
   await page.getByRole("button", { name: "Create recurring invoice" }).click();
-  await page.getByRole("alert").filter({ hasText: "must be a whole number" }).waitFor();
+  await page.locator("input[name=count][aria-invalid=true]").waitFor();
+  await page.getByRole("alert").filter({ hasText: "must be a whole number" }).first().waitFor();
   assert.equal((await apiCall("GET", "/recurring-invoices", { token })).json.items.length, 0);
   await page.getByLabel("Number of invoices").fill("12");
   await page.getByRole("button", { name: "Create recurring invoice" }).click();

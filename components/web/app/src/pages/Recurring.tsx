@@ -25,8 +25,12 @@ export default function Recurring() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Client</th>
-                <th scope="col">Every</th>
+                <th scope="col" class="wide">
+                  Client
+                </th>
+                <th scope="col" class="wide">
+                  Every
+                </th>
                 <th scope="col">Status</th>
                 <th scope="col" class="wide">
                   Next
@@ -42,8 +46,8 @@ export default function Recurring() {
                   <td>
                     <a href={`/app/recurring/${t.id}`}>{t.name}</a>
                   </td>
-                  <td>{names[t.client_id] ?? ""}</td>
-                  <td>{frequencyLabel[t.frequency]}</td>
+                  <td class="wide">{names[t.client_id] ?? ""}</td>
+                  <td class="wide">{frequencyLabel[t.frequency]}</td>
                   <td>
                     <RecurringStatus status={t.status} />
                   </td>

@@ -157,7 +157,7 @@ export default function RecurringEdit() {
         </div>
         <div class="field">
           <label>
-            <input type="checkbox" name="send" checked={send} onChange={(e) => setSend(e.currentTarget.checked)} /> Send each invoice to the client at once (otherwise it waits as a draft)
+            <input type="checkbox" name="send" checked={send} onChange={(e) => setSend(e.currentTarget.checked)} /> Send each invoice at once (otherwise it waits as a draft)
           </label>
         </div>
         <Input label="Notes" name="notes" value={notes} onInput={setNotes} errors={f} />
