@@ -402,6 +402,10 @@ fn bad_bodies_and_queries_are_refused_naming_the_field_and_store_nothing() {
             retainer(&client, json!({"start_date": 20270131})),
             "start_date",
         ),
+        (
+            retainer(&client, json!({"start_date": "0001-01-01"})),
+            "start_date",
+        ),
         (retainer(&client, json!({"count": "12"})), "count"),
         (retainer(&client, json!({"count": 0})), "count"),
         (

@@ -308,20 +308,20 @@ impl CreditNote {
         CREDIT_NOTES.number(self.year, self.sequence.try_into().unwrap_or(u32::MAX))
     }
 
-    fn discount(&self) -> Discount {
-        match (self.discount_kind.as_deref(), self.discount_value) {
-            (Some("percent"), Some(bp)) => Discount::Percent(u32::try_from(bp).unwrap_or(0)),
-            (Some("amount"), Some(amount)) => Discount::Amount(amount),
-            _ => Discount::None,
-        }
+    fn discount(&self) -> Result<Discount, String> {
+        Discount::from_columns(self.discount_kind.as_deref(), self.discount_value)
     }
 
     /// The API's view: lines like an invoice's, each with its net.
     pub fn view(&self) -> CreditNoteView<'_> {
         let priced: Vec<_> = self.lines.iter().map(LineItem::priced).collect();
-        // Stored notes were computed by these rules; should one not add up, its lines
-        // still show, without nets or a breakdown, rather than hiding the note.
-        let derived = totals::compute(&priced, self.discount()).ok();
+        // Stored notes were computed by these rules; should one not add up (or its
+        // discount not read back), its lines still show, without nets or a breakdown,
+        // rather than hiding the note.
+        let derived = self
+            .discount()
+            .ok()
+            .and_then(|discount| totals::compute(&priced, discount).ok());
         let nets = derived
             .as_ref()
             .map(|t| t.line_nets.clone())
@@ -391,26 +391,11 @@ mod tests {
         }))
         .expect("input");
         let fields = InvoiceFields::create(input, TODAY).expect("valid");
+        let totals = fields.totals().expect("totals");
         Invoice {
-            id: "i".into(),
-            year: 2026,
-            sequence: 7,
             status: Status::Sent,
-            totals: fields.totals().expect("totals"),
-            fields,
-            amount_paid: 0,
-            amount_overpaid: 0,
-            amount_credited: 0,
-            credit_notes: Vec::new(),
             version: 2,
-            payments: Vec::new(),
-            sent_at: None,
-            paid_at: None,
-            voided_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-            seller: None,
-            buyer: None,
+            ..Invoice::new_draft("i".into(), 2026, 7, fields, totals)
         }
     }
 

@@ -65,27 +65,13 @@ impl InvoiceStore for MemoryStore {
             .filter(|(o, i, _)| o == owner && i.year == year)
             .count() as i64
             + 1;
-        let invoice = Invoice {
-            id: format!("00000000-0000-4000-8000-{:012}", invoices.len() + 1),
+        let invoice = Invoice::new_draft(
+            format!("00000000-0000-4000-8000-{:012}", invoices.len() + 1),
             year,
             sequence,
-            status: Status::Draft,
-            fields: fields.clone(),
-            totals: totals.clone(),
-            amount_paid: 0,
-            amount_overpaid: 0,
-            amount_credited: 0,
-            credit_notes: Vec::new(),
-            version: 1,
-            payments: Vec::new(),
-            sent_at: None,
-            paid_at: None,
-            voided_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-            seller: None,
-            buyer: None,
-        };
+            fields.clone(),
+            totals.clone(),
+        );
         if let Some(key) = key {
             self.keys.borrow_mut().insert(
                 key.key.clone(),

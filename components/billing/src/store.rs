@@ -99,11 +99,11 @@ fn key_params(key: Option<&IdempotencyKey>) -> [ParameterValue; 2] {
 
 /// A discount as its kind and value columns.
 fn discount_columns(discount: Discount) -> (Option<&'static str>, ParameterValue) {
-    match discount {
-        Discount::None => (None, ParameterValue::DbNull),
-        Discount::Percent(bp) => (Some("percent"), ParameterValue::Int64(i64::from(bp))),
-        Discount::Amount(amount) => (Some("amount"), ParameterValue::Int64(amount)),
-    }
+    let (kind, value) = discount.to_columns();
+    (
+        kind,
+        value.map_or(ParameterValue::DbNull, ParameterValue::Int64),
+    )
 }
 
 /// The editable columns as parameters, in the order of [`FIELD_COLUMNS`].
@@ -553,16 +553,12 @@ pub fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
     let date = |i: usize| -> Result<Date, String> { parse_date(&text(row.get(i))?) };
     let lines: Vec<LineItem> =
         serde_json::from_str(&text(row.get(8))?).map_err(|e| format!("decode lines: {e}"))?;
-    let discount = match optional(row.get(9))?.as_deref() {
-        None => Discount::None,
-        Some("percent") => Discount::Percent(
-            int(row.get(10))?
-                .try_into()
-                .map_err(|_| "discount percent out of range")?,
-        ),
-        Some("amount") => Discount::Amount(int(row.get(10))?),
-        Some(other) => return Err(format!("unknown discount kind {other}")),
-    };
+    let discount_kind = optional(row.get(9))?;
+    let discount_value = discount_kind
+        .as_ref()
+        .map(|_| int(row.get(10)))
+        .transpose()?;
+    let discount = Discount::from_columns(discount_kind.as_deref(), discount_value)?;
     let currency = optional(row.get(7))?
         .map(|c| Currency::parse(&c))
         .transpose()?;

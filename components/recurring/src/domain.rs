@@ -186,7 +186,14 @@ impl TemplateFields {
             );
         }
         if let Some(raw) = input.start_date {
-            field("start_date", parse_date(&raw).map(|d| self.start_date = d));
+            field(
+                "start_date",
+                parse_date(&raw).and_then(|d| {
+                    within_years(d)?;
+                    self.start_date = d;
+                    Ok(())
+                }),
+            );
         }
         if let Some(raw) = input.time_zone {
             let name = raw.trim();
@@ -322,6 +329,21 @@ pub fn parse_date(raw: &str) -> Result<Date, String> {
         false => None,
     }
     .ok_or_else(|| "must be a date such as 2026-03-31".to_owned())
+}
+
+/// The years a schedule may start in: a first date centuries away is a typo, and would
+/// have a sweep walk thousands of periods to reach today.
+const YEARS: std::ops::RangeInclusive<i16> = 2000..=2199;
+
+fn within_years(date: Date) -> Result<(), String> {
+    match YEARS.contains(&date.year()) {
+        true => Ok(()),
+        false => Err(format!(
+            "must be a date from {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        )),
+    }
 }
 
 /// A template id as a path names it: anything else names no template.

@@ -37,6 +37,32 @@ pub enum Discount {
     Amount(i64),
 }
 
+impl Discount {
+    /// How a store keeps a discount: its kind (`percent`, `amount`, or none) and its value
+    /// (basis points or minor units).
+    pub fn to_columns(self) -> (Option<&'static str>, Option<i64>) {
+        match self {
+            Discount::None => (None, None),
+            Discount::Percent(bp) => (Some("percent"), Some(i64::from(bp))),
+            Discount::Amount(amount) => (Some("amount"), Some(amount)),
+        }
+    }
+
+    /// The discount [`Discount::to_columns`] kept. A kind it never writes, or a kind
+    /// without its value, is an error: a stored document is never read as undiscounted
+    /// by mistake.
+    pub fn from_columns(kind: Option<&str>, value: Option<i64>) -> Result<Self, String> {
+        match (kind, value) {
+            (None, _) => Ok(Discount::None),
+            (Some("percent"), Some(bp)) => u32::try_from(bp)
+                .map(Discount::Percent)
+                .map_err(|_| format!("discount percent {bp} out of range")),
+            (Some("amount"), Some(amount)) => Ok(Discount::Amount(amount)),
+            (Some(other), value) => Err(format!("unknown discount {other} {value:?}")),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
     /// Each line's net, in the order given.

@@ -134,6 +134,19 @@ fn a_zone_is_an_iana_name_and_its_periods_begin_there() {
 }
 
 #[test]
+fn a_first_date_centuries_away_is_refused() {
+    for start in ["0001-01-01", "1999-12-31", "2200-01-01"] {
+        let mut body = retainer();
+        body["start_date"] = json!(start);
+        assert_eq!(
+            fields_of(TemplateFields::create(input(body)).expect_err(start)),
+            ["start_date"],
+            "{start}"
+        );
+    }
+}
+
+#[test]
 fn unknown_fields_are_refused() {
     let refused: Result<TemplateInput, _> =
         serde_json::from_value(json!({"next_period": 3, "status": "active"}));

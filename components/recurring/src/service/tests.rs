@@ -23,16 +23,15 @@ fn monthly(start: &str) -> TemplateInput {
     }))
 }
 
+/// A monthly template of `OWNER`'s from `start`, created on 2026-12-06.
+fn created(store: &Memory, start: &str) -> Template {
+    create(store, OWNER, monthly(start), at("2026-12-06T10:00:00Z")).expect("created")
+}
+
 #[test]
 fn a_template_takes_its_clients_currency_and_only_the_owners_client() {
     let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
-    let template = create(
-        &store,
-        OWNER,
-        monthly("2027-01-31"),
-        at("2026-12-06T10:00:00Z"),
-    )
-    .expect("created");
+    let template = created(&store, "2027-01-31");
     assert_eq!(template.fields.currency.map(|c| c.code()), Some("EUR"));
     assert_eq!(template.view()["upcoming"][1], "2027-02-28");
     let refused = create(
@@ -61,22 +60,10 @@ fn a_template_takes_its_clients_currency_and_only_the_owners_client() {
 #[test]
 fn a_start_in_the_past_begins_today_and_a_start_of_today_invoices_today() {
     let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
-    let past = create(
-        &store,
-        OWNER,
-        monthly("2026-10-06"),
-        at("2026-12-06T10:00:00Z"),
-    )
-    .expect("created");
+    let past = created(&store, "2026-10-06");
     assert_eq!(past.next_period, 2);
     assert_eq!(past.view()["next_date"], "2026-12-06");
-    let later = create(
-        &store,
-        OWNER,
-        monthly("2026-10-05"),
-        at("2026-12-06T10:00:00Z"),
-    )
-    .expect("created");
+    let later = created(&store, "2026-10-05");
     assert_eq!(later.view()["next_date"], "2027-01-05");
 }
 
@@ -165,13 +152,7 @@ fn the_schedule_changes_only_before_the_first_period_is_decided() {
 #[test]
 fn a_pause_makes_nothing_and_resuming_starts_at_the_next_period_not_yet_due() {
     let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
-    let template = create(
-        &store,
-        OWNER,
-        monthly("2027-01-31"),
-        at("2026-12-06T10:00:00Z"),
-    )
-    .expect("created");
+    let template = created(&store, "2027-01-31");
     let paused = pause(&store, OWNER, &template.id, None).expect("paused");
     assert_eq!(paused.status(), "paused");
     assert_eq!(
