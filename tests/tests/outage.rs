@@ -118,6 +118,7 @@ fn footprint() -> Vec<i64> {
         "stripe_connections",
         "catalogue_items",
         "recurring_templates",
+        "credit_notes",
     ]
     .iter()
     .map(|table| {
@@ -129,8 +130,9 @@ fn footprint() -> Vec<i64> {
 }
 
 /// Every protected route group, with `token`: auth (logout of the web app included),
-/// clients, invoices (create goes through the breaker; its PDF and e-invoice through the
-/// documents component, also as billing's `Accept` answer), share links, payments and
+/// clients, the catalogue, recurring invoices, invoices (create goes through the breaker;
+/// its PDF and e-invoice through the documents component, also as billing's `Accept`
+/// answer; credit notes and a credit note's PDF), share links, payments and
 /// the Stripe connection, deliveries and their settings, dashboard, business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
@@ -207,7 +209,24 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
                        "lines": [{"description": "x", "quantity": 1, "unit_price": 1}]}),
             ),
         ),
+        (
+            "POST /recurring-invoices/{id}/pause".into(),
+            bearer(http.post("/recurring-invoices/5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11/pause")),
+        ),
         ("GET /invoices".into(), bearer(http.get("/invoices"))),
+        (
+            format!("POST /invoices/{invoice}/credit-notes"),
+            body(
+                bearer(http.post(&format!("/invoices/{invoice}/credit-notes"))),
+                json!({"amount": 1}),
+            ),
+        ),
+        (
+            format!("GET /invoices/{invoice}/credit-notes/{{note_id}}/pdf"),
+            bearer(http.get(&format!(
+                "/invoices/{invoice}/credit-notes/5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11/pdf"
+            ))),
+        ),
         (
             "POST /invoices".into(),
             body(
