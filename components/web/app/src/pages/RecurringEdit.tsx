@@ -115,21 +115,29 @@ export default function RecurringEdit() {
         </div>
         <fieldset>
           <legend>Schedule</legend>
-          {begun && <p class="hint">Its invoices have begun: the frequency, first date and time zone stay as they are.</p>}
+          {begun && (
+            <p class="hint">
+              Every {frequencyLabel[frequency].toLowerCase()} from {startDate} ({timeZone}): its invoices have begun, so these stay as they are.
+            </p>
+          )}
           <div class="cols">
-            <Field label="Every" error={f.frequency}>
-              {(fid) => (
-                <select id={fid} name="frequency" disabled={begun} value={frequency} onChange={(e) => setFrequency(e.currentTarget.value as Schemas["RecurringFrequency"])}>
-                  {recurringFrequencyValues.map((v) => (
-                    <option key={v} value={v}>
-                      {frequencyLabel[v]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Input label="First date" name="start_date" type="date" hint="Its day of the month is every period's (the 31st: the last day of shorter months)." value={startDate} onInput={setStartDate} errors={f} />
-            <Input label="Time zone" name="time_zone" hint="A period begins at midnight here." value={timeZone} onInput={setTimeZone} errors={f} />
+            {!begun && (
+              <>
+                <Field label="Every" error={f.frequency}>
+                  {(fid) => (
+                    <select id={fid} name="frequency" value={frequency} onChange={(e) => setFrequency(e.currentTarget.value as Schemas["RecurringFrequency"])}>
+                      {recurringFrequencyValues.map((v) => (
+                        <option key={v} value={v}>
+                          {frequencyLabel[v]}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Input label="First date" name="start_date" type="date" hint="Its day of the month is every period's (the 31st: the last day of shorter months)." value={startDate} onInput={setStartDate} errors={f} />
+                <Input label="Time zone" name="time_zone" hint="A period begins at midnight here." value={timeZone} onInput={setTimeZone} errors={f} />
+              </>
+            )}
             <Field label="Ends" error={f.count}>
               {(fid) => (
                 <select id={fid} name="end_kind" value={endKind} onChange={(e) => setEndKind(e.currentTarget.value as EndKind)}>
