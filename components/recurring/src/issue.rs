@@ -38,9 +38,9 @@ impl Owed {
 
 /// Where periods are decided and owed rows kept.
 pub trait Periods {
-    /// Templates whose next period has fallen due at `now`, with their owners, up to
-    /// `limit`, the longest due first.
-    fn due(&self, now: Timestamp, limit: u32) -> Result<Vec<(String, Template)>, Fault>;
+    /// Templates whose next period has fallen due at `now`, up to `limit`, the longest
+    /// due first.
+    fn due(&self, now: Timestamp, limit: u32) -> Result<Vec<Template>, Fault>;
     /// Writes `decision` if `template`'s next period has not moved and it is still
     /// unpaused at its version; whether it did.
     fn decide(&self, template: &Template, decision: &Decision) -> Result<bool, Fault>;
@@ -97,7 +97,7 @@ const DUE_PER_MESSAGE: u32 = 200;
 /// Decides every period due at `now`: how many templates moved.
 pub fn decide_due(periods: &impl Periods, now: Timestamp) -> Result<usize, Fault> {
     let mut decided = 0;
-    for (_, template) in periods.due(now, DUE_PER_MESSAGE)? {
+    for template in periods.due(now, DUE_PER_MESSAGE)? {
         let Some(decision) = decide(&template.fields, template.next_period, now) else {
             continue;
         };

@@ -62,7 +62,6 @@ impl Memory {
             .filter(|r| r.template_id == template.id)
             .collect();
         mine.sort_by_key(|r| std::cmp::Reverse(r.period));
-        template.has_runs = !mine.is_empty();
         template.runs = mine
             .iter()
             .take(12)
@@ -145,7 +144,6 @@ impl TemplateStore for Memory {
             created_at: format!("2026-12-06T10:00:{:02}Z", self.seq.get() % 60),
             updated_at: "2026-12-06T10:00:00Z".into(),
             runs: Vec::new(),
-            has_runs: false,
         };
         self.rows.borrow_mut().push(Row {
             owner: owner.into(),
@@ -220,14 +218,14 @@ impl TemplateStore for Memory {
 }
 
 impl Periods for Memory {
-    fn due(&self, now: Timestamp, limit: u32) -> Result<Vec<(String, Template)>, Fault> {
-        let due: Vec<(String, Template)> = self
+    fn due(&self, now: Timestamp, limit: u32) -> Result<Vec<Template>, Fault> {
+        let due: Vec<Template> = self
             .rows
             .borrow()
             .iter()
             .filter(|r| !r.template.paused && r.next_due_at.is_some_and(|at| at <= now))
             .take(limit as usize)
-            .map(|r| (r.owner.clone(), r.template.clone()))
+            .map(|r| r.template.clone())
             .collect();
         Ok(due)
     }

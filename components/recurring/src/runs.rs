@@ -10,7 +10,7 @@ use serde_json::Value;
 use spin_sdk::pg4::{Connection, ParameterValue};
 
 use crate::issue::{Made, Owed, Periods};
-use crate::store::{template, COLUMNS, COLUMN_COUNT};
+use crate::store::{template, COLUMNS};
 use crate::sweep::Decision;
 use crate::template::Template;
 
@@ -32,15 +32,15 @@ impl PgRuns {
 }
 
 impl Periods for PgRuns {
-    fn due(&self, now: Timestamp, limit: u32) -> Result<Vec<(String, Template)>, Fault> {
+    fn due(&self, now: Timestamp, limit: u32) -> Result<Vec<Template>, Fault> {
         let sql = format!(
-            "SELECT {COLUMNS}, t.owner_id::text FROM recurring_templates t
+            "SELECT {COLUMNS} FROM recurring_templates t
              WHERE NOT t.paused AND t.next_due_at <= $1::text::timestamptz
              ORDER BY t.next_due_at LIMIT {limit}"
         );
         query(&self.conn, &sql, &[now.to_string().into()])?
             .iter()
-            .map(|row| Ok((text(row.get(COLUMN_COUNT))?, template(row)?)))
+            .map(|row| Ok(template(row)?))
             .collect()
     }
 

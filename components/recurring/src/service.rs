@@ -107,7 +107,7 @@ pub fn update(
     }
     for _ in 0..SAVE_ROUNDS {
         // Checked again after every lost save: a sweep may just have made the first.
-        if touches_schedule && current.has_runs {
+        if touches_schedule && current.has_runs() {
             return Err(RecurringError::Conflict(
                 "Its invoices have begun: the frequency, start date and time zone can no \
                  longer change. Pause it and create a new recurring invoice instead."

@@ -30,14 +30,13 @@ pub(crate) const COLUMNS: &str = "t.id::text, t.name, t.client_id::text, t.curre
     t.paused::int, t.next_period, t.version, \
     to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
     to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-    EXISTS (SELECT 1 FROM recurring_runs e WHERE e.template_id = t.id)::int, \
     (SELECT coalesce(json_agg(r)::text, '[]') FROM (\
         SELECT period, issue_date::text AS issue_date, state, invoice_id::text AS invoice_id, \
                last_error AS error \
         FROM recurring_runs WHERE template_id = t.id ORDER BY period DESC LIMIT 12) r)";
 
 /// How many columns [`COLUMNS`] has: what a statement selects after them starts here.
-pub(crate) const COLUMN_COUNT: usize = 22;
+pub(crate) const COLUMN_COUNT: usize = 21;
 
 pub struct PgTemplates {
     conn: Connection,
@@ -267,7 +266,7 @@ pub(crate) fn template(row: &[DbValue]) -> Result<Template, String> {
         catch_up: parse_catch_up(&text(col(13))?)?,
         send: int(col(14))? == 1,
     };
-    let runs: Vec<Run> = serde_json::from_str(&text(col(21))?).map_err(|e| format!("runs: {e}"))?;
+    let runs: Vec<Run> = serde_json::from_str(&text(col(20))?).map_err(|e| format!("runs: {e}"))?;
     Ok(Template {
         id: text(col(0))?,
         fields,
@@ -276,7 +275,6 @@ pub(crate) fn template(row: &[DbValue]) -> Result<Template, String> {
         version: int(col(17))?,
         created_at: text(col(18))?,
         updated_at: text(col(19))?,
-        has_runs: int(col(20))? == 1,
         runs,
     })
 }

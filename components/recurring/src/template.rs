@@ -25,8 +25,6 @@ pub struct Template {
     pub updated_at: String,
     /// The newest periods decided, newest first (up to a page's worth).
     pub runs: Vec<Run>,
-    /// Whether any period was ever decided (the runs shown may be none of them).
-    pub has_runs: bool,
 }
 
 /// A period once decided.
@@ -42,6 +40,11 @@ pub struct Run {
 }
 
 impl Template {
+    /// Whether any period was ever decided: the newest are always among those read.
+    pub fn has_runs(&self) -> bool {
+        !self.runs.is_empty()
+    }
+
     pub fn etag(&self) -> String {
         format!("\"{}\"", self.version)
     }

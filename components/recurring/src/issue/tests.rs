@@ -120,7 +120,7 @@ fn two_sweepers_reading_the_same_due_template_decide_it_once() {
     // Both read the template before either writes: the second's compare-and-set loses.
     let first = store.due(now, 10).expect("due");
     let second = store.due(now, 10).expect("due");
-    for (_, template) in first.iter().chain(second.iter()) {
+    for template in first.iter().chain(second.iter()) {
         if let Some(decision) = crate::sweep::decide(&template.fields, template.next_period, now) {
             store.decide(template, &decision).expect("no second row");
         }
@@ -289,7 +289,7 @@ proptest! {
             now = now.checked_add(jiff::SignedDuration::from_secs(step)).expect("time");
             let first = store.due(now, 10).expect("due");
             let second = store.due(now, 10).expect("due");
-            for (_, t) in first.iter().chain(second.iter()) {
+            for t in first.iter().chain(second.iter()) {
                 if let Some(decision) = crate::sweep::decide(&t.fields, t.next_period, now) {
                     store.decide(t, &decision).expect("never a period twice");
                 }
