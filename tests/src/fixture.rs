@@ -7,8 +7,8 @@ use crate::contract::spec;
 use crate::{id, App, User};
 
 /// A signed-up freelancer with a business profile, a client, a draft, and a sent
-/// invoice shared by a link and credited in part, and a monthly recurring invoice that
-/// starts in years.
+/// invoice shared by a link and credited in part, a monthly recurring invoice that
+/// starts in years, and a sent quote shared by a link.
 pub struct Fixture {
     pub user: User,
     pub client: String,
@@ -21,6 +21,10 @@ pub struct Fixture {
     pub token: String,
     /// A recurring invoice of the client's.
     pub recurring: String,
+    /// A sent quote to the client, and its link's id and token.
+    pub quote: String,
+    pub quote_link: String,
+    pub quote_token: String,
 }
 
 impl Fixture {
@@ -47,7 +51,19 @@ impl Fixture {
             &json!({"client_id": client, "frequency": "monthly", "start_date": "2099-01-31",
                     "lines": [{"description": "Retainer", "quantity": "1", "unit_price": 100_000}]}),
         ));
+        let quote = id(&user.created(
+            "/quotes",
+            &json!({"client_id": client,
+                    "lines": [{"description": "Workshop", "quantity": "1", "unit_price": 90_000}]}),
+        ));
+        let sent_quote = user.call("POST", &format!("/quotes/{quote}/send")).send();
+        assert_eq!(sent_quote.status, 200, "{}", sent_quote.body);
+        let quote_link = user.created(&format!("/quotes/{quote}/share"), &json!({}));
+        let quote_url = quote_link["url"].as_str().expect("url");
         Fixture {
+            quote_token: quote_url.rsplit('/').next().unwrap_or_default().to_owned(),
+            quote_link: id(&quote_link),
+            quote,
             user,
             client,
             draft,
@@ -63,6 +79,12 @@ impl Fixture {
     /// and sharing need a sent invoice; the rest take the draft, so that its status is never why a
     /// request is refused.
     pub fn path(&self, template: &str) -> String {
+        if template.starts_with("/quotes/") || template.starts_with("/share/quotes/") {
+            return template
+                .replace("{id}", &self.quote)
+                .replace("{link_id}", &self.quote_link)
+                .replace("{token}", &self.quote_token);
+        }
         let id = match template {
             t if t.starts_with("/clients/") => &self.client,
             t if t.starts_with("/recurring-invoices/") => &self.recurring,

@@ -83,6 +83,18 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
         (1, &json!("monthly"), &json!("active")),
         "a monthly retainer"
     );
+    let quotes = all(&http, &token, "/quotes");
+    let states: Vec<&Value> = quotes.iter().map(|q| &q["status"]).collect();
+    assert_eq!(
+        states,
+        [&json!("draft"), &json!("sent")],
+        "a quote sent, one drafted"
+    );
+    assert_eq!(
+        quotes[1]["links"].as_array().map(Vec::len),
+        Some(1),
+        "shared"
+    );
     let countries: std::collections::BTreeSet<&str> = clients
         .iter()
         .filter_map(|c| c["address"]["country"].as_str())
@@ -181,6 +193,7 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
         recurring,
         "no new retainer"
     );
+    assert_eq!(all(&http, &token, "/quotes"), quotes, "no new quotes");
     let again = all(&http, &token, "/invoices");
     assert_eq!(again.len(), invoices.len(), "no new invoices");
     for (before, after) in invoices.iter().zip(&again) {

@@ -119,6 +119,10 @@ const LEFT_OUT: &[(&str, &str)] = &[
         "the next credit-note number, read off invoices.json",
     ),
     (
+        "quote_counters",
+        "the next quote number, read off quotes.json",
+    ),
+    (
         "outbox",
         "events between contexts, already applied to what is exported",
     ),
@@ -146,6 +150,15 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
             "clients" => export.ids(|n| n == "clients.json", "id"),
             "catalogue_items" => export.ids(|n| n == "items.json", "id"),
             "recurring_templates" => export.ids(|n| n == "recurring-invoices.json", "id"),
+            "quotes" => export.ids(|n| n == "quotes.json", "id"),
+            "quote_links" => export
+                .json("quotes.json")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|quote| quote["links"].as_array().cloned().unwrap_or_default())
+                .filter_map(|link| link["id"].as_str().map(str::to_owned))
+                .collect(),
             "invoices" => export.ids(|n| n == "invoices.json", "id"),
             "payments" => export
                 .json("invoices.json")
@@ -215,6 +228,8 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
         ("payments", 1),
         ("credit_notes", 1),
         ("recurring_templates", 1),
+        ("quotes", 1),
+        ("quote_links", 1),
         ("share_links", 1),
         ("business_logos", 1),
         ("security_events", 1),

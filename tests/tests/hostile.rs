@@ -312,6 +312,7 @@ fn very_long_query_strings_are_refused_on_every_list() {
             "/invoices",
             "/items",
             "/payments",
+            "/quotes",
             "/recurring-invoices"
         ]
     );

@@ -119,6 +119,7 @@ fn footprint() -> Vec<i64> {
         "catalogue_items",
         "recurring_templates",
         "credit_notes",
+        "quotes",
     ]
     .iter()
     .map(|table| {
@@ -130,7 +131,7 @@ fn footprint() -> Vec<i64> {
 }
 
 /// Every protected route group, with `token`: auth (logout of the web app included),
-/// clients, the catalogue, recurring invoices, invoices (create goes through the breaker;
+/// clients, the catalogue, recurring invoices, quotes, invoices (create goes through the breaker;
 /// its PDF and e-invoice through the documents component, also as billing's `Accept`
 /// answer; credit notes and a credit note's PDF), share links, payments and
 /// the Stripe connection, deliveries and their settings, dashboard, business profile.
@@ -212,6 +213,15 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
         (
             "POST /recurring-invoices/{id}/pause".into(),
             bearer(http.post("/recurring-invoices/5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11/pause")),
+        ),
+        ("GET /quotes".into(), bearer(http.get("/quotes"))),
+        (
+            "POST /quotes".into(),
+            body(
+                bearer(http.post("/quotes")),
+                json!({"client_id": invoice,
+                       "lines": [{"description": "x", "quantity": 1, "unit_price": 1}]}),
+            ),
         ),
         ("GET /invoices".into(), bearer(http.get("/invoices"))),
         (
@@ -453,6 +463,13 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         unavailable(
             &format!("postgres {fault:?}: register"),
             register(&unique_email("outage")),
+        );
+        // A quote's client needs no token, but the quote is in Postgres.
+        unavailable(
+            &format!("postgres {fault:?}: a quote's answer"),
+            app.client()
+                .post(&format!("/share/quotes/{}/accept", "A".repeat(43)))
+                .json(&json!({"name": "Outage"})),
         );
         unavailable(
             &format!("postgres {fault:?}: password reset"),

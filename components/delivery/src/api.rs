@@ -6,7 +6,7 @@
 //! what the owner may: nothing of anyone else's.
 
 use fin_spin_edge::auth::acting::{Acting, OwnerToken};
-use fin_spin_edge::outbound::{self, Answer, CallError};
+use fin_spin_edge::outbound::{self, Answer};
 use serde_json::Value;
 
 use crate::invoice::read_invoice;
@@ -49,19 +49,8 @@ impl HttpInvoices {
             headers.push(("content-type", "application/json"));
         }
         let url = format!("{}{path}", self.base_url.trim_end_matches('/'));
-        match outbound::call(method, &url, &headers, body, self.timeout_ms) {
-            Ok(answer) if answer.status >= 500 || answer.status == 429 || answer.status == 401 => {
-                Err(Fetch::Unavailable(format!(
-                    "{method} {path}: {}",
-                    answer.status
-                )))
-            }
-            Ok(answer) => Ok(answer),
-            Err(CallError::Timeout) => {
-                Err(Fetch::Unavailable(format!("{method} {path}: timed out")))
-            }
-            Err(e) => Err(Fetch::Unavailable(format!("{method} {path}: {e:?}"))),
-        }
+        outbound::call_or_later(method, &url, &headers, body, self.timeout_ms)
+            .map_err(Fetch::Unavailable)
     }
 
     fn json(

@@ -67,6 +67,14 @@ const RECURRING: Listing = Listing {
     tables: &[&tables::RECURRING_INVOICES],
 };
 
+/// The quotes, newest number first, with their answers and links.
+const QUOTES: Listing = Listing {
+    context: Context::Quotes,
+    paths: &["/quotes"],
+    json: "quotes.json",
+    tables: &[&tables::QUOTES],
+};
+
 const STRIPE_PAYMENTS: Listing = Listing {
     context: Context::Payments,
     paths: &["/payments"],
@@ -117,6 +125,7 @@ pub fn write(reader: &Reader, archive: &mut Archive, account: &Value) -> Result<
     copy(reader, archive, &ITEMS)?;
     copy(reader, archive, &INVOICES)?;
     copy(reader, archive, &RECURRING)?;
+    copy(reader, archive, &QUOTES)?;
     documents(reader, archive, &mut logos)?;
     copy(reader, archive, &STRIPE_PAYMENTS)
 }
@@ -312,6 +321,7 @@ invoices.json/.csv         every invoice, drafts included
 invoice-lines.csv          their lines
 invoice-payments.csv       the payments recorded on them
 recurring-invoices.json/.csv  the invoices made again every period, and their schedules
+quotes.json/.csv           every quote, with the client's answer and the invoice it became
 invoices/<number>.pdf      each issued invoice as the client received it
 invoices/<number>.xml      its e-invoice (UBL 2.1, EN 16931), where one can be made
 invoices/<number>.deliveries.json   what was e-mailed for it

@@ -27,6 +27,7 @@ pub enum Context {
     Payments,
     Catalogue,
     Recurring,
+    Quotes,
 }
 
 impl Context {
@@ -43,6 +44,7 @@ impl Context {
             Context::Payments => "payments_base_url",
             Context::Catalogue => "catalogue_base_url",
             Context::Recurring => "recurring_base_url",
+            Context::Quotes => "quotes_base_url",
         }
     }
 }

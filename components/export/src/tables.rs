@@ -83,6 +83,32 @@ pub const RECURRING_INVOICES: Table = Table {
     ],
 };
 
+pub const QUOTES: Table = Table {
+    file: "quotes.csv",
+    parent: &[],
+    each: None,
+    columns: &[
+        ("id", "/id"),
+        ("number", "/number"),
+        ("status", "/status"),
+        ("client_id", "/client_id"),
+        ("issue_date", "/issue_date"),
+        ("valid_until", "/valid_until"),
+        ("currency", "/currency"),
+        ("subtotal", "/subtotal"),
+        ("discount_amount", "/discount_amount"),
+        ("tax", "/tax"),
+        ("total", "/total"),
+        ("sent_at", "/sent_at"),
+        ("answered_at", "/answer/at"),
+        ("answered_by", "/answer/name"),
+        ("answer_note", "/answer/note"),
+        ("invoice_id", "/invoice_id"),
+        ("created_at", "/created_at"),
+        ("updated_at", "/updated_at"),
+    ],
+};
+
 pub const INVOICES: Table = Table {
     file: "invoices.csv",
     parent: &[],

@@ -5,7 +5,7 @@
 //! the freelancer could not.
 
 use fin_spin_edge::auth::acting::Acting;
-use fin_spin_edge::outbound::{self, Answer, CallError};
+use fin_spin_edge::outbound::{self, Answer};
 use serde_json::Value;
 
 use crate::issue::{Invoices, Refusal};
@@ -39,46 +39,9 @@ impl HttpInvoices {
         let mut headers = vec![("authorization", token.bearer.as_str())];
         headers.extend_from_slice(extra);
         let url = format!("{}{path}", self.base_url.trim_end_matches('/'));
-        match outbound::call(method, &url, &headers, body, self.timeout_ms) {
-            // Down, throttled, or the token refused (the blocklist unreadable): later.
-            Ok(answer) if answer.status >= 500 || answer.status == 429 || answer.status == 401 => {
-                Err(Refusal::Unavailable(format!(
-                    "{method} {path}: {}",
-                    answer.status
-                )))
-            }
-            Ok(answer) => Ok(answer),
-            Err(CallError::Timeout) => {
-                Err(Refusal::Unavailable(format!("{method} {path}: timed out")))
-            }
-            Err(e) => Err(Refusal::Unavailable(format!("{method} {path}: {e:?}"))),
-        }
+        outbound::call_or_later(method, &url, &headers, body, self.timeout_ms)
+            .map_err(Refusal::Unavailable)
     }
-}
-
-/// Billing's own words for a refusal: the problem's `detail`, else its title.
-fn said(answer: &Answer) -> String {
-    let problem: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
-    let errors = problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| {
-                    Some(format!(
-                        "{} {}",
-                        e["field"].as_str()?,
-                        e["message"].as_str()?
-                    ))
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .filter(|e| !e.is_empty());
-    errors
-        .or_else(|| problem["detail"].as_str().map(str::to_owned))
-        .or_else(|| problem["title"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("billing answered {}", answer.status))
 }
 
 impl Invoices for HttpInvoices {
@@ -95,7 +58,7 @@ impl Invoices for HttpInvoices {
             Some(body.as_bytes()),
         )?;
         if !(200..300).contains(&answer.status) {
-            return Err(Refusal::Refused(said(&answer)));
+            return Err(Refusal::Refused(outbound::refusal_words(&answer)));
         }
         let invoice: Value = serde_json::from_slice(&answer.body)
             .map_err(|e| Refusal::Unavailable(format!("an unreadable invoice: {e}")))?;
@@ -118,13 +81,13 @@ impl Invoices for HttpInvoices {
                 let invoice: Value = serde_json::from_slice(&read.body).unwrap_or(Value::Null);
                 match invoice["status"].as_str() {
                     Some("sent" | "paid" | "overdue" | "credited") => Ok(()),
-                    _ => Err(Refusal::Refused(said(&answer))),
+                    _ => Err(Refusal::Refused(outbound::refusal_words(&answer))),
                 }
             }
             404 => Err(Refusal::Refused(
                 "the invoice was deleted before it was sent".into(),
             )),
-            _ => Err(Refusal::Refused(said(&answer))),
+            _ => Err(Refusal::Refused(outbound::refusal_words(&answer))),
         }
     }
 }

@@ -101,6 +101,55 @@ pub fn read_as_caller(
     }
 }
 
+/// [`call`] to another context of this app, for a caller that retries: every outcome
+/// that means "not now" — no answer in time, no connection, a 5xx, a 429, or a 401 (the
+/// peer could not read its token rules) — is `Err` with the reason to log, and every
+/// other answer, refusals included, is the peer's to read.
+pub fn call_or_later(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+    timeout_ms: u64,
+) -> Result<Answer, String> {
+    let path = split_url(url).map_or(url, |(_, _, path)| path);
+    match call(method, url, headers, body, timeout_ms) {
+        Ok(answer) if answer.status >= 500 || answer.status == 429 || answer.status == 401 => {
+            Err(format!("{method} {path}: {}", answer.status))
+        }
+        Ok(answer) => Ok(answer),
+        Err(CallError::Timeout) => Err(format!("{method} {path}: timed out")),
+        Err(e) => Err(format!("{method} {path}: {e:?}")),
+    }
+}
+
+/// A refusal in the peer's own words: its problem's field errors, else its `detail`,
+/// else its title — what a freelancer is shown of why another context said no.
+pub fn refusal_words(answer: &Answer) -> String {
+    let problem: serde_json::Value =
+        serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
+    let errors = problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| {
+                    Some(format!(
+                        "{} {}",
+                        e["field"].as_str()?,
+                        e["message"].as_str()?
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|e| !e.is_empty());
+    errors
+        .or_else(|| problem["detail"].as_str().map(str::to_owned))
+        .or_else(|| problem["title"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("the answer was {}", answer.status))
+}
+
 /// `method url` with `headers` and, for POST, PUT and PATCH, `body`; answered within
 /// `timeout_ms` or abandoned (the body's writing included).
 pub fn call(

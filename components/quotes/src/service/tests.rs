@@ -1,0 +1,321 @@
+use serde_json::json;
+use time::macros::date;
+
+use super::*;
+use crate::memory::{MemoryInvoices, MemoryQuotes};
+
+const OWNER: &str = "11111111-1111-4111-8111-111111111111";
+const STRANGER: &str = "22222222-2222-4222-8222-222222222222";
+const CLIENT: &str = "5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11";
+const TODAY: Date = date!(2026 - 12 - 06);
+
+fn store() -> MemoryQuotes {
+    MemoryQuotes::with_client(OWNER, CLIENT, Some("EUR"))
+}
+
+fn body(extra: serde_json::Value) -> QuoteInput {
+    let mut body = json!({
+        "client_id": CLIENT,
+        "lines": [{"description": "Audit", "quantity": "1", "unit_price": 90000, "tax_rate": "19"}],
+    });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    serde_json::from_value(body).expect("a body")
+}
+
+fn sent(store: &MemoryQuotes) -> (Quote, &'static str) {
+    let quote = create(store, OWNER, body(json!({})), TODAY).expect("created");
+    let quote = send(store, OWNER, &quote.id, None, TODAY).expect("sent");
+    share(store, OWNER, &quote.id, "digest-1").expect("shared");
+    (quote, "digest-1")
+}
+
+fn accept(name: &str) -> Answer {
+    Answer::Accept {
+        name: name.into(),
+        note: None,
+    }
+}
+
+#[test]
+fn quotes_are_numbered_per_owner_and_year_without_gaps() {
+    let store = store();
+    let mut numbers = Vec::new();
+    for issued in ["2026-03-01", "2026-12-01", "2027-01-02", "2026-12-05"] {
+        let q = create(&store, OWNER, body(json!({"issue_date": issued})), TODAY).expect("created");
+        numbers.push(q.number());
+    }
+    assert_eq!(
+        numbers,
+        [
+            "QUO-2026-0001",
+            "QUO-2026-0002",
+            "QUO-2027-0001",
+            "QUO-2026-0003"
+        ]
+    );
+    let q = get(
+        &store,
+        OWNER,
+        &create(&store, OWNER, body(json!({})), TODAY)
+            .expect("ok")
+            .id,
+    )
+    .expect("read");
+    assert_eq!(
+        q.fields.currency.map(|c| c.code()),
+        Some("EUR"),
+        "the client's currency"
+    );
+    // A deleted draft keeps its number: the next one does not take it again.
+    delete(&store, OWNER, &q.id, None).expect("deleted");
+    let next = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    assert_eq!(next.number(), "QUO-2026-0005");
+}
+
+#[test]
+fn only_ones_own_clients_and_quotes_are_reachable() {
+    let store = store();
+    let stranger = create(&store, STRANGER, body(json!({})), TODAY).expect_err("not theirs");
+    assert_eq!(
+        stranger,
+        QuoteError::field("client_id", "is not one of your clients")
+    );
+    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    for result in [
+        get(&store, STRANGER, &q.id).map(|_| ()),
+        send(&store, STRANGER, &q.id, None, TODAY).map(|_| ()),
+        delete(&store, STRANGER, &q.id, None),
+        get(&store, OWNER, "not-an-id").map(|_| ()),
+    ] {
+        assert_eq!(result, Err(QuoteError::NotFound));
+    }
+    assert_eq!(
+        revoke(&store, STRANGER, &q.id, &q.id),
+        Err(QuoteError::NoLink)
+    );
+}
+
+#[test]
+fn a_sent_quote_is_fixed_and_a_stale_version_is_refused() {
+    let store = store();
+    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let edited = update(
+        &store,
+        OWNER,
+        &q.id,
+        Some(q.version),
+        body(json!({"notes": "On site"})),
+    )
+    .expect("a draft changes");
+    assert_eq!(
+        update(&store, OWNER, &q.id, Some(q.version), body(json!({}))),
+        Err(QuoteError::Stale {
+            current: edited.version
+        })
+    );
+    let sent = send(&store, OWNER, &q.id, Some(edited.version), TODAY).expect("sent");
+    assert_eq!(sent.stored, Status::Sent);
+    assert_eq!(
+        send(&store, OWNER, &q.id, None, TODAY)
+            .expect("again")
+            .version,
+        sent.version
+    );
+    for result in [
+        update(&store, OWNER, &q.id, None, body(json!({"notes": "x"}))).map(|_| ()),
+        delete(&store, OWNER, &q.id, None),
+    ] {
+        assert!(matches!(result, Err(QuoteError::Conflict(_))), "{result:?}");
+    }
+}
+
+#[test]
+fn a_quote_past_its_date_is_not_sent_and_a_draft_not_shared() {
+    let store = store();
+    let q = create(
+        &store,
+        OWNER,
+        body(json!({"issue_date": "2026-11-01", "valid_until": "2026-12-05"})),
+        TODAY,
+    )
+    .expect("created");
+    assert!(matches!(
+        share(&store, OWNER, &q.id, "d"),
+        Err(QuoteError::Conflict(_))
+    ));
+    let refused = send(&store, OWNER, &q.id, None, TODAY).expect_err("expired");
+    assert!(matches!(refused, QuoteError::Conflict(ref why) if why.contains("2026-12-05")));
+}
+
+#[test]
+fn a_quote_is_answered_once() {
+    let store = store();
+    let (quote, link) = sent(&store);
+    let accepted =
+        answer(&store, link, &accept("Ada"), Some("192.0.2.7"), TODAY).expect("accepted");
+    assert_eq!(accepted.status(TODAY), Status::Accepted);
+    let recorded = accepted.answer.clone().expect("recorded");
+    assert_eq!(
+        (recorded.name.as_deref(), recorded.address.as_deref()),
+        (Some("Ada"), Some("192.0.2.7"))
+    );
+    for again in [accept("Eve"), Answer::Decline { reason: None }] {
+        let refused = answer(&store, link, &again, None, TODAY).expect_err("answered");
+        assert!(
+            matches!(refused, QuoteError::Conflict(ref why) if why.contains("already accepted")),
+            "{refused:?}"
+        );
+    }
+    let read = get(&store, OWNER, &quote.id).expect("read");
+    assert_eq!(read.answer, Some(recorded), "the first answer stands");
+}
+
+#[test]
+fn an_expired_quote_or_a_revoked_link_takes_no_answer() {
+    let store = store();
+    let (quote, link) = sent(&store);
+    let later = date!(2027 - 02 - 01);
+    assert_eq!(
+        open(&store, link).expect("opens").status(later),
+        Status::Expired
+    );
+    let refused = answer(&store, link, &accept("Ada"), None, later).expect_err("expired");
+    assert!(
+        matches!(refused, QuoteError::Conflict(ref why) if why.contains("expired on 2027-01-05"))
+    );
+    let link_id = get(&store, OWNER, &quote.id).expect("read").links[0]
+        .id
+        .clone();
+    revoke(&store, OWNER, &quote.id, &link_id).expect("revoked");
+    revoke(&store, OWNER, &quote.id, &link_id).expect("revoking twice is once");
+    assert_eq!(open(&store, link), Err(QuoteError::Closed));
+    assert_eq!(
+        answer(&store, link, &accept("Ada"), None, TODAY),
+        Err(QuoteError::Closed)
+    );
+    assert_eq!(
+        answer(&store, "unknown", &accept("Ada"), None, TODAY),
+        Err(QuoteError::Closed)
+    );
+    assert_eq!(
+        get(&store, OWNER, &quote.id).expect("read").stored,
+        Status::Sent
+    );
+}
+
+#[test]
+fn an_accepted_quote_becomes_one_draft_invoice() {
+    let store = store();
+    let billing = MemoryInvoices::default();
+    let (quote, link) = sent(&store);
+    let refused = convert(&store, &billing, OWNER, &quote.id, TODAY).expect_err("not accepted");
+    assert!(matches!(refused, QuoteError::Conflict(ref why) if why.contains("sent")));
+    answer(&store, link, &accept("Ada"), None, TODAY).expect("accepted");
+    let (first, made) = convert(&store, &billing, OWNER, &quote.id, TODAY).expect("converted");
+    assert!(made);
+    let (second, made_again) = convert(&store, &billing, OWNER, &quote.id, TODAY).expect("again");
+    assert!(!made_again);
+    assert_eq!(first.invoice_id, second.invoice_id);
+    assert_eq!(*billing.calls.borrow(), 1, "billing is not asked twice");
+    let made = billing.made.borrow();
+    let (key, (_, body)) = made.iter().next().expect("one invoice");
+    assert_eq!(key, &format!("quote:{}", quote.id));
+    assert_eq!(body["client_id"], CLIENT);
+    assert_eq!(body["currency"], "EUR");
+    assert_eq!(body["lines"][0]["unit_price"], 90000);
+    assert_eq!(body["notes"], "As quoted in QUO-2026-0001.");
+    assert_eq!(
+        convert(&store, &billing, STRANGER, &quote.id, TODAY).map(|_| ()),
+        Err(QuoteError::NotFound)
+    );
+}
+
+#[test]
+fn billing_down_or_refusing_links_nothing_and_a_retry_makes_one() {
+    let store = store();
+    let (quote, link) = sent(&store);
+    answer(&store, link, &accept("Ada"), None, TODAY).expect("accepted");
+    let down = MemoryInvoices {
+        refuse: Some(Refusal::Unavailable("billing: 503".into())),
+        ..MemoryInvoices::default()
+    };
+    let err = convert(&store, &down, OWNER, &quote.id, TODAY).expect_err("down");
+    assert!(matches!(err, QuoteError::Fault(Fault::Unavailable(_))));
+    let no = MemoryInvoices {
+        refuse: Some(Refusal::Refused("client_id is archived".into())),
+        ..MemoryInvoices::default()
+    };
+    let err = convert(&store, &no, OWNER, &quote.id, TODAY).expect_err("refused");
+    assert!(matches!(err, QuoteError::Conflict(ref why) if why.contains("archived")));
+    assert_eq!(
+        get(&store, OWNER, &quote.id).expect("read").invoice_id,
+        None
+    );
+    let up = MemoryInvoices::default();
+    let (converted, _) = convert(&store, &up, OWNER, &quote.id, TODAY).expect("converted");
+    assert!(converted.invoice_id.is_some());
+}
+
+#[test]
+fn lists_page_newest_number_first_and_filter_by_state() {
+    let store = store();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(
+            create(&store, OWNER, body(json!({})), TODAY)
+                .expect("created")
+                .id,
+        );
+    }
+    send(&store, OWNER, &ids[1], None, TODAY).expect("sent");
+    let first = list(
+        &store,
+        OWNER,
+        &ListQuery::parse("limit=2").expect("q"),
+        TODAY,
+    )
+    .expect("page");
+    let numbers: Vec<String> = first.items.iter().map(Quote::number).collect();
+    assert_eq!(numbers, ["QUO-2026-0003", "QUO-2026-0002"]);
+    let next = first.next_cursor.expect("more");
+    let rest = list(
+        &store,
+        OWNER,
+        &ListQuery::parse(&format!("cursor={next}")).expect("q"),
+        TODAY,
+    )
+    .expect("page");
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.next_cursor, None);
+    let sent_only = list(
+        &store,
+        OWNER,
+        &ListQuery::parse("status=sent").expect("q"),
+        TODAY,
+    )
+    .expect("page");
+    assert_eq!(
+        sent_only
+            .items
+            .iter()
+            .map(|q| q.id.clone())
+            .collect::<Vec<_>>(),
+        [ids[1].clone()]
+    );
+    let expired = ListQuery::parse("status=expired").expect("q");
+    assert_eq!(
+        list(&store, OWNER, &expired, date!(2027 - 06 - 01))
+            .expect("page")
+            .items
+            .len(),
+        1
+    );
+    assert!(
+        list(&store, STRANGER, &ListQuery::parse("").expect("q"), TODAY)
+            .expect("page")
+            .items
+            .is_empty()
+    );
+}
