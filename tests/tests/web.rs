@@ -147,3 +147,8 @@ fn a_sent_invoice_credited_in_part() {
 fn a_monthly_template_set_up_and_its_next_dates_seen() {
     browser_suite("recurring.test.mjs");
 }
+
+#[test]
+fn a_quote_sent_accepted_on_its_link_and_made_an_invoice() {
+    browser_suite("quotes.test.mjs");
+}

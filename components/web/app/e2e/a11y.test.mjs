@@ -43,7 +43,8 @@ async function seeded() {
   await apiCall("POST", `/invoices/${invoice.id}/send`, auth);
   await apiCall("POST", `/invoices/${invoice.id}/payments`, { ...auth, body: { amount: 30000, method: "Bank transfer" } });
   const recurring = (await apiCall("POST", "/recurring-invoices", { ...auth, body: { client_id: client.id, frequency: "monthly", start_date: "2099-01-31", lines: [{ description: "Monthly retainer", quantity: "1", unit_price: 150000, tax_rate: "19" }] } })).json;
-  return { email, client, invoice, recurring };
+  const quote = (await apiCall("POST", "/quotes", { ...auth, body: { client_id: client.id, lines: [{ description: "Brand workshop", quantity: "2", unit_price: 90000, tax_rate: "19" }] } })).json;
+  return { email, client, invoice, recurring, quote };
 }
 
 const signIn = (page) => signInThroughUi(page, account.email);
@@ -56,6 +57,9 @@ const screens = () => [
   ["invoices", "/app/invoices", "Invoices"],
   ["invoice", `/app/invoices/${account.invoice.id}`, account.invoice.number],
   ["invoice-new", "/app/invoices/new", "New invoice"],
+  ["quotes", "/app/quotes", "Quotes"],
+  ["quote", `/app/quotes/${account.quote.id}`, account.quote.number],
+  ["quote-new", "/app/quotes/new", "New quote"],
   ["recurring", "/app/recurring", "Recurring invoices"],
   ["recurring-one", `/app/recurring/${account.recurring.id}`, "Monthly retainer"],
   ["recurring-new", "/app/recurring/new", "New recurring invoice"],

@@ -19,6 +19,9 @@ const InvoiceView = lazy(() => import("./pages/InvoiceView"));
 const Recurring = lazy(() => import("./pages/Recurring"));
 const RecurringEdit = lazy(() => import("./pages/RecurringEdit"));
 const RecurringView = lazy(() => import("./pages/RecurringView"));
+const Quotes = lazy(() => import("./pages/Quotes"));
+const QuoteEdit = lazy(() => import("./pages/QuoteEdit"));
+const QuoteView = lazy(() => import("./pages/QuoteView"));
 const Payments = lazy(() => import("./pages/Payments"));
 const Settings = lazy(() => import("./pages/Settings"));
 const Security = lazy(() => import("./pages/Security"));
@@ -75,6 +78,10 @@ function SignedIn() {
           <Route path="/app/invoices/new" component={InvoiceEdit} />
           <Route path="/app/invoices/:id/edit" component={InvoiceEdit} />
           <Route path="/app/invoices/:id" component={InvoiceView} />
+          <Route path="/app/quotes" component={Quotes} />
+          <Route path="/app/quotes/new" component={QuoteEdit} />
+          <Route path="/app/quotes/:id/edit" component={QuoteEdit} />
+          <Route path="/app/quotes/:id" component={QuoteView} />
           <Route path="/app/recurring" component={Recurring} />
           <Route path="/app/recurring/new" component={RecurringEdit} />
           <Route path="/app/recurring/:id/edit" component={RecurringEdit} />

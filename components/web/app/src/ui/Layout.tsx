@@ -6,6 +6,7 @@ const sections = [
   ["/app", "Dashboard"],
   ["/app/clients", "Clients"],
   ["/app/catalogue", "Catalogue"],
+  ["/app/quotes", "Quotes"],
   ["/app/invoices", "Invoices"],
   ["/app/recurring", "Recurring"],
   ["/app/payments", "Payments"],
