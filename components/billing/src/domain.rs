@@ -8,7 +8,7 @@ use time::{Date, Duration};
 
 use fin_commercial::dates::parse_date;
 use fin_commercial::lines::{
-    parse_discount, parse_lines, parse_notes, totals_error, DiscountInput, LineInput, LineItem,
+    merge_content, totals_error, Content, DiscountInput, LineInput, LineItem,
 };
 use fin_commercial::money::{whole_minor_units, Currency};
 use fin_commercial::totals::{self, Discount, Line, Totals, TotalsError};
@@ -125,23 +125,17 @@ impl InvoiceFields {
                 Err(message) => errors.push(FieldError::new("currency", message)),
             }
         }
-        if let Some(lines) = input.lines {
-            if let Some(lines) = parse_lines(lines, errors) {
-                self.lines = lines;
-            }
-        }
-        if let Some(discount) = input.discount {
-            match discount.map(parse_discount).transpose() {
-                Ok(discount) => self.discount = discount.unwrap_or(Discount::None),
-                Err(error) => errors.push(error),
-            }
-        }
-        if let Some(notes) = input.notes {
-            match parse_notes(notes) {
-                Ok(notes) => self.notes = notes,
-                Err(error) => errors.push(error),
-            }
-        }
+        merge_content(
+            input.lines,
+            input.discount,
+            input.notes,
+            Content {
+                lines: &mut self.lines,
+                discount: &mut self.discount,
+                notes: &mut self.notes,
+            },
+            errors,
+        );
         Some(self)
     }
 

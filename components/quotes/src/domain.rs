@@ -5,7 +5,7 @@
 
 use fin_commercial::dates::parse_date;
 use fin_commercial::lines::{
-    parse_discount, parse_lines, parse_notes, totals_error, DiscountInput, LineInput, LineItem,
+    merge_content, totals_error, Content, DiscountInput, LineInput, LineItem,
 };
 use fin_commercial::money::Currency;
 use fin_commercial::totals::{self, Discount, Totals, TotalsError};
@@ -127,23 +127,17 @@ impl QuoteFields {
                 parse_date(&raw).map(|d| self.valid_until = d),
             );
         }
-        if let Some(lines) = input.lines {
-            if let Some(parsed) = parse_lines(lines, errors) {
-                self.lines = parsed;
-            }
-        }
-        if let Some(discount) = input.discount {
-            match discount.map(parse_discount).transpose() {
-                Ok(d) => self.discount = d.unwrap_or(Discount::None),
-                Err(e) => errors.push(e),
-            }
-        }
-        if let Some(notes) = input.notes {
-            match parse_notes(notes) {
-                Ok(n) => self.notes = n,
-                Err(e) => errors.push(e),
-            }
-        }
+        merge_content(
+            input.lines,
+            input.discount,
+            input.notes,
+            Content {
+                lines: &mut self.lines,
+                discount: &mut self.discount,
+                notes: &mut self.notes,
+            },
+            errors,
+        );
         self
     }
 

@@ -3,7 +3,7 @@
 //! changes into the stored template and the result is checked again.
 
 use fin_commercial::lines::{
-    parse_discount, parse_lines, parse_notes, totals_error, DiscountInput, LineInput, LineItem,
+    merge_content, totals_error, Content, DiscountInput, LineInput, LineItem,
 };
 use fin_commercial::money::Currency;
 use fin_commercial::totals::{self, Discount, Line, Totals, TotalsError};
@@ -232,23 +232,17 @@ impl TemplateFields {
             (_, Some(None)) if matches!(self.end, End::After(_)) => self.end = End::Never,
             _ => {}
         }
-        if let Some(lines) = input.lines {
-            if let Some(lines) = parse_lines(lines, errors) {
-                self.lines = lines;
-            }
-        }
-        if let Some(discount) = input.discount {
-            match discount.map(parse_discount).transpose() {
-                Ok(discount) => self.discount = discount.unwrap_or(Discount::None),
-                Err(error) => errors.push(error),
-            }
-        }
-        if let Some(notes) = input.notes {
-            match parse_notes(notes) {
-                Ok(notes) => self.notes = notes,
-                Err(error) => errors.push(error),
-            }
-        }
+        merge_content(
+            input.lines,
+            input.discount,
+            input.notes,
+            Content {
+                lines: &mut self.lines,
+                discount: &mut self.discount,
+                notes: &mut self.notes,
+            },
+            errors,
+        );
         self
     }
 

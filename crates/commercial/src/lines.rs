@@ -176,6 +176,42 @@ pub fn parse_discount(input: DiscountInput) -> Result<Discount, FieldError> {
     }
 }
 
+/// Where a document keeps what [`merge_content`] writes.
+pub struct Content<'a> {
+    pub lines: &'a mut Vec<LineItem>,
+    pub discount: &'a mut Discount,
+    pub notes: &'a mut Option<String>,
+}
+
+/// Applies a body's `lines`, `discount` and `notes` where present — an explicit `null`
+/// clears the discount or the notes — collecting each field's error: every kind of
+/// document (invoice, quote, recurring template) merges them by these same rules.
+pub fn merge_content(
+    lines: Option<Vec<LineInput>>,
+    discount: Option<Option<DiscountInput>>,
+    notes: Option<Option<String>>,
+    into: Content<'_>,
+    errors: &mut Vec<FieldError>,
+) {
+    if let Some(lines) = lines {
+        if let Some(parsed) = parse_lines(lines, errors) {
+            *into.lines = parsed;
+        }
+    }
+    if let Some(discount) = discount {
+        match discount.map(parse_discount).transpose() {
+            Ok(parsed) => *into.discount = parsed.unwrap_or(Discount::None),
+            Err(error) => errors.push(error),
+        }
+    }
+    if let Some(notes) = notes {
+        match parse_notes(notes) {
+            Ok(parsed) => *into.notes = parsed,
+            Err(error) => errors.push(error),
+        }
+    }
+}
+
 /// A document's notes as written (free text, trimmed): blank is none.
 pub fn parse_notes(notes: Option<String>) -> Result<Option<String>, FieldError> {
     match notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {

@@ -64,3 +64,19 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
 
 /** The `ETag` to send back as `If-Match`. */
 export const ifMatch = (version: number) => ({ "If-Match": `"${version}"` });
+
+/**
+ * Refuses a form before it is sent when the screen found fields it cannot send (an
+ * amount that does not parse, a client not chosen): shown exactly as the API's own 422.
+ */
+export function refuseFields(errors: Record<string, string>): void {
+  const named = Object.entries(errors);
+  if (!named.length) return;
+  throw new ApiError({ type: "/problems/validation", title: "Invalid input", status: 422, errors: named.map(([field, message]) => ({ field, message })) });
+}
+
+/** [`refuseFields`] for one field, where the screen cannot go on without it. */
+export function refuseField(field: string, message: string): never {
+  refuseFields({ [field]: message });
+  throw new Error("unreachable");
+}

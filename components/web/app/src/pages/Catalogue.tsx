@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
 import { currencyCodeValues } from "../api/schema";
 import { formatMoney, minorToInput, parseMoney } from "../api/money";
-import { ApiError, unwrap } from "../api/problem";
+import { refuseField, unwrap } from "../api/problem";
 import { useCursors, useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Field, Form, Input, Listing, Pager } from "../ui/kit";
 
@@ -26,7 +26,7 @@ export default function Catalogue() {
   const save = useSubmit(async () => {
     const price = parseMoney(form.unit_price, form.currency);
     if (price === null) {
-      throw new ApiError({ type: "/problems/validation", title: "Invalid input", status: 422, errors: [{ field: "unit_price", message: `must be an amount in ${form.currency}` }] });
+      refuseField("unit_price", `must be an amount in ${form.currency}`);
     }
     const body = { name: form.name, description: form.description.trim() ? form.description : null, unit_price: price, currency: form.currency as Schemas["CurrencyCode"], tax_rate: form.tax_rate.trim() || "0" };
     if (editing) await unwrap(api.PATCH("/items/{id}", { params: { path: { id: editing.id } }, body }));

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, getInvoice, type Schemas } from "../api/client";
-import { ApiError, ifMatch, unwrap } from "../api/problem";
+import { ifMatch, refuseFields, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ClientAndCurrency, DocumentLines, discountBody, fillLines, linesBody, totalsRequest, useDocumentLines } from "../ui/DocumentLines";
 import { ErrorBanner, Form, Input, Loading, NotFound } from "../ui/kit";
@@ -55,14 +55,7 @@ export default function InvoiceEdit() {
       notes: notes.trim() ? notes : null,
     };
     if (!clientId) localErrors.client_id = "choose a client";
-    if (Object.keys(localErrors).length) {
-      throw new ApiError({
-        type: "/problems/validation",
-        title: "Invalid input",
-        status: 422,
-        errors: Object.entries(localErrors).map(([field, message]) => ({ field, message })),
-      });
-    }
+    refuseFields(localErrors);
     const invoice = id
       ? await unwrap(api.PATCH("/invoices/{id}", { params: { path: { id }, header: ifMatch(saved?.version ?? 1) }, body }))
       : await unwrap(api.POST("/invoices", { params: { header: { "Idempotency-Key": idempotencyKey } }, body }));

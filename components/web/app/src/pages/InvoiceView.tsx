@@ -2,7 +2,7 @@ import { useMemo, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, getInvoice, type Schemas } from "../api/client";
 import { formatMoney, minorToInput, parseMoney } from "../api/money";
-import { ApiError, ifMatch, unwrap } from "../api/problem";
+import { ifMatch, refuseField, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Form, Input, Loading, NotFound, StatusBadge } from "../ui/kit";
 import { Totals } from "../ui/Totals";
@@ -177,7 +177,7 @@ function RecordPayment({ invoice, onRecorded }: { invoice: Invoice; onRecorded: 
   const submit = useSubmit(async () => {
     const minor = parseMoney(amount, currency);
     if (minor === null) {
-      throw new ApiError({ type: "/problems/validation", title: "Invalid input", status: 422, errors: [{ field: "amount", message: `must be an amount in ${currency}` }] });
+      refuseField("amount", `must be an amount in ${currency}`);
     }
     const updated = await unwrap(
       api.POST("/invoices/{id}/payments", {

@@ -6,6 +6,7 @@ import { unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Loading, NotFound } from "../ui/kit";
 import { QuoteStatus } from "../ui/quotes";
+import { OnceShownLink } from "../ui/ShareLinks";
 
 type Quote = Schemas["Quote"];
 
@@ -118,12 +119,7 @@ export default function QuoteView() {
         <section class="card" aria-labelledby="share-title">
           <h2 id="share-title">The client's link</h2>
           <p class="hint">The client reads the quote on it and accepts or declines it, with no login.</p>
-          {url && (
-            <p class="banner">
-              Copy this link now — it is shown only once:{" "}
-              <input class="share-url" aria-label="Quote link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-            </p>
-          )}
+          {url && <OnceShownLink url={url} label="Quote link" />}
           <button type="button" disabled={share.busy} onClick={() => void share.run()}>
             Create a link
           </button>

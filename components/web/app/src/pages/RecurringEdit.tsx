@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, type Schemas } from "../api/client";
 import { recurringFrequencyValues } from "../api/schema";
-import { ApiError, ifMatch, unwrap } from "../api/problem";
+import { ifMatch, refuseFields, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ClientAndCurrency, DocumentLines, discountBody, fillLines, linesBody, totalsRequest, useDocumentLines } from "../ui/DocumentLines";
 import { ErrorBanner, Field, Form, Input, Loading, NotFound } from "../ui/kit";
@@ -87,14 +87,7 @@ export default function RecurringEdit() {
     if (!clientId) localErrors.client_id = "choose a client";
     if (!begun && !startDate) localErrors.start_date = "choose the first date";
     if (endKind === "date" && !endDate) localErrors.end_date = "choose the last date";
-    if (Object.keys(localErrors).length) {
-      throw new ApiError({
-        type: "/problems/validation",
-        title: "Invalid input",
-        status: 422,
-        errors: Object.entries(localErrors).map(([field, message]) => ({ field, message })),
-      });
-    }
+    refuseFields(localErrors);
     const template = id
       ? await unwrap(api.PATCH("/recurring-invoices/{id}", { params: { path: { id }, header: ifMatch(saved?.version ?? 1) }, body }))
       : await unwrap(api.POST("/recurring-invoices", { body: body as Schemas["RecurringInvoiceCreate"] }));

@@ -4,7 +4,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
 import { formatMoney, parseMoney } from "../api/money";
-import { ApiError, ifMatch, unwrap } from "../api/problem";
+import { ifMatch, refuseField, unwrap } from "../api/problem";
 import { useSubmit } from "./hooks";
 import { ErrorBanner, Field, Form, Input } from "./kit";
 import { saveFile } from "./save";
@@ -73,7 +73,7 @@ export function CreditInvoice({ invoice, onCredited }: { invoice: Invoice; onCre
     if (kind === "amount") {
       const minor = parseMoney(amount, currency);
       if (minor === null) {
-        throw new ApiError({ type: "/problems/validation", title: "Invalid input", status: 422, errors: [{ field: "amount", message: `must be an amount in ${currency}` }] });
+        refuseField("amount", `must be an amount in ${currency}`);
       }
       body = { ...body, amount: minor, tax_rate: rate };
     }

@@ -3,7 +3,7 @@
 // are checked by the API, and a typo comes back as a message under its field.
 import { useEffect, useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
-import { ApiError, unwrap } from "../api/problem";
+import { refuseField, unwrap } from "../api/problem";
 import { useResource, useSubmit } from "./hooks";
 import { ErrorBanner, Form, Input, TextArea } from "./kit";
 
@@ -22,12 +22,7 @@ function toForm(s: Settings): Fields {
 function days(text: string): number[] {
   const parts = text.split(/[\s,;]+/).filter(Boolean);
   if (!parts.every((d) => /^\d{1,3}$/.test(d))) {
-    throw new ApiError({
-      type: "/problems/validation",
-      title: "Invalid input",
-      status: 422,
-      errors: [{ field: "reminder_days", message: "whole numbers of days after the due date, such as 3, 10, 30" }],
-    });
+    refuseField("reminder_days", "whole numbers of days after the due date, such as 3, 10, 30");
   }
   return parts.map(Number);
 }

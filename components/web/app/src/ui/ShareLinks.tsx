@@ -23,12 +23,7 @@ export function ShareLinks({ invoiceId }: { invoiceId: string }) {
     <section class="card" aria-labelledby="share-title">
       <h2 id="share-title">Share with the client</h2>
       <ErrorBanner error={links.error ?? create.error ?? revoke.error} />
-      {url && (
-        <p class="banner">
-          Copy this link now — it is shown only once:{" "}
-          <input class="share-url" aria-label="Share link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-        </p>
-      )}
+      {url && <OnceShownLink url={url} label="Share link" />}
       <button type="button" disabled={create.busy} onClick={() => void create.run()}>
         Create share link
       </button>
@@ -45,5 +40,15 @@ export function ShareLinks({ invoiceId }: { invoiceId: string }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** A link's URL as its create answered it: only a digest is kept, so this is the one look. */
+export function OnceShownLink({ url, label }: { url: string; label: string }) {
+  return (
+    <p class="banner">
+      Copy this link now — it is shown only once:{" "}
+      <input class="share-url" aria-label={label} readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+    </p>
   );
 }
