@@ -119,6 +119,10 @@ const LEFT_OUT: &[(&str, &str)] = &[
         "the next credit-note number, read off invoices.json",
     ),
     (
+        "quote_mail",
+        "the e-mails that told you of your quotes' answers: in your mailbox, each answer in quotes.json",
+    ),
+    (
         "quote_counters",
         "the next quote number, read off quotes.json",
     ),

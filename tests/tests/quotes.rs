@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use fin_e2e::shared::{emails, mail, redis};
 use fin_e2e::{id, App, AppOptions, Reply, User};
 use serde_json::{json, Value};
 
@@ -14,6 +15,10 @@ fn app() -> &'static App {
         name: "quotes",
         redis_dbs: [1, 2, 3],
         variables: vec![("max_body_bytes", "8192".into())],
+        // An answer is e-mailed to the freelancer: the mailer runs on the events channel.
+        events_redis: Some(redis()),
+        kv_redis: Some(redis()),
+        mail: Some(mail()),
         ..AppOptions::default()
     })
 }
@@ -174,6 +179,29 @@ fn a_quote_is_sent_shared_accepted_once_and_converted_once() {
     assert_eq!(read["answer"]["name"], winner, "the first answer stands");
     assert_eq!(read["answer"]["address"], "127.0.0.1");
     answer_json(&format!("{path}/decline"), &json!({})).problem(409);
+    // The freelancer is told, once, at the account's address.
+    let address = user.get("/auth/profile").json()["email"]
+        .as_str()
+        .expect("email")
+        .to_owned();
+    let number = quote["number"].as_str().expect("number");
+    let told = emails(&address, &format!("Quote {number} accepted by"), 1);
+    assert_eq!(told.len(), 1, "one e-mail for the answer");
+    let text = told[0].email.text.clone().unwrap_or_default();
+    assert!(
+        text.contains(&format!("accepted your quote {number} for 2,262.00 EUR")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("/app/quotes/{}", id(&quote))),
+        "{text}"
+    );
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(
+        emails(&address, &format!("Quote {number}"), 1).len(),
+        1,
+        "the refused answers e-mailed nothing"
+    );
     let page = app().client().get(path).send();
     assert!(page.body.contains("Accepted by"), "{}", page.body);
     assert!(!page.body.contains("Accept the quote"), "no form any more");
@@ -469,4 +497,75 @@ fn the_list_pages_newest_number_first_and_numbers_have_no_gap() {
         .collect();
     assert_eq!(shown, [&json!(numbers[0])]);
     assert_eq!(rest["next_cursor"], Value::Null);
+}
+
+/// The PDF as a reader sees it (poppler's `pdftotext`).
+fn pdf_text(pdf: &[u8], file: &str) -> String {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("quotes-e2e");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(file);
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (make setup installs poppler-utils)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_quote_prints_as_an_offer_and_only_for_its_owner() {
+    let (user, client) = freelancer("quote-pdf");
+    let quote = user.created("/quotes", &workshop(&client, json!({})));
+    let number = quote["number"].as_str().expect("number").to_owned();
+    let pdf = |who: &User| who.get(&format!("{}/pdf", at(&quote)));
+    let draft = pdf(&user);
+    assert_eq!(draft.status, 200, "{}", draft.body);
+    assert_eq!(draft.header("content-type"), Some("application/pdf"));
+    let text = pdf_text(&draft.bytes, "draft.pdf");
+    for shown in [
+        "QUOTE",
+        number.as_str(),
+        "DRAFT",
+        "Valid until",
+        quote["valid_until"].as_str().expect("valid_until"),
+        "Ada Lovelace Studio",
+        "Acme",
+        "Brand workshop",
+        "2,262.00",
+        "Two days on site.",
+    ] {
+        assert!(text.contains(shown), "{shown:?} not in:\n{text}");
+    }
+    for absent in ["INVOICE", "Balance due", "Due date"] {
+        assert!(!text.contains(absent), "{absent:?} on a quote:\n{text}");
+    }
+    // The same quote, profile and client: the same file, not sent again.
+    let etag = draft.header("etag").expect("etag").to_owned();
+    let again = user
+        .call("GET", &format!("{}/pdf", at(&quote)))
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(again.status, 304);
+    assert_eq!(
+        user.call("POST", &format!("{}/send", at(&quote)))
+            .send()
+            .status,
+        200
+    );
+    let sent = pdf_text(&pdf(&user).bytes, "sent.pdf");
+    assert!(!sent.contains("DRAFT"), "{sent}");
+
+    let other = User::sign_up(app(), "quote-pdf-other");
+    pdf(&other).problem(404);
+    other.get("/quotes/not-a-uuid/pdf").problem(404);
+    app()
+        .client()
+        .get(&format!("{}/pdf", at(&quote)))
+        .send()
+        .problem(401);
+    user.get(&format!("{}/pdf?paper=a3", at(&quote)))
+        .problem(422);
 }

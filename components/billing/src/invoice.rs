@@ -1,5 +1,6 @@
 //! A stored invoice and how the API shows it.
 
+pub use fin_commercial::totals::TaxView;
 use serde::Serialize;
 use time::Date;
 
@@ -197,28 +198,6 @@ pub struct InvoiceView<'a> {
     pub updated_at: &'a str,
     pub seller: Option<&'a BusinessProfile>,
     pub buyer: Option<&'a Buyer>,
-}
-
-/// One tax rate's part, the rate a decimal string like a line's.
-#[derive(Debug, Serialize)]
-pub struct TaxView {
-    pub rate: String,
-    pub taxable: i64,
-    pub tax: i64,
-}
-
-impl TaxView {
-    /// Every rate's part of `taxes`, as the API shows them.
-    pub fn all(taxes: &[fin_commercial::totals::TaxSubtotal]) -> Vec<TaxView> {
-        taxes
-            .iter()
-            .map(|rate| TaxView {
-                rate: format_scaled(i64::from(rate.rate_bp), 2),
-                taxable: rate.taxable,
-                tax: rate.tax,
-            })
-            .collect()
-    }
 }
 
 #[derive(Debug, Serialize)]

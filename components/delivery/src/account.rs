@@ -1,6 +1,7 @@
 //! Account e-mails — verification and reset links, notices of a changed password — that
-//! identity owes its users. Identity writes each one with the change that owes it and
-//! publishes them in the view `account_mail_outbox`; the mailer sends them exactly once
+//! identity owes its users, and the notices of a quote's answer the quotes context owes
+//! them. Each is written with the change that owes it and published in a view
+//! (`account_mail_outbox`, `quote_mail_outbox`); the mailer sends them exactly once
 //! the way it sends invoices: a row per e-mail here before the provider is called, its
 //! id the idempotency key, a lease per attempt, the same retries and the same `mail`
 //! breaker.

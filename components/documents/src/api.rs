@@ -13,6 +13,7 @@ pub struct Api {
     clients: String,
     identity: String,
     payments: String,
+    quotes: String,
     authorization: Option<String>,
     timeout_ms: u64,
 }
@@ -36,6 +37,7 @@ impl Api {
             clients: config::get("clients_base_url")?,
             identity: config::get("identity_base_url")?,
             payments: config::get("payments_base_url")?,
+            quotes: config::get("quotes_base_url")?,
             authorization: authorization.map(str::to_owned),
             timeout_ms: config::get("clients_call_timeout_ms")?,
         })
@@ -45,6 +47,12 @@ impl Api {
         self.get(&self.billing, &format!("/invoices/{id}"))?
             .map(|body| body.bytes)
             .ok_or_else(|| Problem::not_found("There is no such invoice."))
+    }
+
+    pub fn quote(&self, id: &str) -> Result<Vec<u8>, Problem> {
+        self.get(&self.quotes, &format!("/quotes/{id}"))?
+            .map(|body| body.bytes)
+            .ok_or_else(|| Problem::not_found("There is no such quote."))
     }
 
     /// The caller's business profile; `None` until they put one.

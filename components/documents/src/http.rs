@@ -1,5 +1,5 @@
 //! The documents of an invoice: its PDF, e-invoice and the e-invoice's profile for the
-//! owner, its credit notes' PDF and UBL `CreditNote`, and the page, PDF and e-invoice a share link opens for anyone who has it.
+//! owner, its credit notes' PDF and UBL `CreditNote`, a quote's PDF, and the page, PDF and e-invoice a share link opens for anyone who has it.
 
 use fin_spin_edge::auth;
 use fin_spin_edge::{ApiRequest, Problem, Route};
@@ -17,6 +17,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/einvoice", &["GET"]),
     Route::new("/invoices/{id}/credit-notes/{note_id}/pdf", &["GET"]),
     Route::new("/invoices/{id}/credit-notes/{note_id}/xml", &["GET"]),
+    Route::new("/quotes/{id}/pdf", &["GET"]),
     Route::new("/share/{token}", &["GET"]),
     Route::new("/share/{token}/pdf", &["GET"]),
     Route::new("/share/{token}/xml", &["GET"]),
@@ -39,6 +40,13 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         }
         "/invoices/{id}/credit-notes/{note_id}/xml" => {
             credit_note(req, route.param("id"), route.param("note_id"), Format::xml)
+        }
+        "/quotes/{id}/pdf" => {
+            auth::authenticate(req)?;
+            let format = Format::pdf(&req.query)?;
+            let api = Api::open(req.header("authorization"))?;
+            let source = source::owned_quote(&api, route.param("id"))?;
+            respond(req, source, format, |sha256| api.logo(sha256))
         }
         "/share/{token}" => share::page(req, route.param("token")),
         "/share/{token}/pdf" => {

@@ -5,7 +5,7 @@
 //! invoice changing: its tag also digests every other answer it was built from, so an
 //! edited profile is a new ETag, and `If-None-Match` never keeps a stale file.
 
-use fin_documents::api::{Answer, Fallback};
+use fin_documents::api::{Answer, Fallback, QuoteAnswer};
 use fin_documents::Invoice;
 use fin_spin_edge::{Fault, Problem};
 use serde::Deserialize;
@@ -64,6 +64,41 @@ pub fn owned(api: &Api, id: &str) -> Result<Source, Problem> {
         true => answer.version().to_string(),
         false => format!("{}-{}", answer.version(), digest(&others)),
     };
+    let account: Option<Account> = account
+        .map(|body| serde_json::from_slice(&body))
+        .transpose()
+        .map_err(|e| defect(format!("account: {e}")))?;
+    let fallback = Fallback {
+        name: account.as_ref().map_or("", |a| a.name.as_str()),
+        email: account.as_ref().and_then(|a| a.email.as_deref()),
+    };
+    let invoice = answer
+        .document(profile.as_deref(), client.as_deref(), fallback)
+        .map_err(defect)?;
+    Ok(Source {
+        invoice,
+        tag,
+        expires_at: None,
+        owner: None,
+    })
+}
+
+/// The caller's quote `id`. A quote freezes no party: it prints the current profile and
+/// client, so its tag digests them with its version, as a draft invoice's does.
+pub fn owned_quote(api: &Api, id: &str) -> Result<Source, Problem> {
+    let answer = QuoteAnswer::parse(&api.quote(id)?).map_err(defect)?;
+    let profile = api.profile()?;
+    let client = api.client(answer.client_id())?;
+    let account = match profile.is_none() {
+        true => api.account()?,
+        false => None,
+    };
+    let others: Vec<&[u8]> = [&profile, &client, &account]
+        .into_iter()
+        .flatten()
+        .map(Vec::as_slice)
+        .collect();
+    let tag = format!("q{}-{}", answer.version(), digest(&others));
     let account: Option<Account> = account
         .map(|body| serde_json::from_slice(&body))
         .transpose()

@@ -150,9 +150,21 @@ async fn shared(
         _ => input.decline(),
     };
     let address = req.client_addr();
-    let outcome = answer
-        .map_err(QuoteError::Invalid)
-        .and_then(|answer| service::answer(&store, &digest, &answer, address.as_deref(), today));
+    let app_url = req.public_base_url()?;
+    let outcome = answer.map_err(QuoteError::Invalid).and_then(|answer| {
+        service::answer(
+            &store,
+            &digest,
+            &answer,
+            address.as_deref(),
+            today,
+            &app_url,
+        )
+    });
+    if outcome.is_ok() {
+        // The mailer sends the freelancer's e-mail on its next message: this is one.
+        fin_spin_edge::nudge::publish(&[b"quote-answer".to_vec()]);
+    }
     match (outcome, html) {
         (Ok(quote), false) => Ok(json(200, &quote.document(today))),
         (Err(err), false) => Err(err.into()),

@@ -11,6 +11,7 @@ use time::Date;
 
 use crate::domain::{Answer, QuoteFields, Status};
 use crate::listing::ListQuery;
+use crate::notice::Notice;
 use crate::quote::{Answered, Link, Quote};
 use crate::service::{Invoices, QuoteStore, Refusal};
 
@@ -22,6 +23,8 @@ pub struct MemoryQuotes {
     /// (digest, quote id, link)
     links: RefCell<Vec<(String, String, Link)>>,
     counters: RefCell<BTreeMap<(String, i32), i64>>,
+    /// The e-mails owed, as (quote id, notice).
+    pub notices: RefCell<Vec<(String, Notice)>>,
     clock: RefCell<u64>,
 }
 
@@ -227,12 +230,13 @@ impl QuoteStore for MemoryQuotes {
         answer: &Answer,
         address: Option<&str>,
         today: Date,
+        notice: &Notice,
     ) -> Result<Option<Quote>, Fault> {
         let Some(quote) = self.open(digest)? else {
             return Ok(None);
         };
         let at = self.tick();
-        Ok(self.change(
+        let recorded = self.change(
             &quote.owner,
             &quote.id,
             |q| q.stored == Status::Sent && q.fields.valid_until >= today,
@@ -251,7 +255,13 @@ impl QuoteStore for MemoryQuotes {
                     address: address.map(str::to_owned),
                 });
             },
-        ))
+        );
+        if recorded.is_some() {
+            self.notices
+                .borrow_mut()
+                .push((quote.id.clone(), notice.clone()));
+        }
+        Ok(recorded)
     }
 
     fn converted(&self, owner: &str, quote_id: &str, invoice_id: &str) -> Result<Quote, Fault> {

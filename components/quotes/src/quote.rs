@@ -4,6 +4,7 @@
 use fin_commercial::dates::format_date;
 use fin_commercial::lines::{discount_json, line_json};
 use fin_commercial::numbering::Series;
+use fin_commercial::totals::TaxView;
 use serde::Serialize;
 use serde_json::Value;
 use time::Date;
@@ -115,6 +116,7 @@ impl Quote {
             "notes": f.notes,
             "subtotal": totals.as_ref().map(|t| t.subtotal),
             "discount_amount": totals.as_ref().map(|t| t.discount),
+            "taxes": totals.as_ref().map(|t| TaxView::all(&t.taxes)).unwrap_or_default(),
             "tax": totals.as_ref().map(|t| t.tax),
             "total": totals.as_ref().map(|t| t.total),
             "answer": answer,

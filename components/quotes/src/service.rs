@@ -10,6 +10,7 @@ use time::Date;
 use crate::domain::{parse_id, Answer, QuoteFields, QuoteInput, Status};
 use crate::error::QuoteError;
 use crate::listing::{Cursor, ListQuery, Page};
+use crate::notice::{notice, Notice};
 use crate::quote::{Link, Quote};
 
 /// Where quotes and their links are kept (Postgres in production). The freelancer's
@@ -40,14 +41,16 @@ pub trait QuoteStore {
     fn revoke_link(&self, owner: &str, quote_id: &str, link_id: &str) -> Result<bool, Fault>;
     /// The quote a working link opens (not revoked).
     fn open(&self, digest: &str) -> Result<Option<Quote>, Fault>;
-    /// Records `answer` if the link works and its quote is sent and valid on `today`:
-    /// one compare-and-set, so of two answers only one is recorded. `None` if not.
+    /// Records `answer` — and `notice`, the e-mail it owes the freelancer — if the link
+    /// works and its quote is sent and valid on `today`: one compare-and-set, so of two
+    /// answers only one is recorded and one e-mail owed. `None` if not.
     fn answer(
         &self,
         digest: &str,
         answer: &Answer,
         address: Option<&str>,
         today: Date,
+        notice: &Notice,
     ) -> Result<Option<Quote>, Fault>;
     /// Links the invoice an accepted quote became, if none is linked yet; the quote as
     /// it then stands.
@@ -208,17 +211,20 @@ pub fn open(store: &impl QuoteStore, digest: &str) -> Result<Quote, QuoteError> 
     store.open(digest)?.ok_or(QuoteError::Closed)
 }
 
-/// The client's answer, recorded exactly once: a second answer (from another tab, or
-/// the other answer), one to an expired quote and one through a revoked link are
-/// refused, each saying why — only to someone holding a link that works.
+/// The client's answer, recorded exactly once with the e-mail that tells the freelancer
+/// (`app_url`: where their web app is): a second answer (from another tab, or the other
+/// answer), one to an expired quote and one through a revoked link are refused, each
+/// saying why — only to someone holding a link that works.
 pub fn answer(
     store: &impl QuoteStore,
     digest: &str,
     answer: &Answer,
     address: Option<&str>,
     today: Date,
+    app_url: &str,
 ) -> Result<Quote, QuoteError> {
-    if let Some(recorded) = store.answer(digest, answer, address, today)? {
+    let notice = notice(&open(store, digest)?, answer, app_url);
+    if let Some(recorded) = store.answer(digest, answer, address, today, &notice)? {
         return Ok(recorded);
     }
     let quote = open(store, digest)?;

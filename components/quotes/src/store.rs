@@ -12,6 +12,7 @@ use time::Date;
 
 use crate::domain::{Answer, QuoteFields, Status};
 use crate::listing::ListQuery;
+use crate::notice::Notice;
 use crate::quote::{Answered, Link, Quote};
 use crate::service::QuoteStore;
 
@@ -310,6 +311,7 @@ impl QuoteStore for PgQuotes {
         answer: &Answer,
         address: Option<&str>,
         today: Date,
+        notice: &Notice,
     ) -> Result<Option<Quote>, Fault> {
         let (status, name, note) = match answer {
             Answer::Accept { name, note } => ("accepted", Some(name.clone()), note.clone()),
@@ -323,9 +325,11 @@ impl QuoteStore for PgQuotes {
             null(note),
             null(address.map(str::to_owned)),
             format_date(today).into(),
+            notice.subject.clone().into(),
+            notice.body.clone().into(),
         ];
         // One compare-and-set on `status = 'sent'`: of two answers racing, one is
-        // recorded and the other finds the quote answered.
+        // recorded (with its e-mail) and the other finds the quote answered.
         self.written(
             "saved AS (UPDATE quotes u SET status = $2, answered_at = now(), answered_by = $3,
                     answer_note = $4, answer_address = $5, version = u.version + 1,
@@ -333,7 +337,9 @@ impl QuoteStore for PgQuotes {
                 FROM quote_links l
                 WHERE l.token_digest = $1 AND l.revoked_at IS NULL AND l.quote_id = u.id
                   AND NOT u.deleted AND u.status = 'sent' AND u.valid_until >= $6::text::date
-                RETURNING u.*)",
+                RETURNING u.*),
+             mail AS (INSERT INTO quote_mail (owner_id, quote_id, subject, body)
+                SELECT owner_id, id, $7, $8 FROM saved)",
             &params,
         )
     }

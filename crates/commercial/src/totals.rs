@@ -86,6 +86,29 @@ pub struct TaxSubtotal {
     pub tax: i64,
 }
 
+/// One tax rate's part as every document's API shows it: the rate a decimal string like
+/// a line's (`"19"`, `"7.7"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaxView {
+    pub rate: String,
+    pub taxable: i64,
+    pub tax: i64,
+}
+
+impl TaxView {
+    /// Every rate's part of `taxes`, as the API shows them.
+    pub fn all(taxes: &[TaxSubtotal]) -> Vec<TaxView> {
+        taxes
+            .iter()
+            .map(|rate| TaxView {
+                rate: crate::decimal::format_scaled(i64::from(rate.rate_bp), 2),
+                taxable: rate.taxable,
+                tax: rate.tax,
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TotalsError {
     /// The discount is larger than the subtotal.

@@ -12,6 +12,9 @@ use crate::model::{
     Bank, Currency, Discount, Invoice, Kind, Line, Logo, Party, Payment, Status, TaxSubtotal,
 };
 
+mod quote;
+pub use quote::QuoteAnswer;
+
 /// Why an answer could not be read as a document: a defect (the API and this crate
 /// disagree), never the caller's input.
 pub type Unreadable = String;

@@ -200,6 +200,7 @@ impl Writer<'_> {
             Kind::CreditNote { invoice_number, .. } => {
                 ("CREDIT NOTE", ("Credits invoice", invoice_number.as_str()))
             }
+            Kind::Quote { valid_until } => ("QUOTE", ("Valid until", valid_until.as_str())),
         };
         self.text_right(right, top + 18.0, 20.0, Weight::Bold, title);
         let mut y = top + 36.0;

@@ -40,7 +40,7 @@ pub struct Invoice {
     pub logo: Option<Logo>,
 }
 
-/// Which commercial document: the two EN 16931 carries.
+/// Which commercial document: the two EN 16931 carries, and the quote before them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Kind {
     #[default]
@@ -51,6 +51,9 @@ pub enum Kind {
         invoice_number: String,
         invoice_issue_date: String,
     },
+    /// A quote: an offer, not a demand for payment — valid until a day, nothing due, no
+    /// e-invoice (EN 16931 covers invoices and credit notes only).
+    Quote { valid_until: String },
 }
 
 /// A PNG or JPEG logo, named by its digest.

@@ -41,6 +41,7 @@ pub fn render(invoice: &Invoice, paper: Paper) -> Result<Vec<u8>, RenderError> {
             .title(match invoice.kind {
                 crate::model::Kind::Invoice => format!("Invoice {}", invoice.number),
                 crate::model::Kind::CreditNote { .. } => format!("Credit note {}", invoice.number),
+                crate::model::Kind::Quote { .. } => format!("Quote {}", invoice.number),
             })
             .authors(vec![invoice.seller.name.clone()])
             .creator("Fin-Freelancer".to_owned()),

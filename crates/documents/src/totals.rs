@@ -16,7 +16,7 @@ pub struct Total {
 }
 
 /// The totals, top to bottom: subtotal, discount, each tax rate, the total, each
-/// payment, the balance due.
+/// payment, the balance due (none on a quote).
 pub fn totals(invoice: &Invoice) -> Vec<Total> {
     let row = |label: String, minor: i64, strong: bool| Total {
         label,
@@ -57,6 +57,8 @@ pub fn totals(invoice: &Invoice) -> Vec<Total> {
     let balance = match invoice.kind {
         crate::model::Kind::Invoice => format!("Balance due {}", invoice.currency.code),
         crate::model::Kind::CreditNote { .. } => format!("Credited {}", invoice.currency.code),
+        // An offer: its total is the last word, nothing is owed yet.
+        crate::model::Kind::Quote { .. } => return rows,
     };
     rows.push(row(balance, invoice.balance_due, true));
     rows

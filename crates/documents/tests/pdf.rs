@@ -243,3 +243,35 @@ fn the_logo_is_drawn_above_the_seller_and_a_broken_one_is_left_out() {
     let images = run("pdfimages", &["-list", path.to_str().expect("path")]);
     assert_eq!(images.lines().skip(2).count(), 0, "{images}");
 }
+
+#[test]
+fn a_quote_reads_as_an_offer_valid_until_its_day() {
+    let invoice = sample();
+    let quote = fin_documents::Invoice {
+        kind: fin_documents::model::Kind::Quote {
+            valid_until: "2027-01-15".into(),
+        },
+        number: "QUO-2026-0007".into(),
+        payments: Vec::new(),
+        amount_paid: 0,
+        balance_due: 0,
+        payment_terms: None,
+        bank: None,
+        ..invoice
+    };
+    let pdf = render(&quote, Paper::A4).expect("pdf");
+    let text = text(&file("quote", &pdf), None);
+    for expected in [
+        "QUOTE",
+        "QUO-2026-0007",
+        "Valid until",
+        "2027-01-15",
+        "Logo design, three rounds of revisions",
+        "Total EUR",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+    for absent in ["INVOICE", "Balance due", "Due date", "Paid ", "DK50 0040"] {
+        assert!(!text.contains(absent), "{absent:?} on a quote:\n{text}");
+    }
+}

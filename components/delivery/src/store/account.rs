@@ -1,5 +1,7 @@
-//! Account e-mails' deliveries in Postgres: queued from identity's published view
-//! `account_mail_outbox`, claimed and finished like invoices' (one statement each).
+//! Account e-mails' deliveries in Postgres: queued from `delivery_account_outbox` (V38:
+//! identity's published `account_mail_outbox` and the quotes' `quote_mail_outbox`,
+//! addressed through identity's `account_standing`), claimed and finished like invoices'
+//! (one statement each).
 
 use fin_problem::Fault;
 use fin_spin_edge::pg::{self, execute, int, optional_text, query_with, text};
@@ -10,12 +12,13 @@ use crate::domain::Next;
 
 impl AccountQueue for PgQueue {
     fn enqueue_account_mail(&self) -> Result<usize, Fault> {
-        // Identity keeps an e-mail a week; one not queued by then was never owed.
+        // Identity keeps an e-mail a week; one not queued by then was never owed (a
+        // quote's notice too: an answer a week old is no news).
         let rows = query_with(
             &self.conn,
             "queued AS (
                  INSERT INTO account_deliveries (mail_id)
-                 SELECT o.id FROM account_mail_outbox o
+                 SELECT o.id FROM delivery_account_outbox o
                  WHERE o.created_at > now() - interval '7 days'
                    AND NOT EXISTS (SELECT 1 FROM account_deliveries d WHERE d.mail_id = o.id)
                  ON CONFLICT (mail_id) DO NOTHING
@@ -44,7 +47,7 @@ impl AccountQueue for PgQueue {
                  FROM due WHERE d.mail_id = due.mail_id
                  RETURNING d.mail_id, d.attempts)",
             "SELECT c.mail_id::text, c.attempts, o.recipient, o.subject, o.body
-             FROM claimed c LEFT JOIN account_mail_outbox o ON o.id = c.mail_id",
+             FROM claimed c LEFT JOIN delivery_account_outbox o ON o.id = c.mail_id",
             &[lease_seconds.into()],
         )?;
         rows.first()

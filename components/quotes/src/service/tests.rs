@@ -31,6 +31,17 @@ fn sent(store: &MemoryQuotes) -> (Quote, &'static str) {
     (quote, "digest-1")
 }
 
+/// [`answer`] from the app at `https://app.example`.
+fn answered(
+    store: &MemoryQuotes,
+    digest: &str,
+    reply: &Answer,
+    address: Option<&str>,
+    today: Date,
+) -> Result<Quote, QuoteError> {
+    answer(store, digest, reply, address, today, "https://app.example")
+}
+
 fn accept(name: &str) -> Answer {
     Answer::Accept {
         name: name.into(),
@@ -154,7 +165,7 @@ fn a_quote_is_answered_once() {
     let store = store();
     let (quote, link) = sent(&store);
     let accepted =
-        answer(&store, link, &accept("Ada"), Some("192.0.2.7"), TODAY).expect("accepted");
+        answered(&store, link, &accept("Ada"), Some("192.0.2.7"), TODAY).expect("accepted");
     assert_eq!(accepted.status(TODAY), Status::Accepted);
     let recorded = accepted.answer.clone().expect("recorded");
     assert_eq!(
@@ -162,7 +173,7 @@ fn a_quote_is_answered_once() {
         (Some("Ada"), Some("192.0.2.7"))
     );
     for again in [accept("Eve"), Answer::Decline { reason: None }] {
-        let refused = answer(&store, link, &again, None, TODAY).expect_err("answered");
+        let refused = answered(&store, link, &again, None, TODAY).expect_err("answered");
         assert!(
             matches!(refused, QuoteError::Conflict(ref why) if why.contains("already accepted")),
             "{refused:?}"
@@ -170,6 +181,17 @@ fn a_quote_is_answered_once() {
     }
     let read = get(&store, OWNER, &quote.id).expect("read");
     assert_eq!(read.answer, Some(recorded), "the first answer stands");
+    let notices = store.notices.borrow();
+    assert_eq!(notices.len(), 1, "one answer, one e-mail");
+    let (about, notice) = &notices[0];
+    assert_eq!(about, &quote.id);
+    assert_eq!(notice.subject, "Quote QUO-2026-0001 accepted by Ada");
+    assert!(notice
+        .body
+        .contains("Ada accepted your quote QUO-2026-0001 for 1,071.00 EUR."));
+    assert!(notice
+        .body
+        .contains(&format!("https://app.example/app/quotes/{}", quote.id)));
 }
 
 #[test]
@@ -181,7 +203,7 @@ fn an_expired_quote_or_a_revoked_link_takes_no_answer() {
         open(&store, link).expect("opens").status(later),
         Status::Expired
     );
-    let refused = answer(&store, link, &accept("Ada"), None, later).expect_err("expired");
+    let refused = answered(&store, link, &accept("Ada"), None, later).expect_err("expired");
     assert!(
         matches!(refused, QuoteError::Conflict(ref why) if why.contains("expired on 2027-01-05"))
     );
@@ -192,16 +214,36 @@ fn an_expired_quote_or_a_revoked_link_takes_no_answer() {
     revoke(&store, OWNER, &quote.id, &link_id).expect("revoking twice is once");
     assert_eq!(open(&store, link), Err(QuoteError::Closed));
     assert_eq!(
-        answer(&store, link, &accept("Ada"), None, TODAY),
+        answered(&store, link, &accept("Ada"), None, TODAY),
         Err(QuoteError::Closed)
     );
     assert_eq!(
-        answer(&store, "unknown", &accept("Ada"), None, TODAY),
+        answered(&store, "unknown", &accept("Ada"), None, TODAY),
         Err(QuoteError::Closed)
     );
     assert_eq!(
         get(&store, OWNER, &quote.id).expect("read").stored,
         Status::Sent
+    );
+    assert!(store.notices.borrow().is_empty(), "no answer, no e-mail");
+}
+
+#[test]
+fn a_refusal_tells_the_freelancer_with_its_reason() {
+    let store = store();
+    let (_, link) = sent(&store);
+    let reply = Answer::Decline {
+        reason: Some("Over budget".into()),
+    };
+    answered(&store, link, &reply, None, TODAY).expect("declined");
+    let notices = store.notices.borrow();
+    let notice = &notices[0].1;
+    assert_eq!(notice.subject, "Quote QUO-2026-0001 declined");
+    assert!(notice.body.contains("was declined"), "{}", notice.body);
+    assert!(
+        notice.body.contains("Their reason:\n\nOver budget"),
+        "{}",
+        notice.body
     );
 }
 
@@ -212,7 +254,7 @@ fn an_accepted_quote_becomes_one_draft_invoice() {
     let (quote, link) = sent(&store);
     let refused = convert(&store, &billing, OWNER, &quote.id, TODAY).expect_err("not accepted");
     assert!(matches!(refused, QuoteError::Conflict(ref why) if why.contains("sent")));
-    answer(&store, link, &accept("Ada"), None, TODAY).expect("accepted");
+    answered(&store, link, &accept("Ada"), None, TODAY).expect("accepted");
     let (first, made) = convert(&store, &billing, OWNER, &quote.id, TODAY).expect("converted");
     assert!(made);
     let (second, made_again) = convert(&store, &billing, OWNER, &quote.id, TODAY).expect("again");
@@ -236,7 +278,7 @@ fn an_accepted_quote_becomes_one_draft_invoice() {
 fn billing_down_or_refusing_links_nothing_and_a_retry_makes_one() {
     let store = store();
     let (quote, link) = sent(&store);
-    answer(&store, link, &accept("Ada"), None, TODAY).expect("accepted");
+    answered(&store, link, &accept("Ada"), None, TODAY).expect("accepted");
     let down = MemoryInvoices {
         refuse: Some(Refusal::Unavailable("billing: 503".into())),
         ..MemoryInvoices::default()

@@ -43,6 +43,9 @@ test("a quote is sent, accepted on its link and made an invoice", { timeout: 120
   await page.getByRole("heading", { name: /Quote QUO-\d{4}-0001/ }).waitFor();
   await page.getByText(validUntil).waitFor();
   await page.getByText("Draft", { exact: true }).waitFor();
+  // The PDF as the freelancer downloads it: a file named by the quote's number.
+  const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download PDF" }).click()]);
+  assert.match(pdf.suggestedFilename(), /^QUO-\d{4}-0001\.pdf$/);
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Awaiting answer").waitFor();
   await page.getByRole("button", { name: "Create a link" }).click();

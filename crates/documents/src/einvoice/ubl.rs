@@ -49,6 +49,12 @@ pub fn write(invoice: &Invoice, profile: Profile) -> io::Result<String> {
     let syntax = match invoice.kind {
         Kind::Invoice => &INVOICE,
         Kind::CreditNote { .. } => &CREDIT_NOTE,
+        Kind::Quote { .. } => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a quote has no e-invoice",
+            ))
+        }
     };
     let mut xml = Xml {
         out: Writer::new_with_indent(Vec::new(), b' ', 2),

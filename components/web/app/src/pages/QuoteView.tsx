@@ -6,6 +6,7 @@ import { unwrap } from "../api/problem";
 import { useResource, useSubmit } from "../ui/hooks";
 import { ErrorBanner, Loading, NotFound } from "../ui/kit";
 import { QuoteStatus } from "../ui/quotes";
+import { saveFile } from "../ui/save";
 import { OnceShownLink } from "../ui/ShareLinks";
 
 type Quote = Schemas["Quote"];
@@ -38,6 +39,10 @@ export default function QuoteView() {
     await unwrap(api.DELETE("/quotes/{id}", path));
     route("/app/quotes");
   });
+  const download = useSubmit(async () => {
+    const answer = await unwrap(api.GET("/quotes/{id}/pdf", { params: { path: { id } }, parseAs: "blob" }));
+    saveFile(answer as Blob, `${q?.number ?? "quote"}.pdf`);
+  });
 
   if (loaded.error?.status === 404) return <NotFound what="Quote" />;
   if (loaded.loading && !q) return <Loading />;
@@ -50,6 +55,9 @@ export default function QuoteView() {
           Quote {q.number} <QuoteStatus status={q.status} />
         </h1>
         <div class="actions">
+          <button type="button" class="secondary" disabled={download.busy} onClick={() => void download.run()}>
+            Download PDF
+          </button>
           {q.status === "draft" && (
             <>
               <a class="button secondary" href={`/app/quotes/${q.id}/edit`}>
@@ -75,7 +83,7 @@ export default function QuoteView() {
             ))}
         </div>
       </div>
-      <ErrorBanner error={send.error ?? share.error ?? revoke.error ?? convert.error ?? remove.error} />
+      <ErrorBanner error={send.error ?? share.error ?? revoke.error ?? convert.error ?? remove.error ?? download.error} />
       <dl class="facts">
         <dt>Client</dt>
         <dd>{client.data?.name ?? ""}</dd>
