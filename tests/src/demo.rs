@@ -1,6 +1,7 @@
 //! Demo data, seeded through the public API only (`make demo`): a freelancer with a
 //! business profile, a dozen clients in several countries and currencies, and invoices
-//! in every state across the past year, the newest sent one shared by a link. Running it again changes nothing: the account is logged into
+//! in every state across the past year, the newest sent one shared by a link; a monthly
+//! retainer, a catalogue and quotes in every state. Running it again changes nothing: the account is logged into
 //! rather than registered, clients are looked up by name, invoices and payments carry
 //! fixed `Idempotency-Key`s, and an invoice is only moved towards its intended state.
 
@@ -8,6 +9,8 @@ use serde_json::{json, Value};
 
 use crate::dates::{civil, date, today};
 use crate::Client;
+
+mod quotes;
 
 pub const EMAIL: &str = "demo@fin-freelancer.test";
 pub const PASSWORD: &str = "demo-password-2026";
@@ -210,7 +213,7 @@ pub fn seed(base_url: &str, mail_url: &str) -> Result<Summary, String> {
         summary.share_url = Some(api.share(&id)?);
     }
     summary.actions += api.retainer(today)?;
-    summary.actions += api.quotes()?;
+    summary.actions += api.quotes(today)?;
     Ok(summary)
 }
 
@@ -321,53 +324,6 @@ impl Api {
             return Err(format!("retainer: {} {}", created.status, created.body));
         }
         Ok(1)
-    }
-
-    /// Two quotes for the second client, where there is none yet: one sent with a link,
-    /// awaiting the client's answer, and a draft; the actions taken.
-    fn quotes(&self) -> Result<usize, String> {
-        let listed = self.send("GET", "/quotes", None, None);
-        if listed.status != 200 {
-            return Err(format!("list quotes: {} {}", listed.status, listed.body));
-        }
-        if listed.json()["items"]
-            .as_array()
-            .is_some_and(|items| !items.is_empty())
-        {
-            return Ok(0);
-        }
-        let clients = self.send("GET", "/clients?sort=created_at&limit=2", None, None);
-        let client = clients.json()["items"][1]["id"]
-            .as_str()
-            .ok_or_else(|| format!("no client for the quotes: {}", clients.body))?
-            .to_owned();
-        let offers = [
-            (
-                "Website relaunch: design, build and launch",
-                1_200_000,
-                true,
-            ),
-            ("Brand workshop (2 days, on site)", 180_000, false),
-        ];
-        for (description, unit_price, send) in offers {
-            let body = json!({"client_id": client, "notes": "Travel within Berlin included.",
-                "lines": [{"description": description, "quantity": "1",
-                           "unit_price": unit_price, "tax_rate": "19"}]});
-            let created = self.send("POST", "/quotes", Some(&body), None);
-            if created.status != 201 {
-                return Err(format!("quote: {} {}", created.status, created.body));
-            }
-            if send {
-                let id = created.json()["id"].as_str().unwrap_or_default().to_owned();
-                for step in ["send", "share"] {
-                    let done = self.send("POST", &format!("/quotes/{id}/{step}"), None, None);
-                    if !(200..300).contains(&done.status) {
-                        return Err(format!("quote {step}: {} {}", done.status, done.body));
-                    }
-                }
-            }
-        }
-        Ok(offers.len())
     }
 
     /// The catalogue's items, where the catalogue is still empty; the actions taken.

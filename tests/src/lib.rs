@@ -34,7 +34,7 @@ pub use accounts::{unique_email, Device, PASSWORD};
 pub use app::{App, AppOptions, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, WEBHOOK_SECRET};
 pub use client::{Call, Client, Reply};
 pub use fixture::Fixture;
-pub use redis_server::RedisServer;
+pub use redis_server::{Heard, RedisServer};
 pub use registry::Registry;
 pub use stub::{Mode, Stub, STALL};
 pub use user::{id, User};

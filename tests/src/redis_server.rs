@@ -108,4 +108,58 @@ impl RedisServer {
             .query(&mut conn)
             .expect("PUBLISH");
     }
+
+    /// Everything published on `channel` from now on, as it comes: a subscriber of the
+    /// test's own, listening on a thread that lives as long as the test process.
+    pub fn listen(&self, channel: &str) -> Heard {
+        let heard = Heard::default();
+        let (ready, subscribed) = std::sync::mpsc::channel();
+        let (url, channel, messages) = (self.url(), channel.to_owned(), heard.0.clone());
+        std::thread::spawn(move || {
+            let mut conn = redis::Client::open(url)
+                .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(500)))
+                .expect("the test's Redis");
+            let mut pubsub = conn.as_pubsub();
+            pubsub.subscribe(&channel).expect("SUBSCRIBE");
+            let _ = ready.send(());
+            while let Ok(message) = pubsub.get_message() {
+                if let Ok(text) = message.get_payload::<String>() {
+                    messages
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(text);
+                }
+            }
+        });
+        subscribed
+            .recv_timeout(Duration::from_secs(10))
+            .expect("subscribed within 10 s");
+        heard
+    }
+}
+
+/// The messages a [`RedisServer::listen`] heard.
+#[derive(Default, Clone)]
+pub struct Heard(std::sync::Arc<Mutex<Vec<String>>>);
+
+impl Heard {
+    /// The messages heard so far that `keep` keeps, once there are `count` of them or
+    /// 30 s have passed.
+    pub fn wait(&self, count: usize, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let found: Vec<String> = self
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .filter(|m| keep(m))
+                .cloned()
+                .collect();
+            if found.len() >= count || Instant::now() > deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }

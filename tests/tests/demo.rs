@@ -87,13 +87,23 @@ fn the_demo_seeds_every_state_through_the_api_and_a_second_run_changes_nothing()
     let states: Vec<&Value> = quotes.iter().map(|q| &q["status"]).collect();
     assert_eq!(
         states,
-        [&json!("draft"), &json!("sent")],
-        "a quote sent, one drafted"
+        [
+            &json!("draft"),
+            &json!("sent"),
+            &json!("sent"),
+            &json!("declined"),
+            &json!("accepted")
+        ],
+        "quotes in every state (the one valid until today expires tomorrow)"
     );
-    assert_eq!(
-        quotes[1]["links"].as_array().map(Vec::len),
-        Some(1),
-        "shared"
+    assert_eq!(quotes[2]["valid_until"], quotes[2]["issue_date"]);
+    assert!(
+        quotes[4]["invoice_id"].is_string(),
+        "the accepted one is invoiced"
+    );
+    assert!(
+        quotes[1..].iter().all(|q| q["emailed_to"].is_string()),
+        "each sent one was e-mailed to the client"
     );
     let countries: std::collections::BTreeSet<&str> = clients
         .iter()

@@ -120,7 +120,7 @@ const LEFT_OUT: &[(&str, &str)] = &[
     ),
     (
         "quote_mail",
-        "the e-mails that told you of your quotes' answers: in your mailbox, each answer in quotes.json",
+        "the quotes' e-mails: each sent one to the address in quotes.json's emailed_to, each answer's to you, in quotes.json",
     ),
     (
         "quote_counters",

@@ -1,6 +1,6 @@
 //! Account e-mails — verification and reset links, notices of a changed password — that
-//! identity owes its users, and the notices of a quote's answer the quotes context owes
-//! them. Each is written with the change that owes it and published in a view
+//! identity owes its users; and the quotes context's: a quote sent to its client, the
+//! notice of its answer to the freelancer. Each is written with the change that owes it and published in a view
 //! (`account_mail_outbox`, `quote_mail_outbox`); the mailer sends them exactly once
 //! the way it sends invoices: a row per e-mail here before the provider is called, its
 //! id the idempotency key, a lease per attempt, the same retries and the same `mail`
@@ -30,6 +30,10 @@ pub struct Content {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// Whose name it goes out under (a quote to a client: the freelancer's); `None`
+    /// for the app's own e-mails.
+    pub from_name: Option<String>,
+    pub reply_to: Option<String>,
 }
 
 impl std::fmt::Debug for Content {
@@ -58,10 +62,11 @@ pub fn email(from_address: &str, mail: &AccountMail, content: &Content) -> Email
         .filter(|line| line.starts_with("https://") || line.starts_with("http://"))
         .map(Some)
         .collect();
+    let name = content.from_name.as_deref().unwrap_or("Fin-Freelancer");
     Email {
-        from: format!("\"Fin-Freelancer\" <{from_address}>"),
+        from: message::from_header(name, from_address),
         to: content.recipient.clone(),
-        reply_to: None,
+        reply_to: content.reply_to.clone(),
         subject: content.subject.clone(),
         text: content.body.clone(),
         html: message::html(&content.body, &links),
@@ -158,6 +163,8 @@ mod tests {
             recipient: "ada@example.com".into(),
             subject: "Reset your password".into(),
             body: "Hello,\n\nopen this link:\n\nhttps://app.example/app/reset-password#token=abc\n\n— Fin".into(),
+            from_name: None,
+            reply_to: None,
         };
         let email = email("accounts@app.example", &mail, &content);
         assert_eq!(email.from, "\"Fin-Freelancer\" <accounts@app.example>");
@@ -166,5 +173,27 @@ mod tests {
             .html
             .contains("<a href=\"https://app.example/app/reset-password#token=abc\">"));
         assert!(!format!("{content:?}").contains("token"), "never logged");
+    }
+
+    #[test]
+    fn a_quote_to_a_client_is_from_the_freelancers_name_and_replies_to_them() {
+        let mail = AccountMail {
+            id: "m-2".into(),
+            attempt: 1,
+            content: None,
+        };
+        let content = Content {
+            recipient: "buyer@acme.example".into(),
+            subject: "Quote QUO-2026-1 from Ada".into(),
+            body: "Hello,\n\nhttps://app.example/share/quotes/abc\n".into(),
+            from_name: Some("Ada \"The\" <Studio>".into()),
+            reply_to: Some("ada@example.com".into()),
+        };
+        let email = email("accounts@app.example", &mail, &content);
+        assert_eq!(email.from, "\"Ada The Studio\" <accounts@app.example>");
+        assert_eq!(email.reply_to.as_deref(), Some("ada@example.com"));
+        assert!(email
+            .html
+            .contains("<a href=\"https://app.example/share/quotes/abc\">"));
     }
 }

@@ -197,6 +197,17 @@ fn fill(template: &str, facts: &Facts, language: Language) -> String {
         .replace("{pay_link}", facts.pay_link.as_deref().unwrap_or_default())
 }
 
+/// The `From` header: `name` shown with the address the provider lets the app send
+/// from. The name is the freelancer's own text; quotes, angle brackets and line breaks
+/// in it would change what the header says, so they are dropped.
+pub(crate) fn from_header(name: &str, address: &str) -> String {
+    let name: String = name
+        .chars()
+        .filter(|c| !matches!(c, '"' | '<' | '>' | '\r' | '\n'))
+        .collect();
+    format!("\"{name}\" <{address}>")
+}
+
 /// The text as HTML: every character escaped, paragraphs kept, the links made links
 /// (the longest first: the share link is the start of the pay link).
 pub(crate) fn html(text: &str, links: &[Option<&str>]) -> String {

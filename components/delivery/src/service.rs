@@ -319,16 +319,8 @@ where
             &settings.wording(claimed.kind),
             settings.last_step(claimed.kind),
         );
-        // The display name is the freelancer's; quotes and angle brackets in it would
-        // change what the header says.
-        let name: String = invoice
-            .facts
-            .seller
-            .chars()
-            .filter(|c| !matches!(c, '"' | '<' | '>' | '\r' | '\n'))
-            .collect();
         Email {
-            from: format!("\"{name}\" <{}>", self.sender.address),
+            from: message::from_header(&invoice.facts.seller, &self.sender.address),
             to: invoice.recipient,
             reply_to: invoice.reply_to,
             subject: written.subject,

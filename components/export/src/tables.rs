@@ -100,6 +100,7 @@ pub const QUOTES: Table = Table {
         ("tax", "/tax"),
         ("total", "/total"),
         ("sent_at", "/sent_at"),
+        ("emailed_to", "/emailed_to"),
         ("answered_at", "/answer/at"),
         ("answered_by", "/answer/name"),
         ("answer_note", "/answer/note"),

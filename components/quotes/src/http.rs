@@ -6,17 +6,18 @@ use fin_problem::FieldError;
 use fin_secret::Secret;
 use fin_spin_edge::auth::{self, Principal};
 use fin_spin_edge::response::{json, no_content};
-use fin_spin_edge::{config, ApiRequest, Fault, Problem, Route};
+use fin_spin_edge::{config, standing, ApiRequest, Fault, Problem, Route};
 use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
 use crate::api::HttpInvoices;
 use crate::domain::{AnswerInput, QuoteInput};
 use crate::error::QuoteError;
+use crate::event;
 use crate::listing::ListQuery;
 use crate::page::{self, Context};
 use crate::quote::Quote;
-use crate::service;
+use crate::service::{self, NewLink, QuoteStore};
 use crate::store::PgQuotes;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
@@ -64,7 +65,22 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             service::delete(&store, &owner, id, req.if_match())?;
             return Ok(no_content());
         }
-        ("/quotes/{id}/send", "POST") => service::send(&store, &owner, id, req.if_match(), today)?,
+        ("/quotes/{id}/send", "POST") => {
+            // The quote goes to the client by e-mail from this account, like an invoice:
+            // only once its owner has proven the address.
+            standing::require_verified(store.connection(), &owner, "quotes")?;
+            let (token, digest) = new_token()?;
+            let link = NewLink {
+                digest,
+                url: format!("{}/share/quotes/{}", req.public_base_url()?, token.as_str()),
+            };
+            let (quote, now) = service::send(&store, &owner, id, req.if_match(), today, link)?;
+            if now {
+                // The mailer sends the client's e-mail on its next message: this is one.
+                event::publish("quote.sent", &quote, today);
+            }
+            quote
+        }
         ("/quotes/{id}/convert", "POST") => {
             let invoices = HttpInvoices {
                 base_url: config::get("billing_base_url")?,
@@ -97,10 +113,8 @@ fn shown(status: u16, quote: &Quote, today: Date) -> Response {
 
 /// A new link to the quote: its URL holds the token, shown this once.
 fn share(req: &ApiRequest, store: &PgQuotes, owner: &str, id: &str) -> Result<Response, Problem> {
-    let token = Secret::generate()
-        .ok_or_else(|| QuoteError::Fault(Fault::Internal("no random source".into())))?;
-    let link = service::share(store, owner, id, &Secret::digest(token.as_str()))?;
-    let quote_id = service::get(store, owner, id)?.id;
+    let (token, digest) = new_token()?;
+    let (quote_id, link) = service::share(store, owner, id, &digest)?;
     let url = format!("{}/share/quotes/{}", req.public_base_url()?, token.as_str());
     let mut body = serde_json::to_value(&link).unwrap_or_default();
     body["url"] = url.into();
@@ -110,6 +124,14 @@ fn share(req: &ApiRequest, store: &PgQuotes, owner: &str, id: &str) -> Result<Re
         format!("/quotes/{quote_id}/share-links/{}", link.id),
     );
     Ok(response)
+}
+
+/// A link's token and the digest the quote keeps of it.
+fn new_token() -> Result<(Secret, String), QuoteError> {
+    let token = Secret::generate()
+        .ok_or_else(|| QuoteError::Fault(Fault::Internal("no random source".into())))?;
+    let digest = Secret::digest(token.as_str());
+    Ok((token, digest))
 }
 
 /// The client's side: the page a link opens, and the answer it sends — as a page for
@@ -161,9 +183,9 @@ async fn shared(
             &app_url,
         )
     });
-    if outcome.is_ok() {
+    if let Ok(quote) = &outcome {
         // The mailer sends the freelancer's e-mail on its next message: this is one.
-        fin_spin_edge::nudge::publish(&[b"quote-answer".to_vec()]);
+        event::publish(&format!("quote.{}", quote.stored.name()), quote, today);
     }
     match (outcome, html) {
         (Ok(quote), false) => Ok(json(200, &quote.document(today))),

@@ -4,12 +4,15 @@
 //! (docs/documents.md).
 //!
 //! `domain` parses what users type (POST and PATCH share it, and the client's answer),
-//! `quote` is the stored quote and its views, `notice` the e-mail an answer owes the
-//! freelancer, `service` the use cases over the `QuoteStore` and `Invoices` ports. Only `http`, `page`, `store`, `api` and the entry
-//! point below know about Spin.
+//! `quote` is the stored quote and its views, `notice` the e-mails a sending owes the
+//! client and an answer the freelancer, `event` the news of both on the events channel,
+//! `service` the use cases over the `QuoteStore` and `Invoices` ports. Only `http`,
+//! `page`, `store`, `api`, `event`'s publishing and the entry point below know about
+//! Spin.
 
 pub mod domain;
 pub mod error;
+pub mod event;
 pub mod listing;
 pub mod notice;
 pub mod quote;

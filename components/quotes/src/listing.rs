@@ -1,5 +1,6 @@
 //! How quotes are listed: newest number first, a page at a time, with an opaque keyset
-//! cursor (the last row's number), optionally only those in one state.
+//! cursor (the last row's number), optionally only those in one state, or the one that
+//! became an invoice (how the invoice finds its quote without billing knowing quotes).
 
 use fin_problem::FieldError;
 use serde::{Deserialize, Serialize};
@@ -30,33 +31,44 @@ pub struct ListQuery {
     pub limit: u32,
     pub after: Option<Cursor>,
     pub status: Option<Status>,
+    /// Only the quote converted to this invoice (a UUID).
+    pub invoice_id: Option<String>,
 }
 
 impl ListQuery {
-    /// Parses `limit`, `cursor` and `status`; anything else is refused, so a typo is not
-    /// silently ignored.
+    /// Parses `limit`, `cursor`, `status` and `invoice_id`; anything else is refused, so
+    /// a typo is not silently ignored.
     pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
         let mut cursor = None;
         let mut status = None;
-        let mut params =
-            fin_paging::parse_query(query, "limit, cursor, status", |name, value| match name {
-                "cursor" => {
-                    cursor = Some(value.to_owned());
-                    Some(Ok(()))
+        let mut invoice_id = None;
+        let allowed = "limit, cursor, status, invoice_id";
+        let mut params = fin_paging::parse_query(query, allowed, |name, value| match name {
+            "cursor" => {
+                cursor = Some(value.to_owned());
+                Some(Ok(()))
+            }
+            "status" => Some(match Status::parse(value) {
+                Some(s) => {
+                    status = Some(s);
+                    Ok(())
                 }
-                "status" => Some(match Status::parse(value) {
-                    Some(s) => {
-                        status = Some(s);
-                        Ok(())
-                    }
-                    None => Err("must be draft, sent, accepted, declined or expired".into()),
-                }),
-                _ => None,
-            });
+                None => Err("must be draft, sent, accepted, declined or expired".into()),
+            }),
+            "invoice_id" => Some(match crate::domain::parse_id(value) {
+                Some(id) => {
+                    invoice_id = Some(id);
+                    Ok(())
+                }
+                None => Err("must be an invoice's id (a UUID)".into()),
+            }),
+            _ => None,
+        });
         let mut list = ListQuery {
             limit: params.limit,
             after: None,
             status,
+            invoice_id,
         };
         if let Some(raw) = cursor {
             match Cursor::decode(&raw) {
@@ -84,8 +96,12 @@ mod tests {
             (q.limit, q.after, q.status),
             (5, Some(cursor), Some(Status::Expired))
         );
-        let errors = ListQuery::parse("limit=0&q=x&status=open&cursor=nope!").expect_err("bad");
+        let invoice = "5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11";
+        let q = ListQuery::parse(&format!("invoice_id={invoice}")).expect("valid");
+        assert_eq!(q.invoice_id.as_deref(), Some(invoice));
+        let errors = ListQuery::parse("limit=0&q=x&status=open&invoice_id=INV-1&cursor=nope!")
+            .expect_err("bad");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["limit", "q", "status", "cursor"]);
+        assert_eq!(fields, ["limit", "q", "status", "invoice_id", "cursor"]);
     }
 }

@@ -11,7 +11,7 @@ use time::Date;
 
 use crate::domain::{Answer, QuoteFields, Status};
 use crate::listing::ListQuery;
-use crate::notice::Notice;
+use crate::notice::{Invitation, Notice};
 use crate::quote::{Answered, Link, Quote};
 use crate::service::{Invoices, QuoteStore, Refusal};
 
@@ -23,8 +23,14 @@ pub struct MemoryQuotes {
     /// (digest, quote id, link)
     links: RefCell<Vec<(String, String, Link)>>,
     counters: RefCell<BTreeMap<(String, i32), i64>>,
-    /// The e-mails owed, as (quote id, notice).
+    /// (owner, client) → the client's e-mail address.
+    pub emails: BTreeMap<(String, String), String>,
+    /// The seller's name the profile publishes.
+    pub seller: Option<String>,
+    /// The e-mails owed the freelancer, as (quote id, notice).
     pub notices: RefCell<Vec<(String, Notice)>>,
+    /// The e-mails owed clients, as (quote id, address, invitation).
+    pub invitations: RefCell<Vec<(String, String, Invitation)>>,
     clock: RefCell<u64>,
 }
 
@@ -98,6 +104,7 @@ impl QuoteStore for MemoryQuotes {
             fields: fields.clone(),
             stored: Status::Draft,
             sent_at: None,
+            emailed_to: None,
             answer: None,
             invoice_id: None,
             version: 1,
@@ -133,17 +140,45 @@ impl QuoteStore for MemoryQuotes {
         ))
     }
 
-    fn send(&self, owner: &str, current: &Quote) -> Result<Option<Quote>, Fault> {
+    fn send(
+        &self,
+        owner: &str,
+        current: &Quote,
+        invitation: &Invitation,
+    ) -> Result<Option<Quote>, Fault> {
         let now = self.tick();
-        Ok(self.change(
+        let address = self
+            .emails
+            .get(&(owner.into(), current.fields.client_id.clone()))
+            .cloned();
+        let sent = self.change(
             owner,
             &current.id,
             |q| q.version == current.version && q.stored == Status::Draft,
             |q| {
                 q.stored = Status::Sent;
                 q.sent_at = Some(now);
+                q.emailed_to = address.clone();
             },
-        ))
+        );
+        match (sent, address) {
+            (Some(quote), Some(address)) => {
+                self.add_link(owner, &quote.id, &invitation.digest)?;
+                self.invitations
+                    .borrow_mut()
+                    .push((quote.id.clone(), address, invitation.clone()));
+                Ok(Some(self.with_links(quote)))
+            }
+            (sent, _) => Ok(sent),
+        }
+    }
+
+    fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault> {
+        let client = self
+            .clients
+            .contains_key(&(quote.owner.clone(), quote.fields.client_id.clone()))
+            .then(|| "Acme".to_owned());
+        Ok((self.seller.clone(), client))
     }
 
     fn delete(&self, owner: &str, current: &Quote) -> Result<bool, Fault> {
@@ -166,6 +201,12 @@ impl QuoteStore for MemoryQuotes {
             .filter(|(q, deleted)| !deleted && q.owner == owner)
             .map(|(q, _)| q.clone())
             .filter(|q| query.status.is_none_or(|s| q.status(today) == s))
+            .filter(|q| {
+                query
+                    .invoice_id
+                    .as_ref()
+                    .is_none_or(|i| q.invoice_id.as_ref() == Some(i))
+            })
             .filter(|q| {
                 query
                     .after

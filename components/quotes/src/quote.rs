@@ -24,6 +24,9 @@ pub struct Quote {
     /// As stored: draft, sent, accepted or declined (never expired, which is read).
     pub stored: Status,
     pub sent_at: Option<String>,
+    /// The client's address the quote was e-mailed to when it was sent; `None` when the
+    /// client had none (the freelancer shares a link instead).
+    pub emailed_to: Option<String>,
     pub answer: Option<Answered>,
     pub invoice_id: Option<String>,
     pub version: i64,
@@ -79,6 +82,7 @@ impl Quote {
         json["version"] = self.version.into();
         json["client_id"] = self.fields.client_id.clone().into();
         json["sent_at"] = self.sent_at.clone().into();
+        json["emailed_to"] = self.emailed_to.clone().into();
         json["invoice_id"] = self.invoice_id.clone().into();
         json["links"] = serde_json::to_value(&self.links).unwrap_or_default();
         json["created_at"] = self.created_at.clone().into();

@@ -10,7 +10,7 @@ use time::Date;
 use crate::domain::{parse_id, Answer, QuoteFields, QuoteInput, Status};
 use crate::error::QuoteError;
 use crate::listing::{Cursor, ListQuery, Page};
-use crate::notice::{notice, Notice};
+use crate::notice::{invitation, notice, Invitation, Notice};
 use crate::quote::{Link, Quote};
 
 /// Where quotes and their links are kept (Postgres in production). The freelancer's
@@ -31,8 +31,18 @@ pub trait QuoteStore {
         current: &Quote,
         fields: &QuoteFields,
     ) -> Result<Option<Quote>, Fault>;
-    /// Marks the quote sent if it is still a draft at `current`'s version.
-    fn send(&self, owner: &str, current: &Quote) -> Result<Option<Quote>, Fault>;
+    /// Marks the quote sent if it is still a draft at `current`'s version, and — when
+    /// its client has an e-mail address then — records the address and owes them
+    /// `invitation` with its link, in the same step. `None` if not a draft any more.
+    fn send(
+        &self,
+        owner: &str,
+        current: &Quote,
+        invitation: &Invitation,
+    ) -> Result<Option<Quote>, Fault>;
+    /// The names the directories publish for the quote's seller (its trading name,
+    /// else its legal name) and its client; either is `None` when not published.
+    fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault>;
     /// Hides a draft at `current`'s version (its number stays taken); whether it did.
     fn delete(&self, owner: &str, current: &Quote) -> Result<bool, Fault>;
     /// Up to `query.limit + 1` quotes, newest number first; `today` reads `expired`.
@@ -116,19 +126,28 @@ pub fn update(
         .ok_or_else(|| changed(store, owner, &current.id))
 }
 
-/// Sends a draft: from here its lines and dates are fixed, and a link may show it.
+/// A link made for an e-mail: its token's digest, and its URL (which holds the token).
+pub struct NewLink {
+    pub digest: String,
+    pub url: String,
+}
+
+/// Sends a draft: from here its lines and dates are fixed, and a link may show it. A
+/// client with an e-mail address is e-mailed the quote with `link` (made only then);
+/// the answer says whether it was sent now (`false`: it had been, nothing was done).
 pub fn send(
     store: &impl QuoteStore,
     owner: &str,
     raw_id: &str,
     if_match: Option<i64>,
     today: Date,
-) -> Result<Quote, QuoteError> {
+    link: NewLink,
+) -> Result<(Quote, bool), QuoteError> {
     let current = get(store, owner, raw_id)?;
     check_version(&current, if_match)?;
     if current.stored == Status::Sent {
         // Sent twice is sent once.
-        return Ok(current);
+        return Ok((current, false));
     }
     ensure_draft(&current, "sent")?;
     if current.fields.valid_until < today {
@@ -139,9 +158,17 @@ pub fn send(
         )));
     }
     client_currency(store, owner, &current.fields.client_id)?;
-    store
-        .send(owner, &current)?
-        .ok_or_else(|| changed(store, owner, &current.id))
+    let (seller, client) = store.parties(&current)?;
+    let mail = invitation(
+        &current,
+        (seller.as_deref(), client.as_deref()),
+        &link.url,
+        link.digest,
+    );
+    let sent = store
+        .send(owner, &current, &mail)?
+        .ok_or_else(|| changed(store, owner, &current.id))?;
+    Ok((sent, true))
 }
 
 /// Deletes a draft. Its number stays taken (hidden), so the series stays gapless.
@@ -181,14 +208,15 @@ pub fn share(
     owner: &str,
     raw_id: &str,
     digest: &str,
-) -> Result<Link, QuoteError> {
+) -> Result<(String, Link), QuoteError> {
     let quote = get(store, owner, raw_id)?;
     if quote.stored == Status::Draft {
         return Err(QuoteError::Conflict(
             "A draft is not shown to anyone: send the quote first.".into(),
         ));
     }
-    Ok(store.add_link(owner, &quote.id, digest)?)
+    let link = store.add_link(owner, &quote.id, digest)?;
+    Ok((quote.id, link))
 }
 
 pub fn revoke(

@@ -12,7 +12,7 @@ use time::Date;
 
 use crate::domain::{Answer, QuoteFields, Status};
 use crate::listing::ListQuery;
-use crate::notice::Notice;
+use crate::notice::{Invitation, Notice};
 use crate::quote::{Answered, Link, Quote};
 use crate::service::QuoteStore;
 
@@ -48,7 +48,7 @@ const COLUMNS: &str = concat!(
     utc!("created_at"),
     " AS created_at, ",
     utc!("revoked_at"),
-    " AS revoked_at FROM quote_links WHERE quote_id = x.id) l)"
+    " AS revoked_at FROM quote_links WHERE quote_id = x.id) l), x.emailed_to"
 );
 
 pub struct PgQuotes {
@@ -58,6 +58,11 @@ pub struct PgQuotes {
 impl PgQuotes {
     pub fn open(url: &str) -> Result<Self, Fault> {
         connect(url).map(|conn| Self { conn })
+    }
+
+    /// The connection, for reading identity's `account_standing` on it.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     fn one(&self, sql: &str, params: &[ParameterValue]) -> Result<Option<Quote>, Fault> {
@@ -191,17 +196,44 @@ impl QuoteStore for PgQuotes {
         self.written(&ctes, &all)
     }
 
-    fn send(&self, owner: &str, current: &Quote) -> Result<Option<Quote>, Fault> {
+    fn send(
+        &self,
+        owner: &str,
+        current: &Quote,
+        invitation: &Invitation,
+    ) -> Result<Option<Quote>, Fault> {
         let mut all = owned(owner, &current.id);
-        all.push(ParameterValue::Int64(current.version));
-        self.written(
-            "saved AS (UPDATE quotes SET status = 'sent', sent_at = now(),
+        all.extend([
+            ParameterValue::Int64(current.version),
+            current.fields.client_id.clone().into(),
+            invitation.digest.clone().into(),
+            invitation.from_name.clone().into(),
+            invitation.mail.subject.clone().into(),
+            invitation.mail.body.clone().into(),
+        ]);
+        // The address is read in the statement that sends: the link and the e-mail are
+        // written with the sending or not at all.
+        let sent = self.written(
+            "address AS (SELECT nullif(btrim(c.email), '') AS email FROM client_directory c
+                WHERE c.owner_id = $1::text::uuid AND c.id = $4::text::uuid),
+             saved AS (UPDATE quotes SET status = 'sent', sent_at = now(),
+                    emailed_to = (SELECT email FROM address),
                     version = version + 1, updated_at = now()
                 WHERE owner_id = $1::text::uuid AND id = $2::text::uuid AND NOT deleted
                   AND version = $3 AND status = 'draft'
-                RETURNING *)",
+                RETURNING *),
+             link AS (INSERT INTO quote_links (quote_id, owner_id, token_digest)
+                SELECT id, owner_id, $5 FROM saved WHERE emailed_to IS NOT NULL),
+             mail AS (INSERT INTO quote_mail (owner_id, quote_id, recipient, from_name, subject, body)
+                SELECT owner_id, id, emailed_to, $6, $7, $8 FROM saved
+                WHERE emailed_to IS NOT NULL)",
             &all,
-        )
+        )?;
+        match sent {
+            // The statement's own reading of the links predates its new one.
+            Some(quote) if quote.emailed_to.is_some() => self.get(owner, &quote.id),
+            other => Ok(other),
+        }
     }
 
     fn delete(&self, owner: &str, current: &Quote) -> Result<bool, Fault> {
@@ -238,6 +270,13 @@ impl QuoteStore for PgQuotes {
             params.push(format_date(today).into());
             sql.push_str(&format!(
                 " AND x.valid_until {compare} ${}::text::date",
+                params.len()
+            ));
+        }
+        if let Some(invoice) = &list.invoice_id {
+            params.push(invoice.clone().into());
+            sql.push_str(&format!(
+                " AND x.invoice_id = ${}::text::uuid",
                 params.len()
             ));
         }
@@ -344,6 +383,21 @@ impl QuoteStore for PgQuotes {
         )
     }
 
+    /// The seller's name from the profile context's `seller_directory`, the client's
+    /// from the clients context's `client_directory`.
+    fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault> {
+        let rows = query(
+            &self.conn,
+            "SELECT (SELECT coalesce(s.seller->>'trading_name', s.seller->>'legal_name')
+                       FROM seller_directory s WHERE s.owner_id = $1::text::uuid),
+                    (SELECT coalesce(c.company, c.name) FROM client_directory c
+                      WHERE c.owner_id = $1::text::uuid AND c.id = $2::text::uuid)",
+            &owned(&quote.owner, &quote.fields.client_id),
+        )?;
+        let row = rows.first().ok_or("no row")?;
+        Ok((optional(row.first())?, optional(row.get(1))?))
+    }
+
     fn converted(&self, owner: &str, quote_id: &str, invoice_id: &str) -> Result<Quote, Fault> {
         let mut all = owned(owner, quote_id);
         all.push(invoice_id.to_owned().into());
@@ -413,6 +467,7 @@ fn quote(row: &[DbValue]) -> Result<Quote, String> {
         fields,
         stored,
         sent_at: optional(col(12))?,
+        emailed_to: optional(col(22))?,
         answer,
         invoice_id: optional(col(17))?,
         version: int(col(18))?,
@@ -420,22 +475,4 @@ fn quote(row: &[DbValue]) -> Result<Quote, String> {
         updated_at: text(col(20))?,
         links,
     })
-}
-
-impl PgQuotes {
-    /// The names the client's page shows: the seller's (its trading name, else its legal
-    /// name, from the profile context's `seller_directory`) and the client's (from the
-    /// clients context's `client_directory`). Either is `None` when not published.
-    pub fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault> {
-        let rows = query(
-            &self.conn,
-            "SELECT (SELECT coalesce(s.seller->>'trading_name', s.seller->>'legal_name')
-                       FROM seller_directory s WHERE s.owner_id = $1::text::uuid),
-                    (SELECT coalesce(c.company, c.name) FROM client_directory c
-                      WHERE c.owner_id = $1::text::uuid AND c.id = $2::text::uuid)",
-            &owned(&quote.owner, &quote.fields.client_id),
-        )?;
-        let row = rows.first().ok_or("no row")?;
-        Ok((optional(row.first())?, optional(row.get(1))?))
-    }
 }

@@ -733,6 +733,8 @@ fn account_emails_go_first_and_a_half_open_trial_is_never_wasted_on_none() {
             recipient: "ada@example.com".into(),
             subject: "Reset your password".into(),
             body: "Hello,\n\nhttps://app.example/app/reset-password#token=t\n".into(),
+            from_name: None,
+            reply_to: None,
         }),
     });
     let shared = breaker(BREAKER);

@@ -1,6 +1,6 @@
-//! Account e-mails' deliveries in Postgres: queued from `delivery_account_outbox` (V38:
-//! identity's published `account_mail_outbox` and the quotes' `quote_mail_outbox`,
-//! addressed through identity's `account_standing`), claimed and finished like invoices'
+//! Account e-mails' deliveries in Postgres: queued from `delivery_account_outbox` (V39:
+//! identity's published `account_mail_outbox` and the quotes' `quote_mail_outbox`, a
+//! freelancer's notice addressed through identity's `account_standing`), claimed and finished like invoices'
 //! (one statement each).
 
 use fin_problem::Fault;
@@ -46,7 +46,8 @@ impl AccountQueue for PgQueue {
                      lease_until = now() + $1::bigint * interval '1 second'
                  FROM due WHERE d.mail_id = due.mail_id
                  RETURNING d.mail_id, d.attempts)",
-            "SELECT c.mail_id::text, c.attempts, o.recipient, o.subject, o.body
+            "SELECT c.mail_id::text, c.attempts, o.recipient, o.subject, o.body,
+                    o.from_name, o.reply_to
              FROM claimed c LEFT JOIN delivery_account_outbox o ON o.id = c.mail_id",
             &[lease_seconds.into()],
         )?;
@@ -61,6 +62,8 @@ impl AccountQueue for PgQueue {
                             recipient,
                             subject: text(row.get(3))?,
                             body: text(row.get(4))?,
+                            from_name: optional_text(row.get(5))?,
+                            reply_to: optional_text(row.get(6))?,
                         }),
                         None => None,
                     },

@@ -26,9 +26,17 @@ fn body(extra: serde_json::Value) -> QuoteInput {
 
 fn sent(store: &MemoryQuotes) -> (Quote, &'static str) {
     let quote = create(store, OWNER, body(json!({})), TODAY).expect("created");
-    let quote = send(store, OWNER, &quote.id, None, TODAY).expect("sent");
+    let (quote, _) = send(store, OWNER, &quote.id, None, TODAY, e_mail_link()).expect("sent");
     share(store, OWNER, &quote.id, "digest-1").expect("shared");
     (quote, "digest-1")
+}
+
+/// A link for the e-mail a sending may owe.
+fn e_mail_link() -> NewLink {
+    NewLink {
+        digest: "digest-mail".into(),
+        url: "https://app.example/share/quotes/tok".into(),
+    }
 }
 
 /// [`answer`] from the app at `https://app.example`.
@@ -96,7 +104,7 @@ fn only_ones_own_clients_and_quotes_are_reachable() {
     let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
     for result in [
         get(&store, STRANGER, &q.id).map(|_| ()),
-        send(&store, STRANGER, &q.id, None, TODAY).map(|_| ()),
+        send(&store, STRANGER, &q.id, None, TODAY, e_mail_link()).map(|_| ()),
         delete(&store, STRANGER, &q.id, None),
         get(&store, OWNER, "not-an-id").map(|_| ()),
     ] {
@@ -126,20 +134,71 @@ fn a_sent_quote_is_fixed_and_a_stale_version_is_refused() {
             current: edited.version
         })
     );
-    let sent = send(&store, OWNER, &q.id, Some(edited.version), TODAY).expect("sent");
-    assert_eq!(sent.stored, Status::Sent);
-    assert_eq!(
-        send(&store, OWNER, &q.id, None, TODAY)
-            .expect("again")
-            .version,
-        sent.version
-    );
+    let (sent, now) = send(
+        &store,
+        OWNER,
+        &q.id,
+        Some(edited.version),
+        TODAY,
+        e_mail_link(),
+    )
+    .expect("sent");
+    assert_eq!((sent.stored, now), (Status::Sent, true));
+    let (again, now) = send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("again");
+    assert_eq!((again.version, now), (sent.version, false), "sent once");
     for result in [
         update(&store, OWNER, &q.id, None, body(json!({"notes": "x"}))).map(|_| ()),
         delete(&store, OWNER, &q.id, None),
     ] {
         assert!(matches!(result, Err(QuoteError::Conflict(_))), "{result:?}");
     }
+}
+
+#[test]
+fn a_client_with_an_address_is_e_mailed_the_quote_with_a_link_once() {
+    let mut store = store();
+    store.seller = Some("Ada Studio".into());
+    store
+        .emails
+        .insert((OWNER.into(), CLIENT.into()), "buyer@acme.example".into());
+    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let (sent, _) = send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("sent");
+    assert_eq!(sent.emailed_to.as_deref(), Some("buyer@acme.example"));
+    assert_eq!(sent.links.len(), 1, "the e-mail's link is the quote's");
+    send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("again");
+    let mails = store.invitations.borrow();
+    let [(quote_id, to, mail)] = &mails[..] else {
+        panic!("one e-mail, not {}", mails.len());
+    };
+    assert_eq!((quote_id, to.as_str()), (&q.id, "buyer@acme.example"));
+    assert_eq!(mail.from_name, "Ada Studio");
+    assert_eq!(mail.mail.subject, "Quote QUO-2026-0001 from Ada Studio");
+    assert!(
+        mail.mail
+            .body
+            .contains("for 1,071.00 EUR, valid until 2027-01-05")
+            && mail
+                .mail
+                .body
+                .contains("\n\nhttps://app.example/share/quotes/tok\n\n"),
+        "{}",
+        mail.mail.body
+    );
+    assert_eq!(
+        open(&store, "digest-mail").map(|q| q.id),
+        Ok(q.id.clone()),
+        "the e-mail's link opens it"
+    );
+}
+
+#[test]
+fn a_client_without_an_address_gets_no_e_mail_and_no_link() {
+    let store = store();
+    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let (sent, _) = send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("sent");
+    assert_eq!((sent.emailed_to, sent.links.len()), (None, 0));
+    assert!(store.invitations.borrow().is_empty());
+    assert_eq!(open(&store, "digest-mail"), Err(QuoteError::Closed));
 }
 
 #[test]
@@ -156,7 +215,7 @@ fn a_quote_past_its_date_is_not_sent_and_a_draft_not_shared() {
         share(&store, OWNER, &q.id, "d"),
         Err(QuoteError::Conflict(_))
     ));
-    let refused = send(&store, OWNER, &q.id, None, TODAY).expect_err("expired");
+    let refused = send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect_err("expired");
     assert!(matches!(refused, QuoteError::Conflict(ref why) if why.contains("2026-12-05")));
 }
 
@@ -272,6 +331,16 @@ fn an_accepted_quote_becomes_one_draft_invoice() {
         convert(&store, &billing, STRANGER, &quote.id, TODAY).map(|_| ()),
         Err(QuoteError::NotFound)
     );
+    // The invoice finds its quote; nobody else's invoice finds it.
+    let invoice = first.invoice_id.clone().expect("linked");
+    let by_invoice = ListQuery::parse(&format!("invoice_id={invoice}")).expect("q");
+    let found = list(&store, OWNER, &by_invoice, TODAY).expect("page");
+    assert_eq!(
+        found.items.iter().map(|q| &q.id).collect::<Vec<_>>(),
+        [&quote.id]
+    );
+    let theirs = list(&store, STRANGER, &by_invoice, TODAY).expect("page");
+    assert!(theirs.items.is_empty());
 }
 
 #[test]
@@ -311,7 +380,7 @@ fn lists_page_newest_number_first_and_filter_by_state() {
                 .id,
         );
     }
-    send(&store, OWNER, &ids[1], None, TODAY).expect("sent");
+    send(&store, OWNER, &ids[1], None, TODAY, e_mail_link()).expect("sent");
     let first = list(
         &store,
         OWNER,

@@ -95,14 +95,14 @@ export async function otherUserWithData() {
 }
 
 /** The link in the newest e-mail the provider's stand-in (`MAIL_URL`) got for `to` about `subject`. */
-export async function emailedLink(to, subject) {
+export async function emailedLink(to, subject, pattern = /https?:\/\/\S+#token=[A-Za-z0-9_-]{43}/) {
   const mail = process.env.MAIL_URL;
   assert.ok(mail, "MAIL_URL names the e-mail stand-in");
   return eventually(async () => {
     const messages = await (await fetch(`${mail}/_standin/messages`)).json();
     const found = messages.filter((m) => m.to.includes(to) && m.subject.includes(subject)).at(-1);
     assert.ok(found, `an e-mail to ${to} about "${subject}"`);
-    const link = found.text.match(/https?:\/\/\S+#token=[A-Za-z0-9_-]{43}/);
+    const link = found.text.match(pattern);
     assert.ok(link, found.text);
     return link[0];
   }, 30_000);

@@ -1,10 +1,23 @@
 // A quote through the screens and the client's page: written in the one document
-// editor (the live total while typing), sent, its link made; the client opens the link
-// in a browser of its own and accepts it by typing a name; the freelancer sees the answer
-// and makes it an invoice, once. Every screen axe-clean, the client's page too.
+// editor (the live total while typing), sent — e-mailed to the client — and a second link
+// made; the client opens the e-mail's link in a browser of its own and accepts it by
+// typing a name; the freelancer sees the answer, makes it an invoice, once, and sends
+// that. Every screen axe-clean, the client's page too.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { PASSWORD, apiCall, axe, guardedPage, launch, shot, shotOf, signInThroughUi, uniqueEmail } from "./lib.mjs";
+import {
+  PASSWORD,
+  apiCall,
+  axe,
+  confirmAddress,
+  emailedLink,
+  guardedPage,
+  launch,
+  shot,
+  shotOf,
+  signInThroughUi,
+  uniqueEmail,
+} from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -16,7 +29,11 @@ test("a quote is sent, accepted on its link and made an invoice", { timeout: 120
   const email = uniqueEmail("quotes-ui");
   await apiCall("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Ada" } });
   const token = (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
-  const client = (await apiCall("POST", "/clients", { token, body: { name: "Acme GmbH", default_currency: "EUR" } })).json;
+  // Quotes go out by e-mail, like invoices: from a confirmed address.
+  await confirmAddress(email);
+  const buyer = uniqueEmail("quotes-ui-buyer");
+  const client = (await apiCall("POST", "/clients", { token, body: { name: "Acme GmbH", email: buyer, default_currency: "EUR" } }))
+    .json;
 
   const context = await browser.newContext({ bypassCSP: true });
   const page = await guardedPage(context);
@@ -48,13 +65,17 @@ test("a quote is sent, accepted on its link and made an invoice", { timeout: 120
   assert.match(pdf.suggestedFilename(), /^QUO-\d{4}-0001\.pdf$/);
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Awaiting answer").waitFor();
+  await page.getByText(`E-mailed to ${buyer}`).waitFor();
+  // A second link, for a chat message: shown once, beside the e-mail's.
   await page.getByRole("button", { name: "Create a link" }).click();
-  const url = await page.getByLabel("Quote link").inputValue();
-  assert.match(url, /\/share\/quotes\/[A-Za-z0-9_-]{43}$/);
+  assert.match(await page.getByLabel("Quote link").inputValue(), /\/share\/quotes\/[A-Za-z0-9_-]{43}$/);
+  assert.equal(await page.getByRole("button", { name: "Revoke" }).count(), 2);
   assert.deepEqual(await axe(page), []);
   await shotOf(page.locator("section[aria-labelledby=quote-title]"), "quote");
 
-  // The client: a browser of its own, no login, the page's own CSP enforced.
+  // The client: the link in the e-mail, opened in a browser of its own, no login, the
+  // page's own CSP enforced.
+  const url = await emailedLink(buyer, "Quote QUO-", /https?:\/\/\S+\/share\/quotes\/[A-Za-z0-9_-]{43}/);
   const theirs = await browser.newContext();
   const clientPage = await guardedPage(theirs);
   await clientPage.goto(url);
@@ -82,6 +103,10 @@ test("a quote is sent, accepted on its link and made an invoice", { timeout: 120
   await page.getByRole("button", { name: "Make it an invoice" }).click();
   await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}$/);
   await page.getByText("Brand workshop").first().waitFor();
+  // Linked both ways: the invoice names its quote.
+  await page.getByRole("link", { name: /^QUO-\d{4}-0001$/ }).waitFor();
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByText("Sent", { exact: true }).first().waitFor();
   // The suite's access tokens live seconds (the screens renew theirs): a new one here.
   const again = (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
   const [quote] = (await apiCall("GET", "/quotes", { token: again })).json.items;

@@ -11,6 +11,7 @@ import { ShareLinks } from "../ui/ShareLinks";
 import { EinvoiceProfile } from "../ui/EinvoiceProfile";
 import { saveFile } from "../ui/save";
 import { CreditInvoice, CreditNoteList } from "../ui/CreditNotes";
+import { QuotedIn } from "../ui/quotes";
 
 type Invoice = Schemas["Invoice"];
 
@@ -109,6 +110,7 @@ export default function InvoiceView() {
         <dd>{i.currency}</dd>
         <dt>E-invoice</dt>
         <EinvoiceProfile key={`${i.id}-${i.version}`} invoiceId={i.id} clientId={i.client_id} sent={i.status !== "draft"} />
+        <QuotedIn invoiceId={i.id} />
       </dl>
       <table>
         <caption>Lines</caption>

@@ -127,6 +127,13 @@ export default function QuoteView() {
         <section class="card" aria-labelledby="share-title">
           <h2 id="share-title">The client's link</h2>
           <p class="hint">The client reads the quote on it and accepts or declines it, with no login.</p>
+          {q.emailed_to ? (
+            <p>
+              E-mailed to <strong>{q.emailed_to}</strong> with a link of its own.
+            </p>
+          ) : (
+            <p>The client has no e-mail address: create a link and send it yourself.</p>
+          )}
           {url && <OnceShownLink url={url} label="Quote link" />}
           <button type="button" disabled={share.busy} onClick={() => void share.run()}>
             Create a link

@@ -3,6 +3,8 @@
 //! once, whatever the number of tabs; converted to one draft invoice however often it is
 //! asked; and everything a stranger, a bad body or a dead link must not do.
 
+mod mail;
+
 use std::sync::OnceLock;
 
 use fin_e2e::shared::{emails, mail, redis};
@@ -241,6 +243,14 @@ fn a_quote_is_sent_shared_accepted_once_and_converted_once() {
     assert!(invoice["notes"]
         .as_str()
         .is_some_and(|n| n.contains(quote["number"].as_str().expect("number"))));
+    // The invoice finds its quote; another freelancer finds nothing by it.
+    let by_invoice = format!("/quotes?invoice_id={invoice_id}");
+    let found = user.get(&by_invoice).json();
+    assert_eq!(found["items"][0]["id"], quote["id"], "{found}");
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1));
+    let (stranger, _) = freelancer("quote-happy-stranger");
+    assert_eq!(stranger.get(&by_invoice).json()["items"], json!([]));
+    user.get("/quotes?invoice_id=INV-2026-0001").problem(422);
 }
 
 #[test]
