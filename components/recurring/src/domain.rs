@@ -90,22 +90,7 @@ impl TemplateFields {
                 errors.push(FieldError::new(field, "is required"));
             }
         }
-        let blank = TemplateFields {
-            name: String::new(),
-            client_id: String::new(),
-            currency: None,
-            lines: Vec::new(),
-            discount: Discount::None,
-            notes: None,
-            payment_terms_days: DEFAULT_TERMS_DAYS,
-            frequency: Frequency::Monthly,
-            start_date: Date::constant(2000, 1, 1),
-            end: End::Never,
-            time_zone: "UTC".into(),
-            catch_up: CatchUp::Latest,
-            send: false,
-        };
-        let mut fields = blank.merge(input, &mut errors);
+        let mut fields = Self::blank().merge(input, &mut errors);
         if fields.name.is_empty() {
             // Named after what it bills until the freelancer names it.
             fields.name = fields
@@ -119,6 +104,56 @@ impl TemplateFields {
             Ok(fields)
         } else {
             Err(errors)
+        }
+    }
+
+    /// A schedule alone, as the editor has it before the template is saved:
+    /// `frequency` and `start_date` are required, the end and time zone read; what the
+    /// periods would say (client, lines, terms) is not looked at, so the dates show while
+    /// the rest is still being typed.
+    pub fn schedule_only(input: TemplateInput) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (present, field) in [
+            (input.frequency.is_some(), "frequency"),
+            (input.start_date.is_some(), "start_date"),
+        ] {
+            if !present {
+                errors.push(FieldError::new(field, "is required"));
+            }
+        }
+        let schedule = TemplateInput {
+            frequency: input.frequency,
+            start_date: input.start_date,
+            end_date: input.end_date,
+            count: input.count,
+            time_zone: input.time_zone,
+            ..TemplateInput::default()
+        };
+        let fields = Self::blank().merge(schedule, &mut errors);
+        fields.check(&mut errors);
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// What a template is before any field is given.
+    fn blank() -> Self {
+        TemplateFields {
+            name: String::new(),
+            client_id: String::new(),
+            currency: None,
+            lines: Vec::new(),
+            discount: Discount::None,
+            notes: None,
+            payment_terms_days: DEFAULT_TERMS_DAYS,
+            frequency: Frequency::Monthly,
+            start_date: Date::constant(2000, 1, 1),
+            end: End::Never,
+            time_zone: "UTC".into(),
+            catch_up: CatchUp::Latest,
+            send: false,
         }
     }
 

@@ -17,6 +17,8 @@ use crate::template::Template;
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
     Route::new("/recurring-invoices", &["GET", "POST"]),
+    // Before `{id}`: the first route that matches is taken.
+    Route::new("/recurring-invoices/preview", &["POST"]),
     Route::new("/recurring-invoices/{id}", &["GET", "PATCH", "DELETE"]),
     Route::new("/recurring-invoices/{id}/pause", &["POST"]),
     Route::new("/recurring-invoices/{id}/resume", &["POST"]),
@@ -40,6 +42,14 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             let mut response = shown(201, &template);
             response.set_header("location", format!("/recurring-invoices/{}", template.id));
             return Ok(response);
+        }
+        ("/recurring-invoices/preview", "POST") => {
+            let input: TemplateInput = req.json(config::body_limit()?).await?;
+            let upcoming: Vec<String> = service::preview(input, now)?
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            return Ok(json(200, &serde_json::json!({ "upcoming": upcoming })));
         }
         ("/recurring-invoices/{id}", "GET") => service::get(&store, &owner, id)?,
         ("/recurring-invoices/{id}", "PATCH") => {

@@ -3,12 +3,13 @@
 
 use fin_commercial::money::Currency;
 use fin_problem::Fault;
+use jiff::civil::Date;
 use jiff::Timestamp;
 
 use crate::domain::{parse_id, TemplateFields, TemplateInput};
 use crate::error::RecurringError;
 use crate::listing::{Cursor, ListQuery, Page};
-use crate::template::{due_at, first_from_today, first_not_due, Template};
+use crate::template::{due_at, first_from_today, first_not_due, Template, UPCOMING};
 
 /// What a save writes besides the fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +73,15 @@ pub fn create(
         next_due_at: due_at(&fields, next_period),
     };
     Ok(store.insert(owner, &fields, &standing)?)
+}
+
+/// The dates a schedule not saved yet would bring, from today on: what the template's
+/// `upcoming` will be once it is saved now. Nothing is read or written.
+pub fn preview(input: TemplateInput, now: Timestamp) -> Result<Vec<Date>, RecurringError> {
+    let fields = TemplateFields::schedule_only(input).map_err(RecurringError::Invalid)?;
+    Ok(fields
+        .schedule()
+        .preview(first_from_today(&fields, now), UPCOMING))
 }
 
 pub fn get(

@@ -229,3 +229,48 @@ fn the_list_pages_newest_first() {
         .items
         .is_empty());
 }
+
+#[test]
+fn a_schedule_previews_the_dates_saving_it_now_would_bring_without_a_client_or_lines() {
+    let now = at("2026-12-06T10:00:00Z");
+    let dates = |body: serde_json::Value| -> Vec<String> {
+        preview(input(body), now)
+            .expect("a preview")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(
+        dates(json!({"frequency": "monthly", "start_date": "2027-01-31"})),
+        [
+            "2027-01-31",
+            "2027-02-28",
+            "2027-03-31",
+            "2027-04-30",
+            "2027-05-31"
+        ]
+    );
+    // Begun in the past: from today on, as the saved template would be.
+    assert_eq!(
+        dates(json!({"frequency": "weekly", "start_date": "2026-11-30", "count": 3})),
+        ["2026-12-07", "2026-12-14"]
+    );
+    // The same as the saved template says, whatever the rest of the body.
+    let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
+    let saved = created(&store, "2027-01-31").view()["upcoming"].clone();
+    assert_eq!(
+        json!(dates(
+            json!({"frequency": "monthly", "start_date": "2027-01-31",
+        "client_id": "not-checked", "lines": []})
+        )),
+        saved
+    );
+    let Err(RecurringError::Invalid(errors)) = preview(
+        input(json!({"start_date": "2027-02-30", "end_date": "2026-01-01"})),
+        now,
+    ) else {
+        panic!("refused");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["frequency", "start_date"]);
+}

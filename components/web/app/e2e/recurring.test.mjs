@@ -1,6 +1,6 @@
-// A monthly retainer through the screens: set up from the editor (the live total while
-// typing, a first date on the 31st), its next dates previewed on the 31st or the month's
-// last day, paused and resumed, and every screen axe-clean.
+// A monthly retainer through the screens: set up from the editor (the live total and the
+// next dates while typing, a first date on the 31st), its next dates shown on the 31st or
+// the month's last day, paused and resumed, and every screen axe-clean.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { PASSWORD, apiCall, axe, guardedPage, launch, shotOf, signInThroughUi, uniqueEmail } from "./lib.mjs";
@@ -34,6 +34,10 @@ test("a monthly template is set up and its next dates seen", { timeout: 120_000 
   await line.getByLabel("Unit price (EUR)").fill("1500.00");
   await line.getByLabel("Tax %").fill("19");
   await page.getByRole("table", { name: "Totals while typing" }).getByText("1,785.00 EUR").waitFor();
+  // The next dates while the schedule is written, before anything is saved.
+  const preview = page.getByRole("complementary", { name: "Next dates" });
+  await preview.getByText("2099-05-31").waitFor();
+  assert.deepEqual(await preview.getByRole("listitem").allTextContents(), ["2099-01-31", "2099-02-28", "2099-03-31", "2099-04-30", "2099-05-31"]);
   assert.deepEqual(await axe(page), []);
 
   // A count that is not a number is refused next to its field, and nothing is created.
@@ -43,6 +47,9 @@ test("a monthly template is set up and its next dates seen", { timeout: 120_000 
   await page.locator("input[name=count][aria-invalid=true]").waitFor();
   await page.getByRole("alert").filter({ hasText: "must be a whole number" }).first().waitFor();
   assert.equal((await apiCall("GET", "/recurring-invoices", { token })).json.items.length, 0);
+  await page.getByLabel("Number of invoices").fill("2");
+  await preview.getByText("2099-03-31").waitFor({ state: "detached" });
+  assert.deepEqual(await preview.getByRole("listitem").allTextContents(), ["2099-01-31", "2099-02-28"]);
   await page.getByLabel("Number of invoices").fill("12");
   await page.getByRole("button", { name: "Create recurring invoice" }).click();
 

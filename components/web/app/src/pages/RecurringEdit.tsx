@@ -7,6 +7,7 @@ import { useResource, useSubmit } from "../ui/hooks";
 import { ClientAndCurrency, DocumentLines, discountBody, fillLines, linesBody, totalsRequest, useDocumentLines } from "../ui/DocumentLines";
 import { ErrorBanner, Field, Form, Input, Loading, NotFound } from "../ui/kit";
 import { LiveTotals } from "../ui/LiveTotals";
+import { SchedulePreview } from "../ui/SchedulePreview";
 import { frequencyLabel } from "../ui/recurring";
 
 type Template = Schemas["RecurringInvoice"];
@@ -62,6 +63,12 @@ export default function RecurringEdit() {
   const moneyCurrency = (currency || client?.default_currency || "EUR").toUpperCase();
   const totals = useMemo(() => totalsRequest(editor, moneyCurrency), [editor.lines, editor.discountKind, editor.discount, moneyCurrency]);
   const begun = (saved?.invoices.length ?? 0) > 0;
+  const schedule = useMemo((): Schemas["RecurringSchedulePreview"] | null => {
+    if (begun || !startDate) return null;
+    const end = endKind === "date" && endDate ? { end_date: endDate } : {};
+    const times = endKind === "count" && /^\d+$/.test(count.trim()) ? { count: Number(count.trim()) } : {};
+    return { frequency, start_date: startDate, time_zone: timeZone.trim() || "UTC", ...end, ...times };
+  }, [begun, frequency, startDate, endKind, endDate, count, timeZone]);
 
   const submit = useSubmit(async () => {
     const localErrors: Record<string, string> = {};
@@ -170,6 +177,7 @@ export default function RecurringEdit() {
         </div>
       </Form>
       <LiveTotals request={totals} currency={moneyCurrency} />
+      {!begun && <SchedulePreview request={schedule} />}
     </section>
   );
 }

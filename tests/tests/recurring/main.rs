@@ -6,6 +6,8 @@
 //! Time is the test's: with `recurring_test_clock`, `recur <RFC 3339>` on the events
 //! channel is the moment the sweepers take it to be.
 
+mod preview;
+
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
