@@ -81,6 +81,20 @@ impl Api {
         self.fetch(&self.sharing, &path, "/internal/shares/{token}")
     }
 
+    /// The quote a quote's link opens, with its seller and buyer as published now
+    /// (`{"quote", "seller", "buyer"}`); `None` for a link that does not open.
+    pub fn shared_quote(&self, token: &str) -> Result<Option<Body>, Problem> {
+        // The token opens the quote: it is never logged.
+        let path = format!("/internal/quote-shares/{token}");
+        self.fetch(&self.quotes, &path, "/internal/quote-shares/{token}")
+    }
+
+    /// The logo the quote a link opens prints.
+    pub fn shared_quote_logo(&self, token: &str) -> Result<Option<Body>, Problem> {
+        let path = format!("/internal/quote-shares/{token}/logo");
+        self.fetch(&self.quotes, &path, "/internal/quote-shares/{token}/logo")
+    }
+
     /// The caller's logo `sha256` (one an invoice of theirs names).
     pub fn logo(&self, sha256: &str) -> Result<Option<Vec<u8>>, Problem> {
         Ok(self

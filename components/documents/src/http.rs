@@ -1,5 +1,5 @@
 //! The documents of an invoice: its PDF, e-invoice and the e-invoice's profile for the
-//! owner, its credit notes' PDF and UBL `CreditNote`, a quote's PDF, and the page, PDF and e-invoice a share link opens for anyone who has it.
+//! owner, its credit notes' PDF and UBL `CreditNote`, a quote's PDF, and the page, PDF and e-invoice a share link opens for anyone who has it (and a quote's link, its PDF).
 
 use fin_spin_edge::auth;
 use fin_spin_edge::{ApiRequest, Problem, Route};
@@ -22,6 +22,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/share/{token}/pdf", &["GET"]),
     Route::new("/share/{token}/xml", &["GET"]),
     Route::new("/share/{token}/logo", &["GET"]),
+    Route::new("/share/quotes/{token}/pdf", &["GET"]),
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -56,6 +57,9 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             share::document(req, route.param("token"), Format::xml(&req.query)?)
         }
         "/share/{token}/logo" => share::logo(req, route.param("token")),
+        "/share/quotes/{token}/pdf" => {
+            share::quote_pdf(req, route.param("token"), Format::pdf(&req.query)?)
+        }
         _ => Err(Problem::no_route(&req.path)),
     }
 }

@@ -1,5 +1,5 @@
 //! What a share link opens, to anyone who has the link and to no one else: the sent
-//! invoice as a page, its PDF and its e-invoice. Every way a link can fail to open —
+//! invoice as a page, its PDF and its e-invoice; and a quote's PDF. Every way a link can fail to open —
 //! malformed, unknown, expired, revoked — is the same 404, so the answer tells a guesser
 //! nothing.
 
@@ -64,6 +64,20 @@ pub fn document(req: &ApiRequest, token: &str, format: Format) -> Result<Respons
     let (api, source) = open(token)?;
     respond(req, source, format, |_| {
         Ok(api.shared_logo(token)?.map(|picture| picture.bytes))
+    })
+}
+
+/// The PDF of the quote a quote's link opens (the quotes component serves the page).
+pub fn quote_pdf(req: &ApiRequest, token: &str, format: Format) -> Result<Response, Problem> {
+    let closed =
+        || Problem::not_found("This link does not open a quote: it may have been revoked.");
+    if !Secret::well_formed(token) {
+        return Err(closed());
+    }
+    let api = Api::open(None)?;
+    let source = source::shared_quote(&api, token)?.ok_or_else(closed)?;
+    respond(req, source, format, |_| {
+        Ok(api.shared_quote_logo(token)?.map(|picture| picture.bytes))
     })
 }
 

@@ -118,6 +118,43 @@ pub fn owned_quote(api: &Api, id: &str) -> Result<Source, Problem> {
     })
 }
 
+/// The quote a quote's link opens, printed with the parties the quotes context read
+/// for it (as they are now, like the owner's PDF); `None` for a link that does not open.
+/// Its tag digests them with the quote's version, as the owner's does.
+pub fn shared_quote(api: &Api, token: &str) -> Result<Option<Source>, Problem> {
+    let Some(body) = api.shared_quote(token)? else {
+        return Ok(None);
+    };
+    let shared: serde_json::Value =
+        serde_json::from_slice(&body.bytes).map_err(|e| defect(format!("shared quote: {e}")))?;
+    let part = |name: &str| -> Option<Vec<u8>> {
+        let value = &shared[name];
+        (!value.is_null()).then(|| value.to_string().into_bytes())
+    };
+    let quote = part("quote").ok_or_else(|| defect("a shared quote without its quote"))?;
+    let (seller, buyer) = (part("seller"), part("buyer"));
+    let answer = QuoteAnswer::parse(&quote).map_err(defect)?;
+    let others: Vec<&[u8]> = [&seller, &buyer]
+        .into_iter()
+        .flatten()
+        .map(Vec::as_slice)
+        .collect();
+    let tag = format!("q{}-{}", answer.version(), digest(&others));
+    let fallback = Fallback {
+        name: "",
+        email: None,
+    };
+    let invoice = answer
+        .document(seller.as_deref(), buyer.as_deref(), fallback)
+        .map_err(defect)?;
+    Ok(Some(Source {
+        invoice,
+        tag,
+        expires_at: None,
+        owner: None,
+    }))
+}
+
 /// Credit note `note` against the caller's invoice `id`, as a document of its own. A
 /// note never changes once issued, and only a sent invoice (its parties frozen) has
 /// one, so its id alone names its documents.

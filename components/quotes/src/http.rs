@@ -5,8 +5,9 @@
 use fin_problem::FieldError;
 use fin_secret::Secret;
 use fin_spin_edge::auth::{self, Principal};
-use fin_spin_edge::response::{json, no_content};
+use fin_spin_edge::response::{self, json, no_content};
 use fin_spin_edge::{config, standing, ApiRequest, Fault, Problem, Route};
+use serde_json::Value;
 use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
@@ -34,8 +35,13 @@ pub const ROUTES: &[Route] = &[
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
-    let route = req.resolve(ROUTES)?;
     let today = OffsetDateTime::now_utc().date();
+    // Not a public route: the documents component asks it, chained, to print a link's
+    // quote.
+    if let Some(rest) = req.internal("/internal/quote-shares/")? {
+        return printed(&rest, today);
+    }
+    let route = req.resolve(ROUTES)?;
     if let Some(verb) = route.path.strip_prefix("/share/quotes/{token}") {
         let verb = verb.trim_start_matches('/');
         return shared(req, route.param("token"), verb, today).await;
@@ -124,6 +130,40 @@ fn share(req: &ApiRequest, store: &PgQuotes, owner: &str, id: &str) -> Result<Re
         format!("/quotes/{quote_id}/share-links/{}", link.id),
     );
     Ok(response)
+}
+
+/// What a link's quote is printed from: `{token}` answers the quote as its owner reads
+/// it with the seller and buyer as published now, `{token}/logo` the seller's logo. A
+/// link that does not open is the same 404 whatever the reason.
+fn printed(rest: &str, today: Date) -> Result<Response, Problem> {
+    let (token, logo) = match rest.strip_suffix("/logo") {
+        Some(token) => (token, true),
+        None => (rest, false),
+    };
+    if !Secret::well_formed(token) {
+        return Err(QuoteError::Closed.into());
+    }
+    let store = quotes()?;
+    let quote = service::open(&store, &Secret::digest(token))?;
+    if logo {
+        return match store.printed_logo(&quote).map_err(QuoteError::from)? {
+            Some((content_type, bytes)) => Ok(response::picture(content_type, bytes, "no-store")),
+            None => Err(QuoteError::Closed.into()),
+        };
+    }
+    let (seller, buyer) = store.printed_parties(&quote).map_err(QuoteError::from)?;
+    let party = |json: Option<String>| -> Value {
+        json.and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or(Value::Null)
+    };
+    Ok(json(
+        200,
+        &serde_json::json!({
+            "quote": quote.view(today),
+            "seller": party(seller),
+            "buyer": party(buyer),
+        }),
+    ))
 }
 
 /// A link's token and the digest the quote keeps of it.

@@ -87,6 +87,7 @@ struct Page<'a> {
     open: bool,
     accept: String,
     decline: String,
+    pdf: String,
 }
 
 /// What the page says besides the quote.
@@ -176,6 +177,7 @@ pub fn render(quote: &Quote, context: &Context<'_>) -> Result<String, askama::Er
         open: status == Status::Sent,
         accept: format!("{}/accept", context.base),
         decline: format!("{}/decline", context.base),
+        pdf: format!("{}/pdf", context.base),
     }
     .render()
 }

@@ -16,6 +16,8 @@ use crate::notice::{Invitation, Notice};
 use crate::quote::{Answered, Link, Quote};
 use crate::service::QuoteStore;
 
+mod shared;
+
 // Parameters are sent as text or int8 and cast in SQL (`$1::text::uuid`): Spin prepares
 // each statement, and a value bound straight to a parameter of another type is refused.
 

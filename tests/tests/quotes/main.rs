@@ -578,4 +578,48 @@ fn a_quote_prints_as_an_offer_and_only_for_its_owner() {
         .problem(401);
     user.get(&format!("{}/pdf?paper=a3", at(&quote)))
         .problem(422);
+
+    // The client's link offers the same PDF, with no login, until it is revoked.
+    let link = user.created(&format!("{}/share", at(&quote)), &json!({}));
+    let url = link["url"].as_str().expect("url");
+    let path = &url[url.find("/share/quotes/").expect("a quote link")..];
+    let page = app().client().get(path).send();
+    assert!(
+        page.body.contains(&format!("href=\"{path}/pdf\"")),
+        "{}",
+        page.body
+    );
+    let theirs = app().client().get(&format!("{path}/pdf")).send();
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    assert_eq!(theirs.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        pdf_text(&theirs.bytes, "linked.pdf"),
+        sent,
+        "the client's PDF is the owner's"
+    );
+    let never = format!("/share/quotes/{}/pdf", "A".repeat(43));
+    let unknown = app().client().get(&never).send().problem(404);
+    user.call(
+        "DELETE",
+        &format!("{}/share-links/{}", at(&quote), id(&link)),
+    )
+    .send();
+    let revoked = app()
+        .client()
+        .get(&format!("{path}/pdf"))
+        .send()
+        .problem(404);
+    assert_eq!(revoked, unknown, "a revoked link reads as one never made");
+    app()
+        .client()
+        .get("/share/quotes/short/pdf")
+        .send()
+        .problem(404);
+    // The internal route behind it is not reachable from outside.
+    let token = &path["/share/quotes/".len()..];
+    app()
+        .client()
+        .get(&format!("/internal/quote-shares/{token}"))
+        .send()
+        .problem(404);
 }
