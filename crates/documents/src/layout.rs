@@ -225,7 +225,12 @@ impl Writer<'_> {
         self.y = seller_bottom.max(y) + 24.0;
         let left = self.left();
         let label_y = self.y + BODY;
-        self.text(left, label_y, BODY, Weight::Bold, Color::Muted, "Bill to");
+        // A quote bills nobody yet: it is an offer made for its client.
+        let buyer_label = match invoice.kind {
+            Kind::Quote { .. } => "Prepared for",
+            _ => "Bill to",
+        };
+        self.text(left, label_y, BODY, Weight::Bold, Color::Muted, buyer_label);
         self.y = self.party(&invoice.buyer, left, self.y + LEADING, 11.0) + 20.0;
     }
 

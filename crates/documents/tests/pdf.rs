@@ -266,12 +266,20 @@ fn a_quote_reads_as_an_offer_valid_until_its_day() {
         "QUO-2026-0007",
         "Valid until",
         "2027-01-15",
+        "Prepared for",
         "Logo design, three rounds of revisions",
         "Total EUR",
     ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
-    for absent in ["INVOICE", "Balance due", "Due date", "Paid ", "DK50 0040"] {
+    for absent in [
+        "INVOICE",
+        "Bill to",
+        "Balance due",
+        "Due date",
+        "Paid ",
+        "DK50 0040",
+    ] {
         assert!(!text.contains(absent), "{absent:?} on a quote:\n{text}");
     }
 }
