@@ -144,6 +144,22 @@ const LEFT_OUT: &[(&str, &str)] = &[
 fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
     let mine = Fixture::busy(app(), "exporter");
     let theirs = Fixture::busy(app(), "bystander");
+    // Paid, then credited, then the credit paid back: a refund to export.
+    let refunded = id(&mine.user.sent_invoice("EUR", 10_000));
+    let paid = mine.user.post(
+        &format!("/invoices/{refunded}/payments"),
+        &json!({"amount": 10_000}),
+    );
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let credited = mine.user.created(
+        &format!("/invoices/{refunded}/credit-notes"),
+        &json!({"amount": 1_000}),
+    );
+    let note = id(&credited["credit_notes"][0]);
+    mine.user.created(
+        &format!("/invoices/{refunded}/credit-notes/{note}/refunds"),
+        &json!({"amount": 1_000, "method": "bank transfer"}),
+    );
     app().settle();
     let owner = mine.user.user_id();
     let export = Export::of(&mine.user);
@@ -184,6 +200,20 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
                         .unwrap_or_default()
                 })
                 .filter_map(|note| note["id"].as_str().map(str::to_owned))
+                .collect(),
+            "credit_note_refunds" => export
+                .json("invoices.json")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|invoice| {
+                    invoice["credit_notes"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .flat_map(|note| note["refunds"].as_array().cloned().unwrap_or_default())
+                .filter_map(|refund| refund["id"].as_str().map(str::to_owned))
                 .collect(),
             "deliveries" => export.ids(|n| n.ends_with(".deliveries.json"), "id"),
             "share_links" => export.ids(|n| n.ends_with(".share-links.json"), "id"),
@@ -231,6 +261,7 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
         ("clients", 1),
         ("payments", 1),
         ("credit_notes", 1),
+        ("credit_note_refunds", 1),
         ("recurring_templates", 1),
         ("quotes", 1),
         ("quote_links", 1),

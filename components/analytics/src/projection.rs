@@ -44,7 +44,7 @@ pub struct Projected {
 }
 
 /// The event types this read model understands.
-const INVOICE_EVENTS: [&str; 8] = [
+const INVOICE_EVENTS: [&str; 9] = [
     "invoice.created",
     "invoice.updated",
     "invoice.sent",
@@ -53,6 +53,9 @@ const INVOICE_EVENTS: [&str; 8] = [
     "payment.recorded",
     "invoice.paid",
     "credit_note.issued",
+    // The invoice's state only: money paid back is not a payment received (the
+    // dashboard's figures are what was invoiced, credited, owed and received).
+    "refund.recorded",
 ];
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@
 use crate::credit::NewCreditNote;
 use crate::domain::{InvoiceFields, NewPayment};
 use crate::parties::Buyer;
+use crate::refund::NewRefund;
 use crate::status::Status;
 use fin_commercial::totals::Totals;
 
@@ -19,5 +20,7 @@ pub enum Change {
     Payment(NewPayment, Status),
     /// A credit note issued against the invoice, and the status it leaves it in.
     Credit(Box<NewCreditNote>, Status),
+    /// Money paid back against one of its credit notes (the status stays).
+    Refund(NewRefund),
     Delete,
 }

@@ -13,6 +13,8 @@ use fin_problem::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::refund::Refund;
+
 use crate::invoice::{Invoice, LineView, TaxView};
 
 const MAX_REASON: usize = 500;
@@ -122,14 +124,7 @@ impl NewCreditNote {
             )]);
         }
         if totals.total > left {
-            let money = |minor: i64| match invoice.fields.currency {
-                Some(c) => format!(
-                    "{} {}",
-                    fin_amount::format(minor, u8::try_from(c.minor_digits()).unwrap_or(2)),
-                    c.code()
-                ),
-                None => format!("{minor} minor units"),
-            };
+            let money = |minor: i64| invoice.money_text(minor);
             return Err(vec![FieldError::new(
                 field,
                 format!(
@@ -301,9 +296,16 @@ pub struct CreditNote {
     pub total: i64,
     pub reason: Option<String>,
     pub issued_at: String,
+    /// Money paid back against it, oldest first.
+    #[serde(default)]
+    pub refunds: Vec<Refund>,
 }
 
 impl CreditNote {
+    pub fn amount_refunded(&self) -> i64 {
+        self.refunds.iter().map(|r| r.amount).sum()
+    }
+
     pub fn number(&self) -> String {
         CREDIT_NOTES.number(self.year, self.sequence.try_into().unwrap_or(u32::MAX))
     }
@@ -349,6 +351,8 @@ impl CreditNote {
             tax: self.tax,
             total: self.total,
             issued_at: &self.issued_at,
+            amount_refunded: self.amount_refunded(),
+            refunds: &self.refunds,
         }
     }
 }
@@ -366,6 +370,8 @@ pub struct CreditNoteView<'a> {
     pub tax: i64,
     pub total: i64,
     pub issued_at: &'a str,
+    pub amount_refunded: i64,
+    pub refunds: &'a [Refund],
 }
 
 #[cfg(test)]

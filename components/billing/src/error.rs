@@ -9,6 +9,8 @@ pub enum BillingError {
     Invalid(Vec<FieldError>),
     /// No such invoice for this user — another user's included, indistinguishably.
     NotFound,
+    /// The invoice has no such credit note.
+    NoCreditNote,
     /// The action is not legal in the invoice's current status.
     Illegal(IllegalTransition),
     /// `If-Match` named another version than the current one.
@@ -54,6 +56,9 @@ impl From<BillingError> for Problem {
         match err {
             BillingError::Invalid(errors) => Problem::validation(errors),
             BillingError::NotFound => Problem::not_found("There is no such invoice."),
+            BillingError::NoCreditNote => {
+                Problem::not_found("The invoice has no such credit note.")
+            }
             BillingError::Illegal(IllegalTransition { current, action }) => {
                 Problem::conflict(format!(
                     "The invoice's status is {}; it cannot be {}.",

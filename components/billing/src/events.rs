@@ -14,10 +14,11 @@ pub enum EventType {
     PaymentRecorded,
     InvoicePaid,
     CreditNoteIssued,
+    RefundRecorded,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 8] = [
+    pub const ALL: [EventType; 9] = [
         EventType::InvoiceCreated,
         EventType::InvoiceUpdated,
         EventType::InvoiceSent,
@@ -26,6 +27,7 @@ impl EventType {
         EventType::PaymentRecorded,
         EventType::InvoicePaid,
         EventType::CreditNoteIssued,
+        EventType::RefundRecorded,
     ];
 
     /// The name in the envelope's `type`.
@@ -39,6 +41,7 @@ impl EventType {
             EventType::PaymentRecorded => "payment.recorded",
             EventType::InvoicePaid => "invoice.paid",
             EventType::CreditNoteIssued => "credit_note.issued",
+            EventType::RefundRecorded => "refund.recorded",
         }
     }
 }
@@ -64,6 +67,7 @@ impl Change {
             // A credit that settles the invoice is not a payment: no `invoice.paid`, so
             // nobody thanks the client for money that never came.
             Change::Credit(..) => vec![EventType::CreditNoteIssued],
+            Change::Refund(_) => vec![EventType::RefundRecorded],
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::issued;
 use crate::listing::{ListQuery, Page};
 use crate::negotiate::{self, Wanted};
 use crate::preview;
+use crate::refund::RefundInput;
 use crate::service::{Billing, Created, IdempotencyKey};
 use crate::store::PgInvoices;
 
@@ -33,6 +34,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/void", &["POST"]),
     Route::new("/invoices/{id}/payments", &["POST"]),
     Route::new("/invoices/{id}/credit-notes", &["POST"]),
+    Route::new("/invoices/{id}/credit-notes/{note_id}/refunds", &["POST"]),
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
@@ -53,6 +55,9 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
         ("/invoices/{id}/void", "POST") => void(req, id),
         ("/invoices/{id}/payments", "POST") => pay(req, id).await,
         ("/invoices/{id}/credit-notes", "POST") => credit(req, id).await,
+        ("/invoices/{id}/credit-notes/{note_id}/refunds", "POST") => {
+            refund(req, id, route.param("note_id")).await
+        }
         _ => Err(Problem::no_route(&req.path)),
     }
 }
@@ -215,6 +220,16 @@ async fn credit(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let if_match = req.if_match();
     let (input, key) = body_and_key::<CreditInput>(req).await?;
     let created = cx.billing(false, |b| b.credit(id, if_match, input, key.as_ref()))?;
+    Ok(cx.added(&created))
+}
+
+/// Money paid back against one of the invoice's credit notes; the answer is the invoice
+/// with it, as for a payment.
+async fn refund(req: &mut ApiRequest, id: &str, note: &str) -> Result<Response, Problem> {
+    let cx = Context::open(req)?;
+    let if_match = req.if_match();
+    let (input, key) = body_and_key::<RefundInput>(req).await?;
+    let created = cx.billing(false, |b| b.refund(id, note, if_match, input, key.as_ref()))?;
     Ok(cx.added(&created))
 }
 

@@ -29,6 +29,8 @@ pub struct Invoice {
     pub amount_overpaid: i64,
     /// What credit notes took back of the total.
     pub amount_credited: i64,
+    /// What was paid back to the client against credit notes (`refund`).
+    pub amount_refunded: i64,
     pub credit_notes: Vec<CreditNote>,
     /// Bumped by every change; the ETag.
     pub version: i64,
@@ -78,6 +80,7 @@ impl Invoice {
             amount_paid: 0,
             amount_overpaid: 0,
             amount_credited: 0,
+            amount_refunded: 0,
             credit_notes: Vec::new(),
             version: 1,
             payments: Vec::new(),
@@ -106,6 +109,24 @@ impl Invoice {
     /// owed back, not a negative balance).
     pub fn balance_due(&self) -> i64 {
         (self.payable() - self.amount_paid).max(0)
+    }
+
+    /// An amount as a refusal says it to a person: `1,234.50 EUR`.
+    pub fn money_text(&self, minor: i64) -> String {
+        match self.fields.currency {
+            Some(c) => format!(
+                "{} {}",
+                fin_amount::format(minor, u8::try_from(c.minor_digits()).unwrap_or(2)),
+                c.code()
+            ),
+            None => format!("{minor} minor units"),
+        }
+    }
+
+    /// What is owed back to the client: paid beyond what the invoice still charges
+    /// once credit notes took their part (never below 0), less what was refunded.
+    pub fn owed_back(&self) -> i64 {
+        (self.amount_paid - self.payable()).max(0) - self.amount_refunded
     }
 
     pub fn fully_credited(&self) -> bool {
@@ -151,6 +172,8 @@ impl Invoice {
             amount_overpaid: self.amount_overpaid,
             amount_credited: self.amount_credited,
             balance_due: self.balance_due(),
+            amount_refunded: self.amount_refunded,
+            owed_back: self.owed_back(),
             payments: &self.payments,
             credit_notes: self.credit_notes.iter().map(CreditNote::view).collect(),
             version: self.version,
@@ -188,6 +211,8 @@ pub struct InvoiceView<'a> {
     pub amount_overpaid: i64,
     pub amount_credited: i64,
     pub balance_due: i64,
+    pub amount_refunded: i64,
+    pub owed_back: i64,
     pub payments: &'a [Payment],
     pub credit_notes: Vec<CreditNoteView<'a>>,
     pub version: i64,

@@ -5,7 +5,7 @@
 //! invoice's own is here: what an invoice may say (`domain`), which status changes are
 //! legal (`status`), listing (`listing`), which events a change writes (`events`), how a
 //! provider's payment is settled (`settlement`), what a credit note takes back
-//! (`credit`), and what an issued invoice shows to the
+//! (`credit`) and what is paid back against one (`refund`), and what an issued invoice shows to the
 //! sharing context (`issued`). The seller an invoice names is the profile context's
 //! (`fin_seller`), read through its `seller_directory` view and frozen when it is sent.
 //! `service` runs the use cases over two ports — the invoice store and the clients
@@ -31,6 +31,7 @@ pub mod negotiate;
 pub mod outbox;
 pub mod parties;
 pub mod preview;
+pub mod refund;
 pub mod service;
 pub mod settlement;
 pub mod status;

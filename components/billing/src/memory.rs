@@ -191,7 +191,30 @@ impl InvoiceStore for MemoryStore {
                     total: note.totals.total,
                     reason: note.reason.clone(),
                     issued_at: String::new(),
+                    refunds: Vec::new(),
                 });
+            }
+            Change::Refund(refund) => {
+                invoice.amount_refunded += refund.amount;
+                let count = invoice
+                    .credit_notes
+                    .iter()
+                    .map(|n| n.refunds.len())
+                    .sum::<usize>();
+                if let Some(note) = invoice
+                    .credit_notes
+                    .iter_mut()
+                    .find(|n| n.id == refund.credit_note_id)
+                {
+                    note.refunds.push(crate::refund::Refund {
+                        id: format!("r-{}", count + 1),
+                        amount: refund.amount,
+                        refunded_on: fin_commercial::dates::format_date(refund.refunded_on),
+                        method: refund.method.clone(),
+                        reference: refund.reference.clone(),
+                        recorded_at: String::new(),
+                    });
+                }
             }
             Change::Delete => *deleted = true,
         }

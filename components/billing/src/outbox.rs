@@ -19,6 +19,7 @@ const SNAPSHOT: &str = concat!(
     "'currency', u.currency, 'subtotal', u.subtotal, 'discount_amount', u.discount_amount, ",
     "'tax', u.tax, 'total', u.total, 'amount_paid', u.amount_paid, ",
     "'amount_overpaid', u.amount_overpaid, 'amount_credited', u.amount_credited, ",
+    "'amount_refunded', u.amount_refunded, ",
     "'version', u.version, ",
     "'sent_at', ",
     rfc3339!("u.sent_at"),
@@ -44,6 +45,13 @@ pub(crate) const CREDIT_NOTE: &str = concat!(
     "CASE WHEN c.number_seq < 10000 THEN lpad(c.number_seq::text, 4, '0') ELSE c.number_seq::text END, ",
     "'issue_date', to_char(c.issue_date, 'YYYY-MM-DD'), 'subtotal', c.subtotal, ",
     "'discount_amount', c.discount_amount, 'tax', c.tax, 'total', c.total, 'reason', c.reason)"
+);
+
+/// A refund row aliased `r` as the `refund` of `refund.recorded`.
+pub(crate) const REFUND: &str = concat!(
+    "jsonb_build_object('id', r.id, 'credit_note_id', r.credit_note_id, 'amount', r.amount, ",
+    "'refunded_on', to_char(r.refunded_on, 'YYYY-MM-DD'), 'method', r.method, ",
+    "'reference', r.reference)"
 );
 
 /// The outbox rows a statement wrote (aliased `o`), as the JSON envelopes it publishes.

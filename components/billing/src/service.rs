@@ -12,6 +12,7 @@ use crate::events::EventType;
 use crate::invoice::Invoice;
 use crate::listing::{Cursor, ListQuery, Page};
 use crate::parties::Buyer;
+use crate::refund::{NewRefund, RefundInput, RefundRefused};
 use crate::status::{Action, PaymentError, Status};
 use fin_commercial::lines::totals_error;
 use fin_commercial::money::Currency;
@@ -325,6 +326,29 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
                 .credit(current.payable(), current.amount_paid, note.totals.total)
                 .map_err(BillingError::Illegal)?;
             Ok(Change::Credit(Box::new(note), status))
+        })
+    }
+
+    /// Records money paid back to the client against one of the invoice's credit notes,
+    /// decided against the invoice as it stands like a credit: never more than is owed
+    /// back, nor more than the note has left to refund.
+    pub fn refund(
+        &self,
+        raw_id: &str,
+        raw_note: &str,
+        if_match: Option<i64>,
+        input: RefundInput,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Created, BillingError> {
+        if let Some(invoice) = self.replay(key)? {
+            return Ok(Created::replayed(invoice));
+        }
+        self.add(raw_id, if_match, key, |current| {
+            match NewRefund::decide(&input, raw_note, current, self.today) {
+                Ok(refund) => Ok(Change::Refund(refund)),
+                Err(RefundRefused::NoCreditNote) => Err(BillingError::NoCreditNote),
+                Err(RefundRefused::Invalid(errors)) => Err(BillingError::Invalid(errors)),
+            }
         })
     }
 
@@ -714,6 +738,101 @@ mod tests {
             credit(json!({"amount": 1})),
             Err(BillingError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn refunds_pay_back_what_a_credit_left_owed_and_never_more() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let b = billing(&store, &clients);
+        let id = draft(&store, &clients);
+        b.send(&id, None).expect("sent");
+        fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+            serde_json::from_value(v).expect("body")
+        }
+        b.record_payment(&id, None, body(json!({"amount": 1000})), None)
+            .expect("paid in full");
+        let credited = b
+            .credit(&id, None, body(json!({"amount": 300})), None)
+            .expect("credited")
+            .invoice;
+        assert_eq!((credited.owed_back(), credited.balance_due()), (300, 0));
+        let note = credited.credit_notes[0].id.clone();
+        let refund = |note: &str, v: serde_json::Value| {
+            b.refund(&id, note, None, body(v), None)
+                .map(|created| created.invoice)
+        };
+        assert_eq!(
+            refund("c-9", json!({"amount": 1})).map(|_| ()),
+            Err(BillingError::NoCreditNote)
+        );
+        let Err(BillingError::Invalid(errors)) = refund(&note, json!({"amount": 301})) else {
+            panic!("more than is owed back");
+        };
+        assert!(errors[0].message.contains("(3.00 EUR)"), "{errors:?}");
+        // Another change lands between our read and our write: decided again, still fits.
+        store.interfere.set(1);
+        let part = refund(&note, json!({"amount": 100, "method": "bank transfer"})).expect("part");
+        assert_eq!((part.amount_refunded, part.owed_back()), (100, 200));
+        assert_eq!(part.status, Status::Paid, "a refund moves no balance");
+        assert_eq!(
+            part.credit_notes[0].refunds[0].method.as_deref(),
+            Some("bank transfer")
+        );
+        let all = refund(&note, json!({"amount": 200})).expect("the rest");
+        assert_eq!(all.owed_back(), 0);
+        let Err(BillingError::Invalid(errors)) = refund(&note, json!({"amount": 1})) else {
+            panic!("nothing owed back any more");
+        };
+        assert!(
+            errors[0].message.contains("nothing is owed back"),
+            "{errors:?}"
+        );
+        assert_eq!(
+            store
+                .event_types()
+                .iter()
+                .filter(|t| **t == EventType::RefundRecorded)
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_credit_on_an_unpaid_invoice_owes_nothing_back_and_a_refund_is_refused() {
+        let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
+        let b = billing(&store, &clients);
+        let id = draft(&store, &clients);
+        b.send(&id, None).expect("sent");
+        fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+            serde_json::from_value(v).expect("body")
+        }
+        let credited = b
+            .credit(&id, None, body(json!({"amount": 300})), None)
+            .expect("credited")
+            .invoice;
+        let note = credited.credit_notes[0].id.clone();
+        // Paid just what the invoice still charges after the credit: nothing owed back.
+        b.record_payment(&id, None, body(json!({"amount": 700})), None)
+            .expect("paid");
+        assert!(matches!(
+            b.refund(&id, &note, None, body(json!({"amount": 1})), None),
+            Err(BillingError::Invalid(_))
+        ));
+        for bad in [
+            json!({}),
+            json!({"amount": 0}),
+            json!({"amount": 1, "refunded_on": "10/03/2026"}),
+        ] {
+            let Err(BillingError::Invalid(errors)) =
+                b.refund(&id, &note, None, body(bad.clone()), None)
+            else {
+                panic!("{bad} refused");
+            };
+            assert!(
+                ["amount", "refunded_on"].contains(&errors[0].field.as_str()),
+                "{errors:?}"
+            );
+        }
     }
 
     #[test]

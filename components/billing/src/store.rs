@@ -15,7 +15,8 @@ use crate::domain::{InvoiceFields, NewPayment};
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::{ListQuery, StatusFilter};
-use crate::outbox::{event_names, outbox, CREDIT_NOTE, ENVELOPES, PAYMENT};
+use crate::outbox::{event_names, outbox, CREDIT_NOTE, ENVELOPES, PAYMENT, REFUND};
+use crate::refund::NewRefund;
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
 use fin_commercial::dates::{format_date, parse_date};
@@ -56,13 +57,19 @@ pub(crate) const COLUMNS: &str = concat!(
     "'subtotal', c.subtotal, 'discount_amount', c.discount_amount, 'tax', c.tax, ",
     "'total', c.total, 'reason', c.reason, 'issued_at', ",
     rfc3339!("c.created_at"),
+    ", 'refunds', (SELECT coalesce(json_agg(json_build_object(",
+    "'id', r.id, 'amount', r.amount, 'refunded_on', to_char(r.refunded_on, 'YYYY-MM-DD'), ",
+    "'method', r.method, 'reference', r.reference, 'recorded_at', ",
+    rfc3339!("r.created_at"),
+    ") ORDER BY r.created_at, r.id), '[]'::json) FROM credit_note_refunds r ",
+    "WHERE r.credit_note_id = c.id)",
     ") ORDER BY c.number_year, c.number_seq), '[]'::json)::text ",
-    "FROM credit_notes c WHERE c.invoice_id = i.id)"
+    "FROM credit_notes c WHERE c.invoice_id = i.id), i.amount_refunded"
 );
 
 /// How many columns [`COLUMNS`] reads: where what a statement reads after them begins
 /// (the index of [`ENVELOPES`] in a row that reads `COLUMNS` first).
-pub(crate) const COLUMN_COUNT: usize = 29;
+pub(crate) const COLUMN_COUNT: usize = 30;
 
 pub struct PgInvoices {
     conn: Connection,
@@ -324,6 +331,9 @@ impl InvoiceStore for PgInvoices {
             Change::Credit(note, status) => {
                 return self.credit(params, matches, note, *status, events, key);
             }
+            Change::Refund(refund) => {
+                return self.refund(params, matches, refund, events, key);
+            }
         };
         // The events' names come last.
         params.push(event_names(events));
@@ -499,6 +509,48 @@ impl PgInvoices {
         self.reread(self.write(&ctes, "u", &params)?, &params)
     }
 
+    /// The refund row, the invoice's refunded amount, the idempotency key and the event,
+    /// in one statement.
+    fn refund(
+        &self,
+        mut params: Vec<ParameterValue>,
+        matches: &str,
+        refund: &NewRefund,
+        events: &[EventType],
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Option<Invoice>, Fault> {
+        params.extend([
+            ParameterValue::Int64(refund.amount),
+            refund.credit_note_id.clone().into(),
+            format_date(refund.refunded_on).into(),
+            text_or_null(refund.method.as_deref()),
+            text_or_null(refund.reference.as_deref()),
+        ]);
+        params.extend(key_params(key));
+        params.push(event_names(events));
+        // $4 amount, $5 credit note, $6 refunded on, $7 method, $8 reference, $9 key,
+        // $10 hash, $11 event names.
+        let ctes = format!(
+            "u AS (UPDATE invoices AS i SET amount_refunded = i.amount_refunded + $4::bigint,
+                     version = i.version + 1, updated_at = now()
+                   WHERE {matches} RETURNING i.*),
+             r AS (INSERT INTO credit_note_refunds (credit_note_id, invoice_id, owner_id, amount,
+                                                    refunded_on, method, reference)
+                   SELECT $5::text::uuid, u.id, u.owner_id, $4::bigint, $6::text::date,
+                          $7::text, $8::text FROM u
+                   RETURNING *),
+             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
+                   SELECT u.owner_id, $9::text, $10::text, u.id FROM u WHERE $9::text IS NOT NULL),
+             {outbox}",
+            outbox = outbox(
+                "u LEFT JOIN r ON true",
+                Some(&format!("CASE WHEN t.type = 'refund.recorded' THEN jsonb_build_object('refund', {REFUND}) ELSE '{{}}'::jsonb END")),
+                "$11::text[]"
+            )
+        );
+        self.reread(self.write(&ctes, "u", &params)?, &params)
+    }
+
     /// The invoice a statement changed, read again so that what the statement added
     /// beside it (a payment, a credit note) is in its lists: a statement's own reads see
     /// the rows as they were before it.
@@ -609,6 +661,7 @@ pub fn invoice(row: &[DbValue]) -> Result<Invoice, String> {
         amount_credited: int(row.get(27))?,
         credit_notes: serde_json::from_str::<Vec<CreditNote>>(&text(row.get(28))?)
             .map_err(|e| format!("decode credit notes: {e}"))?,
+        amount_refunded: int(row.get(29))?,
     })
 }
 

@@ -1,7 +1,9 @@
 //! Credit notes end to end, under `spin up`, against real Postgres and Redis: a sent
 //! invoice credited in part and in full, never past its total (even by requests at
-//! once), with its own gapless series, and everything a stranger or a bad body must not
-//! do to it.
+//! once), with its own gapless series, money paid back against a note (`refunds`), and
+//! everything a stranger or a bad body must not do to it.
+
+mod refunds;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
