@@ -1,7 +1,7 @@
 // Crediting an invoice through the screens: part of a sent invoice taken back by an
 // amount at one of its rates (a credit past what is left refused next to its field), the
-// credit note listed with its own number and its PDF downloaded, the balance lowered, and
-// the page axe-clean.
+// credit note listed with its own number and its PDF downloaded, the balance lowered; and
+// a credit on a paid invoice paid back and recorded. Every page axe-clean.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
@@ -68,5 +68,50 @@ test("a sent invoice is credited in part and reads as such", { timeout: 120_000 
 
   assert.deepEqual(await axe(page), []);
   await shotOf(page.locator("section[aria-labelledby=invoice-title]"), "invoice-credited");
+  await context.close();
+});
+
+test("a credit on a paid invoice is paid back and recorded", { timeout: 120_000 }, async () => {
+  const email = uniqueEmail("refund-ui");
+  await apiCall("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Ada" } });
+  await confirmAddress(email);
+  const login = async () => (await apiCall("POST", "/auth/login", { body: { email, password: PASSWORD } })).json.access_token;
+  let token = await login();
+  const client = (await apiCall("POST", "/clients", { token, body: { name: "Acme GmbH", default_currency: "EUR" } })).json;
+  const draft = (
+    await apiCall("POST", "/invoices", {
+      token,
+      body: { client_id: client.id, lines: [{ description: "Workshop day", quantity: 2, unit_price: 50000 }] },
+    })
+  ).json;
+  assert.equal((await apiCall("POST", `/invoices/${draft.id}/send`, { token })).status, 200);
+  assert.equal((await apiCall("POST", `/invoices/${draft.id}/payments`, { token, body: { amount: 100000 } })).status, 201);
+  const credited = await apiCall("POST", `/invoices/${draft.id}/credit-notes`, { token, body: { amount: 50000, reason: "One day cancelled" } });
+  assert.equal(credited.status, 201, JSON.stringify(credited.json));
+  assert.equal(credited.json.owed_back, 50000);
+
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await guardedPage(context);
+  await signInThroughUi(page, email);
+  await page.goto(`${BASE}/app/invoices/${draft.id}`);
+  await page.getByRole("heading", { name: "Money owed back" }).waitFor();
+  await page.getByText("The client paid 500.00 EUR more than the invoice now charges").waitFor();
+  // More than is owed is refused next to the amount.
+  await page.getByLabel("Refunded (EUR)").fill("600.00");
+  await page.getByRole("button", { name: "Record refund" }).click();
+  await page.getByRole("alert").filter({ hasText: "500.00 EUR" }).first().waitFor();
+  await page.getByLabel("Refunded (EUR)").fill("500.00");
+  await page.getByLabel("How").fill("Bank transfer");
+  assert.deepEqual(await axe(page), []);
+  await page.getByRole("button", { name: "Record refund" }).click();
+  await page.getByRole("heading", { name: "Money owed back" }).waitFor({ state: "detached" });
+  await page.getByRole("table", { name: "Credit notes" }).getByRole("cell", { name: "500.00 EUR" }).nth(1).waitFor();
+
+  token = await login();
+  const server = (await apiCall("GET", `/invoices/${draft.id}`, { token })).json;
+  assert.equal(server.amount_refunded, 50000);
+  assert.equal(server.owed_back, 0);
+  assert.equal(server.credit_notes[0].refunds[0].method, "Bank transfer");
+  assert.deepEqual(page.incidents, []);
   await context.close();
 });

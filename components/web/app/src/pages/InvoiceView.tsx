@@ -10,7 +10,7 @@ import { Deliveries } from "../ui/Deliveries";
 import { ShareLinks } from "../ui/ShareLinks";
 import { EinvoiceProfile } from "../ui/EinvoiceProfile";
 import { saveFile } from "../ui/save";
-import { CreditInvoice, CreditNoteList } from "../ui/CreditNotes";
+import { CreditInvoice, CreditNoteList, RecordRefund } from "../ui/CreditNotes";
 import { QuotedIn } from "../ui/quotes";
 
 type Invoice = Schemas["Invoice"];
@@ -163,6 +163,7 @@ export default function InvoiceView() {
       <CreditNoteList invoice={i} />
       {open && <RecordPayment key={i.version} invoice={i} onRecorded={setFresh} />}
       {(open || i.status === "paid") && i.amount_credited < i.total && <CreditInvoice invoice={i} onCredited={setFresh} />}
+      {i.owed_back > 0 && <RecordRefund key={i.version} invoice={i} onRefunded={setFresh} />}
       {i.status !== "draft" && <Deliveries invoiceId={i.id} sentAt={i.sent_at} />}
       {i.status !== "draft" && <ShareLinks invoiceId={i.id} />}
     </section>

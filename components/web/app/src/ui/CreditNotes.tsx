@@ -1,9 +1,10 @@
-// An invoice's credit notes, and the form that issues one: the whole invoice, or a net
-// amount at one of its tax rates. The server decides what fits (never more than is left
-// to credit) and says so by field; the screen does no sums of its own.
+// An invoice's credit notes, the form that issues one — the whole invoice, or a net
+// amount at one of its tax rates — and the one that records money paid back against one.
+// The server decides what fits (never more than is left to credit, or owed back) and
+// says so by field; the screen does no sums of its own.
 import { useMemo, useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
-import { formatMoney, parseMoney } from "../api/money";
+import { formatMoney, minorToInput, parseMoney } from "../api/money";
 import { ifMatch, refuseField, unwrap } from "../api/problem";
 import { useSubmit } from "./hooks";
 import { ErrorBanner, Field, Form, Input } from "./kit";
@@ -33,6 +34,7 @@ export function CreditNoteList({ invoice: i }: { invoice: Invoice }) {
             <th scope="col">Issued</th>
             <th scope="col" class="wide">Reason</th>
             <th scope="col" class="num">Credited</th>
+            <th scope="col" class="num wide">Refunded</th>
             <th scope="col">Documents</th>
           </tr>
         </thead>
@@ -43,6 +45,7 @@ export function CreditNoteList({ invoice: i }: { invoice: Invoice }) {
               <td>{c.issue_date}</td>
               <td class="wide">{c.reason}</td>
               <td class="num">{formatMoney(c.total, i.currency)}</td>
+              <td class="num wide">{c.amount_refunded > 0 ? formatMoney(c.amount_refunded, i.currency) : ""}</td>
               <td>
                 <button type="button" class="secondary" aria-label={`Download ${c.number} as PDF`} onClick={() => void download.run(c.id, c.number, "pdf")}>
                   PDF
@@ -125,6 +128,61 @@ export function CreditInvoice({ invoice, onCredited }: { invoice: Invoice; onCre
       </div>
       <button type="submit" disabled={submit.busy}>
         Issue credit note
+      </button>
+    </Form>
+  );
+}
+
+/**
+ * Money paid back to the client against a credit note, once a credit on a paid invoice
+ * left some owed back. The app moves no money: this records what the freelancer paid.
+ */
+export function RecordRefund({ invoice, onRefunded }: { invoice: Invoice; onRefunded: (i: Invoice) => void }) {
+  const currency = invoice.currency ?? "EUR";
+  const notes = invoice.credit_notes.filter((c) => c.total > c.amount_refunded);
+  const [noteId, setNoteId] = useState(notes[0]?.id ?? "");
+  const note = notes.find((c) => c.id === noteId) ?? notes[0];
+  const [amount, setAmount] = useState(minorToInput(Math.min(invoice.owed_back, note ? note.total - note.amount_refunded : 0), currency));
+  const [refundedOn, setRefundedOn] = useState(new Date().toISOString().slice(0, 10));
+  const [method, setMethod] = useState("");
+  const key = useMemo(() => crypto.randomUUID(), [invoice.version]);
+  const submit = useSubmit(async () => {
+    const minor = parseMoney(amount, currency);
+    if (minor === null) refuseField("amount", `must be an amount in ${currency}`);
+    const updated = await unwrap(
+      api.POST("/invoices/{id}/credit-notes/{note_id}/refunds", {
+        params: { path: { id: invoice.id, note_id: note?.id ?? "" }, header: { ...ifMatch(invoice.version), "Idempotency-Key": key } },
+        body: { amount: minor as number, refunded_on: refundedOn, method: method.trim() || null },
+      }),
+    );
+    onRefunded(updated);
+  });
+  if (!note) return null;
+  return (
+    <Form onSubmit={() => void submit.run()}>
+      <h2 id="refund-title">Money owed back</h2>
+      <p class="hint">
+        The client paid {formatMoney(invoice.owed_back, invoice.currency)} more than the invoice now charges. Once you have paid it back, record it here.
+      </p>
+      <ErrorBanner error={submit.error} />
+      <div class="cols">
+        <Field label="Against credit note" error={submit.fields.credit_note}>
+          {(fid, describedBy) => (
+            <select id={fid} name="credit_note" value={note.id} aria-describedby={describedBy} onChange={(e) => setNoteId(e.currentTarget.value)}>
+              {notes.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.number}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Input label={`Refunded (${currency})`} name="amount" inputmode="decimal" required value={amount} onInput={setAmount} errors={submit.fields} />
+        <Input label="Refunded on" name="refunded_on" type="date" value={refundedOn} onInput={setRefundedOn} errors={submit.fields} />
+        <Input label="How" name="method" maxLength={50} hint="Bank transfer, card…" value={method} onInput={setMethod} errors={submit.fields} />
+      </div>
+      <button type="submit" disabled={submit.busy}>
+        Record refund
       </button>
     </Form>
   );
