@@ -140,6 +140,22 @@ const LEFT_OUT: &[(&str, &str)] = &[
     ),
 ];
 
+/// The `id`s of the objects an array of `items` holds under `path`, an array in an array:
+/// `["credit_notes", "refunds"]` is every refund of every credit note of every item.
+fn nested_ids(items: &Value, path: &[&str]) -> BTreeSet<String> {
+    let mut level: Vec<Value> = items.as_array().cloned().unwrap_or_default();
+    for key in path {
+        level = level
+            .iter()
+            .flat_map(|item| item[*key].as_array().cloned().unwrap_or_default())
+            .collect();
+    }
+    level
+        .iter()
+        .filter_map(|item| item["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
 #[test]
 fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
     let mine = Fixture::busy(app(), "exporter");
@@ -171,50 +187,13 @@ fn the_export_holds_every_row_the_account_owns_and_none_of_another() {
             "catalogue_items" => export.ids(|n| n == "items.json", "id"),
             "recurring_templates" => export.ids(|n| n == "recurring-invoices.json", "id"),
             "quotes" => export.ids(|n| n == "quotes.json", "id"),
-            "quote_links" => export
-                .json("quotes.json")
-                .as_array()
-                .into_iter()
-                .flatten()
-                .flat_map(|quote| quote["links"].as_array().cloned().unwrap_or_default())
-                .filter_map(|link| link["id"].as_str().map(str::to_owned))
-                .collect(),
+            "quote_links" => nested_ids(&export.json("quotes.json"), &["links"]),
             "invoices" => export.ids(|n| n == "invoices.json", "id"),
-            "payments" => export
-                .json("invoices.json")
-                .as_array()
-                .into_iter()
-                .flatten()
-                .flat_map(|invoice| invoice["payments"].as_array().cloned().unwrap_or_default())
-                .filter_map(|payment| payment["id"].as_str().map(str::to_owned))
-                .collect(),
-            "credit_notes" => export
-                .json("invoices.json")
-                .as_array()
-                .into_iter()
-                .flatten()
-                .flat_map(|invoice| {
-                    invoice["credit_notes"]
-                        .as_array()
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .filter_map(|note| note["id"].as_str().map(str::to_owned))
-                .collect(),
-            "credit_note_refunds" => export
-                .json("invoices.json")
-                .as_array()
-                .into_iter()
-                .flatten()
-                .flat_map(|invoice| {
-                    invoice["credit_notes"]
-                        .as_array()
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .flat_map(|note| note["refunds"].as_array().cloned().unwrap_or_default())
-                .filter_map(|refund| refund["id"].as_str().map(str::to_owned))
-                .collect(),
+            "payments" => nested_ids(&export.json("invoices.json"), &["payments"]),
+            "credit_notes" => nested_ids(&export.json("invoices.json"), &["credit_notes"]),
+            "credit_note_refunds" => {
+                nested_ids(&export.json("invoices.json"), &["credit_notes", "refunds"])
+            }
             "deliveries" => export.ids(|n| n.ends_with(".deliveries.json"), "id"),
             "share_links" => export.ids(|n| n.ends_with(".share-links.json"), "id"),
             "security_events" => export.ids(|n| n == "security-log.json", "id"),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use fin_e2e::contract::spec;
-use fin_e2e::{id, App, AppOptions, Reply, User};
+use fin_e2e::{concurrently, id, App, AppOptions, Reply, User};
 use serde_json::{json, Value};
 
 fn app() -> &'static App {
@@ -208,15 +208,7 @@ fn credits_at_once_never_pass_the_total_and_a_key_credits_once() {
     let invoice = sent(&user);
     // Eight requests each crediting 60 % of the invoice: one fits, seven are refused.
     let body = json!({"lines": [{"line": 1, "quantity": "3"}]});
-    let replies: Vec<Reply> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8)
-            .map(|_| s.spawn(|| credit(&user, &invoice, &body)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("thread"))
-            .collect()
-    });
+    let replies = concurrently(8, |_| credit(&user, &invoice, &body));
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),

@@ -2,7 +2,7 @@
 //! owed back, once however many requests race, and nothing for a bad body, a stranger
 //! or a bad token.
 
-use fin_e2e::{id, Reply, User};
+use fin_e2e::{concurrently, id, User};
 use serde_json::{json, Value};
 
 use super::{app, credit, event_types, sent};
@@ -46,15 +46,7 @@ fn a_credit_on_a_paid_invoice_is_paid_back_once_and_never_more() {
     );
     // Four requests each paying back the whole 119.00 at once: one is recorded.
     let body = json!({"amount": 11900, "refunded_on": "2026-12-01", "method": "bank transfer"});
-    let replies: Vec<Reply> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..4)
-            .map(|_| s.spawn(|| user.post(&refunds, &body)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("thread"))
-            .collect()
-    });
+    let replies = concurrently(4, |_| user.post(&refunds, &body));
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),

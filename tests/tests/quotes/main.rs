@@ -8,7 +8,7 @@ mod mail;
 use std::sync::OnceLock;
 
 use fin_e2e::shared::{emails, mail, redis};
-use fin_e2e::{id, App, AppOptions, Reply, User};
+use fin_e2e::{concurrently, id, App, AppOptions, Reply, User};
 use serde_json::{json, Value};
 
 fn app() -> &'static App {
@@ -158,14 +158,9 @@ fn a_quote_is_sent_shared_accepted_once_and_converted_once() {
     }
 
     // Two tabs accept at once: one acceptance is recorded, the other is told so.
-    let answers: Vec<Reply> = std::thread::scope(|s| {
-        let tabs: Vec<_> = ["Grace Hopper", "Someone Else"]
-            .into_iter()
-            .map(|name| {
-                s.spawn(move || answer_json(&format!("{path}/accept"), &json!({"name": name})))
-            })
-            .collect();
-        tabs.into_iter().map(|t| t.join().expect("a tab")).collect()
+    let names = ["Grace Hopper", "Someone Else"];
+    let answers = concurrently(2, |tab| {
+        answer_json(&format!("{path}/accept"), &json!({"name": names[tab]}))
     });
     let mut statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
     statuses.sort_unstable();
@@ -209,14 +204,8 @@ fn a_quote_is_sent_shared_accepted_once_and_converted_once() {
     assert!(!page.body.contains("Accept the quote"), "no form any more");
 
     // Two conversions at once, then a third: one invoice.
-    let conversions: Vec<Reply> = std::thread::scope(|s| {
-        let calls: Vec<_> = (0..2)
-            .map(|_| s.spawn(|| user.call("POST", &format!("{}/convert", at(&quote))).send()))
-            .collect();
-        calls
-            .into_iter()
-            .map(|c| c.join().expect("a call"))
-            .collect()
+    let conversions = concurrently(2, |_| {
+        user.call("POST", &format!("{}/convert", at(&quote))).send()
     });
     for c in &conversions {
         assert!([200, 201].contains(&c.status), "{}", c.body);

@@ -1,5 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
+import { useLiveAnswer } from "./hooks";
 import { Totals } from "./Totals";
 
 type Request = Schemas["TotalsRequest"];
@@ -16,28 +16,11 @@ function shown(d: Request["discount"]): Schemas["Invoice"]["discount"] {
  * do not parse yet show no figure rather than a wrong one.
  */
 export function LiveTotals({ request, currency }: { request: Request | null; currency: string }) {
-  const [totals, setTotals] = useState<Schemas["Totals"] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const key = JSON.stringify(request);
-  useEffect(() => {
-    if (!request) {
-      setTotals(null);
-      setProblem("Totals appear when every line has a quantity and a price.");
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      void api.POST("/invoices/totals", { body: request }).then(({ data, error }) => {
-        if (!live) return;
-        setTotals(data ?? null);
-        setProblem(error ? (error.errors?.[0] ? `${error.errors[0].field}: ${error.errors[0].message}` : error.title) : null);
-      });
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [key]);
+  const { answer: totals, problem } = useLiveAnswer(
+    request,
+    (body: Request) => api.POST("/invoices/totals", { body }),
+    "Totals appear when every line has a quantity and a price.",
+  );
   return (
     <aside aria-label="Live totals" aria-live="polite">
       {totals ? (

@@ -1,5 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
 import { api, type Schemas } from "../api/client";
+import { useLiveAnswer } from "./hooks";
 
 type Request = Schemas["RecurringSchedulePreview"];
 
@@ -10,28 +10,12 @@ type Request = Schemas["RecurringSchedulePreview"];
  * that does not parse yet shows why instead.
  */
 export function SchedulePreview({ request }: { request: Request | null }) {
-  const [dates, setDates] = useState<string[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const key = JSON.stringify(request);
-  useEffect(() => {
-    if (!request) {
-      setDates(null);
-      setProblem("The next dates appear once the first date is chosen.");
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      void api.POST("/recurring-invoices/preview", { body: request }).then(({ data, error }) => {
-        if (!live) return;
-        setDates(data?.upcoming ?? null);
-        setProblem(error ? (error.errors?.[0] ? `${error.errors[0].field}: ${error.errors[0].message}` : error.title) : null);
-      });
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [key]);
+  const { answer, problem } = useLiveAnswer(
+    request,
+    (body: Request) => api.POST("/recurring-invoices/preview", { body }),
+    "The next dates appear once the first date is chosen.",
+  );
+  const dates = answer?.upcoming ?? null;
   return (
     <aside aria-label="Next dates" aria-live="polite">
       <h2>Next dates</h2>

@@ -28,6 +28,41 @@ export function asApiError(error: unknown): ApiError {
     : new ApiError({ type: "/problems/client", title: "Something went wrong", status: 0, detail: String(error) });
 }
 
+/**
+ * What the server answers for a form still being typed: `ask(request)` a moment after
+ * the last change, the answer kept, or the first field error (or the title) said as one
+ * line. `request` null is "not ready": `waiting` is what to say instead.
+ */
+export function useLiveAnswer<Q, A>(
+  request: Q | null,
+  ask: (request: Q) => Promise<{ data?: A; error?: { title: string; errors?: { field: string; message: string }[] } }>,
+  waiting: string,
+): { answer: A | null; problem: string | null } {
+  const [answer, setAnswer] = useState<A | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const key = JSON.stringify(request);
+  useEffect(() => {
+    if (!request) {
+      setAnswer(null);
+      setProblem(waiting);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      void ask(request).then(({ data, error }) => {
+        if (!live) return;
+        setAnswer(data ?? null);
+        setProblem(error ? (error.errors?.[0] ? `${error.errors[0].field}: ${error.errors[0].message}` : error.title) : null);
+      });
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [key]);
+  return { answer, problem };
+}
+
 /** A form's submit: runs `action`, keeps its failure for the fields and the banner. */
 export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<void>) {
   const [error, setError] = useState<ApiError | null>(null);
