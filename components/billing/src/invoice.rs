@@ -126,7 +126,7 @@ impl Invoice {
     /// What is owed back to the client: paid beyond what the invoice still charges
     /// once credit notes took their part (never below 0), less what was refunded.
     pub fn owed_back(&self) -> i64 {
-        (self.amount_paid - self.payable()).max(0) - self.amount_refunded
+        ((self.amount_paid - self.payable()).max(0) - self.amount_refunded).max(0)
     }
 
     pub fn fully_credited(&self) -> bool {

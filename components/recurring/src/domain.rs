@@ -107,10 +107,9 @@ impl TemplateFields {
         }
     }
 
-    /// A schedule alone, as the editor has it before the template is saved:
-    /// `frequency` and `start_date` are required, the end and time zone read; what the
-    /// periods would say (client, lines, terms) is not looked at, so the dates show while
-    /// the rest is still being typed.
+    /// A schedule, as the editor has it before the template is saved: only `frequency`
+    /// and `start_date` are required, so the dates show while the rest (client, lines) is
+    /// still being typed; whatever else is given is checked as a template's would be.
     pub fn schedule_only(input: TemplateInput) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         for (present, field) in [
@@ -121,15 +120,7 @@ impl TemplateFields {
                 errors.push(FieldError::new(field, "is required"));
             }
         }
-        let schedule = TemplateInput {
-            frequency: input.frequency,
-            start_date: input.start_date,
-            end_date: input.end_date,
-            count: input.count,
-            time_zone: input.time_zone,
-            ..TemplateInput::default()
-        };
-        let fields = Self::blank().merge(schedule, &mut errors);
+        let fields = Self::blank().merge(input, &mut errors);
         fields.check(&mut errors);
         if errors.is_empty() {
             Ok(fields)

@@ -28,8 +28,17 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     let id = route.param("id");
     let owner = owner(req)?;
-    let store = templates()?;
     let now = Timestamp::now();
+    if route.path == "/recurring-invoices/preview" {
+        // A schedule alone: nothing to read or write, so no database either.
+        let input: TemplateInput = req.json(config::body_limit()?).await?;
+        let upcoming: Vec<String> = service::preview(input, now)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        return Ok(json(200, &serde_json::json!({ "upcoming": upcoming })));
+    }
+    let store = templates()?;
     let template = match (route.path, route.method) {
         ("/recurring-invoices", "GET") => {
             let query = ListQuery::parse(&req.query).map_err(RecurringError::Invalid)?;
@@ -42,14 +51,6 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             let mut response = shown(201, &template);
             response.set_header("location", format!("/recurring-invoices/{}", template.id));
             return Ok(response);
-        }
-        ("/recurring-invoices/preview", "POST") => {
-            let input: TemplateInput = req.json(config::body_limit()?).await?;
-            let upcoming: Vec<String> = service::preview(input, now)?
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            return Ok(json(200, &serde_json::json!({ "upcoming": upcoming })));
         }
         ("/recurring-invoices/{id}", "GET") => service::get(&store, &owner, id)?,
         ("/recurring-invoices/{id}", "PATCH") => {

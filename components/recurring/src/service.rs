@@ -76,7 +76,8 @@ pub fn create(
 }
 
 /// The dates a schedule not saved yet would bring, from today on: what the template's
-/// `upcoming` will be once it is saved now. Nothing is read or written.
+/// `upcoming` will be once it is saved now. Nothing is read or written; the client is
+/// not looked up (only its id's form is checked).
 pub fn preview(input: TemplateInput, now: Timestamp) -> Result<Vec<Date>, RecurringError> {
     let fields = TemplateFields::schedule_only(input).map_err(RecurringError::Invalid)?;
     Ok(fields

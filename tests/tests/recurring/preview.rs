@@ -15,7 +15,7 @@ fn a_schedule_is_previewed_before_it_is_saved_and_nothing_is_stored() {
     let half = user.post(
         PREVIEW,
         &json!({"frequency": "monthly", "start_date": "2032-01-31", "count": 3,
-                "time_zone": "Europe/Berlin", "lines": []}),
+                "time_zone": "Europe/Berlin", "name": "Retainer"}),
     );
     assert_eq!(half.status, 200, "{}", half.body);
     assert_eq!(
@@ -57,6 +57,15 @@ fn a_bad_schedule_or_token_gets_a_clear_refusal() {
         &json!({"frequency": "monthly", "start_date": "2032-01-31", "color": "red"}),
     )
     .problem(422);
+    // Whatever else is given is checked as a template's would be.
+    let line = user.post(
+        PREVIEW,
+        &json!({"frequency": "monthly", "start_date": "2032-01-31",
+                "lines": [{"description": "Retainer", "quantity": "one", "unit_price": 100}]}),
+    );
+    assert!(line.problem(422)["errors"][0]["field"]
+        .as_str()
+        .is_some_and(|f| f.starts_with("lines")));
     user.call("POST", PREVIEW)
         .raw("application/json", b"{\"frequency\": ".to_vec())
         .send()

@@ -260,11 +260,21 @@ fn a_schedule_previews_the_dates_saving_it_now_would_bring_without_a_client_or_l
     let saved = created(&store, "2027-01-31").view()["upcoming"].clone();
     assert_eq!(
         json!(dates(
-            json!({"frequency": "monthly", "start_date": "2027-01-31",
-        "client_id": "not-checked", "lines": []})
+            json!({"frequency": "monthly", "start_date": "2027-01-31", "client_id": OTHER})
         )),
-        saved
+        saved,
+        "whoever's client: it is not looked up"
     );
+    // What is given is checked as a template's would be.
+    let Err(RecurringError::Invalid(errors)) = preview(
+        input(json!({"frequency": "monthly", "start_date": "2027-01-31",
+                     "client_id": "not-a-client", "catch_up": "a\u{7}b"})),
+        now,
+    ) else {
+        panic!("refused");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["client_id", "catch_up"]);
     let Err(RecurringError::Invalid(errors)) = preview(
         input(json!({"start_date": "2027-02-30", "end_date": "2026-01-01"})),
         now,
