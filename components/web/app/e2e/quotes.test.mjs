@@ -69,6 +69,8 @@ test("a quote is sent, accepted on its link and made an invoice", { timeout: 120
   // A second link, for a chat message: shown once, beside the e-mail's.
   await page.getByRole("button", { name: "Create a link" }).click();
   assert.match(await page.getByLabel("Quote link").inputValue(), /\/share\/quotes\/[A-Za-z0-9_-]{43}$/);
+  // The page reads the quote again after showing the link: wait for the second row.
+  await page.getByRole("button", { name: "Revoke" }).nth(1).waitFor();
   assert.equal(await page.getByRole("button", { name: "Revoke" }).count(), 2);
   assert.deepEqual(await axe(page), []);
   await shotOf(page.locator("section[aria-labelledby=quote-title]"), "quote");
