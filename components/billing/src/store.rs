@@ -104,6 +104,25 @@ fn key_params(key: Option<&IdempotencyKey>) -> [ParameterValue; 2] {
     ]
 }
 
+/// The CTE `k` that keeps the idempotency key of a change to the invoice `u`: the key at
+/// `$at`, its request's hash at the next parameter ([`key_params`]' order).
+fn key_cte(at: usize) -> String {
+    format!(
+        "k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
+               SELECT u.owner_id, ${at}::text, ${}::text, u.id FROM u WHERE ${at}::text IS NOT NULL)",
+        at + 1
+    )
+}
+
+/// What an event of `event_type` adds to its payload: `{name: object}` (a `jsonb`
+/// expression over the row added beside the invoice), nothing for the change's other
+/// events.
+fn added(event_type: &str, name: &str, object: &str) -> String {
+    format!(
+        "CASE WHEN t.type = '{event_type}' THEN jsonb_build_object('{name}', {object}) ELSE '{{}}'::jsonb END"
+    )
+}
+
 /// A discount as its kind and value columns.
 fn discount_columns(discount: Discount) -> (Option<&'static str>, ParameterValue) {
     let (kind, value) = discount.to_columns();
@@ -438,12 +457,12 @@ impl PgInvoices {
                    SELECT u.id, u.owner_id, $4::bigint, $11::bigint, $6::text::date, $7::text,
                           $8::text, $12::text, $13::text FROM u
                    RETURNING *),
-             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-                   SELECT u.owner_id, $9::text, $10::text, u.id FROM u WHERE $9::text IS NOT NULL),
+             {keyed},
              {outbox}",
+            keyed = key_cte(9),
             outbox = outbox(
                 "u LEFT JOIN p ON true",
-                Some(&format!("CASE WHEN t.type = 'payment.recorded' THEN jsonb_build_object('payment', {PAYMENT}) ELSE '{{}}'::jsonb END")),
+                Some(&added("payment.recorded", "payment", PAYMENT)),
                 "$14::text[]"
             )
         );
@@ -497,12 +516,12 @@ impl PgInvoices {
                           $8::jsonb, $9::text, $10::bigint, $11::bigint, $12::bigint,
                           $13::bigint, $4::bigint, $14::text FROM u, n
                    RETURNING *),
-             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-                   SELECT u.owner_id, $15::text, $16::text, u.id FROM u WHERE $15::text IS NOT NULL),
+             {keyed},
              {outbox}",
+            keyed = key_cte(15),
             outbox = outbox(
                 "u LEFT JOIN c ON true",
-                Some(&format!("CASE WHEN t.type = 'credit_note.issued' THEN jsonb_build_object('credit_note', {CREDIT_NOTE}) ELSE '{{}}'::jsonb END")),
+                Some(&added("credit_note.issued", "credit_note", CREDIT_NOTE)),
                 "$17::text[]"
             )
         );
@@ -539,12 +558,12 @@ impl PgInvoices {
                    SELECT $5::text::uuid, u.id, u.owner_id, $4::bigint, $6::text::date,
                           $7::text, $8::text FROM u
                    RETURNING *),
-             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-                   SELECT u.owner_id, $9::text, $10::text, u.id FROM u WHERE $9::text IS NOT NULL),
+             {keyed},
              {outbox}",
+            keyed = key_cte(9),
             outbox = outbox(
                 "u LEFT JOIN r ON true",
-                Some(&format!("CASE WHEN t.type = 'refund.recorded' THEN jsonb_build_object('refund', {REFUND}) ELSE '{{}}'::jsonb END")),
+                Some(&added("refund.recorded", "refund", REFUND)),
                 "$11::text[]"
             )
         );

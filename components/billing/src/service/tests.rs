@@ -263,15 +263,17 @@ fn credits_lower_the_balance_settle_the_invoice_and_never_pass_its_total() {
     ));
 }
 
+/// A request body (a payment, a credit, a refund) from its JSON.
+fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("body")
+}
+
 #[test]
 fn refunds_pay_back_what_a_credit_left_owed_and_never_more() {
     let (store, clients) = (MemoryStore::default(), Directory::active(Some("EUR")));
     let b = billing(&store, &clients);
     let id = draft(&store, &clients);
     b.send(&id, None).expect("sent");
-    fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
-        serde_json::from_value(v).expect("body")
-    }
     b.record_payment(&id, None, body(json!({"amount": 1000})), None)
         .expect("paid in full");
     let credited = b
@@ -326,9 +328,6 @@ fn a_credit_on_an_unpaid_invoice_owes_nothing_back_and_a_refund_is_refused() {
     let b = billing(&store, &clients);
     let id = draft(&store, &clients);
     b.send(&id, None).expect("sent");
-    fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
-        serde_json::from_value(v).expect("body")
-    }
     let credited = b
         .credit(&id, None, body(json!({"amount": 300})), None)
         .expect("credited")
