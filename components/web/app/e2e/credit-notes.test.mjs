@@ -1,7 +1,8 @@
-// Crediting an invoice through the screens: part of a sent invoice taken back by an
-// amount at one of its rates (a credit past what is left refused next to its field), the
-// credit note listed with its own number and its PDF downloaded, the balance lowered; and
-// a credit on a paid invoice paid back and recorded. Every page axe-clean.
+// Crediting an invoice through the screens: part of a sent invoice taken back by one of
+// its lines in part (more than the line's quantity refused next to it), then by an amount
+// at one of its rates (a credit past what is left refused next to its field), each credit
+// note listed with its own number and its PDF downloaded, the balance lowered; and a
+// credit on a paid invoice paid back and recorded. Every page axe-clean.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
@@ -22,12 +23,18 @@ test("a sent invoice is credited in part and reads as such", { timeout: 120_000 
   const draft = (
     await apiCall("POST", "/invoices", {
       token,
-      body: { client_id: client.id, lines: [{ description: "Workshop day", quantity: 3, unit_price: 80000, tax_rate: "19" }] },
+      body: {
+        client_id: client.id,
+        lines: [
+          { description: "Workshop day", quantity: 3, unit_price: 80000, tax_rate: "19" },
+          { description: "Travel", quantity: 1, unit_price: 12000, tax_rate: "0" },
+        ],
+      },
     })
   ).json;
   const sent = await apiCall("POST", `/invoices/${draft.id}/send`, { token });
   assert.equal(sent.status, 200, JSON.stringify(sent.json));
-  assert.equal(sent.json.total, 285600);
+  assert.equal(sent.json.total, 297600);
 
   const context = await browser.newContext({ bypassCSP: true });
   const page = await guardedPage(context);
@@ -35,17 +42,32 @@ test("a sent invoice is credited in part and reads as such", { timeout: 120_000 
   await page.goto(`${BASE}/app/invoices/${draft.id}`);
   await page.getByRole("heading", { name: "Credit this invoice" }).waitFor();
 
-  // One workshop day was cancelled: 800.00 net at 19 %.
-  await page.getByLabel("What to credit").selectOption("amount");
-  await page.getByLabel("Net amount (EUR)").fill("800.00");
-  await page.getByLabel("Tax rate").selectOption("19");
+  // One workshop day of three was cancelled: that line, one of its quantity. More days
+  // than the line has are refused next to the line's quantity.
+  await page.getByLabel("What to credit").selectOption("lines");
+  await page.getByRole("checkbox", { name: /Workshop day/ }).check();
+  const days = page.getByLabel("Quantity of “Workshop day” to credit");
+  assert.equal(await days.inputValue(), "3", "the whole line until told otherwise");
+  await days.fill("4");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  await page.getByRole("alert").filter({ hasText: "at most the line's quantity (3)" }).waitFor();
+  await days.fill("1");
   await page.getByLabel("Reason").fill("One workshop day cancelled");
   await page.getByRole("button", { name: "Issue credit note" }).click();
   const notes = page.getByRole("table", { name: "Credit notes" });
   await notes.getByRole("cell", { name: /^CRN-\d{4}-0001$/ }).waitFor();
   await notes.getByRole("cell", { name: "One workshop day cancelled" }).waitFor();
   await notes.getByRole("cell", { name: "952.00 EUR" }).waitFor();
-  await page.getByTestId("balance").filter({ hasText: "1,904.00 EUR" }).or(page.getByTestId("balance").filter({ hasText: "1904.00 EUR" })).waitFor();
+  await page.getByTestId("balance").filter({ hasText: "2,024.00 EUR" }).waitFor();
+
+  // The travel was not needed either: 120.00 net at 0 %.
+  await page.getByLabel("What to credit").selectOption("amount");
+  await page.getByLabel("Net amount (EUR)").fill("120.00");
+  await page.getByLabel("Tax rate").selectOption("0");
+  await page.getByLabel("Reason").fill("No travel");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  await notes.getByRole("cell", { name: /^CRN-\d{4}-0002$/ }).waitFor();
+  await page.getByTestId("balance").filter({ hasText: "1,904.00 EUR" }).waitFor();
 
   // The credit note is a document of its own: its PDF downloads under its number.
   const number = await notes.getByRole("cell", { name: /^CRN-\d{4}-0001$/ }).textContent();
@@ -58,12 +80,18 @@ test("a sent invoice is credited in part and reads as such", { timeout: 120_000 
   assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
 
   // More than is left is refused next to the amount, and nothing changes.
-  await page.getByLabel("Net amount (EUR)").fill("1700.00");
+  await page.getByLabel("Net amount (EUR)").fill("2000.00");
   await page.getByRole("button", { name: "Issue credit note" }).click();
   await page.getByRole("alert").filter({ hasText: "left to credit" }).waitFor();
   const server = await apiCall("GET", `/invoices/${draft.id}`, { token });
-  assert.equal(server.json.amount_credited, 95200);
-  assert.equal(server.json.credit_notes.length, 1);
+  assert.equal(server.json.amount_credited, 107200);
+  assert.deepEqual(
+    server.json.credit_notes.map((c) => [c.lines.map((l) => [l.description, l.quantity]), c.total]),
+    [
+      [[["Workshop day", "1"]], 95200],
+      [[[`Credit on ${server.json.number}`, "1"]], 12000],
+    ],
+  );
   assert.equal(server.json.status, "sent");
 
   assert.deepEqual(await axe(page), []);

@@ -1,5 +1,6 @@
-// An invoice's credit notes, the form that issues one — the whole invoice, or a net
-// amount at one of its tax rates — and the one that records money paid back against one.
+// An invoice's credit notes, the form that issues one — the whole invoice, some of its
+// lines (all or part of their quantity), or a net amount at one of its tax rates — and
+// the one that records money paid back against one.
 // The server decides what fits (never more than is left to credit, or owed back) and
 // says so by field; the screen does no sums of its own.
 import { useMemo, useState } from "preact/hooks";
@@ -62,14 +63,20 @@ export function CreditNoteList({ invoice: i }: { invoice: Invoice }) {
   );
 }
 
+type CreditKind = "whole" | "lines" | "amount";
+
 export function CreditInvoice({ invoice, onCredited }: { invoice: Invoice; onCredited: (i: Invoice) => void }) {
   const currency = invoice.currency ?? "EUR";
   const rates = invoice.taxes.map((t) => t.rate);
   const whole = invoice.amount_credited === 0;
-  const [kind, setKind] = useState<"whole" | "amount">(whole ? "whole" : "amount");
+  // A fixed discount cannot be shared out by lines (the server says so): whole or amount.
+  const byLines = !(invoice.discount && "amount" in invoice.discount);
+  const [kind, setKind] = useState<CreditKind>(whole ? "whole" : "amount");
   const [amount, setAmount] = useState("");
   const [rate, setRate] = useState(rates[0] ?? "0");
   const [reason, setReason] = useState("");
+  // Position (from 1) → the quantity to credit, for the lines chosen.
+  const [chosen, setChosen] = useState<Map<number, string>>(new Map());
   const key = useMemo(() => crypto.randomUUID(), [invoice.version]);
   const submit = useSubmit(async () => {
     let body: Schemas["CreditNoteCreate"] = { reason: reason.trim() || null };
@@ -80,6 +87,10 @@ export function CreditInvoice({ invoice, onCredited }: { invoice: Invoice; onCre
       }
       body = { ...body, amount: minor, tax_rate: rate };
     }
+    if (kind === "lines") {
+      if (chosen.size === 0) refuseField("lines", "choose at least one line to credit");
+      body = { ...body, lines: [...chosen].map(([line, quantity]) => ({ line, quantity: quantity.trim() })) };
+    }
     const updated = await unwrap(
       api.POST("/invoices/{id}/credit-notes", {
         params: { path: { id: invoice.id }, header: { ...ifMatch(invoice.version), "Idempotency-Key": key } },
@@ -89,8 +100,20 @@ export function CreditInvoice({ invoice, onCredited }: { invoice: Invoice; onCre
     onCredited(updated);
     setAmount("");
     setReason("");
+    setChosen(new Map());
     setKind("amount");
   });
+  const choose = (line: number, quantity: string | null) => {
+    const next = new Map(chosen);
+    if (quantity === null) next.delete(line);
+    else next.set(line, quantity);
+    setChosen(new Map([...next].sort(([a], [b]) => a - b)));
+  };
+  // The server names a chosen line's error by its place among the chosen (`lines[0]…`).
+  const lineError = (line: number) => {
+    const at = [...chosen.keys()].indexOf(line);
+    return at < 0 ? undefined : (submit.fields[`lines[${at}].quantity`] ?? submit.fields[`lines[${at}].line`]);
+  };
   const left = invoice.total - invoice.amount_credited;
   return (
     <Form onSubmit={() => void submit.run()}>
@@ -102,12 +125,47 @@ export function CreditInvoice({ invoice, onCredited }: { invoice: Invoice; onCre
       <div class="cols">
         <Field label="What to credit" error={submit.fields.lines}>
           {(fid, describedBy) => (
-            <select id={fid} name="credit_kind" value={kind} aria-describedby={describedBy} onChange={(e) => setKind(e.currentTarget.value as "whole" | "amount")}>
+            <select id={fid} name="credit_kind" value={kind} aria-describedby={describedBy} onChange={(e) => setKind(e.currentTarget.value as CreditKind)}>
               {whole && <option value="whole">The whole invoice</option>}
+              {byLines && <option value="lines">Some of its lines</option>}
               <option value="amount">A net amount</option>
             </select>
           )}
         </Field>
+        {kind === "lines" && (
+          <fieldset class="credit-lines">
+            <legend>Lines to credit</legend>
+            {invoice.lines.map((line, at) => {
+              const position = at + 1;
+              const quantity = chosen.get(position);
+              const error = lineError(position);
+              return (
+                <div key={position} class="credit-line">
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      name={`credit_line_${position}`}
+                      checked={quantity !== undefined}
+                      onChange={(e) => choose(position, e.currentTarget.checked ? line.quantity : null)}
+                    />{" "}
+                    {line.description} ({line.quantity} × {formatMoney(line.unit_price, invoice.currency)})
+                  </label>
+                  {quantity !== undefined && (
+                    <Input
+                      label={`Quantity of “${line.description}” to credit`}
+                      name={`credit_quantity_${position}`}
+                      inputmode="decimal"
+                      required
+                      value={quantity}
+                      onInput={(value) => choose(position, value)}
+                      errors={error ? { [`credit_quantity_${position}`]: error } : undefined}
+                    />
+                  )}
+                </div>
+              );
+            })}
+          </fieldset>
+        )}
         {kind === "amount" && (
           <>
             <Input label={`Net amount (${currency})`} name="amount" inputmode="decimal" required value={amount} onInput={setAmount} errors={submit.fields} />
