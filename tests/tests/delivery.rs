@@ -97,17 +97,6 @@ fn deliveries_once(user: &User, invoice: &str, status: &str) -> Vec<Value> {
     }
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("fin-delivery-{}.pdf", std::process::id()));
-    std::fs::write(&path, bytes).expect("write pdf");
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (make setup installs poppler-utils)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn one_send_is_one_email_to_the_client_with_the_pdf_and_the_einvoice() {
     let _serial = serial();
@@ -138,7 +127,7 @@ fn one_send_is_one_email_to_the_client_with_the_pdf_and_the_einvoice() {
     assert_eq!(page.status, 200, "the link opens the invoice");
     let names: Vec<&str> = m.attachments.iter().map(|a| a.filename.as_str()).collect();
     assert_eq!(names, [format!("{number}.pdf"), format!("{number}.xml")]);
-    let pdf = pdf_text(&m.attachments[0].bytes);
+    let pdf = fin_e2e::pdf::text(&m.attachments[0].bytes, "delivery-mailed.pdf");
     assert!(
         pdf.contains(number) && pdf.contains("Analytics workshop"),
         "{pdf}"

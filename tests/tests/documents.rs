@@ -4,11 +4,10 @@
 //! Bad tokens, other users' ids and hostile path ids reach it through hostile.rs and
 //! text_input.rs, which take their operations from the spec.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use fin_e2e::contract::spec;
+use fin_e2e::pdf::{text, tool};
 use fin_e2e::{id, App, AppOptions, Reply, User};
 use serde_json::json;
 
@@ -23,30 +22,6 @@ fn pdf(user: &User, invoice: &str, query: &str) -> Reply {
     assert_eq!(reply.header("content-type"), Some("application/pdf"));
     assert!(reply.bytes.starts_with(b"%PDF-"), "not a PDF");
     reply
-}
-
-/// Runs a poppler or qpdf tool on the file and returns what it printed.
-fn tool(name: &str, args: &[&str], pdf: &[u8], file: &str) -> String {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("documents-e2e");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(file);
-    std::fs::write(&path, pdf).expect("write");
-    let out = Command::new(name)
-        .args(args)
-        .arg(&path)
-        .args(if name == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
-        .output()
-        .unwrap_or_else(|e| panic!("{name}: {e} (make setup installs poppler-utils and qpdf)"));
-    assert!(out.status.success(), "{name}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn text(reply: &Reply, file: &str) -> String {
-    tool("pdftotext", &["-layout"], &reply.bytes, file)
 }
 
 #[test]
@@ -81,7 +56,7 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
         disposition.starts_with("inline; filename=\"INV-"),
         "{disposition}"
     );
-    let shown = text(&first, "draft.pdf");
+    let shown = text(&first.bytes, "documents-draft.pdf");
     for expected in [
         "DRAFT",
         "Lovelace Analytics (Ada Lovelace)",
@@ -96,7 +71,7 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
     ] {
         assert!(shown.contains(expected), "{expected:?} not in:\n{shown}");
     }
-    let check = tool("qpdf", &["--check"], &first.bytes, "draft.pdf");
+    let check = tool("qpdf", &["--check"], &first.bytes, "documents-draft.pdf");
     assert!(
         check.contains("No syntax or stream encoding errors"),
         "{check}"
@@ -112,7 +87,7 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
         letter.header("etag"),
         Some(etag.replace("-a4\"", "-letter\"").as_str())
     );
-    let info = tool("pdfinfo", &[], &letter.bytes, "letter.pdf");
+    let info = tool("pdfinfo", &[], &letter.bytes, "documents-letter.pdf");
     assert!(info.contains("612 x 792"), "{info}");
 
     // Sent: the seller and buyer it froze, whatever changes later.
@@ -121,7 +96,7 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
     renamed["legal_name"] = json!("Ada King");
     let put = user.call("PUT", "/business-profile").json(&renamed).send();
     assert_eq!(put.status, 200, "{}", put.body);
-    let sent = text(&pdf(&user, &draft, ""), "sent.pdf");
+    let sent = text(&pdf(&user, &draft, "").bytes, "documents-sent.pdf");
     assert!(!sent.contains("DRAFT"), "{sent}");
     assert!(
         sent.contains("(Ada Lovelace)") && !sent.contains("Ada King"),
@@ -134,7 +109,7 @@ fn a_draft_shows_the_current_parties_and_a_sent_invoice_the_frozen_ones() {
         .json(&json!({"amount": 49_500, "method": "bank transfer"}))
         .send();
     assert_eq!(paid.status, 201, "{}", paid.body);
-    let paid = text(&pdf(&user, &draft, ""), "paid.pdf");
+    let paid = text(&pdf(&user, &draft, "").bytes, "documents-paid.pdf");
     assert!(
         paid.contains("PAID") && paid.contains("(bank transfer)"),
         "{paid}"
@@ -146,7 +121,7 @@ fn without_a_profile_the_account_is_the_seller() {
     let app = app();
     let user = User::sign_up(app, "documents-plain");
     let invoice = id(&user.sent_invoice("EUR", 12_345));
-    let shown = text(&pdf(&user, &invoice, ""), "plain.pdf");
+    let shown = text(&pdf(&user, &invoice, "").bytes, "documents-plain.pdf");
     let name = user.get("/auth/profile").json()["name"]
         .as_str()
         .expect("name")
@@ -421,7 +396,7 @@ fn a_drafts_documents_change_with_the_profile_they_show() {
         "the draft shows the new name: a new file"
     );
     assert_ne!(renamed.header("etag"), Some(etag.as_str()));
-    assert!(text(&renamed, "renamed.pdf").contains("Zoë Ørsted Studio ApS"));
+    assert!(text(&renamed.bytes, "documents-renamed.pdf").contains("Zoë Ørsted Studio ApS"));
     // A draft's e-invoice says it is one, and is valid all the same.
     let xml = user.get(&format!("/invoices/{draft}/xml"));
     assert!(xml.body.contains("DRAFT: not issued"), "{}", xml.body);

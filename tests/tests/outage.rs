@@ -133,7 +133,7 @@ fn footprint() -> Vec<i64> {
 /// Every protected route group, with `token`: auth (logout of the web app included),
 /// clients, the catalogue, recurring invoices, quotes, invoices (create goes through the breaker;
 /// its PDF and e-invoice through the documents component, also as billing's `Accept`
-/// answer; credit notes and a credit note's PDF), share links, payments and
+/// answer; credit notes, a refund and a credit note's PDF), share links, payments and
 /// the Stripe connection, deliveries and their settings, dashboard, business profile.
 fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
     let http = app().client();
@@ -228,6 +228,15 @@ fn protected(token: &str, invoice: &str) -> Vec<(String, Call)> {
             format!("POST /invoices/{invoice}/credit-notes"),
             body(
                 bearer(http.post(&format!("/invoices/{invoice}/credit-notes"))),
+                json!({"amount": 1}),
+            ),
+        ),
+        (
+            format!("POST /invoices/{invoice}/credit-notes/{{note_id}}/refunds"),
+            body(
+                bearer(http.post(&format!(
+                    "/invoices/{invoice}/credit-notes/5f0c3a52-7a0e-4c1b-9a59-2f1f3c1c8d11/refunds"
+                ))),
                 json!({"amount": 1}),
             ),
         ),
@@ -356,13 +365,24 @@ fn register(email: &str) -> Call {
         .json(&json!({"email": email, "password": PASSWORD, "name": "Out Age"}))
 }
 
-/// `POST /invoices/totals`: only the token is checked, no stored data is read.
-fn totals(token: &str) -> Call {
-    app()
-        .client()
-        .post("/invoices/totals")
-        .bearer(token)
-        .json(&json!({"lines": [{"quantity": "2", "unit_price": 5000, "tax_rate": "19"}]}))
+/// The routes that check only the token and read no stored data: an invoice's totals
+/// while typing, and a schedule's next dates.
+fn asking_no_database(token: &str) -> [(&'static str, Call); 2] {
+    let http = app().client();
+    [
+        (
+            "totals",
+            http.post("/invoices/totals")
+                .bearer(token)
+                .json(&json!({"lines": [{"quantity": "2", "unit_price": 5000, "tax_rate": "19"}]})),
+        ),
+        (
+            "a schedule's preview",
+            http.post("/recurring-invoices/preview")
+                .bearer(token)
+                .json(&json!({"frequency": "monthly", "start_date": "2099-01-31"})),
+        ),
+    ]
 }
 
 fn webhook() -> Call {
@@ -432,7 +452,9 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
     unavailable("login, right password", login(&email, PASSWORD));
     unavailable("login, wrong password", login(&email, "not the password"));
     answers("a webhook needs no Redis", webhook(), 200);
-    unavailable("totals fail closed on the token", totals(&alice.token));
+    for (what, call) in asking_no_database(&alice.token) {
+        unavailable(&format!("{what} fail closed on the token"), call);
+    }
     answers("a share link needs no Redis", open(&page), 200);
     answers("nor its PDF", open(&format!("{page}/pdf")), 200);
     let mut after = footprint();
@@ -482,11 +504,13 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
             login(&email, PASSWORD),
         );
         unavailable(&format!("postgres {fault:?}: webhook"), webhook());
-        answers(
-            &format!("postgres {fault:?}: totals ask no database"),
-            totals(&alice.token),
-            200,
-        );
+        for (what, call) in asking_no_database(&alice.token) {
+            answers(
+                &format!("postgres {fault:?}: {what} ask no database"),
+                call,
+                200,
+            );
+        }
         unavailable(&format!("postgres {fault:?}: share link"), open(&page));
         unavailable(
             &format!("postgres {fault:?}: shared e-invoice"),

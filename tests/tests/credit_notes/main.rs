@@ -42,21 +42,6 @@ fn credit(user: &User, invoice: &Value, body: &Value) -> Reply {
     user.post(&format!("/invoices/{}/credit-notes", id(invoice)), body)
 }
 
-/// What a reader sees in a PDF (`pdftotext`, which `make setup` installs).
-fn pdf_text(pdf: &[u8], name: &str) -> String {
-    // One file per caller: the tests run at once.
-    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.pdf"));
-    std::fs::write(&path, pdf).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn event_types(invoice: &Value) -> Vec<String> {
     app()
         .db()
@@ -164,7 +149,7 @@ fn an_invoice_is_credited_in_part_then_whole_and_reads_as_credited() {
     // The invoice's PDF keeps its own figures and says how it settled: credited.
     let pdf = user.get(&format!("/invoices/{}/pdf", id(&invoice)));
     assert_eq!(pdf.status, 200, "{}", pdf.body);
-    let text = pdf_text(&pdf.bytes, "credited-invoice");
+    let text = fin_e2e::pdf::text(&pdf.bytes, "credited-invoice.pdf");
     assert!(text.contains("CREDITED"), "{text}");
     assert!(text.contains("Credited by credit notes"), "{text}");
     assert!(text.contains("410.50"), "the invoice's own total: {text}");
@@ -400,7 +385,7 @@ fn a_credit_note_is_a_pdf_and_an_e_invoice_the_official_rules_accept() {
         pdf.header("content-disposition"),
         Some(format!("inline; filename=\"{number}.pdf\"").as_str())
     );
-    let text = pdf_text(&pdf.bytes, "credit-note");
+    let text = fin_e2e::pdf::text(&pdf.bytes, "credit-note.pdf");
     for shown in [
         "CREDIT NOTE",
         number.as_str(),
