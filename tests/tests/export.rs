@@ -110,6 +110,8 @@ const LEFT_OUT: &[(&str, &str)] = &[
     ("two_factor", "the authenticator secret"),
     ("recovery_codes", "hashes of recovery codes"),
     ("idempotency_keys", "replay records of requests"),
+    ("quote_idempotency_keys", "replay records of requests"),
+    ("recurring_idempotency_keys", "replay records of requests"),
     (
         "invoice_counters",
         "the next invoice number, read off invoices.json",

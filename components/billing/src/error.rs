@@ -74,10 +74,7 @@ impl From<BillingError> for Problem {
             BillingError::Contended => Problem::conflict(
                 "The invoice was changed by another request at the same time; retry.",
             ),
-            BillingError::KeyReused => Problem::validation(vec![FieldError::new(
-                "Idempotency-Key",
-                "was already used for a different request",
-            )]),
+            BillingError::KeyReused => Problem::validation(vec![fin_idempotency::reused()]),
             BillingError::TokenRefused => Problem::unauthorized("The token is no longer accepted."),
             BillingError::ClientsUnavailable { retry_after } => {
                 Problem::unavailable(retry_after.max(1) as u64).with_detail(

@@ -2,9 +2,7 @@
 
 use fin_spin_edge::response::{json, no_content};
 use fin_spin_edge::{auth, standing};
-use fin_spin_edge::{config, ApiRequest, FieldError, Problem, Route};
-use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
+use fin_spin_edge::{config, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 use time::{Date, OffsetDateTime};
 
@@ -19,10 +17,8 @@ use crate::listing::{ListQuery, Page};
 use crate::negotiate::{self, Wanted};
 use crate::preview;
 use crate::refund::RefundInput;
-use crate::service::{Billing, Created, IdempotencyKey};
+use crate::service::{Billing, Created};
 use crate::store::PgInvoices;
-
-const MAX_KEY_CHARS: usize = 255;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
 pub const ROUTES: &[Route] = &[
@@ -144,7 +140,9 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
 
 async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
-    let (input, key) = body_and_key::<InvoiceInput>(req).await?;
+    let (input, key) = req
+        .json_and_key::<InvoiceInput>(config::body_limit()?)
+        .await?;
     let created = cx.billing(true, |b| b.create(input, key.as_ref()))?;
     Ok(cx.created(&created))
 }
@@ -207,7 +205,9 @@ fn void(req: &ApiRequest, id: &str) -> Result<Response, Problem> {
 async fn pay(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
     let if_match = req.if_match();
-    let (input, key) = body_and_key::<PaymentInput>(req).await?;
+    let (input, key) = req
+        .json_and_key::<PaymentInput>(config::body_limit()?)
+        .await?;
     let created = cx.billing(false, |b| {
         b.record_payment(id, if_match, input, key.as_ref())
     })?;
@@ -218,7 +218,9 @@ async fn pay(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
 async fn credit(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
     let if_match = req.if_match();
-    let (input, key) = body_and_key::<CreditInput>(req).await?;
+    let (input, key) = req
+        .json_and_key::<CreditInput>(config::body_limit()?)
+        .await?;
     let created = cx.billing(false, |b| b.credit(id, if_match, input, key.as_ref()))?;
     Ok(cx.added(&created))
 }
@@ -228,41 +230,9 @@ async fn credit(req: &mut ApiRequest, id: &str) -> Result<Response, Problem> {
 async fn refund(req: &mut ApiRequest, id: &str, note: &str) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
     let if_match = req.if_match();
-    let (input, key) = body_and_key::<RefundInput>(req).await?;
+    let (input, key) = req
+        .json_and_key::<RefundInput>(config::body_limit()?)
+        .await?;
     let created = cx.billing(false, |b| b.refund(id, note, if_match, input, key.as_ref()))?;
     Ok(cx.added(&created))
-}
-
-/// The JSON body, and the `Idempotency-Key` with a digest of the request it came with
-/// (method, path and body), so a key reused for something else is caught.
-async fn body_and_key<T: DeserializeOwned>(
-    req: &mut ApiRequest,
-) -> Result<(T, Option<IdempotencyKey>), Problem> {
-    let key = match req.header("idempotency-key").map(str::trim) {
-        None => None,
-        Some(key)
-            if (1..=MAX_KEY_CHARS).contains(&key.len())
-                && key.bytes().all(|b| b.is_ascii_graphic()) =>
-        {
-            Some(key.to_owned())
-        }
-        Some(_) => {
-            return Err(Problem::validation(vec![FieldError::new(
-                "Idempotency-Key",
-                format!("must be 1 to {MAX_KEY_CHARS} visible ASCII characters"),
-            )]))
-        }
-    };
-    let body = req.body(config::body_limit()?).await?;
-    let input = fin_problem::decode_json(req.header("content-type"), &body)?;
-    let key = key.map(|key| {
-        let mut digest = Sha256::new();
-        digest.update(format!("{:?} {}\n", req.method, req.path));
-        digest.update(&body);
-        IdempotencyKey {
-            key,
-            request_hash: format!("{:x}", digest.finalize()),
-        }
-    });
-    Ok((input, key))
 }

@@ -21,7 +21,7 @@ use fin_commercial::totals::Totals;
 pub struct MemoryStore {
     /// (owner, invoice, deleted)
     invoices: RefCell<Vec<(String, Invoice, bool)>>,
-    keys: RefCell<BTreeMap<String, (String, String)>>,
+    keys: fin_idempotency::MemoryKeys,
     /// What the outbox received: (invoice id, event, version after the change).
     pub events: RefCell<Vec<(String, EventType, i64)>>,
     /// Versions to bump behind the service's back before the next `apply`.
@@ -72,12 +72,7 @@ impl InvoiceStore for MemoryStore {
             fields.clone(),
             totals.clone(),
         );
-        if let Some(key) = key {
-            self.keys.borrow_mut().insert(
-                key.key.clone(),
-                (invoice.id.clone(), key.request_hash.clone()),
-            );
-        }
+        self.keys.keep(owner, key, &invoice.id);
         self.events
             .borrow_mut()
             .push((invoice.id.clone(), EventType::InvoiceCreated, 1));
@@ -227,8 +222,8 @@ impl InvoiceStore for MemoryStore {
         Ok(Some(invoice.clone()))
     }
 
-    fn replay(&self, _owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
-        Ok(self.keys.borrow().get(key).cloned())
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
+        Ok(self.keys.replay(owner, key))
     }
 
     fn locate(&self, id: &str) -> Result<Option<Located>, Fault> {

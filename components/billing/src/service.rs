@@ -21,12 +21,7 @@ use fin_commercial::totals::Totals;
 /// How often a change is retried when another request changed the invoice in between.
 const ATTEMPTS: usize = 3;
 
-/// A request's `Idempotency-Key`, with a digest of the request it was first sent with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdempotencyKey {
-    pub key: String,
-    pub request_hash: String,
-}
+pub use fin_idempotency::IdempotencyKey;
 
 /// Where invoices are kept (Postgres in production). Every call is scoped to an owner,
 /// but for the two that settle a provider's payment, which arrives without one.

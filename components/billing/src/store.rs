@@ -3,7 +3,7 @@
 //! transaction), and the events it wrote are then published as nudges.
 
 use fin_spin_edge::pg::{
-    connect, int, optional_text as optional, query, query_with, text, text_or_null,
+    connect, int, keys, optional_text as optional, query, query_with, text, text_or_null,
 };
 use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{self, Connection, DbValue, ParameterValue};
@@ -97,21 +97,10 @@ fn owner_and_id(owner: &str, id: &str) -> Vec<ParameterValue> {
     vec![owner.to_owned().into(), id.to_owned().into()]
 }
 
-fn key_params(key: Option<&IdempotencyKey>) -> [ParameterValue; 2] {
-    [
-        text_or_null(key.map(|k| k.key.as_str())),
-        text_or_null(key.map(|k| k.request_hash.as_str())),
-    ]
-}
-
 /// The CTE `k` that keeps the idempotency key of a change to the invoice `u`: the key at
-/// `$at`, its request's hash at the next parameter ([`key_params`]' order).
+/// `$at`, its request's hash at the next parameter ([`keys::params`]' order).
 fn key_cte(at: usize) -> String {
-    format!(
-        "k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-               SELECT u.owner_id, ${at}::text, ${}::text, u.id FROM u WHERE ${at}::text IS NOT NULL)",
-        at + 1
-    )
+    keys::cte("k", "idempotency_keys", "invoice_id", "u", at)
 }
 
 /// What an event of `event_type` adds to its payload: `{name: object}` (a `jsonb`
@@ -206,10 +195,10 @@ impl InvoiceStore for PgInvoices {
              i AS (INSERT INTO invoices (owner_id, number_year, number_seq, {columns})
                    SELECT $1::text::uuid, $2::bigint::int, n.last, {casts} FROM n
                    RETURNING *),
-             k AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, invoice_id)
-                   SELECT i.owner_id, $15::text, $16::text, i.id FROM i WHERE $15::text IS NOT NULL),
+             {keyed},
              {outbox}",
             columns = FIELD_COLUMNS.join(", "),
+            keyed = keys::cte("k", "idempotency_keys", "invoice_id", "i", 15),
             outbox = outbox("i AS u", None, "ARRAY['invoice.created']")
         );
         let mut params = vec![
@@ -217,7 +206,7 @@ impl InvoiceStore for PgInvoices {
             ParameterValue::Int64(i64::from(fields.issue_date.year())),
         ];
         params.extend(field_params(fields, totals)?);
-        params.extend(key_params(key));
+        params.extend(keys::params(key));
         self.write(&ctes, "i", &params)?
             .ok_or_else(|| Fault::from("insert returned no row"))
     }
@@ -405,15 +394,7 @@ impl InvoiceStore for PgInvoices {
     }
 
     fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
-        let rows = query(
-            &self.conn,
-            "SELECT invoice_id::text, request_hash FROM idempotency_keys
-             WHERE owner_id = $1::text::uuid AND key = $2",
-            &[owner.to_owned().into(), key.to_owned().into()],
-        )?;
-        rows.first()
-            .map(|row| Ok((text(row.first())?, text(row.get(1))?)))
-            .transpose()
+        keys::replay(&self.conn, "idempotency_keys", "invoice_id", owner, key)
     }
 }
 
@@ -436,7 +417,7 @@ impl PgInvoices {
             text_or_null(payment.method.as_deref()),
             text_or_null(payment.reference.as_deref()),
         ]);
-        params.extend(key_params(key));
+        params.extend(keys::params(key));
         params.extend([
             ParameterValue::Int64(payment.overpaid),
             payment.source.name().to_owned().into(),
@@ -495,7 +476,7 @@ impl PgInvoices {
             ParameterValue::Int64(note.totals.tax),
             text_or_null(note.reason.as_deref()),
         ]);
-        params.extend(key_params(key));
+        params.extend(keys::params(key));
         params.push(event_names(events));
         // $4 total, $5 status, $6 year, $7 issue date, $8 lines, $9 discount kind,
         // $10 discount value, $11 subtotal, $12 discount, $13 tax, $14 reason, $15 key,
@@ -545,7 +526,7 @@ impl PgInvoices {
             text_or_null(refund.method.as_deref()),
             text_or_null(refund.reference.as_deref()),
         ]);
-        params.extend(key_params(key));
+        params.extend(keys::params(key));
         params.push(event_names(events));
         // $4 amount, $5 credit note, $6 refunded on, $7 method, $8 reference, $9 key,
         // $10 hash, $11 event names.

@@ -1,10 +1,10 @@
 //! Account e-mails — verification and reset links, notices of a changed password — that
-//! identity owes its users; and the quotes context's: a quote sent to its client, the
-//! notice of its answer to the freelancer. Each is written with the change that owes it and published in a view
-//! (`account_mail_outbox`, `quote_mail_outbox`); the mailer sends them exactly once
-//! the way it sends invoices: a row per e-mail here before the provider is called, its
-//! id the idempotency key, a lease per attempt, the same retries and the same `mail`
-//! breaker.
+//! identity owes its users; and the quotes context's: a quote sent to its client (with
+//! its PDF, printed when sent), the notice of its answer to the freelancer. Each is
+//! written with the change that owes it and published in a view (`account_mail_outbox`,
+//! `quote_mail_outbox`); the mailer sends them exactly once the way it sends invoices: a
+//! row per e-mail here before the provider is called, its id the idempotency key, a
+//! lease per attempt, the same retries and the same `mail` breaker.
 
 use fin_breaker::{Open, Permit};
 use fin_ephemeral::Kv;
@@ -12,8 +12,8 @@ use fin_problem::Fault;
 
 use crate::domain::{Next, Outcome};
 use crate::message;
-use crate::provider::{Email, Provider};
-use crate::service::{Claimed, Invoices, Mailer, Queue, Transport};
+use crate::provider::{Attachment, Email, Provider};
+use crate::service::{Claimed, Fetch, Invoices, Mailer, Queue, Transport};
 
 /// An account e-mail a mailer holds for one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,18 @@ pub struct Content {
     /// for the app's own e-mails.
     pub from_name: Option<String>,
     pub reply_to: Option<String>,
+    /// The quote whose PDF goes with the e-mail.
+    pub pdf: Option<QuotePdf>,
+}
+
+/// A quote's PDF, printed as its owner when the e-mail is sent — not stored with the
+/// e-mail: the quote a client reads attached is the one its link shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotePdf {
+    pub owner: String,
+    pub quote_id: String,
+    /// `QUO-2026-0001.pdf`.
+    pub filename: String,
 }
 
 impl std::fmt::Debug for Content {
@@ -53,8 +65,14 @@ pub trait AccountQueue {
     fn finish_account_mail(&self, mail: &AccountMail, next: &Next) -> Result<(), Fault>;
 }
 
-/// The e-mail to send: from the app itself, as text and the same text as HTML.
-pub fn email(from_address: &str, mail: &AccountMail, content: &Content) -> Email {
+/// The e-mail to send: from the app itself (or in the freelancer's name), as text and
+/// the same text as HTML.
+pub fn email(
+    from_address: &str,
+    mail: &AccountMail,
+    content: &Content,
+    attachments: Vec<Attachment>,
+) -> Email {
     let links: Vec<Option<&str>> = content
         .body
         .lines()
@@ -70,7 +88,7 @@ pub fn email(from_address: &str, mail: &AccountMail, content: &Content) -> Email
         subject: content.subject.clone(),
         text: content.body.clone(),
         html: message::html(&content.body, &links),
-        attachments: Vec::new(),
+        attachments,
         idempotency_key: format!("fin-account-mail/{}", mail.id),
     }
 }
@@ -130,9 +148,33 @@ where
             };
             return Ok(self.policy.next(mail.attempt, gone));
         };
-        let request = self
-            .provider
-            .request(&email(&self.sender.address, mail, content));
+        let attachments = match &content.pdf {
+            None => Vec::new(),
+            Some(pdf) => match self.invoices.quote_pdf(&pdf.owner, &pdf.quote_id) {
+                Ok(bytes) => vec![Attachment {
+                    filename: pdf.filename.clone(),
+                    content_type: "application/pdf".into(),
+                    bytes,
+                }],
+                // The provider was not called: the permit says nothing of it.
+                Err(fetch) => {
+                    self.breaker.release(permit)?;
+                    let outcome = match fetch {
+                        Fetch::Unavailable(reason) => Outcome::Transient {
+                            reason,
+                            after: None,
+                        },
+                        Fetch::Refused(reason) | Fetch::Settled(reason) => {
+                            Outcome::Permanent { reason }
+                        }
+                    };
+                    return Ok(self.policy.next(mail.attempt, outcome));
+                }
+            },
+        };
+        let request =
+            self.provider
+                .request(&email(&self.sender.address, mail, content, attachments));
         let answer = self.transport.send(&request);
         self.count(permit, crate::service::provider_failed(&answer))?;
         Ok(self
@@ -165,8 +207,9 @@ mod tests {
             body: "Hello,\n\nopen this link:\n\nhttps://app.example/app/reset-password#token=abc\n\n— Fin".into(),
             from_name: None,
             reply_to: None,
+            pdf: None,
         };
-        let email = email("accounts@app.example", &mail, &content);
+        let email = email("accounts@app.example", &mail, &content, Vec::new());
         assert_eq!(email.from, "\"Fin-Freelancer\" <accounts@app.example>");
         assert_eq!(email.idempotency_key, "fin-account-mail/m-1");
         assert!(email
@@ -188,8 +231,9 @@ mod tests {
             body: "Hello,\n\nhttps://app.example/share/quotes/abc\n".into(),
             from_name: Some("Ada \"The\" <Studio>".into()),
             reply_to: Some("ada@example.com".into()),
+            pdf: None,
         };
-        let email = email("accounts@app.example", &mail, &content);
+        let email = email("accounts@app.example", &mail, &content, Vec::new());
         assert_eq!(email.from, "\"Ada The Studio\" <accounts@app.example>");
         assert_eq!(email.reply_to.as_deref(), Some("ada@example.com"));
         assert!(email

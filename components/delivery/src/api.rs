@@ -155,4 +155,15 @@ impl Invoices for HttpInvoices {
         }
         Ok(attachments)
     }
+
+    fn quote_pdf(&self, owner: &str, quote: &str) -> Result<Vec<u8>, Fetch> {
+        let me = self.as_owner(owner)?;
+        let pdf = self.call(&me, "GET", &format!("/quotes/{quote}/pdf"), None)?;
+        match pdf.status {
+            200 => Ok(pdf.body),
+            status => Err(Fetch::Refused(format!(
+                "the quote's PDF could not be made ({status})"
+            ))),
+        }
+    }
 }

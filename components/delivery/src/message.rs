@@ -5,29 +5,7 @@ use html_escape::encode_quoted_attribute;
 
 use crate::domain::Kind;
 
-/// The languages there are templates for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    English,
-    German,
-}
-
-impl Language {
-    /// German for clients in German-speaking countries, English for everyone else — the
-    /// client record has no language of its own yet, its address has a country.
-    pub fn for_country(country: Option<&str>) -> Language {
-        match country.map(str::trim) {
-            Some(c)
-                if ["DE", "AT", "CH", "LI"]
-                    .iter()
-                    .any(|g| g.eq_ignore_ascii_case(c)) =>
-            {
-                Language::German
-            }
-            _ => Language::English,
-        }
-    }
-}
+pub use fin_address::Language;
 
 /// What an e-mail says of its invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,10 +137,7 @@ fn defaults(kind: Kind, language: Language) -> (&'static str, &'static str) {
 /// The template with its placeholders filled; a paragraph naming `{link}` is left out
 /// when there is no link.
 fn fill(template: &str, facts: &Facts, language: Language) -> String {
-    let notation = match language {
-        Language::English => fin_amount::ENGLISH,
-        Language::German => fin_amount::GERMAN,
-    };
+    let notation = language.notation();
     let digits = iso_currency::Currency::from_code(&facts.currency)
         .and_then(|c| c.exponent())
         .and_then(|e| u8::try_from(e).ok())
@@ -174,13 +149,7 @@ fn fill(template: &str, facts: &Facts, language: Language) -> String {
             facts.currency
         )
     };
-    let due = match (
-        language,
-        facts.due_date.split('-').collect::<Vec<_>>().as_slice(),
-    ) {
-        (Language::German, [y, m, d]) => format!("{d}.{m}.{y}"),
-        _ => facts.due_date.clone(),
-    };
+    let due = language.date(&facts.due_date);
     let paragraphs: Vec<&str> = template
         .split("\n\n")
         .filter(|p| facts.link.is_some() || !p.contains("{link}"))

@@ -114,6 +114,8 @@ pub trait Invoices {
     /// The PDF, and the e-invoice when the invoice can be one.
     fn documents(&self, owner: &str, invoice: &str, number: &str)
         -> Result<Vec<Attachment>, Fetch>;
+    /// A quote's PDF, as the quote's owner prints it.
+    fn quote_pdf(&self, owner: &str, quote: &str) -> Result<Vec<u8>, Fetch>;
 }
 
 /// Sends a provider's request (Spin's outbound HTTP in production).

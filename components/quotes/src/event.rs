@@ -54,7 +54,7 @@ mod tests {
         let input: QuoteInput = serde_json::from_value(json!({"client_id": client,
             "lines": [{"description": "Audit", "quantity": "1", "unit_price": 1000}]}))
         .expect("input");
-        let quote = create(&store, owner, input, today).expect("created");
+        let (quote, _) = create(&store, owner, input, today, None).expect("created");
         let link = NewLink {
             digest: "d-mail".into(),
             url: "https://app.example/share/quotes/t".into(),

@@ -56,10 +56,15 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             return Ok(json(200, &page.map(|q| q.view(today))));
         }
         ("/quotes", "POST") => {
-            let input: QuoteInput = req.json(config::body_limit()?).await?;
-            let quote = service::create(&store, &owner, input, today)?;
+            let (input, key) = req
+                .json_and_key::<QuoteInput>(config::body_limit()?)
+                .await?;
+            let (quote, made) = service::create(&store, &owner, input, today, key.as_ref())?;
             let mut response = shown(201, &quote, today);
             response.set_header("location", format!("/quotes/{}", quote.id));
+            if !made {
+                response.set_header("idempotent-replayed", "true");
+            }
             return Ok(response);
         }
         ("/quotes/{id}", "GET") => service::get(&store, &owner, id)?,
@@ -306,10 +311,10 @@ fn render(
     base: &str,
     today: Date,
 ) -> Result<Response, Problem> {
-    let (seller, client) = store.parties(quote).map_err(QuoteError::from)?;
+    let parties = store.parties(quote).map_err(QuoteError::from)?;
     let context = Context {
-        seller: seller.as_deref(),
-        client: client.as_deref(),
+        seller: parties.seller.as_deref(),
+        client: parties.client.as_deref(),
         notice,
         errors,
         base,

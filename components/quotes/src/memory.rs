@@ -12,8 +12,8 @@ use time::Date;
 use crate::domain::{Answer, QuoteFields, Status};
 use crate::listing::ListQuery;
 use crate::notice::{Invitation, Notice};
-use crate::quote::{Answered, Link, Quote};
-use crate::service::{Invoices, QuoteStore, Refusal};
+use crate::quote::{Answered, Link, Parties, Quote};
+use crate::service::{IdempotencyKey, Invoices, QuoteStore, Refusal};
 
 #[derive(Default)]
 pub struct MemoryQuotes {
@@ -23,10 +23,14 @@ pub struct MemoryQuotes {
     /// (digest, quote id, link)
     links: RefCell<Vec<(String, String, Link)>>,
     counters: RefCell<BTreeMap<(String, i32), i64>>,
+    /// (owner, key) → (quote id, request digest).
+    keys: fin_idempotency::MemoryKeys,
     /// (owner, client) → the client's e-mail address.
     pub emails: BTreeMap<(String, String), String>,
     /// The seller's name the profile publishes.
     pub seller: Option<String>,
+    /// The country of every client's address.
+    pub client_country: Option<String>,
     /// The e-mails owed the freelancer, as (quote id, notice).
     pub notices: RefCell<Vec<(String, Notice)>>,
     /// The e-mails owed clients, as (quote id, address, invitation).
@@ -90,7 +94,17 @@ impl QuoteStore for MemoryQuotes {
         Ok(self.clients.get(&(owner.into(), client.into())).copied())
     }
 
-    fn insert(&self, owner: &str, fields: &QuoteFields) -> Result<Quote, Fault> {
+    fn insert(
+        &self,
+        owner: &str,
+        fields: &QuoteFields,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Quote, Fault> {
+        if self.keys.taken(owner, key) {
+            return Err(Fault::from(
+                "duplicate key value violates unique constraint",
+            ));
+        }
         let year = fields.issue_date.year();
         let mut counters = self.counters.borrow_mut();
         let seq = counters.entry((owner.into(), year)).or_insert(0);
@@ -113,7 +127,12 @@ impl QuoteStore for MemoryQuotes {
             links: Vec::new(),
         };
         self.quotes.borrow_mut().push((quote.clone(), false));
+        self.keys.keep(owner, key, &quote.id);
         Ok(quote)
+    }
+
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
+        Ok(self.keys.replay(owner, key))
     }
 
     fn get(&self, owner: &str, id: &str) -> Result<Option<Quote>, Fault> {
@@ -173,12 +192,15 @@ impl QuoteStore for MemoryQuotes {
         }
     }
 
-    fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault> {
-        let client = self
+    fn parties(&self, quote: &Quote) -> Result<Parties, Fault> {
+        let known = self
             .clients
-            .contains_key(&(quote.owner.clone(), quote.fields.client_id.clone()))
-            .then(|| "Acme".to_owned());
-        Ok((self.seller.clone(), client))
+            .contains_key(&(quote.owner.clone(), quote.fields.client_id.clone()));
+        Ok(Parties {
+            seller: self.seller.clone(),
+            client: known.then(|| "Acme".to_owned()),
+            client_country: self.client_country.clone().filter(|_| known),
+        })
     }
 
     fn delete(&self, owner: &str, current: &Quote) -> Result<bool, Fault> {

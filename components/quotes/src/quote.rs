@@ -47,6 +47,17 @@ pub struct Answered {
     pub address: Option<String>,
 }
 
+/// Who a quote is between, as the directories publish them now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parties {
+    /// The seller's trading name, else its legal name.
+    pub seller: Option<String>,
+    /// The client's company, else its name.
+    pub client: Option<String>,
+    /// The client's country (ISO 3166-1 alpha-2): the language the client is written to.
+    pub client_country: Option<String>,
+}
+
 /// A link to the quote, as its owner sees it. The token is shown once, when the link is
 /// made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -11,7 +11,8 @@ use crate::domain::{parse_id, Answer, QuoteFields, QuoteInput, Status};
 use crate::error::QuoteError;
 use crate::listing::{Cursor, ListQuery, Page};
 use crate::notice::{invitation, notice, Invitation, Notice};
-use crate::quote::{Link, Quote};
+use crate::quote::{Link, Parties, Quote};
+pub use fin_idempotency::IdempotencyKey;
 
 /// Where quotes and their links are kept (Postgres in production). The freelancer's
 /// calls are scoped to an owner; the client's reach a quote by its link's digest alone.
@@ -20,8 +21,17 @@ pub trait QuoteStore {
     /// (or it is archived), `Some(None)` when the client has no default.
     fn client_currency(&self, owner: &str, client: &str)
         -> Result<Option<Option<Currency>>, Fault>;
-    /// Numbers the quote in its issue year's series and stores it as a draft.
-    fn insert(&self, owner: &str, fields: &QuoteFields) -> Result<Quote, Fault>;
+    /// Numbers the quote in its issue year's series and stores it as a draft, with `key`
+    /// beside it; fails, numbering nothing, if the owner used `key` before (a request
+    /// racing this one with the same key).
+    fn insert(
+        &self,
+        owner: &str,
+        fields: &QuoteFields,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Quote, Fault>;
+    /// The id of the quote an idempotency key made, and the digest of its request.
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault>;
     fn get(&self, owner: &str, id: &str) -> Result<Option<Quote>, Fault>;
     /// Writes `fields` if the quote is still a draft at `current`'s version; `None` if
     /// not.
@@ -40,9 +50,8 @@ pub trait QuoteStore {
         current: &Quote,
         invitation: &Invitation,
     ) -> Result<Option<Quote>, Fault>;
-    /// The names the directories publish for the quote's seller (its trading name,
-    /// else its legal name) and its client; either is `None` when not published.
-    fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault>;
+    /// The quote's seller and client as the directories publish them now.
+    fn parties(&self, quote: &Quote) -> Result<Parties, Fault>;
     /// Hides a draft at `current`'s version (its number stays taken); whether it did.
     fn delete(&self, owner: &str, current: &Quote) -> Result<bool, Fault>;
     /// Up to `query.limit + 1` quotes, newest number first; `today` reads `expired`.
@@ -83,12 +92,18 @@ pub enum Refusal {
     Unavailable(String),
 }
 
+/// Makes a draft — or, under an idempotency key used before for the same request, answers
+/// the quote that request made. `true` when it was made now.
 pub fn create(
     store: &impl QuoteStore,
     owner: &str,
     input: QuoteInput,
     today: Date,
-) -> Result<Quote, QuoteError> {
+    key: Option<&IdempotencyKey>,
+) -> Result<(Quote, bool), QuoteError> {
+    if let Some(quote) = replay(store, owner, key)? {
+        return Ok((quote, false));
+    }
     let mut fields = QuoteFields::create(input, today).map_err(QuoteError::Invalid)?;
     let default_currency = client_currency(store, owner, &fields.client_id)?;
     if fields.currency.is_none() {
@@ -99,7 +114,29 @@ pub fn create(
             )
         })?);
     }
-    Ok(store.insert(owner, &fields)?)
+    match store.insert(owner, &fields, key) {
+        Ok(quote) => Ok((quote, true)),
+        // A request with the same key made it first: answer as it was answered.
+        Err(fault) => replay(store, owner, key)?
+            .map(|quote| (quote, false))
+            .ok_or(QuoteError::Fault(fault)),
+    }
+}
+
+/// The quote `key` made before, if it did: the same request's, else refused by name.
+fn replay(
+    store: &impl QuoteStore,
+    owner: &str,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<Quote>, QuoteError> {
+    let Some(key) = key else { return Ok(None) };
+    let Some((id, hash)) = store.replay(owner, &key.key)? else {
+        return Ok(None);
+    };
+    key.same_request(&hash)
+        .map_err(|refused| QuoteError::Invalid(vec![refused]))?;
+    // The draft it made was deleted since: there is nothing to answer with.
+    store.get(owner, &id)?.map(Some).ok_or(QuoteError::NotFound)
 }
 
 pub fn get(store: &impl QuoteStore, owner: &str, raw_id: &str) -> Result<Quote, QuoteError> {
@@ -158,13 +195,7 @@ pub fn send(
         )));
     }
     client_currency(store, owner, &current.fields.client_id)?;
-    let (seller, client) = store.parties(&current)?;
-    let mail = invitation(
-        &current,
-        (seller.as_deref(), client.as_deref()),
-        &link.url,
-        link.digest,
-    );
+    let mail = invitation(&current, &store.parties(&current)?, &link.url, link.digest);
     let sent = store
         .send(owner, &current, &mail)?
         .ok_or_else(|| changed(store, owner, &current.id))?;

@@ -5,7 +5,7 @@ use fin_commercial::dates::{format_date, parse_date};
 use fin_commercial::lines::{discount_json, parse_discount, DiscountInput, LineItem};
 use fin_commercial::money::Currency;
 use fin_commercial::totals::Discount;
-use fin_spin_edge::pg::{connect, int, optional_text as optional, query, query_with, text};
+use fin_spin_edge::pg::{connect, int, keys, optional_text as optional, query, query_with, text};
 use fin_spin_edge::Fault;
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
 use time::Date;
@@ -13,8 +13,8 @@ use time::Date;
 use crate::domain::{Answer, QuoteFields, Status};
 use crate::listing::ListQuery;
 use crate::notice::{Invitation, Notice};
-use crate::quote::{Answered, Link, Quote};
-use crate::service::QuoteStore;
+use crate::quote::{Answered, Link, Parties, Quote};
+use crate::service::{IdempotencyKey, QuoteStore};
 
 mod shared;
 
@@ -138,14 +138,20 @@ impl QuoteStore for PgQuotes {
         Ok(Some(currency))
     }
 
-    fn insert(&self, owner: &str, fields: &QuoteFields) -> Result<Quote, Fault> {
+    fn insert(
+        &self,
+        owner: &str,
+        fields: &QuoteFields,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Quote, Fault> {
         let columns: Vec<&str> = ASSIGN.iter().map(|(c, _)| *c).collect();
         let values: Vec<String> = ASSIGN
             .iter()
             .enumerate()
             .map(|(i, (_, cast))| format!("${}{cast}", i + 3))
             .collect();
-        // The number and the quote in one statement: a refused insert takes no number.
+        // The number, the quote and its key in one statement: a refused insert (the key
+        // taken by a request racing this one) takes no number.
         let ctes = format!(
             "n AS (INSERT INTO quote_counters AS c (owner_id, year, last)
                    VALUES ($1::text::uuid, $2::bigint::int, 1)
@@ -153,17 +159,30 @@ impl QuoteStore for PgQuotes {
                    RETURNING last),
              saved AS (INSERT INTO quotes (owner_id, number_year, number_seq, {})
                    SELECT $1::text::uuid, $2::bigint::int, n.last, {} FROM n
-                   RETURNING *)",
+                   RETURNING *),
+             {}",
             columns.join(", "),
-            values.join(", ")
+            values.join(", "),
+            keys::cte(
+                "kept",
+                "quote_idempotency_keys",
+                "quote_id",
+                "saved",
+                ASSIGN.len() + 3
+            )
         );
         let mut all = vec![
             ParameterValue::Str(owner.to_owned()),
             ParameterValue::Int64(i64::from(fields.issue_date.year())),
         ];
         all.extend(params(fields));
+        all.extend(keys::params(key));
         self.written(&ctes, &all)?
             .ok_or_else(|| Fault::from("insert returned no row"))
+    }
+
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
+        keys::replay(&self.conn, "quote_idempotency_keys", "quote_id", owner, key)
     }
 
     fn get(&self, owner: &str, id: &str) -> Result<Option<Quote>, Fault> {
@@ -212,6 +231,7 @@ impl QuoteStore for PgQuotes {
             invitation.from_name.clone().into(),
             invitation.mail.subject.clone().into(),
             invitation.mail.body.clone().into(),
+            invitation.attachment.clone().into(),
         ]);
         // The address is read in the statement that sends: the link and the e-mail are
         // written with the sending or not at all.
@@ -226,8 +246,9 @@ impl QuoteStore for PgQuotes {
                 RETURNING *),
              link AS (INSERT INTO quote_links (quote_id, owner_id, token_digest)
                 SELECT id, owner_id, $5 FROM saved WHERE emailed_to IS NOT NULL),
-             mail AS (INSERT INTO quote_mail (owner_id, quote_id, recipient, from_name, subject, body)
-                SELECT owner_id, id, emailed_to, $6, $7, $8 FROM saved
+             mail AS (INSERT INTO quote_mail
+                    (owner_id, quote_id, recipient, from_name, subject, body, attachment)
+                SELECT owner_id, id, emailed_to, $6, $7, $8, $9 FROM saved
                 WHERE emailed_to IS NOT NULL)",
             &all,
         )?;
@@ -387,17 +408,24 @@ impl QuoteStore for PgQuotes {
 
     /// The seller's name from the profile context's `seller_directory`, the client's
     /// from the clients context's `client_directory`.
-    fn parties(&self, quote: &Quote) -> Result<(Option<String>, Option<String>), Fault> {
+    fn parties(&self, quote: &Quote) -> Result<Parties, Fault> {
         let rows = query(
             &self.conn,
             "SELECT (SELECT coalesce(s.seller->>'trading_name', s.seller->>'legal_name')
                        FROM seller_directory s WHERE s.owner_id = $1::text::uuid),
-                    (SELECT coalesce(c.company, c.name) FROM client_directory c
-                      WHERE c.owner_id = $1::text::uuid AND c.id = $2::text::uuid)",
+                    c.name, c.country
+             FROM (SELECT 1) one LEFT JOIN LATERAL (
+                 SELECT coalesce(c.company, c.name) AS name, c.address->>'country' AS country
+                 FROM client_directory c
+                 WHERE c.owner_id = $1::text::uuid AND c.id = $2::text::uuid) c ON true",
             &owned(&quote.owner, &quote.fields.client_id),
         )?;
         let row = rows.first().ok_or("no row")?;
-        Ok((optional(row.first())?, optional(row.get(1))?))
+        Ok(Parties {
+            seller: optional(row.first())?,
+            client: optional(row.get(1))?,
+            client_country: optional(row.get(2))?,
+        })
     }
 
     fn converted(&self, owner: &str, quote_id: &str, invoice_id: &str) -> Result<Quote, Fault> {

@@ -46,10 +46,15 @@ pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             return Ok(json(200, &page.map(|t| t.view())));
         }
         ("/recurring-invoices", "POST") => {
-            let input: TemplateInput = req.json(config::body_limit()?).await?;
-            let template = service::create(&store, &owner, input, now)?;
+            let (input, key) = req
+                .json_and_key::<TemplateInput>(config::body_limit()?)
+                .await?;
+            let (template, made) = service::create(&store, &owner, input, now, key.as_ref())?;
             let mut response = shown(201, &template);
             response.set_header("location", format!("/recurring-invoices/{}", template.id));
+            if !made {
+                response.set_header("idempotent-replayed", "true");
+            }
             return Ok(response);
         }
         ("/recurring-invoices/{id}", "GET") => service::get(&store, &owner, id)?,

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use crate::domain::TemplateFields;
 use crate::issue::{Made, Owed, Periods};
 use crate::listing::ListQuery;
-use crate::service::{Standing, TemplateStore};
+use crate::service::{IdempotencyKey, Standing, TemplateStore};
 use crate::sweep::Decision;
 use crate::template::{Run, Template};
 
@@ -41,6 +41,8 @@ pub struct Memory {
     /// (owner, client, default currency)
     pub clients: Vec<(String, String, Option<Currency>)>,
     seq: Cell<u32>,
+    /// (owner, key) → (template id, request digest).
+    keys: fin_idempotency::MemoryKeys,
 }
 
 impl Memory {
@@ -133,7 +135,13 @@ impl TemplateStore for Memory {
         owner: &str,
         fields: &TemplateFields,
         standing: &Standing,
+        key: Option<&IdempotencyKey>,
     ) -> Result<Template, Fault> {
+        if self.keys.taken(owner, key) {
+            return Err(Fault::from(
+                "duplicate key value violates unique constraint",
+            ));
+        }
         self.seq.set(self.seq.get() + 1);
         let template = Template {
             id: format!("00000000-0000-4000-8000-{:012}", self.seq.get()),
@@ -150,7 +158,12 @@ impl TemplateStore for Memory {
             template: template.clone(),
             next_due_at: due(standing),
         });
+        self.keys.keep(owner, key, &template.id);
         Ok(template)
+    }
+
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
+        Ok(self.keys.replay(owner, key))
     }
 
     fn get(&self, owner: &str, id: &str) -> Result<Option<Template>, Fault> {

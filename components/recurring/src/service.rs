@@ -10,6 +10,7 @@ use crate::domain::{parse_id, TemplateFields, TemplateInput};
 use crate::error::RecurringError;
 use crate::listing::{Cursor, ListQuery, Page};
 use crate::template::{due_at, first_from_today, first_not_due, Template, UPCOMING};
+pub use fin_idempotency::IdempotencyKey;
 
 /// What a save writes besides the fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +26,17 @@ pub trait TemplateStore {
     /// `Some(None)` when the client has no default.
     fn client_currency(&self, owner: &str, client: &str)
         -> Result<Option<Option<Currency>>, Fault>;
+    /// Stores a new template with `key` beside it; fails if the owner used `key` before
+    /// (a request racing this one with the same key).
     fn insert(
         &self,
         owner: &str,
         fields: &TemplateFields,
         standing: &Standing,
+        key: Option<&IdempotencyKey>,
     ) -> Result<Template, Fault>;
+    /// The id of the template an idempotency key made, and the digest of its request.
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault>;
     fn get(&self, owner: &str, id: &str) -> Result<Option<Template>, Fault>;
     /// Writes `fields` and `standing` if the template is still at `current`'s version
     /// and period (a sweep may have moved the period since it was read); `None` if not.
@@ -50,12 +56,18 @@ pub trait TemplateStore {
 /// Rounds of read-then-save before a change that keeps meeting a sweep gives up (503).
 const SAVE_ROUNDS: usize = 5;
 
+/// Makes a template — or, under an idempotency key used before for the same request,
+/// answers the template that request made. `true` when it was made now.
 pub fn create(
     store: &impl TemplateStore,
     owner: &str,
     input: TemplateInput,
     now: Timestamp,
-) -> Result<Template, RecurringError> {
+    key: Option<&IdempotencyKey>,
+) -> Result<(Template, bool), RecurringError> {
+    if let Some(template) = replay(store, owner, key)? {
+        return Ok((template, false));
+    }
     let mut fields = TemplateFields::create(input).map_err(RecurringError::Invalid)?;
     let default_currency = client_currency(store, owner, &fields.client_id)?;
     if fields.currency.is_none() {
@@ -72,7 +84,32 @@ pub fn create(
         next_period,
         next_due_at: due_at(&fields, next_period),
     };
-    Ok(store.insert(owner, &fields, &standing)?)
+    match store.insert(owner, &fields, &standing, key) {
+        Ok(template) => Ok((template, true)),
+        // A request with the same key made it first: answer as it was answered.
+        Err(fault) => replay(store, owner, key)?
+            .map(|template| (template, false))
+            .ok_or(RecurringError::Fault(fault)),
+    }
+}
+
+/// The template `key` made before, if it did: the same request's, else refused by name.
+fn replay(
+    store: &impl TemplateStore,
+    owner: &str,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<Template>, RecurringError> {
+    let Some(key) = key else { return Ok(None) };
+    let Some((id, hash)) = store.replay(owner, &key.key)? else {
+        return Ok(None);
+    };
+    key.same_request(&hash)
+        .map_err(|refused| RecurringError::Invalid(vec![refused]))?;
+    // The template it made was deleted since: there is nothing to answer with.
+    store
+        .get(owner, &id)?
+        .map(Some)
+        .ok_or(RecurringError::NotFound)
 }
 
 /// The dates a schedule not saved yet would bring, from today on: what the template's

@@ -6,7 +6,7 @@ use fin_commercial::money::Currency;
 use fin_commercial::totals::Discount;
 use fin_recurrence::End;
 use fin_spin_edge::pg::{
-    connect, int, optional_text as optional, query, query_with, text, text_or_null,
+    connect, int, keys, optional_text as optional, query, query_with, text, text_or_null,
 };
 use fin_spin_edge::Fault;
 use spin_sdk::pg4::{Connection, DbValue, ParameterValue};
@@ -15,7 +15,7 @@ use crate::domain::{
     catch_up_name, frequency_name, parse_catch_up, parse_date, parse_frequency, TemplateFields,
 };
 use crate::listing::ListQuery;
-use crate::service::{Standing, TemplateStore};
+use crate::service::{IdempotencyKey, Standing, TemplateStore};
 use crate::template::{Run, Template};
 
 // Parameters are sent as text or int8 and cast in SQL (`$1::text::uuid`,
@@ -140,6 +140,7 @@ impl TemplateStore for PgTemplates {
         owner: &str,
         fields: &TemplateFields,
         standing: &Standing,
+        key: Option<&IdempotencyKey>,
     ) -> Result<Template, Fault> {
         let columns: Vec<&str> = ASSIGN.iter().map(|(c, _)| *c).collect();
         let values: Vec<String> = ASSIGN
@@ -147,16 +148,36 @@ impl TemplateStore for PgTemplates {
             .enumerate()
             .map(|(i, (_, cast))| format!("${}{cast}", i + 2))
             .collect();
+        // The template and its key in one statement: one is never kept without the other.
         let insert = format!(
             "saved AS (INSERT INTO recurring_templates (owner_id, {}) VALUES ($1::text::uuid, {})
-                RETURNING *)",
+                RETURNING *),
+             {}",
             columns.join(", "),
-            values.join(", ")
+            values.join(", "),
+            keys::cte(
+                "kept",
+                "recurring_idempotency_keys",
+                "template_id",
+                "saved",
+                ASSIGN.len() + 2
+            )
         );
         let mut all = vec![ParameterValue::Str(owner.to_owned())];
         all.extend(params(fields, standing));
+        all.extend(keys::params(key));
         self.written(&insert, &all)?
             .ok_or_else(|| Fault::from("insert returned no row"))
+    }
+
+    fn replay(&self, owner: &str, key: &str) -> Result<Option<(String, String)>, Fault> {
+        keys::replay(
+            &self.conn,
+            "recurring_idempotency_keys",
+            "template_id",
+            owner,
+            key,
+        )
     }
 
     fn get(&self, owner: &str, id: &str) -> Result<Option<Template>, Fault> {

@@ -1,9 +1,12 @@
 //! A postal address as every context reads it — a client's, the freelancer's on their
 //! business profile — so the two cannot drift apart on what a line or a country may be;
-//! and, for the same reason, a telephone number ([`phone`]).
+//! and, for the same reason, a telephone number ([`phone`]) and the language a letter
+//! to an address is written in ([`Language`]).
 
+mod language;
 mod phone;
 
+pub use language::Language;
 pub use phone::{phone, MAX_PHONE};
 
 use fin_problem::{FieldError, Text};

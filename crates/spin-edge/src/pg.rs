@@ -1,5 +1,7 @@
 //! Postgres through Spin's `pg4` binding.
 
+pub mod keys;
+
 use fin_problem::Fault;
 use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError as Error, QueryError};
 

@@ -2,6 +2,7 @@ use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use spin_sdk::http::{IncomingRequest, Method};
 
+use fin_idempotency::IdempotencyKey;
 use fin_problem::{decode_json, BodyLimit, Problem};
 
 use crate::routes::{resolve, Matched, Route};
@@ -146,6 +147,23 @@ impl ApiRequest {
     pub async fn json<T: DeserializeOwned>(&mut self, limit: BodyLimit) -> Result<T, Problem> {
         let body = self.body(limit).await?;
         decode_json(self.header("content-type"), &body)
+    }
+
+    /// [`json`](Self::json), with the request's `Idempotency-Key` and a digest of the
+    /// request (method, path, body) it came with. A malformed key is refused before the
+    /// body is read, so a fault of the body's cannot hide it.
+    pub async fn json_and_key<T: DeserializeOwned>(
+        &mut self,
+        limit: BodyLimit,
+    ) -> Result<(T, Option<IdempotencyKey>), Problem> {
+        let header = self.header("idempotency-key").map(str::to_owned);
+        let refused = |e| Problem::validation(vec![e]);
+        IdempotencyKey::parse(header.as_deref(), "", b"").map_err(refused)?;
+        let body = self.body(limit).await?;
+        let input = decode_json(self.header("content-type"), &body)?;
+        let line = format!("{:?} {}", self.method, self.path);
+        let key = IdempotencyKey::parse(header.as_deref(), &line, &body).map_err(refused)?;
+        Ok((input, key))
     }
 
     /// Reads the raw body, refusing more than `limit` bytes whatever `Content-Length` said.

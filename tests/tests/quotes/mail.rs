@@ -70,6 +70,21 @@ fn a_quote_e_mailed_to_its_client_is_answered_from_the_e_mail_once() {
         text.contains("Hello Acme GmbH,") && text.contains("for 2,262.00 EUR, valid until"),
         "{text}"
     );
+    let names: Vec<&str> = mail
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [format!("{number}.pdf")],
+        "the quote's PDF goes with it"
+    );
+    let printed = fin_e2e::pdf::text(&mail.attachments[0].bytes, "quote-mailed.pdf");
+    assert!(
+        printed.contains(&number) && printed.contains("Prepared for"),
+        "{printed}"
+    );
     let start = text.find("/share/quotes/").expect("the quote's link");
     let path: String = text[start..]
         .chars()
@@ -124,6 +139,38 @@ fn a_quote_e_mailed_to_its_client_is_answered_from_the_e_mail_once() {
         1,
         "the refused answer published nothing"
     );
+}
+
+#[test]
+fn a_client_in_germany_is_written_to_in_german() {
+    let (user, _) = freelancer("quote-mail-de");
+    let buyer = fin_e2e::unique_email("kunde");
+    let client = id(&user.created(
+        "/clients",
+        &json!({"name": "Grete", "company": "Muster GmbH", "email": buyer,
+                "default_currency": "EUR",
+                "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115",
+                            "country": "DE"}}),
+    ));
+    let quote = user.created("/quotes", &workshop(&client, json!({})));
+    let number = quote["number"].as_str().expect("number").to_owned();
+    let until: Vec<&str> = quote["valid_until"]
+        .as_str()
+        .expect("date")
+        .split('-')
+        .collect();
+    let until = format!("{}.{}.{}", until[2], until[1], until[0]);
+    let sent = user.call("POST", &format!("{}/send", at(&quote))).send();
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let mails = emails(&buyer, &format!("Angebot {number} von "), 1);
+    assert_eq!(mails.len(), 1, "the quote is e-mailed in German");
+    let text = mails[0].email.text.clone().unwrap_or_default();
+    assert!(
+        text.contains("Guten Tag Muster GmbH,")
+            && text.contains(&format!("über 2.262,00 EUR, gültig bis {until}.")),
+        "{text}"
+    );
+    assert_eq!(mails[0].email.attachments.len(), 1, "with its PDF");
 }
 
 #[test]

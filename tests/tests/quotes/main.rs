@@ -3,6 +3,7 @@
 //! once, whatever the number of tabs; converted to one draft invoice however often it is
 //! asked; and everything a stranger, a bad body or a dead link must not do.
 
+mod keys;
 mod mail;
 
 use std::sync::OnceLock;
@@ -498,22 +499,6 @@ fn the_list_pages_newest_number_first_and_numbers_have_no_gap() {
     assert_eq!(rest["next_cursor"], Value::Null);
 }
 
-/// The PDF as a reader sees it (poppler's `pdftotext`).
-fn pdf_text(pdf: &[u8], file: &str) -> String {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("quotes-e2e");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(file);
-    std::fs::write(&path, pdf).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (make setup installs poppler-utils)");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn a_quote_prints_as_an_offer_and_only_for_its_owner() {
     let (user, client) = freelancer("quote-pdf");
@@ -523,7 +508,7 @@ fn a_quote_prints_as_an_offer_and_only_for_its_owner() {
     let draft = pdf(&user);
     assert_eq!(draft.status, 200, "{}", draft.body);
     assert_eq!(draft.header("content-type"), Some("application/pdf"));
-    let text = pdf_text(&draft.bytes, "draft.pdf");
+    let text = fin_e2e::pdf::text(&draft.bytes, "quote-draft.pdf");
     for shown in [
         "QUOTE",
         number.as_str(),
@@ -554,7 +539,7 @@ fn a_quote_prints_as_an_offer_and_only_for_its_owner() {
             .status,
         200
     );
-    let sent = pdf_text(&pdf(&user).bytes, "sent.pdf");
+    let sent = fin_e2e::pdf::text(&pdf(&user).bytes, "quote-sent.pdf");
     assert!(!sent.contains("DRAFT"), "{sent}");
 
     let other = User::sign_up(app(), "quote-pdf-other");
@@ -582,7 +567,7 @@ fn a_quote_prints_as_an_offer_and_only_for_its_owner() {
     assert_eq!(theirs.status, 200, "{}", theirs.body);
     assert_eq!(theirs.header("content-type"), Some("application/pdf"));
     assert_eq!(
-        pdf_text(&theirs.bytes, "linked.pdf"),
+        fin_e2e::pdf::text(&theirs.bytes, "quote-linked.pdf"),
         sent,
         "the client's PDF is the owner's"
     );

@@ -6,6 +6,7 @@
 //! Time is the test's: with `recurring_test_clock`, `recur <RFC 3339>` on the events
 //! channel is the moment the sweepers take it to be.
 
+mod keys;
 mod preview;
 
 use std::sync::{Mutex, MutexGuard, OnceLock};

@@ -229,6 +229,12 @@ impl Invoices for FakeInvoices {
             },
         ])
     }
+    fn quote_pdf(&self, _: &str, quote: &str) -> Result<Vec<u8>, Fetch> {
+        match quote {
+            "away" => Err(Fetch::Unavailable("documents did not answer".into())),
+            _ => Ok(format!("%PDF-1.7 quote {quote}").into_bytes()),
+        }
+    }
 }
 
 /// HTTP to the stand-in, with a timeout shorter than its stall.
@@ -735,6 +741,7 @@ fn account_emails_go_first_and_a_half_open_trial_is_never_wasted_on_none() {
             body: "Hello,\n\nhttps://app.example/app/reset-password#token=t\n".into(),
             from_name: None,
             reply_to: None,
+            pdf: None,
         }),
     });
     let shared = breaker(BREAKER);
@@ -772,4 +779,57 @@ fn account_emails_go_first_and_a_half_open_trial_is_never_wasted_on_none() {
         shared.state(2_031).unwrap_or_else(|n| match n {}),
         fin_breaker::State::Closed { failures: 0 }
     ));
+}
+
+#[test]
+fn a_quote_goes_to_its_client_with_its_pdf_and_waits_while_the_pdf_cannot_be_made() {
+    use crate::account::{AccountMail, Content, QuotePdf};
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (queue, api, resend) = (queue_with(&[]), invoices(), resend_at(&standin));
+    let quote = |id: &str, quote_id: &str| AccountMail {
+        id: id.into(),
+        attempt: 1,
+        content: Some(Content {
+            recipient: "buyer@acme.example".into(),
+            subject: "Angebot QUO-2026-0001 von Ada".into(),
+            body: "Guten Tag,\n\nhttps://app.example/share/quotes/abc\n".into(),
+            from_name: Some("Ada".into()),
+            reply_to: Some("ada@example.com".into()),
+            pdf: Some(QuotePdf {
+                owner: "owner-1".into(),
+                quote_id: quote_id.into(),
+                filename: "QUO-2026-0001.pdf".into(),
+            }),
+        }),
+    };
+    let accounts = MemAccounts::default();
+    accounts.due.borrow_mut().push(quote("mail-2", "away"));
+    accounts.due.borrow_mut().push(quote("mail-1", "q-1"));
+    let shared = breaker(BREAKER);
+    run_with(&queue, &api, &resend, shared, || 1_000)
+        .deliver_all(&accounts, 10)
+        .expect("deliver");
+
+    let sent = standin.messages();
+    assert_eq!(sent.len(), 1, "the one whose PDF could not be made waits");
+    let attached = &sent[0].email.attachments;
+    assert_eq!(attached.len(), 1, "{attached:?}");
+    assert_eq!(attached[0].filename, "QUO-2026-0001.pdf");
+    assert_eq!(
+        attached[0].bytes, b"%PDF-1.7 quote q-1",
+        "the quote's own PDF"
+    );
+    let finished = accounts.finished.borrow();
+    assert!(matches!(finished[0], (ref id, Next::MarkSent { .. }) if id == "mail-1"));
+    assert!(
+        matches!(finished[1], (ref id, Next::RetryIn { .. }) if id == "mail-2"),
+        "{finished:?}"
+    );
+    assert!(
+        matches!(
+            shared.state(1_000).unwrap_or_else(|n| match n {}),
+            fin_breaker::State::Closed { failures: 0 }
+        ),
+        "a PDF not made is no failure of the provider's"
+    );
 }

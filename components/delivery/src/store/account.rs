@@ -1,13 +1,13 @@
-//! Account e-mails' deliveries in Postgres: queued from `delivery_account_outbox` (V39:
+//! Account e-mails' deliveries in Postgres: queued from `delivery_account_outbox` (V41:
 //! identity's published `account_mail_outbox` and the quotes' `quote_mail_outbox`, a
-//! freelancer's notice addressed through identity's `account_standing`), claimed and finished like invoices'
-//! (one statement each).
+//! freelancer's notice addressed through identity's `account_standing`), claimed and
+//! finished like invoices' (one statement each).
 
 use fin_problem::Fault;
 use fin_spin_edge::pg::{self, execute, int, optional_text, query_with, text};
 
 use super::PgQueue;
-use crate::account::{AccountMail, AccountQueue, Content};
+use crate::account::{AccountMail, AccountQueue, Content, QuotePdf};
 use crate::domain::Next;
 
 impl AccountQueue for PgQueue {
@@ -47,7 +47,7 @@ impl AccountQueue for PgQueue {
                  FROM due WHERE d.mail_id = due.mail_id
                  RETURNING d.mail_id, d.attempts)",
             "SELECT c.mail_id::text, c.attempts, o.recipient, o.subject, o.body,
-                    o.from_name, o.reply_to
+                    o.from_name, o.reply_to, o.owner_id::text, o.quote_id::text, o.attachment
              FROM claimed c LEFT JOIN delivery_account_outbox o ON o.id = c.mail_id",
             &[lease_seconds.into()],
         )?;
@@ -64,6 +64,18 @@ impl AccountQueue for PgQueue {
                             body: text(row.get(4))?,
                             from_name: optional_text(row.get(5))?,
                             reply_to: optional_text(row.get(6))?,
+                            pdf: match (
+                                optional_text(row.get(7))?,
+                                optional_text(row.get(8))?,
+                                optional_text(row.get(9))?,
+                            ) {
+                                (Some(owner), Some(quote_id), Some(filename)) => Some(QuotePdf {
+                                    owner,
+                                    quote_id,
+                                    filename,
+                                }),
+                                _ => None,
+                            },
                         }),
                         None => None,
                     },

@@ -24,8 +24,18 @@ fn body(extra: serde_json::Value) -> QuoteInput {
     serde_json::from_value(body).expect("a body")
 }
 
+/// A draft made without an idempotency key.
+fn made(
+    store: &MemoryQuotes,
+    owner: &str,
+    input: QuoteInput,
+    today: Date,
+) -> Result<Quote, QuoteError> {
+    create(store, owner, input, today, None).map(|(quote, _)| quote)
+}
+
 fn sent(store: &MemoryQuotes) -> (Quote, &'static str) {
-    let quote = create(store, OWNER, body(json!({})), TODAY).expect("created");
+    let quote = made(store, OWNER, body(json!({})), TODAY).expect("created");
     let (quote, _) = send(store, OWNER, &quote.id, None, TODAY, e_mail_link()).expect("sent");
     share(store, OWNER, &quote.id, "digest-1").expect("shared");
     (quote, "digest-1")
@@ -62,7 +72,7 @@ fn quotes_are_numbered_per_owner_and_year_without_gaps() {
     let store = store();
     let mut numbers = Vec::new();
     for issued in ["2026-03-01", "2026-12-01", "2027-01-02", "2026-12-05"] {
-        let q = create(&store, OWNER, body(json!({"issue_date": issued})), TODAY).expect("created");
+        let q = made(&store, OWNER, body(json!({"issue_date": issued})), TODAY).expect("created");
         numbers.push(q.number());
     }
     assert_eq!(
@@ -77,9 +87,7 @@ fn quotes_are_numbered_per_owner_and_year_without_gaps() {
     let q = get(
         &store,
         OWNER,
-        &create(&store, OWNER, body(json!({})), TODAY)
-            .expect("ok")
-            .id,
+        &made(&store, OWNER, body(json!({})), TODAY).expect("ok").id,
     )
     .expect("read");
     assert_eq!(
@@ -89,19 +97,19 @@ fn quotes_are_numbered_per_owner_and_year_without_gaps() {
     );
     // A deleted draft keeps its number: the next one does not take it again.
     delete(&store, OWNER, &q.id, None).expect("deleted");
-    let next = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let next = made(&store, OWNER, body(json!({})), TODAY).expect("created");
     assert_eq!(next.number(), "QUO-2026-0005");
 }
 
 #[test]
 fn only_ones_own_clients_and_quotes_are_reachable() {
     let store = store();
-    let stranger = create(&store, STRANGER, body(json!({})), TODAY).expect_err("not theirs");
+    let stranger = made(&store, STRANGER, body(json!({})), TODAY).expect_err("not theirs");
     assert_eq!(
         stranger,
         QuoteError::field("client_id", "is not one of your clients")
     );
-    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let q = made(&store, OWNER, body(json!({})), TODAY).expect("created");
     for result in [
         get(&store, STRANGER, &q.id).map(|_| ()),
         send(&store, STRANGER, &q.id, None, TODAY, e_mail_link()).map(|_| ()),
@@ -119,7 +127,7 @@ fn only_ones_own_clients_and_quotes_are_reachable() {
 #[test]
 fn a_sent_quote_is_fixed_and_a_stale_version_is_refused() {
     let store = store();
-    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let q = made(&store, OWNER, body(json!({})), TODAY).expect("created");
     let edited = update(
         &store,
         OWNER,
@@ -161,7 +169,7 @@ fn a_client_with_an_address_is_e_mailed_the_quote_with_a_link_once() {
     store
         .emails
         .insert((OWNER.into(), CLIENT.into()), "buyer@acme.example".into());
-    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let q = made(&store, OWNER, body(json!({})), TODAY).expect("created");
     let (sent, _) = send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("sent");
     assert_eq!(sent.emailed_to.as_deref(), Some("buyer@acme.example"));
     assert_eq!(sent.links.len(), 1, "the e-mail's link is the quote's");
@@ -189,12 +197,35 @@ fn a_client_with_an_address_is_e_mailed_the_quote_with_a_link_once() {
         Ok(q.id.clone()),
         "the e-mail's link opens it"
     );
+    assert_eq!(mail.attachment, "QUO-2026-0001.pdf", "with its PDF");
+}
+
+#[test]
+fn a_client_in_a_german_speaking_country_is_written_to_in_german() {
+    let mut store = store();
+    store.seller = Some("Ada Studio".into());
+    store.client_country = Some("AT".into());
+    store
+        .emails
+        .insert((OWNER.into(), CLIENT.into()), "buyer@acme.example".into());
+    let q = made(&store, OWNER, body(json!({})), TODAY).expect("created");
+    send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("sent");
+    let mails = store.invitations.borrow();
+    let mail = &mails[0].2.mail;
+    assert_eq!(mail.subject, "Angebot QUO-2026-0001 von Ada Studio");
+    for said in [
+        "Guten Tag Acme,",
+        "über 1.071,00 EUR, gültig bis 05.01.2027.",
+        "\n\nhttps://app.example/share/quotes/tok\n\n",
+    ] {
+        assert!(mail.body.contains(said), "{said:?} in {}", mail.body);
+    }
 }
 
 #[test]
 fn a_client_without_an_address_gets_no_e_mail_and_no_link() {
     let store = store();
-    let q = create(&store, OWNER, body(json!({})), TODAY).expect("created");
+    let q = made(&store, OWNER, body(json!({})), TODAY).expect("created");
     let (sent, _) = send(&store, OWNER, &q.id, None, TODAY, e_mail_link()).expect("sent");
     assert_eq!((sent.emailed_to, sent.links.len()), (None, 0));
     assert!(store.invitations.borrow().is_empty());
@@ -204,7 +235,7 @@ fn a_client_without_an_address_gets_no_e_mail_and_no_link() {
 #[test]
 fn a_quote_past_its_date_is_not_sent_and_a_draft_not_shared() {
     let store = store();
-    let q = create(
+    let q = made(
         &store,
         OWNER,
         body(json!({"issue_date": "2026-11-01", "valid_until": "2026-12-05"})),
@@ -375,7 +406,7 @@ fn lists_page_newest_number_first_and_filter_by_state() {
     let mut ids = Vec::new();
     for _ in 0..3 {
         ids.push(
-            create(&store, OWNER, body(json!({})), TODAY)
+            made(&store, OWNER, body(json!({})), TODAY)
                 .expect("created")
                 .id,
         );
@@ -428,5 +459,43 @@ fn lists_page_newest_number_first_and_filter_by_state() {
             .expect("page")
             .items
             .is_empty()
+    );
+}
+
+#[test]
+fn a_retried_create_under_its_key_answers_the_first_quote_and_numbers_nothing() {
+    let store = store();
+    let key = |body: &[u8]| {
+        IdempotencyKey::parse(Some("retry-1"), "Post /quotes", body)
+            .expect("a key")
+            .expect("given")
+    };
+    let first = key(b"{}");
+    let (made_now, fresh) =
+        create(&store, OWNER, body(json!({})), TODAY, Some(&first)).expect("created");
+    assert!(fresh);
+    let (again, fresh) =
+        create(&store, OWNER, body(json!({})), TODAY, Some(&first)).expect("replayed");
+    assert_eq!((again.id.as_str(), fresh), (made_now.id.as_str(), false));
+
+    let other = key(b"{\"notes\":\"x\"}");
+    let refused = create(
+        &store,
+        OWNER,
+        body(json!({"notes": "x"})),
+        TODAY,
+        Some(&other),
+    )
+    .expect_err("another request");
+    assert!(
+        matches!(refused, QuoteError::Invalid(ref e) if e[0].field == "Idempotency-Key"),
+        "{refused:?}"
+    );
+    let next = made(&store, OWNER, body(json!({})), TODAY).expect("created");
+    assert_eq!(next.number(), "QUO-2026-0002", "the replay took no number");
+    let theirs = create(&store, STRANGER, body(json!({})), TODAY, Some(&first));
+    assert!(
+        !matches!(theirs, Ok((ref q, false)) if q.id == made_now.id),
+        "a key is the owner's own"
     );
 }

@@ -61,8 +61,9 @@ impl Invoices for Billing {
 
 fn template(store: &Memory, body: Value, now: &str) -> String {
     let input: TemplateInput = serde_json::from_value(body).expect("a template body");
-    service::create(store, OWNER, input, at(now))
+    service::create(store, OWNER, input, at(now), None)
         .expect("created")
+        .0
         .id
 }
 

@@ -23,9 +23,19 @@ fn monthly(start: &str) -> TemplateInput {
     }))
 }
 
+/// A template made without an idempotency key.
+fn made(
+    store: &Memory,
+    owner: &str,
+    input: TemplateInput,
+    now: Timestamp,
+) -> Result<Template, RecurringError> {
+    create(store, owner, input, now, None).map(|(template, _)| template)
+}
+
 /// A monthly template of `OWNER`'s from `start`, created on 2026-12-06.
 fn created(store: &Memory, start: &str) -> Template {
-    create(store, OWNER, monthly(start), at("2026-12-06T10:00:00Z")).expect("created")
+    made(store, OWNER, monthly(start), at("2026-12-06T10:00:00Z")).expect("created")
 }
 
 #[test]
@@ -34,7 +44,7 @@ fn a_template_takes_its_clients_currency_and_only_the_owners_client() {
     let template = created(&store, "2027-01-31");
     assert_eq!(template.fields.currency.map(|c| c.code()), Some("EUR"));
     assert_eq!(template.view()["upcoming"][1], "2027-02-28");
-    let refused = create(
+    let refused = made(
         &store,
         OTHER,
         monthly("2027-01-31"),
@@ -48,7 +58,7 @@ fn a_template_takes_its_clients_currency_and_only_the_owners_client() {
         ))
     );
     let no_default = Memory::with_client(OWNER, CLIENT, None);
-    let refused = create(
+    let refused = made(
         &no_default,
         OWNER,
         monthly("2027-01-31"),
@@ -71,7 +81,7 @@ fn a_start_in_the_past_begins_today_and_a_start_of_today_invoices_today() {
 fn another_owners_template_is_not_found_and_a_stale_version_is_refused() {
     let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
     let now = at("2026-12-06T10:00:00Z");
-    let template = create(&store, OWNER, monthly("2027-01-31"), now).expect("created");
+    let template = made(&store, OWNER, monthly("2027-01-31"), now).expect("created");
     assert_eq!(
         get(&store, OTHER, &template.id),
         Err(RecurringError::NotFound)
@@ -113,7 +123,7 @@ fn another_owners_template_is_not_found_and_a_stale_version_is_refused() {
 fn the_schedule_changes_only_before_the_first_period_is_decided() {
     let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
     let now = at("2026-12-06T10:00:00Z");
-    let template = create(&store, OWNER, monthly("2027-01-31"), now).expect("created");
+    let template = made(&store, OWNER, monthly("2027-01-31"), now).expect("created");
     let weekly = update(
         &store,
         OWNER,
@@ -191,7 +201,7 @@ fn a_schedule_past_its_count_has_ended() {
         "catch_up": "every",
     });
     body["name"] = json!("Domain renewal");
-    let template = create(&store, OWNER, input(body), at("2026-12-06T10:00:00Z")).expect("created");
+    let template = made(&store, OWNER, input(body), at("2026-12-06T10:00:00Z")).expect("created");
     crate::issue::decide_due(&store, at("2030-01-01T00:00:00Z")).expect("swept");
     let ended = get(&store, OWNER, &template.id).expect("read");
     assert_eq!(ended.status(), "ended");
@@ -205,7 +215,7 @@ fn the_list_pages_newest_first() {
     let now = at("2026-12-06T10:00:00Z");
     let ids: Vec<String> = (0..3)
         .map(|_| {
-            create(&store, OWNER, monthly("2027-01-31"), now)
+            made(&store, OWNER, monthly("2027-01-31"), now)
                 .expect("created")
                 .id
         })
@@ -283,4 +293,30 @@ fn a_schedule_previews_the_dates_saving_it_now_would_bring_without_a_client_or_l
     };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["frequency", "start_date"]);
+}
+
+#[test]
+fn a_retried_create_under_its_key_answers_the_first_template() {
+    let store = Memory::with_client(OWNER, CLIENT, Some("EUR"));
+    let now = at("2026-12-06T10:00:00Z");
+    let key = |body: &[u8]| {
+        IdempotencyKey::parse(Some("retry-1"), "Post /recurring-invoices", body)
+            .expect("a key")
+            .expect("given")
+    };
+    let first = key(b"{}");
+    let (made_now, fresh) =
+        create(&store, OWNER, monthly("2027-01-31"), now, Some(&first)).expect("created");
+    let (again, replayed_fresh) =
+        create(&store, OWNER, monthly("2027-01-31"), now, Some(&first)).expect("replayed");
+    assert_eq!((fresh, replayed_fresh), (true, false));
+    assert_eq!(again.id, made_now.id);
+    assert_eq!(store.rows.borrow().len(), 1, "one template");
+    let other = key(b"{\"notes\":\"x\"}");
+    let refused = create(&store, OWNER, monthly("2027-02-28"), now, Some(&other))
+        .expect_err("another request");
+    assert!(
+        matches!(refused, RecurringError::Invalid(ref e) if e[0].field == "Idempotency-Key"),
+        "{refused:?}"
+    );
 }

@@ -41,6 +41,8 @@ export default function QuoteEdit() {
   const moneyCurrency = (currency || client?.default_currency || "EUR").toUpperCase();
   const totals = useMemo(() => totalsRequest(editor, moneyCurrency), [editor.lines, editor.discountKind, editor.discount, moneyCurrency]);
 
+  // One key per screen: a double click or a retried request creates one quote.
+  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const submit = useSubmit(async () => {
     const localErrors: Record<string, string> = {};
     const body: Schemas["QuoteChanges"] = {
@@ -56,7 +58,7 @@ export default function QuoteEdit() {
     refuseFields(localErrors);
     const quote = id
       ? await unwrap(api.PATCH("/quotes/{id}", { params: { path: { id }, header: ifMatch(saved?.version ?? 1) }, body }))
-      : await unwrap(api.POST("/quotes", { body: body as Schemas["QuoteCreate"] }));
+      : await unwrap(api.POST("/quotes", { params: { header: { "Idempotency-Key": idempotencyKey } }, body: body as Schemas["QuoteCreate"] }));
     route(`/app/quotes/${quote.id}`);
   });
 

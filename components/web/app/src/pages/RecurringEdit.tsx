@@ -70,6 +70,8 @@ export default function RecurringEdit() {
     return { frequency, start_date: startDate, time_zone: timeZone.trim() || "UTC", ...end, ...times };
   }, [begun, frequency, startDate, endKind, endDate, count, timeZone]);
 
+  // One key per screen: a double click or a retried request creates one recurring invoice.
+  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const submit = useSubmit(async () => {
     const localErrors: Record<string, string> = {};
     const whole = (text: string, field: string) => {
@@ -97,7 +99,7 @@ export default function RecurringEdit() {
     refuseFields(localErrors);
     const template = id
       ? await unwrap(api.PATCH("/recurring-invoices/{id}", { params: { path: { id }, header: ifMatch(saved?.version ?? 1) }, body }))
-      : await unwrap(api.POST("/recurring-invoices", { body: body as Schemas["RecurringInvoiceCreate"] }));
+      : await unwrap(api.POST("/recurring-invoices", { params: { header: { "Idempotency-Key": idempotencyKey } }, body: body as Schemas["RecurringInvoiceCreate"] }));
     route(`/app/recurring/${template.id}`);
   });
 
