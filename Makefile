@@ -12,12 +12,16 @@ build:
 # Native unit tests, then the end-to-end suites under `spin up` (they build first).
 # Every test binary runs even when one fails, and every failure is reported; the exit
 # status is still non-zero then.
+# Every test on the WASI 0.2 build, then the suites that cross every component (auth on
+# each, a PDF, events through the mailer) on the WASI 0.3 one.
 test:
 	cargo test --workspace --no-fail-fast
+	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery
 
 lint:
 	cargo fmt --all --check
 	cargo +stable clippy --workspace --all-targets -- -D warnings
+	cargo +stable clippy -p fin-spin-edge --features wasi-p3 --all-targets -- -D warnings
 
 fmt:
 	cargo fmt --all

@@ -10,4 +10,4 @@ if [ ! -d "$app/node_modules" ] || [ "$app/package-lock.json" -nt "$app/node_mod
 fi
 (cd "$app" && npm run --silent build)
 cd "$root"
-cargo rustc -p web --target wasm32-wasip1 --release --crate-type cdylib
+bash scripts/build-component.sh web

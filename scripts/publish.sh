@@ -9,6 +9,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 registry=${1:-${REGISTRY:-127.0.0.1:5000}}
 version=$(sed -n '/^\[workspace.package\]/,/^\[/{s/^version = "\(.*\)"/\1/p}' "$root/Cargo.toml")
 reference="$registry/fin-freelancer:$version"
+# The WASI 0.2 build, whatever was built last: SpinKube's shim and Fermyon Cloud do not
+# run the 0.3 one yet (scripts/build-component.sh).
+(cd "$root" && FIN_WASI=0.2 spin build >&2)
 # Components are composed with their dependencies before the push (Spin's default), so
 # any host that runs Spin apps from a registry can run it.
 spin registry push --from "$root/spin.toml" --insecure "$reference" >&2

@@ -437,7 +437,35 @@ pub(crate) fn build_components(root: &Path) {
         .status()
         .expect("`spin` must be on PATH (run `make setup`)");
     assert!(status.success(), "spin build failed");
+    assert_handlers(root);
     *built = true;
+}
+
+/// The suite runs on the build `FIN_WASI` asks for (scripts/build-component.sh), not on
+/// whatever an earlier build left: every component that is not `--chained` exports the
+/// WASI 0.3 handler with `FIN_WASI=0.3` and the 0.2 one otherwise.
+fn assert_handlers(root: &Path) {
+    let wasi_0_3 = std::env::var("FIN_WASI").is_ok_and(|v| v == "0.3");
+    for component in [
+        "identity",
+        "clients",
+        "catalogue",
+        "profile",
+        "analytics",
+        "recurring",
+    ] {
+        let path = root.join(format!("target/wasm32-wasip1/release/{component}.wasm"));
+        let module = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let exports_0_3 = module
+            .windows(b"wasi:http/handler@0.3".len())
+            .any(|w| w == b"wasi:http/handler@0.3");
+        assert_eq!(
+            exports_0_3,
+            wasi_0_3,
+            "{component}.wasm: FIN_WASI={} but the build exports the other handler",
+            if wasi_0_3 { "0.3" } else { "0.2" }
+        );
+    }
 }
 
 fn fresh_database(name: &str) -> String {

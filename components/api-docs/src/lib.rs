@@ -5,10 +5,8 @@
 //! The page is self-contained — no CDN, no framework — so it works offline and its
 //! Content-Security-Policy can allow exactly its own script, by hash.
 
-use fin_spin_edge::response::serve;
 use fin_spin_edge::{ApiRequest, Problem, Route};
-use spin_sdk::http::{IncomingRequest, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::Response;
 
 const SPEC_YAML: &str = include_str!("../../../docs/openapi.yaml");
 const SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
@@ -22,17 +20,15 @@ pub const ROUTES: &[Route] = &[
     Route::new("/docs", &["GET"]),
 ];
 
-#[http_component]
-async fn handle(req: IncomingRequest) -> Response {
-    serve(ApiRequest::new(req), async |req: &mut ApiRequest| {
-        Ok(match req.resolve(ROUTES)?.path {
-            "/openapi.json" => document("application/json", SPEC_JSON),
-            "/openapi.yaml" => document("application/yaml", SPEC_YAML),
-            "/docs" => page(),
-            _ => return Err(Problem::no_route(&req.path)),
-        })
+fin_spin_edge::http_component!(route);
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    Ok(match req.resolve(ROUTES)?.path {
+        "/openapi.json" => document("application/json", SPEC_JSON),
+        "/openapi.yaml" => document("application/yaml", SPEC_YAML),
+        "/docs" => page(),
+        _ => return Err(Problem::no_route(&req.path)),
     })
-    .await
 }
 
 /// The spec changes only with a deployment: caches may keep it briefly.

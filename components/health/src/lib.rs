@@ -10,11 +10,10 @@
 //!   a known host limit, docs/development.md). A ready answer also carries the state of
 //!   each outside service's breaker (`breakers`), for an operator.
 
-use fin_spin_edge::response::{json, problem, serve};
+use fin_spin_edge::response::{json, problem};
 use fin_spin_edge::{breaker, config, now, pg, ApiRequest, Fault, Problem, Route};
 use serde::Serialize;
-use spin_sdk::http::{IncomingRequest, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::Response;
 use spin_sdk::wit::wasi::keyvalue::store;
 
 #[derive(Serialize)]
@@ -43,24 +42,21 @@ pub const ROUTES: &[Route] = &[
     Route::new("/readyz", &["GET", "HEAD"]),
 ];
 
-#[http_component]
-async fn handle(req: IncomingRequest) -> Response {
-    serve(
-        ApiRequest::new(req),
-        async |req: &mut ApiRequest| match req.resolve(ROUTES)?.path {
-            "/healthz" => Ok(json(
-                200,
-                &Health {
-                    status: "ok",
-                    checks: Vec::new(),
-                    breakers: Vec::new(),
-                },
-            )),
-            "/readyz" => Ok(ready()),
-            _ => Err(Problem::no_route(&req.path)),
-        },
-    )
-    .await
+fin_spin_edge::http_component!(route);
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    match req.resolve(ROUTES)?.path {
+        "/healthz" => Ok(json(
+            200,
+            &Health {
+                status: "ok",
+                checks: Vec::new(),
+                breakers: Vec::new(),
+            },
+        )),
+        "/readyz" => Ok(ready()),
+        _ => Err(Problem::no_route(&req.path)),
+    }
 }
 
 fn ready() -> Response {

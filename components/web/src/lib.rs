@@ -6,35 +6,35 @@
 
 pub mod plan;
 
-use fin_spin_edge::response::serve;
 use fin_spin_edge::{ApiRequest, Problem};
-use spin_sdk::http::{IncomingRequest, Method, Response};
-use spin_sdk::http_component;
+use spin_sdk::http::{Method, Response};
 
 use plan::{Plan, SECURITY_HEADERS};
 
-#[http_component]
-async fn handle(req: IncomingRequest) -> Response {
-    let mut response = serve(ApiRequest::new(req), async |req: &mut ApiRequest| {
-        let method = req.method.to_string();
-        match plan::plan(&method, &req.path, req.header("accept-encoding")) {
-            Plan::File {
-                file,
-                content_type,
-                cache,
-                encodings,
-            } => read(
-                &file,
-                content_type,
-                cache,
-                &encodings,
-                req.method == Method::Head,
-            )
-            .ok_or_else(|| Problem::no_route(&req.path)),
-            Plan::NotFound => Err(Problem::no_route(req.path.trim_end_matches('/'))),
-        }
-    })
-    .await;
+fin_spin_edge::http_component!(route, then secured);
+
+async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
+    let method = req.method.to_string();
+    match plan::plan(&method, &req.path, req.header("accept-encoding")) {
+        Plan::File {
+            file,
+            content_type,
+            cache,
+            encodings,
+        } => read(
+            &file,
+            content_type,
+            cache,
+            &encodings,
+            req.method == Method::Head,
+        )
+        .ok_or_else(|| Problem::no_route(&req.path)),
+        Plan::NotFound => Err(Problem::no_route(req.path.trim_end_matches('/'))),
+    }
+}
+
+/// Every answer, a 404 included, with the headers that keep the app's pages safe.
+fn secured(mut response: Response) -> Response {
     for (name, value) in SECURITY_HEADERS {
         response.set_header(*name, *value);
     }

@@ -13,6 +13,8 @@ pub mod cors;
 pub mod kv;
 pub mod nudge;
 pub mod outbound;
+#[cfg(feature = "wasi-p3")]
+pub mod p3;
 pub mod pg;
 pub mod request;
 pub mod response;
@@ -28,13 +30,45 @@ pub use routes::{Matched, Route};
 /// `route` (an `async fn(&mut ApiRequest) -> Result<Response, Problem>`) through
 /// [`response::serve`] — CORS, and every problem as `application/problem+json`. One line
 /// per component, so no component answers a request any other way:
-/// `fin_spin_edge::http_component!(http::route);`.
+/// `fin_spin_edge::http_component!(http::route);`, or
+/// `fin_spin_edge::http_component!(route, then finish);` to pass every response,
+/// problems included, through `finish` (`fn(Response) -> Response`).
+///
+/// It exports the WASI 0.2 handler, or with the feature `wasi-p3` the WASI 0.3 one
+/// ([`p3`]); `FIN_WASI` picks which when the app is built (scripts/build-component.sh).
+#[cfg(not(feature = "wasi-p3"))]
 #[macro_export]
 macro_rules! http_component {
     ($route:path) => {
+        $crate::http_component!($route, then std::convert::identity);
+    };
+    ($route:path, then $finish:path) => {
         #[::spin_sdk::http_component]
         async fn handle(req: ::spin_sdk::http::IncomingRequest) -> ::spin_sdk::http::Response {
-            $crate::response::serve($crate::ApiRequest::new(req), $route).await
+            $finish($crate::response::serve($crate::ApiRequest::new(req), $route).await)
+        }
+    };
+}
+
+#[cfg(feature = "wasi-p3")]
+#[macro_export]
+macro_rules! http_component {
+    ($route:path) => {
+        $crate::http_component!($route, then std::convert::identity);
+    };
+    ($route:path, then $finish:path) => {
+        struct FinHandler;
+        $crate::p3::wasip3::http::service::export!(FinHandler);
+        impl $crate::p3::wasip3::exports::http::handler::Guest for FinHandler {
+            async fn handle(
+                request: $crate::p3::wasip3::http::types::Request,
+            ) -> ::std::result::Result<
+                $crate::p3::wasip3::http::types::Response,
+                $crate::p3::wasip3::http::types::ErrorCode,
+            > {
+                let request = $crate::p3::request(request)?;
+                $crate::p3::respond($finish($crate::response::serve(request, $route).await))
+            }
         }
     };
 }

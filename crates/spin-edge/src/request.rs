@@ -7,6 +7,14 @@ use fin_problem::{decode_json, BodyLimit, Problem};
 
 use crate::routes::{resolve, Matched, Route};
 
+/// A request's body, not yet read: a WASI 0.2 request's or, in the WASI 0.3 build, a
+/// WASI 0.3 one's.
+pub(crate) enum Incoming {
+    Wasi2(IncomingRequest),
+    #[cfg(feature = "wasi-p3")]
+    Wasi3(crate::p3::Body),
+}
+
 /// An incoming request whose head has been read and whose body is read on demand, so a
 /// route that needs no body never pays for one, and one that does reads at most the limit.
 pub struct ApiRequest {
@@ -14,13 +22,23 @@ pub struct ApiRequest {
     pub path: String,
     pub query: String,
     headers: Vec<(String, String)>,
-    incoming: Option<IncomingRequest>,
+    incoming: Option<Incoming>,
 }
 
 impl ApiRequest {
     pub fn new(incoming: IncomingRequest) -> Self {
         let method = incoming.method();
         let path_with_query = incoming.path_with_query().unwrap_or_else(|| "/".to_owned());
+        let headers = incoming.headers().entries();
+        Self::from_head(method, path_with_query, headers, Incoming::Wasi2(incoming))
+    }
+
+    pub(crate) fn from_head(
+        method: Method,
+        path_with_query: String,
+        headers: Vec<(String, Vec<u8>)>,
+        incoming: Incoming,
+    ) -> Self {
         let (path, query) = match path_with_query.split_once('?') {
             Some((p, q)) => (p.to_owned(), q.to_owned()),
             None => (path_with_query, String::new()),
@@ -28,9 +46,7 @@ impl ApiRequest {
         // A value that is not UTF-8 (legal obs-text in HTTP) is kept, with U+FFFD for
         // what does not decode, rather than dropped: an `Idempotency-Key` or a token
         // with such bytes is then refused by name, not mistaken for an absent one.
-        let headers = incoming
-            .headers()
-            .entries()
+        let headers = headers
             .into_iter()
             .map(|(name, value)| {
                 let value = String::from_utf8(value)
@@ -173,14 +189,23 @@ impl ApiRequest {
             .incoming
             .take()
             .ok_or_else(|| Problem::bad_request("The request body was already read."))?;
-        let mut stream = Box::pin(incoming.into_body_stream());
-        let mut body = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let chunk =
-                chunk.map_err(|_| Problem::bad_request("The request body could not be read."))?;
-            body.extend_from_slice(&chunk);
-            limit.check_received(body.len())?;
+        match incoming {
+            Incoming::Wasi2(incoming) => read(incoming, limit).await,
+            #[cfg(feature = "wasi-p3")]
+            Incoming::Wasi3(body) => crate::p3::read(body, limit).await,
         }
-        Ok(body)
     }
+}
+
+/// Reads a WASI 0.2 body, refusing more than `limit` bytes as they arrive.
+async fn read(incoming: IncomingRequest, limit: BodyLimit) -> Result<Vec<u8>, Problem> {
+    let mut stream = Box::pin(incoming.into_body_stream());
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|_| Problem::bad_request("The request body could not be read."))?;
+        body.extend_from_slice(&chunk);
+        limit.check_received(body.len())?;
+    }
+    Ok(body)
 }
