@@ -19,8 +19,6 @@ pub enum BillingError {
     },
     /// The invoice kept changing under us; the client may retry.
     Contended,
-    /// The `Idempotency-Key` was first used for a different request.
-    KeyReused,
     /// The clients service refused the caller's token (revoked since billing checked it).
     TokenRefused,
     /// The clients service cannot be asked (breaker open, down, slow): try again later.
@@ -51,6 +49,15 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
+impl fin_idempotency::Refusals for BillingError {
+    fn key_reused(refused: FieldError) -> Self {
+        Self::Invalid(vec![refused])
+    }
+    fn made_and_gone() -> Self {
+        Self::NotFound
+    }
+}
+
 impl From<BillingError> for Problem {
     fn from(err: BillingError) -> Self {
         match err {
@@ -74,7 +81,6 @@ impl From<BillingError> for Problem {
             BillingError::Contended => Problem::conflict(
                 "The invoice was changed by another request at the same time; retry.",
             ),
-            BillingError::KeyReused => Problem::validation(vec![fin_idempotency::reused()]),
             BillingError::TokenRefused => Problem::unauthorized("The token is no longer accepted."),
             BillingError::ClientsUnavailable { retry_after } => {
                 Problem::unavailable(retry_after.max(1) as u64).with_detail(

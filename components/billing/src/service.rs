@@ -417,21 +417,11 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
     /// The invoice an earlier request with this key produced; a key reused for another
     /// request is refused.
     fn replay(&self, key: Option<&IdempotencyKey>) -> Result<Option<Invoice>, BillingError> {
-        let Some(key) = key else { return Ok(None) };
-        let Some((id, hash)) = self.store.replay(self.owner, &key.key).map_err(internal)? else {
-            return Ok(None);
-        };
-        if hash != key.request_hash {
-            return Err(BillingError::KeyReused);
-        }
-        self.store
-            .get(self.owner, &id)
-            .map_err(internal)?
-            .map_or_else(
-                // The draft it made has been deleted since: there is nothing to answer with.
-                || Err(BillingError::NotFound),
-                |invoice| Ok(Some(invoice)),
-            )
+        fin_idempotency::replay(
+            key,
+            |key| self.store.replay(self.owner, key).map_err(internal),
+            |id| self.store.get(self.owner, id).map_err(internal),
+        )
     }
 
     /// Asks the clients context whether the client is the caller's and usable; returns

@@ -31,6 +31,15 @@ impl QuoteError {
     }
 }
 
+impl fin_idempotency::Refusals for QuoteError {
+    fn key_reused(refused: FieldError) -> Self {
+        Self::Invalid(vec![refused])
+    }
+    fn made_and_gone() -> Self {
+        Self::NotFound
+    }
+}
+
 impl From<QuoteError> for Problem {
     fn from(err: QuoteError) -> Self {
         match err {

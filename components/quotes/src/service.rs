@@ -129,14 +129,11 @@ fn replay(
     owner: &str,
     key: Option<&IdempotencyKey>,
 ) -> Result<Option<Quote>, QuoteError> {
-    let Some(key) = key else { return Ok(None) };
-    let Some((id, hash)) = store.replay(owner, &key.key)? else {
-        return Ok(None);
-    };
-    key.same_request(&hash)
-        .map_err(|refused| QuoteError::Invalid(vec![refused]))?;
-    // The draft it made was deleted since: there is nothing to answer with.
-    store.get(owner, &id)?.map(Some).ok_or(QuoteError::NotFound)
+    fin_idempotency::replay(
+        key,
+        |key| Ok(store.replay(owner, key)?),
+        |id| Ok(store.get(owner, id)?),
+    )
 }
 
 pub fn get(store: &impl QuoteStore, owner: &str, raw_id: &str) -> Result<Quote, QuoteError> {

@@ -26,6 +26,15 @@ impl RecurringError {
     }
 }
 
+impl fin_idempotency::Refusals for RecurringError {
+    fn key_reused(refused: FieldError) -> Self {
+        Self::Invalid(vec![refused])
+    }
+    fn made_and_gone() -> Self {
+        Self::NotFound
+    }
+}
+
 impl From<RecurringError> for Problem {
     fn from(err: RecurringError) -> Self {
         match err {

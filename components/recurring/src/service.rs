@@ -99,17 +99,11 @@ fn replay(
     owner: &str,
     key: Option<&IdempotencyKey>,
 ) -> Result<Option<Template>, RecurringError> {
-    let Some(key) = key else { return Ok(None) };
-    let Some((id, hash)) = store.replay(owner, &key.key)? else {
-        return Ok(None);
-    };
-    key.same_request(&hash)
-        .map_err(|refused| RecurringError::Invalid(vec![refused]))?;
-    // The template it made was deleted since: there is nothing to answer with.
-    store
-        .get(owner, &id)?
-        .map(Some)
-        .ok_or(RecurringError::NotFound)
+    fin_idempotency::replay(
+        key,
+        |key| Ok(store.replay(owner, key)?),
+        |id| Ok(store.get(owner, id)?),
+    )
 }
 
 /// The dates a schedule not saved yet would bring, from today on: what the template's

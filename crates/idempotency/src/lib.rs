@@ -98,6 +98,29 @@ pub fn reused() -> FieldError {
     FieldError::new(HEADER, "was already used for a different request")
 }
 
+/// How a context refuses a replay: the key came with another request, or what it made
+/// has been deleted since (nothing to answer with, and making it again would be a second).
+pub trait Refusals {
+    fn key_reused(refused: FieldError) -> Self;
+    fn made_and_gone() -> Self;
+}
+
+/// What an earlier request under `key` made, to answer again: `None` when there is no
+/// key or the key is new. `made` looks up the id the key made and its request's digest;
+/// `fetch` reads that id back. One sequence for every context that takes the header.
+pub fn replay<T, E: Refusals>(
+    key: Option<&IdempotencyKey>,
+    made: impl FnOnce(&str) -> Result<Option<(String, String)>, E>,
+    fetch: impl FnOnce(&str) -> Result<Option<T>, E>,
+) -> Result<Option<T>, E> {
+    let Some(key) = key else { return Ok(None) };
+    let Some((id, digest)) = made(&key.key)? else {
+        return Ok(None);
+    };
+    key.same_request(&digest).map_err(E::key_reused)?;
+    fetch(&id)?.map(Some).ok_or_else(E::made_and_gone)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +149,54 @@ mod tests {
             elsewhere.request_hash, first.request_hash,
             "the path counts"
         );
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Refused {
+        Reused,
+        Gone,
+    }
+
+    impl Refusals for Refused {
+        fn key_reused(_: FieldError) -> Self {
+            Refused::Reused
+        }
+        fn made_and_gone() -> Self {
+            Refused::Gone
+        }
+    }
+
+    #[test]
+    fn a_replay_answers_what_the_key_made_or_refuses_by_name() {
+        let key = IdempotencyKey::parse(Some("k"), "POST /q", b"{}")
+            .expect("parsed")
+            .expect("a key");
+        let made = |digest: &str| {
+            let digest = digest.to_owned();
+            move |_: &str| Ok::<_, Refused>(Some(("q-1".to_owned(), digest)))
+        };
+        let kept = |id: &str| Ok(Some(format!("quote {id}")));
+        assert_eq!(
+            replay(Some(&key), made(&key.request_hash), kept),
+            Ok(Some("quote q-1".to_owned()))
+        );
+        assert_eq!(
+            replay(Some(&key), made("another request"), kept),
+            Err(Refused::Reused)
+        );
+        assert_eq!(
+            replay(Some(&key), made(&key.request_hash), |_| Ok::<
+                Option<String>,
+                _,
+            >(None)),
+            Err(Refused::Gone)
+        );
+        assert_eq!(
+            replay(Some(&key), |_| Ok(None), kept),
+            Ok(None),
+            "a new key"
+        );
+        assert_eq!(replay(None, made(&key.request_hash), kept), Ok(None));
     }
 
     #[test]

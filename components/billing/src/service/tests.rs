@@ -165,7 +165,7 @@ fn a_replayed_key_answers_without_asking_clients_again() {
     assert_eq!(clients.calls.get(), 1);
     assert_eq!(
         b.create(one_line(), Some(&key("h2"))).map(|c| c.invoice.id),
-        Err(BillingError::KeyReused)
+        Err(BillingError::Invalid(vec![fin_idempotency::reused()]))
     );
     assert_eq!(store.count(), 1);
 }
