@@ -16,7 +16,7 @@ build:
 # each, a PDF, events through the mailer) on the WASI 0.3 one.
 test:
 	cargo test --workspace --no-fail-fast
-	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery
+	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery --test reuse
 
 lint:
 	cargo fmt --all --check
