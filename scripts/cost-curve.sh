@@ -57,7 +57,9 @@ for n in "${scales[@]}"; do
       "SELECT count(*) FROM invoices i JOIN users u ON u.id = i.owner_id WHERE u.email = 'seed-$rank@large.example'")
     first=$(curl -sf "$base/invoices?limit=1" "${auth[@]}")
     invoice=$(json items.0.id <<<"$first")
-    for route in "/invoices" "/invoices?status=void" "/invoices/$invoice" "/clients" "/clients?q=acme" "/dashboard"; do
+    for route in "/invoices" "/invoices?status=void" "/invoices?status=overdue" \
+      "/invoices?issued_from=2025-01-01&issued_to=2025-03-31" "/invoices/$invoice" \
+      "/clients" "/clients?q=acme" "/dashboard"; do
       shown=${route/$invoice/\{id\}}
       rows+=("seed-$rank ($count invoices)|$shown|$(rate "${auth[@]}" "$base$route")")
     done

@@ -110,12 +110,10 @@ const PAGE_READ: f64 = 300.0;
 const DAY_ROWS: f64 = 150.0;
 
 /// The routes whose reads still grow with the user's data, and why; each is a known
-/// cost (docs/performance.md, "Flat as the data grows") that leaves this list when fixed.
+/// cost (docs/scaling.md) that leaves this list when fixed.
 fn grows(path: &str) -> Option<&'static str> {
     if path.starts_with("/clients?q=") {
         Some("at this size the planner walks the user's clients; at a million invoices the trigram indexes (V18) take over, docs/performance.md")
-    } else if path.contains("issued_from=") {
-        Some("a date range is read in number order from the newest down to the range")
     } else {
         None
     }

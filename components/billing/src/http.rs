@@ -13,7 +13,7 @@ use crate::domain::{InvoiceInput, PaymentInput};
 use crate::error::BillingError;
 use crate::invoice::Invoice;
 use crate::issued;
-use crate::listing::{ListQuery, Page};
+use crate::listing::{Detail, ListQuery, Page};
 use crate::negotiate::{self, Wanted};
 use crate::preview;
 use crate::refund::RefundInput;
@@ -129,13 +129,23 @@ fn list(req: &ApiRequest) -> Result<Response, Problem> {
     let cx = Context::open(req)?;
     let query = ListQuery::parse(&req.query).map_err(BillingError::Invalid)?;
     let page = cx.billing(false, |b| b.list(&query))?;
-    Ok(json(
-        200,
-        &Page {
-            items: page.items.iter().map(|i| i.view(cx.today)).collect(),
-            next_cursor: page.next_cursor,
-        },
-    ))
+    let next_cursor = page.next_cursor;
+    Ok(match query.detail {
+        Detail::Summary => json(
+            200,
+            &Page {
+                items: page.items.iter().map(|i| i.summary(cx.today)).collect(),
+                next_cursor,
+            },
+        ),
+        Detail::Full => json(
+            200,
+            &Page {
+                items: page.items.iter().map(|i| i.view(cx.today)).collect(),
+                next_cursor,
+            },
+        ),
+    })
 }
 
 async fn create(req: &mut ApiRequest) -> Result<Response, Problem> {

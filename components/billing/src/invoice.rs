@@ -138,6 +138,38 @@ impl Invoice {
         format!("\"{}\"", self.version)
     }
 
+    /// The invoice as a list shows it: what a list screen needs, from the invoice's own
+    /// row; its lines, payments, credit notes and parties are at `GET /invoices/{id}`.
+    pub fn summary(&self, today: Date) -> InvoiceSummary<'_> {
+        let f = &self.fields;
+        InvoiceSummary {
+            id: &self.id,
+            number: self.number(),
+            client_id: &f.client_id,
+            status: self.status.shown(f.due_date, today, self.fully_credited()),
+            issue_date: format_date(f.issue_date),
+            due_date: format_date(f.due_date),
+            currency: f.currency.map(|c| c.code()),
+            subtotal: self.totals.subtotal,
+            discount_amount: self.totals.discount,
+            tax: self.totals.tax,
+            total: self.totals.total,
+            amount_paid: self.amount_paid,
+            amount_overpaid: self.amount_overpaid,
+            amount_credited: self.amount_credited,
+            balance_due: self.balance_due(),
+            amount_refunded: self.amount_refunded,
+            owed_back: self.owed_back(),
+            version: self.version,
+            sent_at: self.sent_at.as_deref(),
+            paid_at: self.paid_at.as_deref(),
+            voided_at: self.voided_at.as_deref(),
+            created_at: &self.created_at,
+            updated_at: &self.updated_at,
+            buyer: self.buyer.as_ref().map(|b| BuyerName { name: &b.name }),
+        }
+    }
+
     /// The API's view of this invoice; `today` decides whether it shows as overdue.
     pub fn view(&self, today: Date) -> InvoiceView<'_> {
         let f = &self.fields;
@@ -186,6 +218,41 @@ impl Invoice {
             buyer: self.buyer.as_ref(),
         }
     }
+}
+
+/// An invoice in a list: [`InvoiceView`] without what only one invoice's page needs.
+#[derive(Debug, Serialize)]
+pub struct InvoiceSummary<'a> {
+    pub id: &'a str,
+    pub number: String,
+    pub client_id: &'a str,
+    pub status: &'static str,
+    pub issue_date: String,
+    pub due_date: String,
+    pub currency: Option<&'static str>,
+    pub subtotal: i64,
+    pub discount_amount: i64,
+    pub tax: i64,
+    pub total: i64,
+    pub amount_paid: i64,
+    pub amount_overpaid: i64,
+    pub amount_credited: i64,
+    pub balance_due: i64,
+    pub amount_refunded: i64,
+    pub owed_back: i64,
+    pub version: i64,
+    pub sent_at: Option<&'a str>,
+    pub paid_at: Option<&'a str>,
+    pub voided_at: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    /// Who the invoice was sent to, by the name it was sent with (`None` on a draft).
+    pub buyer: Option<BuyerName<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BuyerName<'a> {
+    pub name: &'a str,
 }
 
 /// An invoice as the API shows it, fields in reading order. Quantities and tax rates are

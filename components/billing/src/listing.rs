@@ -1,13 +1,17 @@
-//! How an invoice list is asked for: filters, page size and an opaque cursor.
+//! How an invoice list is asked for: filters, page size, an opaque cursor and how much
+//! of each invoice to show.
 //!
-//! Invoices are listed newest number first. Pagination is keyset on the number
-//! (`(year, sequence)`, unique per user), so pages stay stable while invoices are added.
+//! Invoices are listed newest number first; a list with an issue-date range newest issue
+//! date first (then by number), so it walks the index by issue date from the range's end
+//! instead of every newer invoice down to it. Pagination is keyset on that order (the
+//! number, `(year, sequence)`, is unique per user), so pages stay stable while invoices
+//! are added.
 
 use fin_problem::FieldError;
 use time::Date;
 
 use crate::status::Status;
-use fin_commercial::dates::parse_date;
+use fin_commercial::dates::{format_date, parse_date};
 
 pub use fin_paging::{Page, DEFAULT_LIMIT, MAX_LIMIT};
 
@@ -20,26 +24,47 @@ pub enum StatusFilter {
     Overdue,
 }
 
-/// Where the previous page ended: the last invoice's number.
+/// Where the previous page ended: the last invoice's number and issue date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     pub year: i32,
     pub sequence: i64,
+    /// `None` in a cursor written before lists carried it: good for number order only.
+    pub issued: Option<Date>,
 }
 
 impl Cursor {
     pub fn encode(self) -> String {
-        fin_paging::encode_cursor(&format!("{}:{}", self.year, self.sequence))
+        let issued = self.issued.map(format_date).unwrap_or_default();
+        fin_paging::encode_cursor(&format!("{}:{}:{issued}", self.year, self.sequence))
     }
 
     fn decode(raw: &str) -> Option<Self> {
         let text = fin_paging::decode_cursor(raw)?;
-        let (year, sequence) = text.split_once(':')?;
+        let mut parts = text.splitn(3, ':');
+        let year = parts.next()?.parse().ok()?;
+        let sequence = parts.next()?.parse().ok()?;
+        let issued = match parts.next() {
+            None | Some("") => None,
+            Some(date) => Some(parse_date(date).ok()?),
+        };
         Some(Self {
-            year: year.parse().ok()?,
-            sequence: sequence.parse().ok()?,
+            year,
+            sequence,
+            issued,
         })
     }
+}
+
+/// How much of each invoice a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// What a list screen shows: number, client, dates, status and sums — read from the
+    /// invoice's own row, without its lines, payments, credit notes or parties.
+    #[default]
+    Summary,
+    /// Each invoice as `GET /invoices/{id}` shows it (the account export reads this).
+    Full,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +76,7 @@ pub struct ListQuery {
     pub issued_from: Option<Date>,
     pub issued_to: Option<Date>,
     pub after: Option<Cursor>,
+    pub detail: Detail,
 }
 
 impl ListQuery {
@@ -64,8 +90,9 @@ impl ListQuery {
             issued_from: None,
             issued_to: None,
             after: None,
+            detail: Detail::Summary,
         };
-        let known = "limit, status, client_id, issued_from, issued_to, cursor";
+        let known = "limit, status, client_id, issued_from, issued_to, cursor, view";
         let mut params = fin_paging::parse_query(query, known, |name, value| {
             Some(match name {
                 "status" => parse_status(value)
@@ -79,6 +106,9 @@ impl ListQuery {
                 "cursor" => Cursor::decode(value)
                     .map(|cursor| list.after = Some(cursor))
                     .ok_or_else(|| "is not a cursor this API issued".into()),
+                "view" => parse_detail(value)
+                    .map(|detail| list.detail = detail)
+                    .ok_or_else(|| "must be summary or full".into()),
                 _ => return None,
             })
         });
@@ -88,7 +118,26 @@ impl ListQuery {
                 params.error("issued_to", "must not be before issued_from");
             }
         }
+        if list.by_issue_date() && list.after.is_some_and(|c| c.issued.is_none()) {
+            params.error(
+                "cursor",
+                "is from an older list without issue dates: start again from the first page",
+            );
+        }
         params.finish(list)
+    }
+
+    /// Whether the list is in issue-date order: it has an issue-date range.
+    pub fn by_issue_date(&self) -> bool {
+        self.issued_from.is_some() || self.issued_to.is_some()
+    }
+}
+
+fn parse_detail(raw: &str) -> Option<Detail> {
+    match raw {
+        "summary" => Some(Detail::Summary),
+        "full" => Some(Detail::Full),
+        _ => None,
     }
 }
 
@@ -128,15 +177,49 @@ mod tests {
         let cursor = Cursor {
             year: 2026,
             sequence: 42,
+            issued: Some(date!(2026 - 03 - 31)),
         };
         let q = ListQuery::parse(&format!("cursor={}", cursor.encode())).expect("valid");
         assert_eq!(q.after, Some(cursor));
+        let ranged = format!("issued_to=2026-12-31&cursor={}", cursor.encode());
+        assert_eq!(
+            ListQuery::parse(&ranged).expect("valid").after,
+            Some(cursor)
+        );
+    }
+
+    #[test]
+    fn a_cursor_without_an_issue_date_pages_by_number_only() {
+        let old = fin_paging::encode_cursor("2026:42");
+        let q = ListQuery::parse(&format!("cursor={old}")).expect("number order");
+        assert_eq!(
+            q.after,
+            Some(Cursor {
+                year: 2026,
+                sequence: 42,
+                issued: None
+            })
+        );
+        let errors = ListQuery::parse(&format!("issued_from=2026-01-01&cursor={old}"))
+            .expect_err("a date range needs the date");
+        assert_eq!(errors[0].field, "cursor");
+    }
+
+    #[test]
+    fn a_list_is_a_summary_unless_asked_in_full() {
+        assert_eq!(ListQuery::parse("").expect("valid").detail, Detail::Summary);
+        assert_eq!(
+            ListQuery::parse("view=full").expect("valid").detail,
+            Detail::Full
+        );
+        let errors = ListQuery::parse("view=lines").expect_err("unknown view");
+        assert_eq!(errors[0].field, "view");
     }
 
     #[test]
     fn bad_parameters_are_named() {
         let errors = ListQuery::parse(
-            "limit=0&status=late&client_id=x&issued_from=yesterday&cursor=zz&page=2",
+            "limit=0&status=late&client_id=x&issued_from=yesterday&cursor=zz&view=all&page=2",
         )
         .expect_err("invalid");
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -148,6 +231,7 @@ mod tests {
                 "client_id",
                 "issued_from",
                 "cursor",
+                "view",
                 "page"
             ]
         );

@@ -190,6 +190,7 @@ impl<S: InvoiceStore, D: ClientDirectory> Billing<'_, S, D> {
             Cursor {
                 year: last.year,
                 sequence: last.sequence,
+                issued: Some(last.fields.issue_date),
             }
             .encode()
         }))

@@ -14,7 +14,7 @@ use crate::credit::{CreditNote, NewCreditNote};
 use crate::domain::{InvoiceFields, NewPayment};
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
-use crate::listing::{ListQuery, StatusFilter};
+use crate::listing::{Detail, ListQuery, StatusFilter};
 use crate::outbox::{event_names, outbox, CREDIT_NOTE, ENVELOPES, PAYMENT, REFUND};
 use crate::refund::NewRefund;
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
@@ -65,6 +65,29 @@ pub(crate) const COLUMNS: &str = concat!(
     "WHERE r.credit_note_id = c.id)",
     ") ORDER BY c.number_year, c.number_seq), '[]'::json)::text ",
     "FROM credit_notes c WHERE c.invoice_id = i.id), i.amount_refunded"
+);
+
+/// [`COLUMNS`] as a list summary reads them: each invoice's own row only — its lines,
+/// payments, credit notes, discount, notes and seller read as empty and its buyer as its
+/// name alone (the summary shows no more), so a page costs its rows and no subquery.
+const SUMMARY_COLUMNS: &str = concat!(
+    "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
+    "to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'), i.currency, ",
+    "'[]'::text, NULL::text, NULL::bigint, NULL::text, ",
+    "i.subtotal, i.discount_amount, i.tax, i.total, i.amount_paid, i.version::bigint, ",
+    "'[]'::text, ",
+    rfc3339!("i.sent_at"),
+    ", ",
+    rfc3339!("i.paid_at"),
+    ", ",
+    rfc3339!("i.voided_at"),
+    ", ",
+    rfc3339!("i.created_at"),
+    ", ",
+    rfc3339!("i.updated_at"),
+    ", i.amount_overpaid, NULL::text, ",
+    "CASE WHEN i.buyer IS NULL THEN NULL ELSE json_build_object('name', i.buyer->>'name')::text END, ",
+    "i.amount_credited, '[]'::text, i.amount_refunded"
 );
 
 /// How many columns [`COLUMNS`] reads: where what a statement reads after them begins
@@ -221,32 +244,29 @@ impl InvoiceStore for PgInvoices {
 
     fn list(&self, owner: &str, list: &ListQuery, today: Date) -> Result<Vec<Invoice>, Fault> {
         let mut params: Vec<ParameterValue> = vec![owner.to_owned().into()];
-        let mut sql = format!(
-            "SELECT {COLUMNS} FROM invoices i
-             WHERE i.owner_id = $1::text::uuid AND i.deleted_at IS NULL"
-        );
+        let mut filter = String::from("{t}.owner_id = $1::text::uuid AND {t}.deleted_at IS NULL");
         let mut param = |value: ParameterValue, clause: &str, params: &mut Vec<_>| {
             params.push(value);
-            sql.push_str(&clause.replace("$?", &format!("${}", params.len())));
+            filter.push_str(&clause.replace("$?", &format!("${}", params.len())));
         };
         if let Some(client) = &list.client_id {
             param(
                 client.clone().into(),
-                " AND i.client_id = $?::text::uuid",
+                " AND {t}.client_id = $?::text::uuid",
                 &mut params,
             );
         }
         if let Some(from) = list.issued_from {
             param(
                 format_date(from).into(),
-                " AND i.issue_date >= $?::text::date",
+                " AND {t}.issue_date >= $?::text::date",
                 &mut params,
             );
         }
         if let Some(to) = list.issued_to {
             param(
                 format_date(to).into(),
-                " AND i.issue_date <= $?::text::date",
+                " AND {t}.issue_date <= $?::text::date",
                 &mut params,
             );
         }
@@ -254,24 +274,36 @@ impl InvoiceStore for PgInvoices {
             None => {}
             Some(StatusFilter::Stored(status)) => param(
                 status.as_str().to_owned().into(),
-                " AND i.status = $?",
+                " AND {t}.status = $?",
                 &mut params,
             ),
             Some(StatusFilter::Sent) => param(
                 format_date(today).into(),
-                " AND i.status = 'sent' AND i.due_date >= $?::text::date",
+                " AND {t}.status = 'sent' AND {t}.due_date >= $?::text::date",
                 &mut params,
             ),
             Some(StatusFilter::Overdue) => param(
                 format_date(today).into(),
-                " AND i.status = 'sent' AND i.due_date < $?::text::date",
+                " AND {t}.status = 'sent' AND {t}.due_date < $?::text::date",
                 &mut params,
             ),
         }
+        let by_date = list.by_issue_date();
         if let Some(cursor) = list.after {
+            let issued = cursor.issued.filter(|_| by_date);
+            if let Some(issued) = issued {
+                param(
+                    format_date(issued).into(),
+                    " AND ({t}.issue_date, {t}.number_year, {t}.number_seq) < ($?::text::date",
+                    &mut params,
+                );
+            }
             param(
                 ParameterValue::Int64(i64::from(cursor.year)),
-                " AND (i.number_year, i.number_seq) < ($?::bigint::int",
+                match issued {
+                    Some(_) => ", $?::bigint::int",
+                    None => " AND ({t}.number_year, {t}.number_seq) < ($?::bigint::int",
+                },
                 &mut params,
             );
             param(
@@ -280,10 +312,33 @@ impl InvoiceStore for PgInvoices {
                 &mut params,
             );
         }
-        sql.push_str(&format!(
-            " ORDER BY i.number_year DESC, i.number_seq DESC LIMIT {}",
-            list.limit + 1
-        ));
+        let order = match by_date {
+            true => "{t}.issue_date DESC, {t}.number_year DESC, {t}.number_seq DESC",
+            false => "{t}.number_year DESC, {t}.number_seq DESC",
+        };
+        let columns = match list.detail {
+            Detail::Summary => SUMMARY_COLUMNS,
+            Detail::Full => COLUMNS,
+        };
+        let limit = list.limit + 1;
+        let sql = match list.status {
+            // A page of sent or overdue invoices is found first from the index of the sent
+            // ones alone (V43: their due dates beside their numbers), then only its rows are
+            // read: the invoices not yet due are skipped without reading each of them.
+            Some(StatusFilter::Sent | StatusFilter::Overdue) => format!(
+                "SELECT {columns} FROM (SELECT o.id FROM invoices o WHERE {inner_filter}
+                   ORDER BY {inner_order} LIMIT {limit}) page
+                 JOIN invoices i ON i.id = page.id ORDER BY {outer_order}",
+                inner_filter = filter.replace("{t}", "o"),
+                inner_order = order.replace("{t}", "o"),
+                outer_order = order.replace("{t}", "i"),
+            ),
+            _ => format!(
+                "SELECT {columns} FROM invoices i WHERE {filter} ORDER BY {order} LIMIT {limit}",
+                filter = filter.replace("{t}", "i"),
+                order = order.replace("{t}", "i"),
+            ),
+        };
         query(&self.conn, &sql, &params)?
             .iter()
             .map(|row| invoice(row).map_err(Fault::from))

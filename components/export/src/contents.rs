@@ -41,7 +41,7 @@ const CLIENTS: Listing = Listing {
 /// The invoices, newest number first, as billing lists them.
 const INVOICES: Listing = Listing {
     context: Context::Billing,
-    paths: &["/invoices"],
+    paths: &["/invoices?view=full"],
     json: "invoices.json",
     tables: &[
         &tables::INVOICES,
