@@ -138,11 +138,11 @@ impl Invoice {
         format!("\"{}\"", self.version)
     }
 
-    /// The invoice as a list shows it: what a list screen needs, from the invoice's own
-    /// row; its lines, payments, credit notes and parties are at `GET /invoices/{id}`.
-    pub fn summary(&self, today: Date) -> InvoiceSummary<'_> {
+    /// What every view of the invoice starts with: its number, client, dates, status
+    /// and sums — all read from the invoice's own row.
+    fn head(&self, today: Date) -> InvoiceHead<'_> {
         let f = &self.fields;
-        InvoiceSummary {
+        InvoiceHead {
             id: &self.id,
             number: self.number(),
             client_id: &f.client_id,
@@ -166,6 +166,14 @@ impl Invoice {
             voided_at: self.voided_at.as_deref(),
             created_at: &self.created_at,
             updated_at: &self.updated_at,
+        }
+    }
+
+    /// The invoice as a list shows it: what a list screen needs, from the invoice's own
+    /// row; its lines, payments, credit notes and parties are at `GET /invoices/{id}`.
+    pub fn summary(&self, today: Date) -> InvoiceSummary<'_> {
+        InvoiceSummary {
+            head: self.head(today),
             buyer: self.buyer.as_ref().map(|b| BuyerName { name: &b.name }),
         }
     }
@@ -174,13 +182,7 @@ impl Invoice {
     pub fn view(&self, today: Date) -> InvoiceView<'_> {
         let f = &self.fields;
         InvoiceView {
-            id: &self.id,
-            number: self.number(),
-            client_id: &f.client_id,
-            status: self.status.shown(f.due_date, today, self.fully_credited()),
-            issue_date: format_date(f.issue_date),
-            due_date: format_date(f.due_date),
-            currency: f.currency.map(|c| c.code()),
+            head: self.head(today),
             lines: f
                 .lines
                 .iter()
@@ -195,34 +197,18 @@ impl Invoice {
                 .collect(),
             discount: discount_json(f.discount),
             notes: f.notes.as_deref(),
-            subtotal: self.totals.subtotal,
-            discount_amount: self.totals.discount,
             taxes: TaxView::all(&self.totals.taxes),
-            tax: self.totals.tax,
-            total: self.totals.total,
-            amount_paid: self.amount_paid,
-            amount_overpaid: self.amount_overpaid,
-            amount_credited: self.amount_credited,
-            balance_due: self.balance_due(),
-            amount_refunded: self.amount_refunded,
-            owed_back: self.owed_back(),
             payments: &self.payments,
             credit_notes: self.credit_notes.iter().map(CreditNote::view).collect(),
-            version: self.version,
-            sent_at: self.sent_at.as_deref(),
-            paid_at: self.paid_at.as_deref(),
-            voided_at: self.voided_at.as_deref(),
-            created_at: &self.created_at,
-            updated_at: &self.updated_at,
             seller: self.seller.as_ref(),
             buyer: self.buyer.as_ref(),
         }
     }
 }
 
-/// An invoice in a list: [`InvoiceView`] without what only one invoice's page needs.
+/// The fields every view of an invoice shows, first.
 #[derive(Debug, Serialize)]
-pub struct InvoiceSummary<'a> {
+pub struct InvoiceHead<'a> {
     pub id: &'a str,
     pub number: String,
     pub client_id: &'a str,
@@ -246,6 +232,13 @@ pub struct InvoiceSummary<'a> {
     pub voided_at: Option<&'a str>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+}
+
+/// An invoice in a list: its head, and who it was sent to by name.
+#[derive(Debug, Serialize)]
+pub struct InvoiceSummary<'a> {
+    #[serde(flatten)]
+    pub head: InvoiceHead<'a>,
     /// Who the invoice was sent to, by the name it was sent with (`None` on a draft).
     pub buyer: Option<BuyerName<'a>>,
 }
@@ -255,39 +248,19 @@ pub struct BuyerName<'a> {
     pub name: &'a str,
 }
 
-/// An invoice as the API shows it, fields in reading order. Quantities and tax rates are
-/// decimal strings (`"1.5"`, `"19"`), so no client parses them as binary floats.
+/// An invoice as the API shows it: its head, then what only its own page needs.
+/// Quantities and tax rates are decimal strings (`"1.5"`, `"19"`), so no client parses
+/// them as binary floats.
 #[derive(Debug, Serialize)]
 pub struct InvoiceView<'a> {
-    pub id: &'a str,
-    pub number: String,
-    pub client_id: &'a str,
-    pub status: &'static str,
-    pub issue_date: String,
-    pub due_date: String,
-    pub currency: Option<&'static str>,
+    #[serde(flatten)]
+    pub head: InvoiceHead<'a>,
     pub lines: Vec<LineView<'a>>,
     pub discount: serde_json::Value,
     pub notes: Option<&'a str>,
-    pub subtotal: i64,
-    pub discount_amount: i64,
     pub taxes: Vec<TaxView>,
-    pub tax: i64,
-    pub total: i64,
-    pub amount_paid: i64,
-    pub amount_overpaid: i64,
-    pub amount_credited: i64,
-    pub balance_due: i64,
-    pub amount_refunded: i64,
-    pub owed_back: i64,
     pub payments: &'a [Payment],
     pub credit_notes: Vec<CreditNoteView<'a>>,
-    pub version: i64,
-    pub sent_at: Option<&'a str>,
-    pub paid_at: Option<&'a str>,
-    pub voided_at: Option<&'a str>,
-    pub created_at: &'a str,
-    pub updated_at: &'a str,
     pub seller: Option<&'a BusinessProfile>,
     pub buyer: Option<&'a Buyer>,
 }
