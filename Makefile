@@ -13,8 +13,10 @@ build:
 # Every test binary runs even when one fails, and every failure is reported; the exit
 # status is still non-zero then.
 # Every test on the WASI 0.2 build, then the suites that cross every component (auth on
-# each, a PDF, events through the mailer) on the WASI 0.3 one.
+# each, a PDF, events through the mailer) on the WASI 0.3 one. First the AWS stack,
+# offline: synthesis, assertions, cdk-nag, cfn-lint, checkov (deploy/aws/check.sh).
 test:
+	bash deploy/aws/check.sh
 	cargo test --workspace --no-fail-fast
 	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery --test reuse
 

@@ -1,0 +1,81 @@
+import { Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as sns from "aws-cdk-lib/aws-sns";
+import { Construct } from "constructs";
+
+import { Data } from "./data";
+
+/**
+ * What pages an operator about the data stores (docs/operations.md says what each means
+ * and what to do). Each alarm notifies the `Alarms` topic; subscribe an address or a
+ * pager to it.
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, data: Data, key: kms.IKey) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, "Topic", {
+      displayName: "Fin-Freelancer alarms",
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const notify = new actions.SnsAction(this.topic);
+    const alarm = (name: string, description: string, props: cloudwatch.CreateAlarmOptions, metric: cloudwatch.Metric) => {
+      const made = metric.createAlarm(this, name, {
+        alarmDescription: description,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        ...props,
+      });
+      made.addAlarmAction(notify);
+      made.addOkAction(notify);
+      return made;
+    };
+    const db = data.database;
+    const fiveMinutes = Duration.minutes(5);
+    alarm(
+      "DatabaseCpu",
+      "Postgres CPU above 80 % for 15 minutes: queries queue and every read slows",
+      { threshold: 80, evaluationPeriods: 3 },
+      db.metricCPUUtilization({ period: fiveMinutes }),
+    );
+    alarm(
+      "DatabaseStorage",
+      "Postgres free storage under 5 GiB: writes will fail when it runs out",
+      {
+        threshold: 5 * 1024 ** 3,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      },
+      db.metricFreeStorageSpace({ period: fiveMinutes }),
+    );
+    alarm(
+      "DatabaseConnections",
+      "Postgres connections above 80: Spin's pools are near the server's limit",
+      { threshold: 80, evaluationPeriods: 3 },
+      db.metricDatabaseConnections({ period: fiveMinutes }),
+    );
+    const redis = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: "AWS/ElastiCache",
+        metricName,
+        dimensionsMap: { ReplicationGroupId: data.redis.ref },
+        period: fiveMinutes,
+        statistic: "Maximum",
+      });
+    alarm(
+      "RedisCpu",
+      "Redis engine CPU above 80 %: blocklist checks and throttles slow every request",
+      { threshold: 80, evaluationPeriods: 3 },
+      redis("EngineCPUUtilization"),
+    );
+    alarm(
+      "RedisMemory",
+      "Redis memory above 80 %: keys will be evicted (a signed-out token could be taken again)",
+      { threshold: 80, evaluationPeriods: 2 },
+      redis("DatabaseMemoryUsagePercentage"),
+    );
+  }
+}
