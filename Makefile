@@ -18,7 +18,7 @@ build:
 test:
 	bash deploy/aws/check.sh
 	cargo test --workspace --no-fail-fast
-	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery --test reuse
+	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery --test reuse --test traps
 
 lint:
 	cargo fmt --all --check
