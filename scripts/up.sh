@@ -51,6 +51,8 @@ for id in $(bash scripts/components.sh http); do http+=(--component-id "$id"); d
 # as SpinKube gives them, to measure that way (docs/performance.md).
 variables=()
 [ "${FIN_VARIABLES:-static}" = environment ] || mapfile -t variables < <(bash scripts/variables.sh)
+# How long a WASI 0.3 instance is reused, and by how many requests at once.
+mapfile -t reuse < <(bash scripts/reuse.sh)
 source=(--from "${FIN_APP_REF:-spin.toml}")
 [ -n "${FIN_APP_REF:-}" ] && source+=(--insecure)
 
@@ -72,7 +74,7 @@ if [ -n "$stripe_standin" ]; then
     --webhook-secret "$SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET" >.spin/stripe-standin.log 2>&1 &
   pids+=($!)
 fi
-spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${variables[@]}" &
+spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${reuse[@]}" "${variables[@]}" &
 pids+=($!)
 echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log, the recurring sweeper to .spin/recurring.log; e-mails sent are on http://127.0.0.1:3025/, Stripe Checkout sessions on http://127.0.0.1:3026/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n

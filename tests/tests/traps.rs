@@ -17,7 +17,11 @@ struct Served {
 }
 
 impl Drop for Served {
+    /// `spin up` serves from a child process (`spin trigger http`): that one first.
     fn drop(&mut self) {
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-P", &self.child.id().to_string()])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
