@@ -3,7 +3,7 @@
 # TypeScript builds, both stages synthesize under cdk-nag's AwsSolutions pack with only
 # the acknowledged findings (lib/suppressions.ts), the assertions of test/ hold, and
 # cfn-lint and checkov pass on the synthesized templates (each skip is in the template's
-# metadata with its reason). `make test` runs it.
+# metadata with its reason), and checkov passes on deploy/spinkube. `make test` runs it.
 set -euo pipefail
 cd "$(dirname "$0")"
 say() { printf '\033[1m[aws]\033[0m %s\n' "$*" >&2; }
@@ -19,7 +19,7 @@ npm test --silent
 rm -rf cdk.out cdk.out.prod
 for stage in dev prod; do
   out=cdk.out; [ "$stage" = prod ] && out=cdk.out.prod
-  npx cdk synth -c stage="$stage" --quiet -o "$out" >/dev/null
+  npx cdk synth -c stage="$stage" -c hostname=fin.example.com -c region=us-east-1 --quiet -o "$out" >/dev/null
 done
 templates=(cdk.out/fin-dev.template.json cdk.out.prod/fin-prod.template.json)
 # W3005: a DependsOn CDK adds to its own custom resource beside a GetAtt that already
@@ -29,4 +29,8 @@ say "cfn-lint"
 say "checkov (CloudFormation)"
 files=(); for t in "${templates[@]}"; do files+=(-f "$t"); done
 .venv/bin/checkov --quiet --compact --skip-download --framework cloudformation "${files[@]}"
-say "both stages pass"
+# The app's Kubernetes objects (what the stack applies): skips are `checkov.io/skip…`
+# annotations on the object, each with its reason.
+say "checkov (deploy/spinkube)"
+.venv/bin/checkov --quiet --compact --skip-download --framework kubernetes -d ../spinkube
+say "both stages and the manifests pass"

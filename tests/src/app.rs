@@ -186,7 +186,7 @@ impl App {
         }
         if let Some(redis) = options.events_redis {
             variables.push(("events_redis_url".into(), redis.url()));
-            variables.push(("events_redis_host".into(), redis.host()));
+            variables.push(("events_redis_origin".into(), redis.origin()));
         }
         // The ports are chosen first: the mailer reaches the first instance.
         let ports: Vec<u16> = (0..options.instances.max(1)).map(|_| free_port()).collect();

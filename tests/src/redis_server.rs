@@ -27,9 +27,9 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
-    /// `host:port`, for Spin's outbound allow-list.
-    pub fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+    /// Its scheme, host and port: what the app's outbound allow-list names.
+    pub fn origin(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
     }
 
     /// Starts the server (again, on the same port) and waits until it answers.

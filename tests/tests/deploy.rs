@@ -85,10 +85,15 @@ fn normalise(value: Value) -> Value {
 
 #[test]
 fn every_kubernetes_object_is_valid_by_kubernetes_own_types() {
-    use k8s_openapi::api::{autoscaling::v2::HorizontalPodAutoscaler, batch::v1, core::v1 as core};
+    use k8s_openapi::api::{
+        autoscaling::v2::HorizontalPodAutoscaler, batch::v1, core::v1 as core,
+        networking::v1::NetworkPolicy,
+    };
     let mut seen = BTreeSet::new();
     for (file, doc) in manifests() {
         match kind(&doc) {
+            "Namespace" => round_trip::<core::Namespace>(&file, &doc),
+            "NetworkPolicy" => round_trip::<NetworkPolicy>(&file, &doc),
             "ConfigMap" => round_trip::<core::ConfigMap>(&file, &doc),
             "Secret" => round_trip::<core::Secret>(&file, &doc),
             "Job" => round_trip::<v1::Job>(&file, &doc),
@@ -99,7 +104,7 @@ fn every_kubernetes_object_is_valid_by_kubernetes_own_types() {
         }
         seen.insert(kind(&doc).to_owned());
     }
-    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 7, "{seen:?}");
 }
 
 #[test]
@@ -321,6 +326,81 @@ fn the_manifests_agree_with_the_app_they_deploy() {
             .collect(),
         "the API apart from the projector, the mailer and the recurring sweeper"
     );
+}
+
+/// One namespace for everything; the Jobs' pods run unprivileged and read only Secret
+/// and ConfigMap keys that exist (the migration reads its URL from a mounted file).
+#[test]
+fn every_object_is_in_the_app_namespace_and_the_jobs_run_unprivileged() {
+    let docs = manifests();
+    let namespace = docs
+        .iter()
+        .find(|(_, d)| kind(d) == "Namespace")
+        .and_then(|(_, d)| d["metadata"]["name"].as_str())
+        .expect("a Namespace");
+    let defined = |source: &str, object: &str, key: &str| {
+        docs.iter().any(|(_, d)| {
+            kind(d) == source
+                && d["metadata"]["name"] == object
+                && ["data", "stringData"]
+                    .iter()
+                    .any(|f| d[*f].get(key).is_some())
+        })
+    };
+    for (file, doc) in docs.iter().filter(|(_, d)| kind(d) != "Namespace") {
+        assert_eq!(
+            doc["metadata"]["namespace"].as_str(),
+            Some(namespace),
+            "{file}: {} {} outside {namespace}",
+            kind(doc),
+            doc["metadata"]["name"]
+        );
+    }
+    let pods: Vec<(&String, &Value)> = docs
+        .iter()
+        .filter_map(|(file, d)| match kind(d) {
+            "Job" => Some((file, &d["spec"]["template"]["spec"])),
+            "CronJob" => Some((file, &d["spec"]["jobTemplate"]["spec"]["template"]["spec"])),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pods.len(), 2, "the migration and the projector's nudge");
+    for (file, pod) in pods {
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true, "{file}");
+        assert_eq!(pod["automountServiceAccountToken"], false, "{file}");
+        for volume in pod["volumes"].as_array().into_iter().flatten() {
+            let secret = &volume["secret"];
+            let name = secret["secretName"].as_str().expect("a Secret volume");
+            for item in secret["items"].as_array().expect("named keys") {
+                let key = item["key"].as_str().expect("key");
+                assert!(
+                    defined("Secret", name, key),
+                    "{file}: Secret {name} has no {key}"
+                );
+            }
+        }
+        for container in pod["containers"].as_array().expect("containers") {
+            let context = &container["securityContext"];
+            assert_eq!(context["allowPrivilegeEscalation"], false, "{file}");
+            assert_eq!(context["readOnlyRootFilesystem"], true, "{file}");
+            for env in container["env"].as_array().into_iter().flatten() {
+                assert!(
+                    env["valueFrom"]["secretKeyRef"].is_null(),
+                    "{file}: a secret in the environment ({})",
+                    env["name"]
+                );
+                let reference = &env["valueFrom"]["configMapKeyRef"];
+                if let (Some(object), Some(key)) =
+                    (reference["name"].as_str(), reference["key"].as_str())
+                {
+                    assert!(
+                        defined("ConfigMap", object, key),
+                        "{file}: {object} has no {key}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// compose.yaml keeps its promises to a newcomer: pinned major versions, ports on

@@ -1,6 +1,7 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
@@ -8,14 +9,20 @@ import { Construct } from "constructs";
 import { Data } from "./data";
 
 /**
- * What pages an operator about the data stores (docs/operations.md says what each means
+ * What pages an operator about the data stores and the app (docs/operations.md says what each means
  * and what to do). Each alarm notifies the `Alarms` topic; subscribe an address or a
  * pager to it.
  */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
 
-  constructor(scope: Construct, id: string, data: Data, key: kms.IKey) {
+  constructor(
+    scope: Construct,
+    id: string,
+    data: Data,
+    loadBalancer: elbv2.ApplicationLoadBalancer,
+    key: kms.IKey,
+  ) {
     super(scope, id);
     this.topic = new sns.Topic(this, "Topic", {
       displayName: "Fin-Freelancer alarms",
@@ -23,8 +30,14 @@ export class Alarms extends Construct {
       enforceSSL: true,
     });
     const notify = new actions.SnsAction(this.topic);
-    const alarm = (name: string, description: string, props: cloudwatch.CreateAlarmOptions, metric: cloudwatch.Metric) => {
-      const made = metric.createAlarm(this, name, {
+    const alarm = (
+      name: string,
+      description: string,
+      props: Omit<cloudwatch.AlarmProps, "metric">,
+      metric: cloudwatch.IMetric,
+    ) => {
+      const made = new cloudwatch.Alarm(this, name, {
+        metric,
         alarmDescription: description,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
         ...props,
@@ -76,6 +89,26 @@ export class Alarms extends Construct {
       "Redis memory above 80 %: keys will be evicted (a signed-out token could be taken again)",
       { threshold: 80, evaluationPeriods: 2 },
       redis("DatabaseMemoryUsagePercentage"),
+    );
+  
+    // What users see: the share of answers that are 5xx, the app's own (target) and the
+    // load balancer's (no healthy pod, a timeout). Under 20 requests in 5 minutes says
+    // nothing either way, and no traffic is not an outage of the app.
+    const sum = (metric: cloudwatch.Metric) => metric.with({ period: fiveMinutes, statistic: "Sum" });
+    alarm(
+      "App5xx",
+      "More than 5 % of the API's answers are 5xx for 15 minutes: a dependency is down or a release is broken",
+      { threshold: 5, evaluationPeriods: 3, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING },
+      new cloudwatch.MathExpression({
+        label: "5xx, % of requests",
+        expression: "IF(requests >= 20, 100 * (app + balancer) / requests, 0)",
+        period: fiveMinutes,
+        usingMetrics: {
+          requests: sum(loadBalancer.metrics.requestCount()),
+          app: sum(loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT)),
+          balancer: sum(loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT)),
+        },
+      }),
     );
   }
 }

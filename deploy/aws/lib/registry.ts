@@ -6,7 +6,7 @@ import { Stage } from "./stage";
 
 /**
  * Where `scripts/publish.sh` pushes the app's OCI artifact (the Spin app, WASI 0.2 build)
- * and the migrations image: tags are immutable, so a deployed version is the bytes it was.
+ * and where the migrations image goes: tags are immutable, so a deployed version is the bytes it was.
  */
 export class Registry extends Construct {
   readonly app: ecr.Repository;
@@ -14,8 +14,8 @@ export class Registry extends Construct {
 
   constructor(scope: Construct, id: string, stage: Stage, key: kms.IKey) {
     super(scope, id);
-    const repository = (name: string, description: string) =>
-      new ecr.Repository(this, name, {
+    const repository = (id: string, name: string, description: string) =>
+      new ecr.Repository(this, id, {
         repositoryName: `fin-${stage.name}/${name}`,
         imageTagMutability: ecr.TagMutability.IMMUTABLE,
         imageScanOnPush: true,
@@ -27,7 +27,9 @@ export class Registry extends Construct {
           { description: `${description}: keep the newest 50`, maxImageCount: 50 },
         ],
       });
-    this.app = repository("app", "The Spin app");
-    this.migrate = repository("migrate", "The migrations Job's image");
+    // The names `make publish REGISTRY=<account>.dkr.ecr.<region>.amazonaws.com/fin-<stage>`
+    // pushes to, and deploy/spinkube's images name.
+    this.app = repository("app", "fin-freelancer", "The Spin app");
+    this.migrate = repository("migrate", "fin-migrate", "The migrations Job's image");
   }
 }

@@ -1,16 +1,30 @@
-import { CfnResource, Stack, StackProps, Tags } from "aws-cdk-lib";
+import { Stack, StackProps, Tags } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 
 import { Alarms } from "./alarms";
+import { checkovSkips } from "./checkov";
+import { Cluster } from "./cluster";
 import { Data } from "./data";
+import { Ingress } from "./ingress";
 import { Network } from "./network";
 import { Registry } from "./registry";
+import { SpinKube } from "./spinkube";
 import { Stage } from "./stage";
+import { Workload } from "./workload";
 
 export interface FinStackProps extends StackProps {
   readonly stage: Stage;
+  /** Where clients reach the API (`-c hostname=…`): the certificate's name, the share links' base. */
+  readonly hostname: string;
+  /** An ACM certificate for the hostname that exists already (`-c certificateArn=…`). */
+  readonly certificateArn?: string;
+  /**
+   * Whether to apply the app (`-c app=false` leaves it out): the first deploy creates
+   * the registry the app's images must be pushed to before anything can run them.
+   */
+  readonly withApp?: boolean;
 }
 
 /** One stage of Fin-Freelancer on AWS (deploy/aws/README.md). */
@@ -20,6 +34,11 @@ export class FinStack extends Stack {
   readonly network: Network;
   readonly data: Data;
   readonly registry: Registry;
+  readonly cluster: Cluster;
+  readonly spinkube: SpinKube;
+  readonly ingress: Ingress;
+  /** The app's objects in the cluster; absent on a deploy with `-c app=false`. */
+  readonly workload?: Workload;
   readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: FinStackProps) {
@@ -37,23 +56,27 @@ export class FinStack extends Stack {
     this.network = new Network(this, "Network", stage, this.key);
     this.data = new Data(this, "Data", stage, this.network, this.key);
     this.registry = new Registry(this, "Registry", stage, this.key);
-    this.alarms = new Alarms(this, "Alarms", this.data, this.key);
-    this.skipCdkInternals();
-  }
-
-  /**
-   * checkov's Lambda rules do not fit the function CDK itself adds to strip the VPC's
-   * default security group of its rules: it runs once per deploy, from CloudFormation.
-   */
-  private skipCdkInternals(): void {
-    const provider = this.node.tryFindChild("Custom::VpcRestrictDefaultSGCustomResourceProvider");
-    const handler = provider?.node.tryFindChild("Handler") as CfnResource | undefined;
-    handler?.addMetadata("checkov", {
-      skip: [
-        { id: "CKV_AWS_115", comment: "CDK's one-shot deploy-time function: no concurrency to limit" },
-        { id: "CKV_AWS_116", comment: "CDK's one-shot deploy-time function: CloudFormation reports its failure" },
-        { id: "CKV_AWS_117", comment: "CDK's one-shot deploy-time function: it calls the EC2 API only" },
-      ],
+    this.cluster = new Cluster(this, "Cluster", stage, this.network, this.key);
+    const cluster = this.cluster.cluster;
+    this.spinkube = new SpinKube(this, "SpinKube", cluster, this.cluster.nodes);
+    this.ingress = new Ingress(this, "Ingress", stage, {
+      network: this.network,
+      hostname: props.hostname,
+      certificateArn: props.certificateArn,
     });
+    if (props.withApp ?? true) {
+      this.workload = new Workload(this, "Workload", {
+        cluster,
+        spinkube: this.spinkube,
+        data: this.data,
+        registry: this.registry,
+        key: this.key,
+        hostname: props.hostname,
+        after: [cluster.albController!],
+      });
+      this.ingress.bind(cluster, this.workload);
+    }
+    this.alarms = new Alarms(this, "Alarms", this.data, this.ingress.loadBalancer, this.key);
+    checkovSkips(this);
   }
 }

@@ -21,6 +21,13 @@ export interface Stage {
     /** Nodes in the replication group: one primary, the rest replicas. */
     readonly nodes: number;
   };
+  /** The cluster's managed node group, where the Spin shim runs the app. */
+  readonly nodes: {
+    readonly instanceType: ec2.InstanceType;
+    readonly min: number;
+    readonly max: number;
+    readonly diskGiB: number;
+  };
   /** What happens to data stores when the stack is deleted. */
   readonly removal: RemovalPolicy;
 }
@@ -39,6 +46,12 @@ const STAGES: Record<Stage["name"], Stage> = {
       backupRetention: Duration.days(1),
     },
     redis: { nodeType: "cache.t4g.micro", nodes: 1 },
+    nodes: {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.LARGE),
+      min: 2,
+      max: 3,
+      diskGiB: 30,
+    },
     removal: RemovalPolicy.DESTROY,
   },
   prod: {
@@ -54,6 +67,12 @@ const STAGES: Record<Stage["name"], Stage> = {
       backupRetention: Duration.days(14),
     },
     redis: { nodeType: "cache.m7g.large", nodes: 2 },
+    nodes: {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE),
+      min: 3,
+      max: 9,
+      diskGiB: 50,
+    },
     removal: RemovalPolicy.RETAIN,
   },
 };

@@ -1,12 +1,71 @@
-import { Stack, Validations } from "aws-cdk-lib";
+import { Validations } from "aws-cdk-lib";
+import { IConstruct } from "constructs";
 
+import type { FinStack } from "./stack";
 import { Stage } from "./stage";
+
+const managed = (policy: string) =>
+  `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`;
+
+function acknowledge(scope: IConstruct, reason: string, ...ids: string[]): void {
+  for (const id of ids) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}
 
 /**
  * The cdk-nag (AwsSolutions) findings this stack accepts, each with why. Anything not
  * here fails the build (test/stack.test.ts).
  */
-export function suppressions(stack: Stack, stage: Stage): void {
+export function suppressions(stack: FinStack, stage: Stage): void {
+  const cluster = stack.cluster;
+  acknowledge(
+    cluster,
+    "EKS's own managed policies for the cluster's role and its nodes (AmazonEKSClusterPolicy, AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryReadOnly): what EKS documents as required, kept current by AWS as EKS changes.",
+    managed("AmazonEKSClusterPolicy"),
+    managed("AmazonEKSWorkerNodePolicy"),
+    managed("AmazonEKS_CNI_Policy"),
+    managed("AmazonEC2ContainerRegistryReadOnly"),
+  );
+  acknowledge(
+    cluster,
+    "CDK's kubectl function (it applies the charts and manifests from inside the VPC, the API endpoint being private): its role is CDK's, with Lambda's managed execution policies, the public-ECR read it needs for OCI charts, and invoke rights on its own versions; its Python runtime is pinned by aws-cdk-lib and moves with it.",
+    managed("service-role/AWSLambdaBasicExecutionRole"),
+    managed("service-role/AWSLambdaVPCAccessExecutionRole"),
+    'AwsSolutions::AwsSolutions-IAM4[Policy::{"Fn::If":["ClusterEksKubectlProviderHandlerHasEcrPublic454A6214",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+    "AwsSolutions::AwsSolutions-IAM5[Resource::<ClusterEksKubectlProviderHandler59BB3552.Arn>:*]",
+    "AwsSolutions::AwsSolutions-L1",
+  );
+  acknowledge(
+    cluster,
+    "aws-cdk-lib writes the cluster's secrets encryption as `EncryptionConfig[].Resources: [secrets]`, which CloudFormation's schema now marks deprecated but still takes; it is the library's to change.",
+    "CloudFormation-Validate::W9009",
+  );
+  acknowledge(
+    cluster.cluster.albController!,
+    "The AWS Load Balancer Controller's published IAM policy (it registers fin-api's pods in the target group and manages the groups it creates): load balancers, listeners and target groups are named at run time, so the policy names them by pattern, as upstream's does.",
+    ...[
+      "*",
+      "arn:<AWS::Partition>:ec2:*:*:security-group/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*",
+      "arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*",
+    ].map((r) => `AwsSolutions::AwsSolutions-IAM5[Resource::${r}]`),
+  );
+  acknowledge(
+    stack.ingress.node.findChild("Group"),
+    "The API is public: its load balancer takes HTTPS (and HTTP, which only redirects) from anywhere; nothing else is open to the internet.",
+    "AwsSolutions::AwsSolutions-EC23",
+  );
+  acknowledge(
+    stack.ingress.node.findChild("AccessLogs"),
+    "This bucket holds the load balancer's access logs; logging access to the log bucket would need yet another bucket, and it is private, TLS-only and versioned.",
+    "AwsSolutions::AwsSolutions-S1",
+  );
   for (const acknowledged of [
     {
       id: "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]",

@@ -4,27 +4,14 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { App, Validations } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { App, CfnElement, Validations } from "aws-cdk-lib";
+import { Match } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 
 import { FinStack } from "../lib/stack";
-import { Stage, stageNamed } from "../lib/stage";
-import { suppressions } from "../lib/suppressions";
+import { stageNamed } from "../lib/stage";
 
-function synth(name: string): { template: Template; json: string; stack: FinStack; stage: Stage } {
-  const app = new App({ context: { "@aws-cdk/core:validateAgainstDefaultRules": true } });
-  const stage = stageNamed(name);
-  const stack = new FinStack(app, `fin-${name}`, { stage });
-  suppressions(stack, stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  // Throws on any unacknowledged cdk-nag finding or CloudFormation rule.
-  app.synth();
-  const template = Template.fromStack(stack);
-  return { template, json: JSON.stringify(template.toJSON()), stack, stage };
-}
-
-const stages = { dev: synth("dev"), prod: synth("prod") };
+import { appContext, stages } from "./synth";
 
 // What the check script runs cfn-lint and checkov on (deploy/aws/check.sh).
 
@@ -51,9 +38,16 @@ for (const [name, { template, json, stack }] of Object.entries(stages)) {
       assert.equal(to.length, 1, `one rule opens ${port}: ${JSON.stringify(to)}`);
       assert.deepEqual(to[0].SourceSecurityGroupId, nodes, `${port} is opened to the nodes' group only`);
     }
+    // Only the load balancer's group takes anything from an address range: 80 and 443.
+    const group = stack.ingress.node.findChild("Group").node.defaultChild as CfnElement;
+    const balancer = stack.getLogicalId(group);
     for (const [id, group] of Object.entries(template.findResources("AWS::EC2::SecurityGroup"))) {
-      const inline = group.Properties.SecurityGroupIngress ?? [];
-      assert.deepEqual(inline, [], `${id} opens nothing to an address range`);
+      const inline: any[] = group.Properties.SecurityGroupIngress ?? [];
+      if (id === balancer) {
+        assert.deepEqual(inline.map((r) => [r.CidrIp, r.FromPort]).sort(), [["0.0.0.0/0", 443], ["0.0.0.0/0", 80]]);
+      } else {
+        assert.deepEqual(inline, [], `${id} opens nothing to an address range`);
+      }
     }
     assert.ok(!/"CidrIp":"0\.0\.0\.0\/0","FromPort":(5432|6379)/.test(json));
   });
@@ -81,6 +75,10 @@ for (const [name, { template, json, stack }] of Object.entries(stages)) {
 
   test(`${name}: the registry keeps immutable, scanned, encrypted images`, () => {
     template.resourceCountIs("AWS::ECR::Repository", 2);
+    // What `make publish REGISTRY=…/fin-<stage>` pushes, and deploy/spinkube's images' names.
+    for (const image of ["fin-freelancer", "fin-migrate"]) {
+      template.hasResourceProperties("AWS::ECR::Repository", { RepositoryName: `fin-${name}/${image}` });
+    }
     template.allResourcesProperties("AWS::ECR::Repository", {
       ImageTagMutability: "IMMUTABLE",
       ImageScanningConfiguration: { ScanOnPush: true },
@@ -88,8 +86,16 @@ for (const [name, { template, json, stack }] of Object.entries(stages)) {
     });
   });
 
-  test(`${name}: the database and Redis alarms notify the topic`, () => {
-    const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
+  test(`${name}: the database, Redis and 5xx alarms notify the topic`, () => {
+    const all = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
+    const [math, ...none] = all.filter((a) => a.Properties.Metrics);
+    assert.equal(none.length, 0);
+    const expression = math.Properties.Metrics.find((m: any) => m.Expression).Expression;
+    assert.match(expression, /100 \* \(app \+ balancer\) \/ requests/);
+    const used = math.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName);
+    assert.deepEqual(used.sort(), ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"]);
+    assert.equal(math.Properties.TreatMissingData, "notBreaching", "no traffic is not an outage");
+    const alarms = all.filter((a) => !a.Properties.Metrics);
     const metrics = alarms.map((a) => a.Properties.MetricName).sort();
     assert.deepEqual(metrics, [
       "CPUUtilization",
@@ -98,7 +104,7 @@ for (const [name, { template, json, stack }] of Object.entries(stages)) {
       "EngineCPUUtilization",
       "FreeStorageSpace",
     ]);
-    for (const alarm of alarms) {
+    for (const alarm of all) {
       assert.equal(alarm.Properties.AlarmActions.length, 1, "each alarm notifies");
     }
   });
@@ -131,9 +137,9 @@ test("an unknown stage is refused by name", () => {
 });
 
 test("an unacknowledged cdk-nag finding fails the synthesis", () => {
-  const app = new App();
+  const app = new App({ context: appContext });
   const stage = stageNamed("dev");
-  new FinStack(app, "fin-unacknowledged", { stage });
+  new FinStack(app, "fin-unacknowledged", { stage, hostname: "fin.example.com", env: { region: "us-east-1" } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   assert.throws(() => app.synth(), /AwsSolutions|[Vv]alidation/);
 });

@@ -1,0 +1,235 @@
+// The cluster half of the stack, from the synthesized templates: EKS and its nodes,
+// SpinKube at pinned versions, deploy/spinkube applied as it is (only the AWS values
+// filled in), the migrations before the app, and HTTPS in front of it.
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import * as fs from "node:fs";
+import { test } from "node:test";
+
+import { Match } from "aws-cdk-lib/assertions";
+
+import { readManifests, VERSIONS } from "../lib/spinkube";
+import { CA_SECRET, MANIFESTS, TRUST } from "../lib/workload";
+
+import { stages, synth, Synthesized } from "./synth";
+
+const TOKEN = "«token»";
+
+/** Each kubectl-applied resource: its logical id, its objects (tokens as «token»), what it waits for. */
+function applied({ template }: Synthesized): { id: string; objects: any[]; after: string[] }[] {
+  const resources = template.findResources("Custom::AWSCDK-EKS-KubernetesResource");
+  return Object.entries(resources).map(([id, r]) => {
+    const manifest = r.Properties.Manifest;
+    const text =
+      typeof manifest === "string"
+        ? manifest
+        : manifest["Fn::Join"][1].map((part: unknown) => (typeof part === "string" ? part : TOKEN)).join("");
+    return { id, objects: JSON.parse(text), after: r.DependsOn ?? [] };
+  });
+}
+
+const find = (s: Synthesized, kind: string, name: string) => {
+  for (const resource of applied(s)) {
+    const object = resource.objects.find((o) => o.kind === kind && o.metadata.name === name);
+    if (object) {
+      return { resource, object };
+    }
+  }
+  throw new Error(`no ${kind} ${name} is applied`);
+};
+
+/** deploy/spinkube as a reader would `kubectl apply` it. */
+const files = fs
+  .readdirSync(MANIFESTS)
+  .filter((f) => f.endsWith(".yaml"))
+  .flatMap((f) => readManifests(path.join(MANIFESTS, f)));
+
+for (const [name, s] of Object.entries(stages)) {
+  const { template } = s;
+
+  test(`${name}: EKS has a private endpoint, every control-plane log and encrypted Secrets`, () => {
+    template.hasResourceProperties("AWS::EKS::Cluster", {
+      Version: "1.35",
+      ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }),
+      Logging: {
+        ClusterLogging: {
+          EnabledTypes: Match.arrayWith(
+            ["api", "audit", "authenticator", "controllerManager", "scheduler"].map((type) => ({ Type: type })),
+          ),
+        },
+      },
+      EncryptionConfig: [Match.objectLike({ Resources: ["secrets"] })],
+    });
+  });
+
+  test(`${name}: the network plugin enforces deploy/spinkube's NetworkPolicies`, () => {
+    assert.ok(files.some((o) => o.kind === "NetworkPolicy"));
+    template.hasResourceProperties("AWS::EKS::Addon", {
+      AddonName: "vpc-cni",
+      ConfigurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+    });
+  });
+
+  test(`${name}: the nodes carry the shim's label, in the nodes' group, IMDSv2 with one hop`, () => {
+    template.hasResourceProperties("AWS::EKS::Nodegroup", {
+      Labels: { spin: "true" },
+      ScalingConfig: { MinSize: s.stage.nodes.min, DesiredSize: s.stage.nodes.min, MaxSize: s.stage.nodes.max },
+      InstanceTypes: [s.stage.nodes.instanceType.toString()],
+    });
+    const nodes = s.stack.resolve(s.stack.network.nodes.securityGroupId);
+    template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: "required", HttpPutResponseHopLimit: 1 },
+        SecurityGroupIds: Match.arrayWith([nodes]),
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+      }),
+    });
+  });
+
+  test(`${name}: SpinKube's charts are pinned, and its CRDs, executor and shim applied before the app`, () => {
+    const charts = Object.values(template.findResources("Custom::AWSCDK-EKS-HelmChart")).map(
+      (c) => [c.Properties.Release, c.Properties.Version],
+    );
+    assert.deepEqual(
+      Object.fromEntries(charts),
+      {
+        "cert-manager": VERSIONS.certManager,
+        "runtime-class-manager": VERSIONS.runtimeClassManager,
+        "spin-operator": VERSIONS.spinOperator,
+        "external-secrets": VERSIONS.externalSecrets,
+        "aws-load-balancer-controller": "3.2.2",
+      },
+    );
+    const crds = find(s, "CustomResourceDefinition", "spinapps.core.spinkube.dev");
+    const executor = find(s, "SpinAppExecutor", "containerd-shim-spin");
+    assert.equal(executor.object.spec.deploymentConfig.runtimeClassName, "wasmtime-spin-v2");
+    const namespace = files.find((o) => o.kind === "Namespace")!.metadata.name;
+    assert.equal(executor.object.metadata.namespace, namespace, "an executor serves its own namespace's SpinApps");
+    assert.equal(executor.object.spec.deploymentConfig.caCertSecret, CA_SECRET);
+    const shim = find(s, "Shim", "spin-v2");
+    assert.deepEqual(shim.object.spec.nodeSelector, { spin: "true" }, "the shim goes where the nodes' label says");
+    assert.equal(shim.object.spec.runtimeClass.name, "wasmtime-spin-v2");
+    const app = find(s, "SpinApp", "fin-api").resource;
+    const operator = Object.entries(template.findResources("Custom::AWSCDK-EKS-HelmChart")).find(
+      ([, c]) => c.Properties.Release === "spin-operator",
+    )![0];
+    for (const before of [operator, executor.resource.id, shim.resource.id]) {
+      assert.ok(app.after.includes(before), `the app waits for ${before}`);
+    }
+    assert.ok(crds.resource.id);
+  });
+
+  test(`${name}: deploy/spinkube is applied as it is, Secrets made by External Secrets`, () => {
+    const secrets = files.filter((o) => o.kind === "Secret");
+    assert.deepEqual(secrets.map((o) => o.metadata.name).sort(), ["fin-runtime-config", "fin-secrets"]);
+    for (const object of files.filter((o) => o.kind !== "Secret")) {
+      const { object: deployed } = find(s, object.kind, object.metadata.name);
+      // Only what differs on AWS may differ: the images and four settings.
+      const expected = structuredClone(object);
+      const actual = structuredClone(deployed);
+      for (const o of [expected, actual]) {
+        delete o.metadata.labels?.[Object.keys(o.metadata.labels ?? {}).find((k) => k.startsWith("aws.cdk.eks/prune")) ?? ""];
+      }
+      if (object.kind === "SpinApp") {
+        assert.match(actual.spec.image, new RegExp(`${TOKEN}:${object.spec.image.split(":").pop()}$`));
+        actual.spec.image = expected.spec.image;
+      }
+      if (object.kind === "Job") {
+        const pod = actual.spec.template.spec;
+        const container = pod.containers[0];
+        assert.match(container.image, new RegExp(`${TOKEN}:`));
+        container.image = expected.spec.template.spec.containers[0].image;
+        // Plus the trust bundle over the image's own (RDS's CA).
+        const volume = pod.volumes.pop();
+        assert.deepEqual(volume, { name: "ca-certificates", secret: { secretName: CA_SECRET } });
+        const mount = container.volumeMounts.pop();
+        assert.equal(mount.mountPath, "/etc/ssl/certs/ca-certificates.crt");
+        assert.equal(mount.name, "ca-certificates");
+      }
+      if (object.kind === "ConfigMap") {
+        assert.equal(actual.data.db_host, `${TOKEN}:5432`);
+        assert.equal(actual.data.events_redis_origin, `rediss://${TOKEN}:6379`);
+        assert.equal(actual.data.public_base_url, "https://fin.example.com");
+        for (const key of ["db_host", "events_redis_origin", "public_base_url", "mail_from_address"]) {
+          actual.data[key] = expected.data[key];
+        }
+      }
+      assert.deepEqual(actual, expected, `${object.kind} ${object.metadata.name}`);
+    }
+    for (const secret of secrets) {
+      const { object } = find(s, "ExternalSecret", secret.metadata.name);
+      const made = Object.keys(object.spec.target.template.data).sort();
+      assert.deepEqual(made, Object.keys(secret.stringData).sort(), `${secret.metadata.name}: every key of the example`);
+      for (const value of Object.values(object.spec.target.template.data) as string[]) {
+        assert.ok(!/CHANGE-ME|whsec_|redis:\/\//.test(value), `no placeholder: ${value}`);
+      }
+    }
+    const runtime = find(s, "ExternalSecret", "fin-runtime-config").object.spec.target.template.data["runtime-config.toml"];
+    assert.equal((runtime.match(/url = "rediss:\/\/:\{\{ \.redis_token \}\}@«token»:6379\/[123]"/g) ?? []).length, 3);
+  });
+
+  test(`${name}: the app and the migrations trust public roots and RDS's CA, nothing else`, () => {
+    const { object, resource } = find(s, "ExternalSecret", CA_SECRET);
+    const urls = object.spec.data.map((d: any) => d.remoteRef.key).sort();
+    assert.deepEqual(urls, [TRUST.public, TRUST.rds].sort());
+    for (const url of urls) {
+      assert.match(url, /^https:\/\//, "fetched over HTTPS only");
+    }
+    assert.deepEqual(Object.keys(object.spec.target.template.data), ["ca-certificates.crt"]);
+    const store = find(s, "SecretStore", object.spec.secretStoreRef.name).object;
+    assert.equal(store.spec.provider.webhook.url, "{{ .remoteRef.key }}");
+    const migrate = find(s, "Job", files.find((o) => o.kind === "Job")!.metadata.name).resource;
+    assert.ok(migrate.after.includes(resource.id), "the migration waits for the bundle");
+  });
+
+  test(`${name}: the migrations must succeed before any SpinApp is applied`, () => {
+    const job = find(s, "Job", files.find((o) => o.kind === "Job")!.metadata.name);
+    const [waitId, wait] = Object.entries(template.findResources("Custom::AWSCDK-EKS-KubernetesObjectValue"))[0];
+    assert.equal(wait.Properties.ObjectName, job.object.metadata.name);
+    assert.equal(wait.Properties.JsonPath, ".status.succeeded");
+    assert.ok(wait.DependsOn.includes(job.resource.id), "the wait starts after the Job is applied");
+    for (const app of files.filter((o) => o.kind === "SpinApp")) {
+      assert.ok(find(s, "SpinApp", app.metadata.name).resource.after.includes(waitId), app.metadata.name);
+    }
+  });
+
+  test(`${name}: HTTPS with the stage's certificate, HTTP redirected, fin-api's pods as targets`, () => {
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
+      Port: 443,
+      Protocol: "HTTPS",
+      Certificates: [Match.anyValue()],
+      SslPolicy: Match.stringLikeRegexp("TLS13"),
+    });
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: "redirect", RedirectConfig: Match.objectLike({ Port: "443" }) })],
+    });
+    template.hasResourceProperties("AWS::CertificateManager::Certificate", { DomainName: "fin.example.com" });
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", {
+      TargetType: "ip",
+      Port: 80,
+      HealthCheckPath: "/readyz",
+    });
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", {
+      Scheme: "internet-facing",
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: "routing.http.drop_invalid_header_fields.enabled", Value: "true" },
+        { Key: "access_logs.s3.enabled", Value: "true" },
+      ]),
+    });
+    const binding = find(s, "TargetGroupBinding", "fin-api").object;
+    assert.deepEqual(binding.spec.serviceRef, { name: "fin-api", port: 80 });
+    assert.equal(binding.spec.targetGroupARN, TOKEN);
+  });
+}
+
+test("the first deploy (-c app=false) makes the registry and the cluster, not the app", () => {
+  const first = synth("dev", { withApp: false });
+  const kinds = applied(first).flatMap((r) => r.objects.map((o) => o.kind));
+  for (const kind of ["Namespace", "Job", "SpinApp", "TargetGroupBinding", "ExternalSecret"]) {
+    assert.ok(!kinds.includes(kind), `${kind} is left for the second deploy`);
+  }
+  first.template.resourceCountIs("AWS::ECR::Repository", 2);
+  first.template.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
+  assert.ok(kinds.includes("CustomResourceDefinition"), "SpinKube is ready for it");
+});
