@@ -68,6 +68,8 @@ pub struct AppOptions {
     /// Runs the app from this manifest instead of spin.toml (the composed profile,
     /// [`crate::composed::manifest`]), built with `spin build` after spin.toml's build.
     pub manifest: Option<PathBuf>,
+    /// Environment variables of every Spin process (`OTEL_EXPORTER_OTLP_ENDPOINT`, …).
+    pub env: Vec<(&'static str, String)>,
     /// Runs on the migrated database before anything of the app starts (data to load,
     /// settings every session of it gets).
     pub database_setup: Option<fn(&mut postgres::Client, &str)>,
@@ -219,6 +221,9 @@ impl App {
                 .map(|(k, v)| (k.to_string(), v.clone())),
         );
         let environment = |command: &mut Command| {
+            for (name, value) in &options.env {
+                command.env(name, value);
+            }
             for (name, value) in &variables {
                 command.env(
                     format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),

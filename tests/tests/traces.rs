@@ -1,0 +1,227 @@
+//! Tracing: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, Spin exports OpenTelemetry traces,
+//! and one request is one trace — its route, each SQL statement, each call to another
+//! component — received here over OTLP/HTTP and decoded with OpenTelemetry's protobufs
+//! (src/otlp.rs), as a collector would.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use fin_e2e::otlp::{Receiver, Span};
+use fin_e2e::{App, AppOptions, User};
+
+static APP: OnceLock<App> = OnceLock::new();
+static RECEIVER: OnceLock<Receiver> = OnceLock::new();
+
+fn receiver() -> &'static Receiver {
+    RECEIVER.get_or_init(Receiver::start)
+}
+
+fn app() -> &'static App {
+    App::shared(&APP, || AppOptions {
+        env: receiver().env(),
+        ..AppOptions::new("traces", [12, 12, 12])
+    })
+}
+
+/// The spans, one a line, for a failing assertion to show.
+fn dump(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| {
+            let name = s.name.lines().next().unwrap_or_default();
+            format!("{} {} <- {} {name}\n", s.trace_id, s.span_id, s.parent_id)
+        })
+        .collect()
+}
+
+/// The spans of the trace whose root is the server span named `route`, once the SQL
+/// (`min_sql`) and the calls out (`min_calls`) have arrived.
+fn trace_of(route: &str, min_sql: usize, min_calls: usize) -> Vec<Span> {
+    let is_root = |s: &Span| s.name == route && s.parent_id.is_empty();
+    let spans = receiver().wait_for(Duration::from_secs(20), |spans| {
+        spans.iter().filter(|s| is_root(s)).any(|root| {
+            let trace: Vec<&Span> = spans
+                .iter()
+                .filter(|s| s.trace_id == root.trace_id)
+                .collect();
+            trace
+                .iter()
+                .filter(|s| {
+                    s.attribute("db.system") == Some("postgresql")
+                        && s.attribute("statement").is_some()
+                })
+                .count()
+                >= min_sql
+                && trace
+                    .iter()
+                    .filter(|s| {
+                        s.name.starts_with("spin_outbound_http")
+                            || s.attribute("url.full").is_some()
+                    })
+                    .count()
+                    >= min_calls
+        })
+    });
+    assert_eq!(receiver().malformed(), 0, "every export decoded");
+    let root = spans
+        .iter()
+        .rfind(|s| is_root(s))
+        .unwrap_or_else(|| panic!("no root span {route}:\n{}", dump(&spans)));
+    spans
+        .iter()
+        .filter(|s| s.trace_id == root.trace_id)
+        .cloned()
+        .collect()
+}
+
+/// Every span of `trace` reaches `root` through its parents: one tree, nothing detached.
+fn assert_one_tree(trace: &[Span], root: &Span) {
+    for span in trace {
+        let mut at = span;
+        let mut hops = 0;
+        while at.span_id != root.span_id {
+            at = trace
+                .iter()
+                .find(|s| s.span_id == at.parent_id)
+                .unwrap_or_else(|| {
+                    panic!("{} is not under {}:\n{}", span.name, root.name, dump(trace))
+                });
+            hops += 1;
+            assert!(hops < 64, "a cycle at {}", span.name);
+        }
+    }
+}
+
+fn children<'a>(trace: &'a [Span], parent: &Span) -> Vec<&'a Span> {
+    trace
+        .iter()
+        .filter(|s| s.parent_id == parent.span_id)
+        .collect()
+}
+
+fn is_sql(span: &Span) -> bool {
+    span.attribute("db.system") == Some("postgresql") && span.attribute("statement").is_some()
+}
+
+#[test]
+fn one_request_is_one_trace_with_its_route_sql_and_calls_to_other_components() {
+    let app = app();
+    let user = User::sign_up(app, "traces");
+    let client = user.client("EUR");
+    let invoice = fin_e2e::id(&user.draft(&client, 12_000));
+    let reply = user.get(&format!("/invoices/{invoice}/pdf"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // The PDF is the documents component asking billing, clients, profile and identity.
+    let trace = trace_of("GET /invoices/:id/pdf", 4, 4);
+    let root = trace
+        .iter()
+        .find(|s| s.parent_id.is_empty())
+        .expect("a root");
+    assert_eq!(root.attribute("http.route"), Some("/invoices/:id/pdf"));
+    assert_eq!(root.attribute("http.response.status_code"), Some("200"));
+    assert_eq!(
+        root.attribute("url.path"),
+        Some(format!("/invoices/{invoice}/pdf").as_str())
+    );
+    assert_one_tree(&trace, root);
+    let documents = children(&trace, root)
+        .into_iter()
+        .find(|s| s.name == "execute_wasm_component documents")
+        .unwrap_or_else(|| {
+            panic!(
+                "the documents component runs under the route:\n{}",
+                dump(&trace)
+            )
+        });
+    for (component, table) in [
+        ("billing", "invoices"),
+        ("clients", "clients"),
+        ("profile", "profile"),
+        ("identity", "users"),
+    ] {
+        let call = children(&trace, documents)
+            .into_iter()
+            .find(|s| {
+                s.attribute("url.full")
+                    .is_some_and(|u| u.starts_with(&format!("http://{component}.spin.internal/")))
+            })
+            .unwrap_or_else(|| panic!("documents calls {component}:\n{}", dump(&trace)));
+        assert_eq!(call.attribute("http.request.method"), Some("GET"));
+        let served = children(&trace, call)
+            .into_iter()
+            .find(|s| s.name == format!("execute_wasm_component {component}"))
+            .unwrap_or_else(|| panic!("{component} answers within the call:\n{}", dump(&trace)));
+        let sql: Vec<&Span> = children(&trace, served)
+            .into_iter()
+            .filter(|s| is_sql(s))
+            .collect();
+        assert!(
+            sql.iter()
+                .any(|s| s.attribute("statement").is_some_and(|q| q.contains(table))),
+            "{component} reads {table}:\n{}",
+            dump(&trace)
+        );
+        // The statement, never its parameters: no owner id or invoice id in the trace.
+        for span in sql {
+            assert!(
+                !span.attributes.iter().any(|(_, v)| v.contains(&invoice)),
+                "{span:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_write_is_traced_through_its_statement_to_the_event_it_publishes() {
+    let app = app();
+    let user = User::sign_up(app, "traces-write");
+    let client = user.client("EUR");
+    let before = receiver().spans().len();
+    user.draft(&client, 5_000);
+    // billing's route is `/invoices/...`: the span is named after the route, the path is
+    // the request's.
+    let is_root = |s: &Span| {
+        s.parent_id.is_empty()
+            && s.attribute("http.request.method") == Some("POST")
+            && s.attribute("url.path") == Some("/invoices")
+    };
+    let spans = receiver().wait_for(Duration::from_secs(20), |spans| {
+        spans[before.min(spans.len())..].iter().any(|root| {
+            is_root(root)
+                && spans
+                    .iter()
+                    .any(|s| s.trace_id == root.trace_id && s.name.starts_with("PUBLISH "))
+        })
+    });
+    let root = spans[before..]
+        .iter()
+        .find(|s| is_root(s))
+        .unwrap_or_else(|| panic!("no POST /invoices:\n{}", dump(&spans)));
+    let trace: Vec<Span> = spans
+        .iter()
+        .filter(|s| s.trace_id == root.trace_id)
+        .cloned()
+        .collect();
+    assert_one_tree(&trace, root);
+    assert_eq!(root.attribute("http.response.status_code"), Some("201"));
+    let insert = trace
+        .iter()
+        .find(|s| {
+            is_sql(s)
+                && s.attribute("statement")
+                    .is_some_and(|q| q.contains("INSERT INTO outbox"))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the invoice and its outbox row in one statement:\n{}",
+                dump(&trace)
+            )
+        });
+    let publish = trace
+        .iter()
+        .find(|s| s.name.starts_with("PUBLISH "))
+        .expect("the event published");
+    assert_eq!(publish.attribute("db.system"), Some("redis"));
+    assert_eq!(insert.parent_id, publish.parent_id, "both in billing's run");
+}
