@@ -15,6 +15,8 @@ import { Data } from "./data";
  */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
+  /** Every alarm, for the dashboard's status row. */
+  readonly all: cloudwatch.Alarm[] = [];
 
   constructor(
     scope: Construct,
@@ -43,6 +45,7 @@ export class Alarms extends Construct {
         ...props,
       });
       made.addAlarmAction(notify);
+      this.all.push(made);
       made.addOkAction(notify);
       return made;
     };

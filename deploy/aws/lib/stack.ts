@@ -6,12 +6,14 @@ import { Construct } from "constructs";
 import { Alarms } from "./alarms";
 import { checkovSkips } from "./checkov";
 import { Cluster } from "./cluster";
+import { Dashboard } from "./dashboard";
 import { Data } from "./data";
 import { Ingress } from "./ingress";
 import { Network } from "./network";
 import { Registry } from "./registry";
 import { SpinKube } from "./spinkube";
 import { Stage } from "./stage";
+import { Telemetry } from "./telemetry";
 import { Workload } from "./workload";
 
 export interface FinStackProps extends StackProps {
@@ -40,6 +42,8 @@ export class FinStack extends Stack {
   /** The app's objects in the cluster; absent on a deploy with `-c app=false`. */
   readonly workload?: Workload;
   readonly alarms: Alarms;
+  readonly telemetry: Telemetry;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: FinStackProps) {
     super(scope, id, props);
@@ -59,6 +63,7 @@ export class FinStack extends Stack {
     this.cluster = new Cluster(this, "Cluster", stage, this.network, this.key);
     const cluster = this.cluster.cluster;
     this.spinkube = new SpinKube(this, "SpinKube", cluster, this.cluster.nodes);
+    this.telemetry = new Telemetry(this, "Telemetry", stage, cluster, this.cluster.nodes);
     this.ingress = new Ingress(this, "Ingress", stage, {
       network: this.network,
       hostname: props.hostname,
@@ -77,6 +82,15 @@ export class FinStack extends Stack {
       this.ingress.bind(cluster, this.workload);
     }
     this.alarms = new Alarms(this, "Alarms", this.data, this.ingress.loadBalancer, this.key);
+    this.dashboard = new Dashboard(
+      this,
+      "Dashboard",
+      stage,
+      this.ingress.loadBalancer,
+      this.ingress.api,
+      this.data,
+      this.alarms,
+    );
     checkovSkips(this);
   }
 }

@@ -57,6 +57,17 @@ export function suppressions(stack: FinStack, stage: Stage): void {
     ].map((r) => `AwsSolutions::AwsSolutions-IAM5[Resource::${r}]`),
   );
   acknowledge(
+    cluster,
+    "CloudWatchAgentServerPolicy on the nodes' role: what the CloudWatch Observability add-on documents for shipping the containers' logs and Container Insights from each node.",
+    managed("CloudWatchAgentServerPolicy"),
+  );
+  acknowledge(
+    stack.telemetry.account,
+    "The collector's role: X-Ray's write actions take no resource (AWS documents `*` for them), and the metrics log group is named with its streams' wildcard (`/fin/<stage>/metrics:*`), which CloudWatch Logs requires for PutLogEvents.",
+    "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+    `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:<AWS::AccountId>:log-group:/fin/${stage.name}/metrics:*]`,
+  );
+  acknowledge(
     stack.ingress.node.findChild("Group"),
     "The API is public: its load balancer takes HTTPS (and HTTP, which only redirects) from anywhere; nothing else is open to the internet.",
     "AwsSolutions::AwsSolutions-EC23",

@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { Data, POSTGRES_PORT, REDIS_PORT } from "./data";
 import { Registry } from "./registry";
 import { readManifests, SpinKube, vendored, VERSIONS } from "./spinkube";
+import { COLLECTOR_ENDPOINT } from "./telemetry";
 
 /** The app's Kubernetes objects: the one copy, also what `kubectl apply` takes by hand. */
 export const MANIFESTS = path.join(__dirname, "..", "..", "..", "spinkube");
@@ -210,6 +211,8 @@ export class Workload extends Construct {
     const [executor] = vendored(`spin-operator-${VERSIONS.spinOperator}.shim-executor.yaml`);
     executor.metadata.namespace = namespace;
     executor.spec.deploymentConfig.caCertSecret = CA_SECRET;
+    // Every Spin process exports its traces and metrics to the collector (lib/telemetry.ts).
+    executor.spec.deploymentConfig.otel = { exporter_otlp_endpoint: COLLECTOR_ENDPOINT };
     const executors = apply("ShimExecutor", [executor], base, trust, props.spinkube.crds);
 
     const policies = apply("NetworkPolicies", filled.filter((o) => o.kind === "NetworkPolicy"), base);

@@ -9,6 +9,7 @@ import { test } from "node:test";
 import { Match } from "aws-cdk-lib/assertions";
 
 import { readManifests, VERSIONS } from "../lib/spinkube";
+import { COLLECTOR_CHART, COLLECTOR_ENDPOINT } from "../lib/telemetry";
 import { CA_SECRET, MANIFESTS, TRUST } from "../lib/workload";
 
 import { stages, synth, Synthesized } from "./synth";
@@ -98,6 +99,7 @@ for (const [name, s] of Object.entries(stages)) {
         "spin-operator": VERSIONS.spinOperator,
         "external-secrets": VERSIONS.externalSecrets,
         "aws-load-balancer-controller": "3.2.2",
+        "otel-collector": COLLECTOR_CHART,
       },
     );
     const crds = find(s, "CustomResourceDefinition", "spinapps.core.spinkube.dev");
@@ -182,6 +184,48 @@ for (const [name, s] of Object.entries(stages)) {
     assert.ok(migrate.after.includes(resource.id), "the migration waits for the bundle");
   });
 
+  test(`${name}: every Spin process sends traces and metrics to the collector, which ships them to X-Ray and CloudWatch`, () => {
+    const executor = find(s, "SpinAppExecutor", "containerd-shim-spin").object;
+    assert.deepEqual(executor.spec.deploymentConfig.otel, { exporter_otlp_endpoint: COLLECTOR_ENDPOINT });
+    const chart = Object.values(template.findResources("Custom::AWSCDK-EKS-HelmChart")).find(
+      (c) => c.Properties.Release === "otel-collector",
+    )!;
+    const values = JSON.parse(
+      typeof chart.Properties.Values === "string"
+        ? chart.Properties.Values
+        : chart.Properties.Values["Fn::Join"][1].map((p: unknown) => (typeof p === "string" ? p : TOKEN)).join(""),
+    );
+    const [service, namespace] = new URL(COLLECTOR_ENDPOINT).hostname.split(".");
+    assert.equal(values.fullnameOverride, service, "the endpoint names the chart's Service");
+    assert.equal(chart.Properties.Namespace, namespace);
+    assert.equal(new URL(COLLECTOR_ENDPOINT).port, values.alternateConfig.receivers.otlp.protocols.http.endpoint.split(":").pop());
+    const pipelines = values.alternateConfig.service.pipelines;
+    assert.deepEqual(pipelines.traces.exporters, ["awsxray"]);
+    assert.deepEqual(pipelines.metrics.exporters, ["awsemf"]);
+    template.hasResourceProperties("AWS::EKS::Addon", { AddonName: "amazon-cloudwatch-observability" });
+  });
+
+  test(`${name}: the dashboard shows the alarms, what users feel and the data stores`, () => {
+    const [dashboard] = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
+    assert.equal(dashboard.Properties.DashboardName, `fin-${name}`);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of [
+      "RequestCount",
+      "HTTPCode_Target_5XX_Count",
+      "TargetResponseTime",
+      "HealthyHostCount",
+      "CPUUtilization",
+      "DatabaseConnections",
+      "EngineCPUUtilization",
+    ]) {
+      assert.ok(body.includes(metric), `the dashboard graphs ${metric}`);
+    }
+    const alarms = Object.keys(template.findResources("AWS::CloudWatch::Alarm"));
+    for (const alarm of alarms) {
+      assert.ok(body.includes(alarm), `the status row shows ${alarm}`);
+    }
+  });
+
   test(`${name}: the migrations must succeed before any SpinApp is applied`, () => {
     const job = find(s, "Job", files.find((o) => o.kind === "Job")!.metadata.name);
     const [waitId, wait] = Object.entries(template.findResources("Custom::AWSCDK-EKS-KubernetesObjectValue"))[0];
@@ -225,10 +269,13 @@ for (const [name, s] of Object.entries(stages)) {
 
 test("the first deploy (-c app=false) makes the registry and the cluster, not the app", () => {
   const first = synth("dev", { withApp: false });
-  const kinds = applied(first).flatMap((r) => r.objects.map((o) => o.kind));
-  for (const kind of ["Namespace", "Job", "SpinApp", "TargetGroupBinding", "ExternalSecret"]) {
+  const objects = applied(first).flatMap((r) => r.objects);
+  const kinds = objects.map((o) => o.kind);
+  for (const kind of ["Job", "SpinApp", "TargetGroupBinding", "ExternalSecret"]) {
     assert.ok(!kinds.includes(kind), `${kind} is left for the second deploy`);
   }
+  const fin = files.find((o) => o.kind === "Namespace")!.metadata.name;
+  assert.ok(!objects.some((o) => o.kind === "Namespace" && o.metadata.name === fin), "the app's namespace too");
   first.template.resourceCountIs("AWS::ECR::Repository", 2);
   first.template.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
   assert.ok(kinds.includes("CustomResourceDefinition"), "SpinKube is ready for it");
