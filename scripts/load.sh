@@ -32,8 +32,6 @@ floor_pid=
 cleanup() { [ -n "$floor_pid" ] && kill "$floor_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-json() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-post() { curl -sf "$base$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
 
 # --- the floor, on the same Spin ------------------------------------------------------
 (cd "$root/tests/floor" && spin build >/dev/null 2>&1)
@@ -43,18 +41,9 @@ floor_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$floor_port/" >/dev/null && break; sleep 0.1; done
 
 # --- a user with data ---------------------------------------------------------------
-email="load-$(date +%s%N)@example.com"
-post /auth/register "{\"email\":\"$email\",\"password\":\"load-test-password\",\"name\":\"Load\"}" >/dev/null
-# The account sends an invoice, which waits for a confirmed address: confirmed in the
-# database, as the link in its e-mail would (the app's database, DATABASE_URL).
-psql -q "${DATABASE_URL:-postgres://fin:fin@127.0.0.1:5432/fin}" \
-  -c "UPDATE users SET email_verified_at = now() WHERE email = '$email'"
-token=$(post /auth/login "{\"email\":\"$email\",\"password\":\"load-test-password\"}" | json access_token)
-auth=(-H "authorization: Bearer $token")
-client=
-for n in 1 2 3 4 5; do
-  client=$(post /clients "{\"name\":\"Load $n Ltd\",\"default_currency\":\"EUR\"}" "${auth[@]}" | json id)
-done
+# shellcheck source=scripts/seed-user.sh
+source "$root/scripts/seed-user.sh"
+seed_user load confirm
 body="{\"client_id\":\"$client\",\"lines\":[{\"description\":\"Work\",\"quantity\":1.5,\"unit_price\":8000,\"tax_rate\":19}]}"
 invoice=
 for _ in $(seq 20); do invoice=$(post /invoices "$body" "${auth[@]}" | json id); done

@@ -16,17 +16,9 @@ port=${port%%/*}
 pid=$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 [ -n "$pid" ] || { echo "soak: nothing listens on $base (make up first)" >&2; exit 2; }
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
-json() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-post() { curl -sf "$base$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
-
-email="soak-$(date +%s%N)@example.com"
-post /auth/register "{\"email\":\"$email\",\"password\":\"soak-test-password\",\"name\":\"Soak\"}" >/dev/null
-token=$(post /auth/login "{\"email\":\"$email\",\"password\":\"soak-test-password\"}" | json access_token)
-auth=(-H "authorization: Bearer $token")
-client=
-for n in 1 2 3 4 5; do
-  client=$(post /clients "{\"name\":\"Soak $n Ltd\",\"default_currency\":\"EUR\"}" "${auth[@]}" | json id)
-done
+# shellcheck source=scripts/seed-user.sh
+source "$(dirname "$0")/seed-user.sh"
+seed_user soak
 invoice=$(post /invoices "{\"client_id\":\"$client\",\"lines\":[{\"description\":\"Work\",\"quantity\":\"2\",\"unit_price\":10000,\"tax_rate\":\"19\"}]}" "${auth[@]}" | json id)
 
 routes=(/auth/profile /clients /invoices /dashboard "/invoices/$invoice" "/invoices/$invoice/pdf")

@@ -28,27 +28,53 @@ use fin_commercial::totals::{Discount, Totals};
 // `$2::bigint::int`): Spin prepares each statement and refuses a value whose type does
 // not match the parameter's exactly.
 
+/// The invoice's identity, client, dates and currency: the first columns of both
+/// [`COLUMNS`] and [`SUMMARY_COLUMNS`], which must read them alike.
+macro_rules! head_columns {
+    () => {
+        concat!(
+            "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
+            "to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'), i.currency, "
+        )
+    };
+}
+
+/// Its sums and version, in the same place of both lists.
+macro_rules! sum_columns {
+    () => {
+        "i.subtotal, i.discount_amount, i.tax, i.total, i.amount_paid, i.version::bigint, "
+    };
+}
+
+/// Its five timestamps (RFC 3339, UTC), in the same place of both lists.
+macro_rules! stamp_columns {
+    () => {
+        concat!(
+            rfc3339!("i.sent_at"),
+            ", ",
+            rfc3339!("i.paid_at"),
+            ", ",
+            rfc3339!("i.voided_at"),
+            ", ",
+            rfc3339!("i.created_at"),
+            ", ",
+            rfc3339!("i.updated_at")
+        )
+    };
+}
+
 /// The columns of [`Invoice`], read from an invoice aliased `i`.
 pub(crate) const COLUMNS: &str = concat!(
-    "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
-    "to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'), i.currency, ",
+    head_columns!(),
     "i.lines::text, i.discount_kind, i.discount_value, i.notes, ",
-    "i.subtotal, i.discount_amount, i.tax, i.total, i.amount_paid, i.version::bigint, ",
+    sum_columns!(),
     "(SELECT coalesce(json_agg(json_build_object(",
     "'id', p.id, 'amount', p.amount, 'overpaid', p.overpaid, ",
     "'paid_on', to_char(p.paid_on, 'YYYY-MM-DD'), ",
     "'method', p.method, 'reference', p.reference, 'source', p.source, 'recorded_at', ",
     rfc3339!("p.created_at"),
     ") ORDER BY p.created_at, p.id), '[]'::json)::text FROM payments p WHERE p.invoice_id = i.id), ",
-    rfc3339!("i.sent_at"),
-    ", ",
-    rfc3339!("i.paid_at"),
-    ", ",
-    rfc3339!("i.voided_at"),
-    ", ",
-    rfc3339!("i.created_at"),
-    ", ",
-    rfc3339!("i.updated_at"),
+    stamp_columns!(),
     ", i.amount_overpaid, i.seller::text, i.buyer::text, i.amount_credited, ",
     "(SELECT coalesce(json_agg(json_build_object(",
     "'id', c.id, 'year', c.number_year, 'sequence', c.number_seq, ",
@@ -71,20 +97,11 @@ pub(crate) const COLUMNS: &str = concat!(
 /// payments, credit notes, discount, notes and seller read as empty and its buyer as its
 /// name alone (the summary shows no more), so a page costs its rows and no subquery.
 const SUMMARY_COLUMNS: &str = concat!(
-    "i.id::text, i.number_year::bigint, i.number_seq::bigint, i.status, i.client_id::text, ",
-    "to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'), i.currency, ",
+    head_columns!(),
     "'[]'::text, NULL::text, NULL::bigint, NULL::text, ",
-    "i.subtotal, i.discount_amount, i.tax, i.total, i.amount_paid, i.version::bigint, ",
+    sum_columns!(),
     "'[]'::text, ",
-    rfc3339!("i.sent_at"),
-    ", ",
-    rfc3339!("i.paid_at"),
-    ", ",
-    rfc3339!("i.voided_at"),
-    ", ",
-    rfc3339!("i.created_at"),
-    ", ",
-    rfc3339!("i.updated_at"),
+    stamp_columns!(),
     ", i.amount_overpaid, NULL::text, ",
     "CASE WHEN i.buyer IS NULL THEN NULL ELSE json_build_object('name', i.buyer->>'name')::text END, ",
     "i.amount_credited, '[]'::text, i.amount_refunded"

@@ -73,14 +73,7 @@ export class Alarms extends Construct {
       { threshold: 80, evaluationPeriods: 3 },
       db.metricDatabaseConnections({ period: fiveMinutes }),
     );
-    const redis = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: "AWS/ElastiCache",
-        metricName,
-        dimensionsMap: { ReplicationGroupId: data.redis.ref },
-        period: fiveMinutes,
-        statistic: "Maximum",
-      });
+    const redis = (metricName: string) => data.redisMetric(metricName, fiveMinutes);
     alarm(
       "RedisCpu",
       "Redis engine CPU above 80 %: blocklist checks and throttles slow every request",

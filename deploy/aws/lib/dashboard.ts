@@ -26,14 +26,7 @@ export class Dashboard extends Construct {
     super(scope, id);
     const minute = Duration.minutes(1);
     const lb = loadBalancer.metrics;
-    const redis = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: "AWS/ElastiCache",
-        metricName,
-        dimensionsMap: { ReplicationGroupId: data.redis.ref },
-        period: minute,
-        statistic: "Maximum",
-      });
+    const redis = (metricName: string) => data.redisMetric(metricName, minute);
     const db = data.database;
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       dashboardName: `fin-${stage.name}`,

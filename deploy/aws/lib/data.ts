@@ -1,4 +1,5 @@
 import { CfnOutput, CfnResource, Duration, SecretValue } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as elasticache from "aws-cdk-lib/aws-elasticache";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -144,5 +145,16 @@ export class Data extends Construct {
 
     new CfnOutput(this, "DatabaseEndpoint", { value: this.database.dbInstanceEndpointAddress });
     new CfnOutput(this, "RedisEndpoint", { value: this.redis.attrPrimaryEndPointAddress });
+  }
+
+  /** One of ElastiCache's metrics for the replication group (its worst node). */
+  redisMetric(metricName: string, period: Duration): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: "AWS/ElastiCache",
+      metricName,
+      dimensionsMap: { ReplicationGroupId: this.redis.ref },
+      period,
+      statistic: "Maximum",
+    });
   }
 }
