@@ -33,7 +33,7 @@ export class Telemetry extends Construct {
       cluster,
       manifest: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }],
     });
-    account.node.findChild("manifest-CollectorServiceAccountResource").node.addDependency(ns);
+    account.node.addDependency(ns);
     account.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         // X-Ray's write actions have no resource to scope them to.

@@ -100,9 +100,7 @@ export class Workload extends Construct {
     // Secrets Manager → the two Secrets the app reads, by a service account whose IAM
     // role may read these three secrets and nothing else.
     const reader = cluster.addServiceAccount("SecretsReader", { name: "fin-secrets-reader", namespace });
-    // Only the ServiceAccount object waits for the namespace: its IAM role must not, the
-    // stack's key naming that role in its policy (a dependency cycle otherwise).
-    reader.node.findChild("manifest-SecretsReaderServiceAccountResource").node.addDependency(base);
+    reader.node.addDependency(base);
     // Granted in the role's own policy (the key's policy trusts the account's IAM), not by
     // `secret.grantRead`, which would name the role in the key's policy: the key comes
     // before the cluster, the role after it.
