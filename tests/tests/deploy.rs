@@ -51,6 +51,20 @@ fn manifests() -> Vec<(String, Value)> {
     docs
 }
 
+/// The keys a Secret or ConfigMap named `name` defines (`data` and `stringData`).
+fn keys(docs: &[(String, Value)], kind_name: &str, name: &str) -> BTreeSet<String> {
+    docs.iter()
+        .filter(|(_, d)| kind(d) == kind_name && d["metadata"]["name"] == name)
+        .flat_map(|(_, d)| {
+            ["data", "stringData"]
+                .iter()
+                .filter_map(|f| d[*f].as_object())
+                .flat_map(|m| m.keys().cloned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 fn kind(doc: &Value) -> &str {
     doc["kind"].as_str().unwrap_or_default()
 }
@@ -204,18 +218,6 @@ fn spin_toml() -> Manifest {
 fn the_manifests_agree_with_the_app_they_deploy() {
     let app = spin_toml();
     let docs = manifests();
-    let keys = |kind_name: &str, name: &str| -> BTreeSet<String> {
-        docs.iter()
-            .filter(|(_, d)| kind(d) == kind_name && d["metadata"]["name"] == name)
-            .flat_map(|(_, d)| {
-                ["data", "stringData"]
-                    .iter()
-                    .filter_map(|f| d[*f].as_object())
-                    .flat_map(|m| m.keys().cloned())
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
     let version = env!("CARGO_PKG_VERSION");
     let mut triggers_seen = BTreeSet::new();
     for (file, doc) in docs.iter().filter(|(_, d)| kind(d) == "SpinApp") {
@@ -287,7 +289,7 @@ fn the_manifests_agree_with_the_app_they_deploy() {
                         (reference["name"].as_str(), reference["key"].as_str())
                     {
                         assert!(
-                            keys(source, object).contains(key),
+                            keys(&docs, source, object).contains(key),
                             "{file}: {name} reads {source} {object} key {key}, which is not defined"
                         );
                     }
@@ -338,15 +340,7 @@ fn every_object_is_in_the_app_namespace_and_the_jobs_run_unprivileged() {
         .find(|(_, d)| kind(d) == "Namespace")
         .and_then(|(_, d)| d["metadata"]["name"].as_str())
         .expect("a Namespace");
-    let defined = |source: &str, object: &str, key: &str| {
-        docs.iter().any(|(_, d)| {
-            kind(d) == source
-                && d["metadata"]["name"] == object
-                && ["data", "stringData"]
-                    .iter()
-                    .any(|f| d[*f].get(key).is_some())
-        })
-    };
+    let defined = |source: &str, object: &str, key: &str| keys(&docs, source, object).contains(key);
     for (file, doc) in docs.iter().filter(|(_, d)| kind(d) != "Namespace") {
         assert_eq!(
             doc["metadata"]["namespace"].as_str(),

@@ -44,14 +44,7 @@ fn trace_of(route: &str, min_sql: usize, min_calls: usize) -> Vec<Span> {
                 .iter()
                 .filter(|s| s.trace_id == root.trace_id)
                 .collect();
-            trace
-                .iter()
-                .filter(|s| {
-                    s.attribute("db.system") == Some("postgresql")
-                        && s.attribute("statement").is_some()
-                })
-                .count()
-                >= min_sql
+            trace.iter().filter(|s| is_sql(s)).count() >= min_sql
                 && trace
                     .iter()
                     .filter(|s| {

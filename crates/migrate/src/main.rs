@@ -48,18 +48,12 @@ fn database_url(
         return Ok(url);
     }
     if let Some(path) = file {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            format!(
-                "migrate: DATABASE_URL_FILE {}: {e}",
-                std::path::Path::new(&path).display()
-            )
-        })?;
+        let shown = std::path::Path::new(&path).display();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("migrate: DATABASE_URL_FILE {shown}: {e}"))?;
         let url = text.trim();
         if url.is_empty() {
-            return Err(format!(
-                "migrate: DATABASE_URL_FILE {} is empty",
-                std::path::Path::new(&path).display()
-            ));
+            return Err(format!("migrate: DATABASE_URL_FILE {shown} is empty"));
         }
         return Ok(url.to_owned());
     }

@@ -15,6 +15,15 @@ import { COLLECTOR_ENDPOINT } from "./telemetry";
 /** The app's Kubernetes objects: the one copy, also what `kubectl apply` takes by hand. */
 export const MANIFESTS = path.join(__dirname, "..", "..", "..", "spinkube");
 
+/** Every object of deploy/spinkube, in the order of its files (the order to apply them). */
+export function appManifests(): Record<string, any>[] {
+  return fs
+    .readdirSync(MANIFESTS)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .flatMap((f) => readManifests(path.join(MANIFESTS, f)));
+}
+
 /** The Secret holding the trust bundle (public roots and RDS's CA). */
 export const CA_SECRET = "fin-ca-certificates";
 
@@ -54,8 +63,6 @@ export interface WorkloadProps {
  * still serving.
  */
 export class Workload extends Construct {
-  /** Each object of deploy/spinkube as applied (Secrets excepted: External Secrets makes them). */
-  readonly objects: Record<string, any>[] = [];
   /** The namespace deploy/spinkube puts everything in. */
   readonly namespace: string;
 
@@ -66,11 +73,7 @@ export class Workload extends Construct {
     const database = `${data.database.dbInstanceEndpointAddress}:${POSTGRES_PORT}`;
     const redisHost = `${data.redis.attrPrimaryEndPointAddress}:${REDIS_PORT}`;
 
-    const files = fs
-      .readdirSync(MANIFESTS)
-      .filter((f) => f.endsWith(".yaml"))
-      .sort();
-    const all = files.flatMap((f) => readManifests(path.join(MANIFESTS, f)));
+    const all = appManifests();
     const of = (kind: string) => all.filter((o) => o.kind === kind);
     const namespace = of("Namespace")[0]?.metadata?.name;
     if (!namespace) {
@@ -84,7 +87,6 @@ export class Workload extends Construct {
     const filled = all
       .filter((o) => o.kind !== "Secret")
       .map((o) => fill(o, { registry, database, redis: `rediss://${redisHost}`, hostname: props.hostname }));
-    this.objects.push(...filled);
     const apply = (name: string, objects: Record<string, any>[], ...after: Construct[]) => {
       const made = new eks.KubernetesManifest(this, name, { cluster, manifest: objects, overwrite: true });
       made.node.addDependency(...after);
@@ -131,7 +133,8 @@ export class Workload extends Construct {
       "payments_encryption_key",
       "identity_encryption_key",
     ];
-    const redisUrl = (db: string) => `rediss://:{{ .redis_token }}@${redisHost}${db}`;
+    // External Secrets fills the token in, in the cluster.
+    const redisUrl = `rediss://:{{ .redis_token }}@${redisHost}`;
     const secrets = apply(
       "Secrets",
       [
@@ -152,7 +155,7 @@ export class Workload extends Construct {
         externalSecret("fin-secrets", namespace, store, {
           db_url:
             `postgres://{{ .db_username | urlquery }}:{{ .db_password | urlquery }}@${database}/fin?sslmode=require`,
-          events_redis_url: redisUrl(""),
+          events_redis_url: redisUrl,
           ...Object.fromEntries(appKeys.map((k) => [k, `{{ .${k} }}`])),
         }, [
           remote("db_username", data.database.secret!.secretName, "username"),
@@ -162,8 +165,8 @@ export class Workload extends Construct {
         ]),
         externalSecret(runtimeConfig.metadata.name, namespace, store, {
           "runtime-config.toml": (runtimeConfig.stringData["runtime-config.toml"] as string)
-            .split(`${PLACEHOLDER.redis}`)
-            .join(redisUrl("")),
+            .split(PLACEHOLDER.redis)
+            .join(redisUrl),
         }, [remote("redis_token", data.redisAuth.secretName)]),
       ],
       base,

@@ -2,31 +2,35 @@
 // SpinKube at pinned versions, deploy/spinkube applied as it is (only the AWS values
 // filled in), the migrations before the app, and HTTPS in front of it.
 import { strict as assert } from "node:assert";
-import * as path from "node:path";
-import * as fs from "node:fs";
 import { test } from "node:test";
 
 import { Match } from "aws-cdk-lib/assertions";
 
-import { readManifests, VERSIONS } from "../lib/spinkube";
+import { VERSIONS } from "../lib/spinkube";
 import { COLLECTOR_CHART, COLLECTOR_ENDPOINT } from "../lib/telemetry";
-import { CA_SECRET, MANIFESTS, TRUST } from "../lib/workload";
+import { appManifests, CA_SECRET, TRUST } from "../lib/workload";
 
 import { stages, synth, Synthesized } from "./synth";
 
 const TOKEN = "«token»";
 
+/** A JSON property of the template as its text, each CloudFormation token as «token». */
+function parsed(value: string | { "Fn::Join": [string, unknown[]] }): any {
+  const text =
+    typeof value === "string"
+      ? value
+      : value["Fn::Join"][1].map((part) => (typeof part === "string" ? part : TOKEN)).join("");
+  return JSON.parse(text);
+}
+
 /** Each kubectl-applied resource: its logical id, its objects (tokens as «token»), what it waits for. */
 function applied({ template }: Synthesized): { id: string; objects: any[]; after: string[] }[] {
   const resources = template.findResources("Custom::AWSCDK-EKS-KubernetesResource");
-  return Object.entries(resources).map(([id, r]) => {
-    const manifest = r.Properties.Manifest;
-    const text =
-      typeof manifest === "string"
-        ? manifest
-        : manifest["Fn::Join"][1].map((part: unknown) => (typeof part === "string" ? part : TOKEN)).join("");
-    return { id, objects: JSON.parse(text), after: r.DependsOn ?? [] };
-  });
+  return Object.entries(resources).map(([id, r]) => ({
+    id,
+    objects: parsed(r.Properties.Manifest),
+    after: r.DependsOn ?? [],
+  }));
 }
 
 const find = (s: Synthesized, kind: string, name: string) => {
@@ -40,10 +44,7 @@ const find = (s: Synthesized, kind: string, name: string) => {
 };
 
 /** deploy/spinkube as a reader would `kubectl apply` it. */
-const files = fs
-  .readdirSync(MANIFESTS)
-  .filter((f) => f.endsWith(".yaml"))
-  .flatMap((f) => readManifests(path.join(MANIFESTS, f)));
+const files = appManifests();
 
 for (const [name, s] of Object.entries(stages)) {
   const { template } = s;
@@ -190,11 +191,7 @@ for (const [name, s] of Object.entries(stages)) {
     const chart = Object.values(template.findResources("Custom::AWSCDK-EKS-HelmChart")).find(
       (c) => c.Properties.Release === "otel-collector",
     )!;
-    const values = JSON.parse(
-      typeof chart.Properties.Values === "string"
-        ? chart.Properties.Values
-        : chart.Properties.Values["Fn::Join"][1].map((p: unknown) => (typeof p === "string" ? p : TOKEN)).join(""),
-    );
+    const values = parsed(chart.Properties.Values);
     const [service, namespace] = new URL(COLLECTOR_ENDPOINT).hostname.split(".");
     assert.equal(values.fullnameOverride, service, "the endpoint names the chart's Service");
     assert.equal(chart.Properties.Namespace, namespace);
