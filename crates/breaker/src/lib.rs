@@ -72,6 +72,7 @@ pub struct Breaker<K> {
     kv_failures: String,
     kv_opened_at: String,
     kv_trial: String,
+    kv_last_trial: String,
     settings: Settings,
 }
 
@@ -84,6 +85,7 @@ impl<K: Kv> Breaker<K> {
             kv_failures: format!("breaker:{name}:failures"),
             kv_opened_at: format!("breaker:{name}:opened_at"),
             kv_trial: format!("breaker:{name}:trial"),
+            kv_last_trial: format!("breaker:{name}:last_trial"),
             settings: Settings {
                 failure_threshold: settings.failure_threshold.max(1),
                 cooldown: settings.cooldown.max(1),
@@ -171,7 +173,7 @@ impl<K: Kv> Breaker<K> {
         // cost is one trial window of refusals, or one trial a cool-down early.
         let window = self.settings.trial_window;
         self.open(now + window - self.settings.cooldown)?;
-        if self.kv.increment(&self.trial_gate(opened_at), 1)? == 1 {
+        if self.claim_trial(opened_at)? {
             Ok(Ok(Permit::Trial { opened_at }))
         } else {
             Ok(Err(Open {
@@ -180,11 +182,33 @@ impl<K: Kv> Breaker<K> {
         }
     }
 
+    /// Whether this caller is the first to claim the trial that ends the opening at
+    /// `opened_at`.
+    fn claim_trial(&self, opened_at: i64) -> Result<bool, K::Error> {
+        Ok(self.kv.increment(&self.trial_gate(opened_at), 1)? == 1)
+    }
+
     /// The gate of the trial that ends the opening at `opened_at`; a plain key, because
     /// one that expired could be swept between two callers' increments and let a second
-    /// trial through. The trial's outcome deletes it; a trial whose instance died leaves it.
+    /// trial through. It outlives the trial's outcome: a caller that read the same opening
+    /// and stalled until after the trial had failed would otherwise find no gate and make
+    /// a second trial (CI's payment suite caught two Stripe calls from four clicks). Each
+    /// outcome deletes the gate of the trial before instead ([`Self::retire_gate`]), so
+    /// at most two are kept.
     fn trial_gate(&self, opened_at: i64) -> String {
         format!("{}:{opened_at}", self.kv_trial)
+    }
+
+    /// Keeps the gate of the trial at `opened_at` and deletes the one kept before it: a
+    /// caller would have to stall through a whole trial, a cool-down and the next trial
+    /// to find that one gone.
+    fn retire_gate(&self, opened_at: i64) -> Result<(), K::Error> {
+        let previous = self.kv.increment(&self.kv_last_trial, 0)?;
+        if previous != 0 && previous != opened_at {
+            self.kv.delete(&self.trial_gate(previous))?;
+        }
+        self.kv
+            .set(&self.kv_last_trial, opened_at.to_string().as_bytes())
     }
 
     /// Records how a permitted call went, and says if that changed the state.
@@ -196,7 +220,7 @@ impl<K: Kv> Breaker<K> {
     ) -> Result<Option<Transition>, K::Error> {
         let kv = &self.kv;
         if let Permit::Trial { opened_at } = permit {
-            kv.delete(&self.trial_gate(opened_at))?;
+            self.retire_gate(opened_at)?;
         }
         if succeeded {
             kv.delete(&self.kv_failures)?;
@@ -438,21 +462,40 @@ mod tests {
     }
 
     #[test]
-    fn a_trial_cleans_up_its_gate() {
+    fn a_caller_who_saw_the_same_opening_late_gets_no_second_trial() {
         let kv = MemoryKv::default();
         let b = breaker(&kv);
         for _ in 0..3 {
             fail(&b, Permit::Closed, 100);
         }
-        let trial = admit(&b, 130).expect("trial");
-        fail(&b, trial, 131);
-        let trial = admit(&b, 161).expect("trial");
-        succeed(&b, trial, 161);
-        assert_eq!(admit(&b, 162), Ok(Permit::Closed));
+        let Ok(Permit::Trial { opened_at }) = b.admit(130).unwrap_or_else(|n| match n {}) else {
+            panic!("the first caller after the cool-down makes the trial");
+        };
+        fail(&b, Permit::Trial { opened_at }, 130);
+        // A second caller read the same opening before the trial, and only now claims.
         assert!(
-            !kv.keys().iter().any(|k| k.contains(":trial")),
-            "{:?}",
-            kv.keys()
+            !b.claim_trial(opened_at).unwrap_or_else(|n| match n {}),
+            "the failed trial's gate still stands"
         );
+    }
+
+    #[test]
+    fn gates_of_past_openings_do_not_pile_up() {
+        let kv = MemoryKv::default();
+        let b = breaker(&kv);
+        for _ in 0..3 {
+            fail(&b, Permit::Closed, 100);
+        }
+        let mut now = 130;
+        for _ in 0..5 {
+            let trial = admit(&b, now).expect("trial");
+            fail(&b, trial, now);
+            now += 30;
+        }
+        let trial = admit(&b, now).expect("trial");
+        succeed(&b, trial, now);
+        assert_eq!(admit(&b, now + 1), Ok(Permit::Closed));
+        let gates = kv.keys().iter().filter(|k| k.contains(":trial:")).count();
+        assert!(gates <= 2, "{:?}", kv.keys());
     }
 }
