@@ -13,17 +13,21 @@ build:
 # Every test binary runs even when one fails, and every failure is reported; the exit
 # status is still non-zero then.
 # Every test on the WASI 0.2 build, then the suites that cross every component (auth on
-# each, a PDF, events through the mailer) on the WASI 0.3 one. First the AWS stack,
-# offline: synthesis, assertions, cdk-nag, cfn-lint, checkov (deploy/aws/check.sh).
+# each, a PDF, events through the mailer) on the WASI 0.3 one, then the traces on the
+# build with the app's own spans (FIN_OTEL=1). First the AWS stack, offline: synthesis,
+# assertions, cdk-nag, cfn-lint, checkov (deploy/aws/check.sh).
 test:
 	bash deploy/aws/check.sh
 	cargo test --workspace --no-fail-fast
 	FIN_WASI=0.3 cargo test -p fin-e2e --no-fail-fast --test hostile --test documents --test delivery --test reuse --test traps
+	FIN_OTEL=1 cargo test -p fin-e2e --features otel --no-fail-fast --test traces
 
 lint:
 	cargo fmt --all --check
 	cargo +stable clippy --workspace --all-targets -- -D warnings
 	cargo +stable clippy -p fin-spin-edge --features wasi-p3 --all-targets -- -D warnings
+	cargo +stable clippy -p fin-spin-edge --features otel --all-targets -- -D warnings
+	cargo +stable clippy -p fin-e2e --features otel --all-targets -- -D warnings
 
 fmt:
 	cargo fmt --all

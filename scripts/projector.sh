@@ -37,6 +37,7 @@ stop() {
 }
 trap stop INT TERM
 
+mapfile -t otel < <(bash "$root/scripts/otel.sh")
 while true; do
   until [ "$(redis PING)" = PONG ]; do
     say "waiting for the events Redis at ${url##*@}"
@@ -44,9 +45,9 @@ while true; do
   done
   before=$(subscribers); before=${before:-0}
   if [ -n "${FIN_APP_REF:-}" ]; then
-    spin up --from "$FIN_APP_REF" --insecure --component-id "$trigger" "$@" &
+    spin up --from "$FIN_APP_REF" --insecure --component-id "$trigger" "${otel[@]}" "$@" &
   else
-    spin up --from "${FIN_MANIFEST:-$root/spin.toml}" --component-id "$trigger" "$@" &
+    spin up --from "${FIN_MANIFEST:-$root/spin.toml}" --component-id "$trigger" "${otel[@]}" "$@" &
   fi
   child=$!
   # Subscribed once the channel gains a subscriber (or, with other projectors, soon after).

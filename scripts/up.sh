@@ -53,6 +53,7 @@ variables=()
 [ "${FIN_VARIABLES:-static}" = environment ] || mapfile -t variables < <(bash scripts/variables.sh)
 # How long a WASI 0.3 instance is reused, and by how many requests at once.
 mapfile -t reuse < <(bash scripts/reuse.sh)
+mapfile -t otel < <(bash scripts/otel.sh)
 source=(--from "${FIN_APP_REF:-spin.toml}")
 [ -n "${FIN_APP_REF:-}" ] && source+=(--insecure)
 
@@ -74,7 +75,7 @@ if [ -n "$stripe_standin" ]; then
     --webhook-secret "$SPIN_VARIABLE_PAYMENTS_WEBHOOK_SECRET" >.spin/stripe-standin.log 2>&1 &
   pids+=($!)
 fi
-spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${reuse[@]}" "${variables[@]}" &
+spin up "${source[@]}" --listen 127.0.0.1:3000 --runtime-config-file runtime-config.toml "${http[@]}" "${reuse[@]}" "${otel[@]}" "${variables[@]}" &
 pids+=($!)
 echo "[up] the projector logs to .spin/projector.log, the mailer to .spin/mailer.log, the recurring sweeper to .spin/recurring.log; e-mails sent are on http://127.0.0.1:3025/, Stripe Checkout sessions on http://127.0.0.1:3026/; the Stripe webhook secret is in .dev/webhook-secret (whsec_…)" >&2
 wait -n

@@ -257,6 +257,7 @@ impl App {
                         .iter()
                         .flat_map(|id| ["--component-id", id.as_str()]),
                 )
+                .args(script_lines(&root, &["scripts/otel.sh"]))
                 .args(&variables_args)
                 .stdin(Stdio::null())
                 .stdout(log_file(&work, &log("stdout")))
@@ -446,10 +447,21 @@ pub(crate) fn build_components(root: &Path) {
     *built = true;
 }
 
-/// The suite runs on the build `FIN_WASI` asks for (scripts/build-component.sh), not on
-/// whatever an earlier build left: every component that is not `--chained` exports the
-/// WASI 0.3 handler with `FIN_WASI=0.3` and the 0.2 one otherwise.
+/// The suite runs on the build `FIN_WASI` and `FIN_OTEL` ask for
+/// (scripts/build-component.sh), not on whatever an earlier build left: every component
+/// that is not `--chained` exports the WASI 0.3 handler with `FIN_WASI=0.3` and the 0.2
+/// one otherwise; the event's writer and its readers import WASI OTel with `FIN_OTEL=1`
+/// only.
 fn assert_handlers(root: &Path) {
+    let otel = std::env::var("FIN_OTEL").is_ok_and(|v| v == "1");
+    for component in ["billing", "delivery_mailer"] {
+        assert_eq!(
+            wasm_mentions(root, component, "wasi:otel/tracing"),
+            otel,
+            "{component}.wasm: FIN_OTEL={} but the build says otherwise",
+            u8::from(otel)
+        );
+    }
     let wasi_0_3 = std::env::var("FIN_WASI").is_ok_and(|v| v == "0.3");
     for component in [
         "identity",
@@ -459,18 +471,22 @@ fn assert_handlers(root: &Path) {
         "analytics",
         "recurring",
     ] {
-        let path = root.join(format!("target/wasm32-wasip1/release/{component}.wasm"));
-        let module = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let exports_0_3 = module
-            .windows(b"wasi:http/handler@0.3".len())
-            .any(|w| w == b"wasi:http/handler@0.3");
         assert_eq!(
-            exports_0_3,
+            wasm_mentions(root, component, "wasi:http/handler@0.3"),
             wasi_0_3,
             "{component}.wasm: FIN_WASI={} but the build exports the other handler",
             if wasi_0_3 { "0.3" } else { "0.2" }
         );
     }
+}
+
+/// Whether the built `component` names `interface` (an import or an export).
+fn wasm_mentions(root: &Path, component: &str, interface: &str) -> bool {
+    let path = root.join(format!("target/wasm32-wasip1/release/{component}.wasm"));
+    let module = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    module
+        .windows(interface.len())
+        .any(|w| w == interface.as_bytes())
 }
 
 fn fresh_database(name: &str) -> String {
@@ -537,15 +553,17 @@ fn variable_args(root: &Path, variables: &[(String, String)]) -> Vec<String> {
 
 /// The component ids `spin.toml` serves on one trigger type (`scripts/components.sh`).
 fn components(root: &Path, trigger: &str) -> Vec<String> {
+    script_lines(root, &["scripts/components.sh", trigger])
+}
+
+/// What a script prints, one item a line.
+fn script_lines(root: &Path, script: &[&str]) -> Vec<String> {
     let out = Command::new("bash")
         .current_dir(root)
-        .args(["scripts/components.sh", trigger])
+        .args(script)
         .output()
-        .expect("scripts/components.sh");
-    assert!(
-        out.status.success(),
-        "scripts/components.sh {trigger} failed"
-    );
+        .unwrap_or_else(|e| panic!("{script:?}: {e}"));
+    assert!(out.status.success(), "{script:?} failed");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_owned)

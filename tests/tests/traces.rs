@@ -1,13 +1,20 @@
 //! Tracing: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, Spin exports OpenTelemetry traces,
 //! and one request is one trace — its route, each SQL statement, each call to another
 //! component — received here over OTLP/HTTP and decoded with OpenTelemetry's protobufs
-//! (src/otlp.rs), as a collector would.
+//! (src/otlp.rs), as a collector would. An invoice's e-mail is in the trace of the
+//! request that sent it: the outbox row carries the request's context to the mailer, a
+//! process of its own on the Redis trigger (crates/spin-edge/src/trace.rs).
+//!
+//! The app's own spans need the build with WASI OTel (`FIN_OTEL=1`, the feature `otel`
+//! of this crate): `make test` runs this suite on that build.
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use fin_e2e::otlp::{Receiver, Span};
-use fin_e2e::{App, AppOptions, User};
+use fin_e2e::shared::{emails, mail, redis};
+use fin_e2e::{id, App, AppOptions, User};
+use serde_json::json;
 
 static APP: OnceLock<App> = OnceLock::new();
 static RECEIVER: OnceLock<Receiver> = OnceLock::new();
@@ -19,6 +26,8 @@ fn receiver() -> &'static Receiver {
 fn app() -> &'static App {
     App::shared(&APP, || AppOptions {
         env: receiver().env(),
+        events_redis: Some(redis()),
+        mail: Some(mail()),
         ..AppOptions::new("traces", [12, 12, 12])
     })
 }
@@ -217,4 +226,111 @@ fn a_write_is_traced_through_its_statement_to_the_event_it_publishes() {
         .expect("the event published");
     assert_eq!(publish.attribute("db.system"), Some("redis"));
     assert_eq!(insert.parent_id, publish.parent_id, "both in billing's run");
+}
+
+#[test]
+fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
+    let app = app();
+    let user = User::sign_up(app, "traces-send");
+    let put = user
+        .call("PUT", "/business-profile")
+        .json(&json!({
+            "legal_name": "Ada Lovelace", "email": "ada@lovelace.example",
+            "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"}
+        }))
+        .send();
+    assert_eq!(put.status, 201, "{}", put.body);
+    let to = "ap-traced@acme.example";
+    let client = id(&user.created(
+        "/clients",
+        &json!({"name": "Acme GmbH", "default_currency": "EUR", "email": to,
+                "address": {"line1": "Ring 1", "postal_code": "80331", "city": "München", "country": "DE"}}),
+    ));
+    let invoice = id(&user.draft(&client, 12_000));
+    let sent = user.act(&invoice, "send");
+    let number = sent["number"].as_str().expect("number");
+    assert_eq!(emails(to, number, 1).len(), 1, "the e-mail went out");
+
+    let send_path = format!("/invoices/{invoice}/send");
+    let is_root =
+        |s: &Span| s.parent_id.is_empty() && s.attribute("url.path") == Some(send_path.as_str());
+    let mail_api = mail().url();
+    let spans = receiver().wait_for(Duration::from_secs(20), |spans| {
+        spans.iter().filter(|s| is_root(s)).any(|root| {
+            spans.iter().any(|s| {
+                s.trace_id == root.trace_id
+                    && s.attribute("url.full")
+                        .is_some_and(|u| u.starts_with(mail_api.as_str()))
+            })
+        })
+    });
+    let root = spans
+        .iter()
+        .find(|s| is_root(s))
+        .unwrap_or_else(|| panic!("no POST {send_path}:\n{}", dump(&spans)));
+    let trace: Vec<Span> = spans
+        .iter()
+        .filter(|s| s.trace_id == root.trace_id)
+        .cloned()
+        .collect();
+    // The request, the mailer's attempt minutes (here: moments) later in another process,
+    // and the API calls that attempt made back into the app: one tree under the request.
+    assert_one_tree(&trace, root);
+    let deliver = trace
+        .iter()
+        .find(|s| s.name == "deliver")
+        .unwrap_or_else(|| panic!("the mailer's attempt:\n{}", dump(&trace)));
+    assert_eq!(deliver.attribute("delivery.kind"), Some("invoice"));
+    assert_eq!(deliver.attribute("delivery.attempt"), Some("1"));
+    assert_eq!(deliver.attribute("delivery.outcome"), Some("sent"));
+    let insert = trace
+        .iter()
+        .find(|s| {
+            is_sql(s)
+                && s.attribute("statement")
+                    .is_some_and(|q| q.contains("INSERT INTO outbox"))
+        })
+        .unwrap_or_else(|| panic!("the send's outbox row:\n{}", dump(&trace)));
+    assert_eq!(
+        deliver.parent_id, insert.parent_id,
+        "the attempt continues the run that wrote the event"
+    );
+    let under_deliver = |s: &Span| {
+        let mut at = s;
+        while let Some(parent) = trace.iter().find(|p| p.span_id == at.parent_id) {
+            if parent.span_id == deliver.span_id {
+                return true;
+            }
+            at = parent;
+        }
+        false
+    };
+    let provider_call = trace
+        .iter()
+        .find(|s| {
+            s.attribute("url.full")
+                .is_some_and(|u| u.starts_with(mail_api.as_str()))
+        })
+        .expect("the provider's call");
+    assert!(
+        under_deliver(provider_call),
+        "the provider's call is the attempt's:\n{}",
+        dump(&trace)
+    );
+    for (what, found) in [
+        (
+            "a statement",
+            trace.iter().any(|s| is_sql(s) && under_deliver(s)),
+        ),
+        (
+            "the invoice fetched from the API",
+            trace.iter().any(|s| {
+                under_deliver(s)
+                    && s.parent_id != deliver.span_id
+                    && s.attribute("url.path") == Some(format!("/invoices/{invoice}").as_str())
+            }),
+        ),
+    ] {
+        assert!(found, "{what} under the attempt:\n{}", dump(&trace));
+    }
 }

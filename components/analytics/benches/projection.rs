@@ -29,6 +29,7 @@ fn events(n: i64) -> Vec<FeedEvent> {
                 aggregate_version: 3,
                 payload: payload.to_string(),
                 position: Position { tx: 10, seq },
+                traceparent: None,
             }
         })
         .collect()

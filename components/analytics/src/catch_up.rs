@@ -178,6 +178,7 @@ mod tests {
             aggregate_version: 1,
             payload: json!({ "invoice": invoice }).to_string(),
             position: Position { tx: 10, seq },
+            traceparent: None,
         }
     }
 

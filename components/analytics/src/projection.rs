@@ -160,6 +160,7 @@ mod tests {
             aggregate_version: 3,
             payload: payload.to_string(),
             position: Position { tx: 1, seq: 1 },
+            traceparent: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! commit order for `fin:billing/event-feed`.
 
 use fin_feed::{FeedEvent, Position};
-use fin_spin_edge::pg::{int, query, text};
+use fin_spin_edge::pg::{int, optional_text, query, text};
 use fin_spin_edge::{rfc3339, Fault};
 use spin_sdk::pg4::{Connection, ParameterValue};
 
@@ -61,9 +61,28 @@ pub(crate) const ENVELOPES: &str = concat!(
     rfc3339!("o.occurred_at"),
     ", 'owner_id', o.owner_id, 'aggregate_id', o.aggregate_id, ",
     "'aggregate_version', o.aggregate_version, 'payload', o.payload, ",
+    "'traceparent', o.traceparent, ",
     "'position', json_build_object('tx', o.tx::text::numeric, 'seq', o.seq)) ",
     "ORDER BY o.seq)::text FROM o)"
 );
+
+/// Where the outbox CTE takes the writing request's `traceparent`: the store numbers it
+/// after the statement's own parameters ([`traceparent`]), as each statement's count
+/// differs.
+pub(crate) const TRACEPARENT: &str = "$traceparent";
+
+/// `ctes` with [`TRACEPARENT`] numbered after `params`, and `params` with the
+/// request's trace context (NULL where nothing is traced) appended.
+pub(crate) fn traceparent(ctes: &str, params: &[ParameterValue]) -> (String, Vec<ParameterValue>) {
+    let ctes = ctes.replace(TRACEPARENT, &format!("${}", params.len() + 1));
+    let mut params = params.to_vec();
+    params.push(
+        fin_spin_edge::trace::current().map_or(ParameterValue::DbNull, |t| {
+            ParameterValue::Str(t.to_string())
+        }),
+    );
+    (ctes, params)
+}
 
 /// Event names as a `text[]` parameter.
 pub(crate) fn event_names(events: &[EventType]) -> ParameterValue {
@@ -76,8 +95,9 @@ pub(crate) fn event_names(events: &[EventType]) -> ParameterValue {
 pub(crate) fn outbox(from: &str, extra: Option<&str>, names: &str) -> String {
     let extra = extra.map(|e| format!(" || {e}")).unwrap_or_default();
     format!(
-        "o AS (INSERT INTO outbox (type, owner_id, aggregate_id, aggregate_version, payload)
-               SELECT t.type, u.owner_id, u.id, u.version, jsonb_build_object('invoice', {SNAPSHOT}){extra}
+        "o AS (INSERT INTO outbox (type, owner_id, aggregate_id, aggregate_version, payload, traceparent)
+               SELECT t.type, u.owner_id, u.id, u.version, jsonb_build_object('invoice', {SNAPSHOT}){extra},
+                      {TRACEPARENT}::text
                FROM {from}, unnest({names}) WITH ORDINALITY AS t(type, n)
                ORDER BY t.n
                RETURNING *)"
@@ -99,7 +119,7 @@ pub fn read(conn: &Connection, after: Position, limit: u32) -> Result<Vec<FeedEv
             "SELECT o.id::text, o.type, ",
             rfc3339!("o.occurred_at"),
             ", o.owner_id::text, o.aggregate_id::text, o.aggregate_version::bigint,
-                o.payload::text, o.tx::text, o.seq
+                o.payload::text, o.tx::text, o.seq, o.traceparent
              FROM outbox o
              WHERE (o.tx, o.seq) > ($1::text::xid8, $2::bigint)
                AND o.tx < pg_snapshot_xmin(pg_current_snapshot())
@@ -128,6 +148,7 @@ pub fn read(conn: &Connection, after: Position, limit: u32) -> Result<Vec<FeedEv
                         .map_err(|e| format!("outbox tx: {e}"))?,
                     seq: int(row.get(8))?,
                 },
+                traceparent: optional_text(row.get(9))?,
             })
         })
         .collect()

@@ -15,7 +15,7 @@ use crate::domain::{InvoiceFields, NewPayment};
 use crate::events::EventType;
 use crate::invoice::{Invoice, Payment};
 use crate::listing::{Detail, ListQuery, StatusFilter};
-use crate::outbox::{event_names, outbox, CREDIT_NOTE, ENVELOPES, PAYMENT, REFUND};
+use crate::outbox::{event_names, outbox, traceparent, CREDIT_NOTE, ENVELOPES, PAYMENT, REFUND};
 use crate::refund::NewRefund;
 use crate::service::{IdempotencyKey, InvoiceStore, Located, Settled};
 use crate::status::Status;
@@ -652,11 +652,12 @@ impl PgInvoices {
         changed: &str,
         params: &[ParameterValue],
     ) -> Result<Option<Invoice>, Fault> {
+        let (ctes, params) = traceparent(ctes, params);
         let rows = query_with(
             &self.conn,
-            ctes,
+            &ctes,
             &format!("SELECT {COLUMNS}, {ENVELOPES} FROM {changed} i"),
-            params,
+            &params,
         )?;
         let Some(row) = rows.first() else {
             return Ok(None);

@@ -20,6 +20,8 @@ pub struct Owed {
     pub event_id: String,
     /// When the event happened: events from before delivery existed are owed nothing.
     pub occurred_at: String,
+    /// The request that wrote the event, whose trace the delivery continues.
+    pub traceparent: Option<String>,
 }
 
 /// What the mailer keeps of an invoice, from the state its events carry: enough to find
@@ -45,6 +47,8 @@ pub struct Claimed {
     pub attempt: u32,
     /// The share link an earlier attempt made.
     pub share_link_id: Option<String>,
+    /// The trace of the request that asked for the delivery, where it was traced.
+    pub traceparent: Option<String>,
 }
 
 /// What an attempt leaves on the row.
@@ -123,6 +127,16 @@ pub trait Transport {
     fn send(&self, request: &Request) -> Result<Answer, String>;
 }
 
+/// The span an attempt runs under: in production the attempt joins the trace of the
+/// request that sent the invoice (fin_spin_edge::trace), so its calls and statements are
+/// under it; it hears what came of the attempt when it ends.
+pub trait AttemptSpan {
+    fn end(self: Box<Self>, next: &Next);
+}
+
+/// Opens an attempt's span.
+pub type TraceAttempt = fn(&Claimed) -> Box<dyn AttemptSpan>;
+
 /// Who the e-mails are from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
@@ -168,6 +182,7 @@ fn owed(event: &FeedEvent) -> Option<Owed> {
         kind: Kind::Invoice,
         event_id: event.id.clone(),
         occurred_at: event.occurred_at.clone(),
+        traceparent: event.traceparent.clone(),
     })
 }
 
@@ -210,6 +225,7 @@ pub struct Mailer<'a, Q, I, P, T, K> {
     pub policy: RetryPolicy,
     pub sender: Sender,
     pub lease_seconds: i64,
+    pub trace: TraceAttempt,
 }
 
 /// Whether the provider itself failed (no answer, 429, 5xx) rather than answer: what
@@ -233,7 +249,9 @@ where
     /// One attempt at a delivery claimed under `permit`, its end recorded, the permit
     /// spent (counted if the provider was called, else handed back).
     pub(crate) fn deliver_claimed(&self, claimed: &Claimed, permit: Permit) -> Result<Next, Fault> {
+        let span = (self.trace)(claimed);
         let (finished, called) = self.attempt(claimed);
+        span.end(&finished.next);
         self.queue.finish(claimed, &finished)?;
         match called {
             Some(failed) => self.count(permit, failed)?,

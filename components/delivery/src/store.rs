@@ -49,7 +49,8 @@ impl Queue for PgQueue {
             .iter()
             .map(|o| {
                 json!({"owner_id": o.owner_id, "invoice_id": o.invoice_id, "kind": o.kind.as_key(),
-                       "event_id": o.event_id, "occurred_at": o.occurred_at})
+                       "event_id": o.event_id, "occurred_at": o.occurred_at,
+                       "traceparent": o.traceparent})
             })
             .collect();
         let states: Vec<_> = states
@@ -62,9 +63,9 @@ impl Queue for PgQueue {
         execute(
             &self.conn,
             "WITH owed AS (
-                 INSERT INTO deliveries (owner_id, invoice_id, kind, event_id)
+                 INSERT INTO deliveries (owner_id, invoice_id, kind, event_id, traceparent)
                  SELECT (o->>'owner_id')::uuid, (o->>'invoice_id')::uuid, o->>'kind',
-                        (o->>'event_id')::uuid
+                        (o->>'event_id')::uuid, o->>'traceparent'
                  FROM jsonb_array_elements($1::text::jsonb) AS o, delivery_checkpoint c
                  -- The feed writes times to the second.
                  WHERE (o->>'occurred_at')::timestamptz >= date_trunc('second', c.started_at)
@@ -132,9 +133,10 @@ impl Queue for PgQueue {
                  SET status = 'sending', attempts = attempts + 1, updated_at = now(),
                      lease_until = now() + $1::bigint * interval '1 second'
                  FROM due WHERE d.id = due.id
-                 RETURNING d.id, d.owner_id, d.invoice_id, d.kind, d.attempts, d.share_link_id)",
+                 RETURNING d.id, d.owner_id, d.invoice_id, d.kind, d.attempts, d.share_link_id,
+                           d.traceparent)",
             "SELECT id::text, owner_id::text, invoice_id::text, kind, attempts,
-                    share_link_id::text FROM claimed",
+                    share_link_id::text, traceparent FROM claimed",
             &[lease_seconds.into()],
         )?;
         rows.first()
@@ -147,6 +149,7 @@ impl Queue for PgQueue {
                     kind: Kind::parse(&kind).ok_or_else(|| format!("unknown kind {kind}"))?,
                     attempt: u32::try_from(int(row.get(4))?).map_err(|e| e.to_string())?,
                     share_link_id: optional_text(row.get(5))?,
+                    traceparent: optional_text(row.get(6))?,
                 })
             })
             .transpose()

@@ -44,6 +44,7 @@ impl Feed for ImportedFeed {
                     tx: e.position.tx,
                     seq: e.position.seq,
                 },
+                traceparent: e.traceparent,
             })
             .collect())
     }

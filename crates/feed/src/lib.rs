@@ -32,6 +32,8 @@ pub struct FeedEvent {
     /// JSON object (docs/events.md).
     pub payload: String,
     pub position: Position,
+    /// The W3C `traceparent` of the request that wrote it, where that was traced.
+    pub traceparent: Option<String>,
 }
 
 /// Billing's event feed.

@@ -21,6 +21,7 @@ pub mod response;
 pub mod routes;
 pub mod standing;
 pub mod stream;
+pub mod trace;
 
 pub use fin_problem::{BodyLimit, Fault, FieldError, Problem, OUTAGE_RETRY_AFTER_SECONDS};
 pub use request::ApiRequest;

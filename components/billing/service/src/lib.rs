@@ -60,6 +60,7 @@ impl event_feed::Guest for BillingService {
                     tx: e.position.tx,
                     seq: e.position.seq,
                 },
+                traceparent: e.traceparent,
             })
             .collect())
     }

@@ -19,7 +19,7 @@ use delivery::api::HttpInvoices;
 use delivery::domain::RetryPolicy;
 use delivery::resend::Resend;
 use delivery::service::{already_read, enqueue_owed, Mailer, Queue, Sender};
-use delivery::spin::{setting, SpinTransport};
+use delivery::spin::{setting, trace_attempt, SpinTransport};
 use delivery::store::PgQueue;
 use fin_feed::Hint;
 use spin_sdk::redis_component;
@@ -100,6 +100,7 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
             address: setting("mail_from_address")?,
         },
         lease_seconds: setting("mail_lease_seconds")?,
+        trace: trace_attempt,
     };
     for delivered in mailer.deliver_all(&queue, PER_MESSAGE)? {
         match delivered {

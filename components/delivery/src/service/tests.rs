@@ -131,6 +131,7 @@ impl Queue for MemQueue {
                 kind: r.owed.kind,
                 attempt: r.attempts,
                 share_link_id: r.link.clone(),
+                traceparent: r.owed.traceparent.clone(),
             }
         }))
     }
@@ -267,6 +268,7 @@ fn owed(invoice: &str) -> Owed {
         kind: Kind::Invoice,
         event_id: format!("event-{invoice}"),
         occurred_at: "2026-12-01T10:00:00Z".into(),
+        traceparent: None,
     }
 }
 
@@ -304,7 +306,14 @@ fn run_with<'a>(
             address: "invoices@fin.example".into(),
         },
         lease_seconds: 120,
+        trace: |_| Box::new(Untraced),
     }
+}
+
+struct Untraced;
+
+impl AttemptSpan for Untraced {
+    fn end(self: Box<Self>, _: &Next) {}
 }
 
 /// The provider's breaker as the mailers share it, in memory (a test's own).
@@ -590,6 +599,7 @@ fn every_sent_invoice_in_the_feed_is_owed_once() {
         aggregate_version: seq,
         payload: "{}".into(),
         position: Position { tx: 7, seq },
+        traceparent: None,
     };
     let feed = FakeFeed(vec![
         event(1, "invoice.created", "a"),
@@ -615,6 +625,55 @@ fn every_sent_invoice_in_the_feed_is_owed_once() {
         .map(|r| r.owed.invoice_id.clone())
         .collect();
     assert_eq!(invoices, ["a", "b"]);
+}
+
+/// What each attempt's span was opened under and closed with, in order.
+static SPANS: Mutex<Vec<(Option<String>, String)>> = Mutex::new(Vec::new());
+
+struct Recorded(Option<String>);
+
+impl AttemptSpan for Recorded {
+    fn end(self: Box<Self>, next: &Next) {
+        let outcome = format!("{next:?}");
+        let outcome = outcome.split(' ').next().unwrap_or_default().to_owned();
+        SPANS.lock().expect("spans").push((self.0, outcome));
+    }
+}
+
+#[test]
+fn an_attempt_runs_under_the_trace_of_the_request_that_sent_the_invoice() {
+    const SENT_BY: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let feed = FakeFeed(vec![FeedEvent {
+        id: "e1".into(),
+        event_type: "invoice.sent".into(),
+        occurred_at: "2026-12-01T10:00:00Z".into(),
+        owner_id: "ada".into(),
+        aggregate_id: "1".into(),
+        aggregate_version: 2,
+        payload: "{}".into(),
+        position: Position { tx: 7, seq: 1 },
+        traceparent: Some(SENT_BY.into()),
+    }]);
+    let queue = MemQueue::default();
+    enqueue_owed(&feed, &queue, 10).expect("enqueue");
+    let standin = Standin::start(0, None).expect("stand-in");
+    let (api, resend) = (invoices(), resend_at(&standin));
+    standin.fail_next(&[StandinFault::Status(500)]);
+    let mailer = Mailer {
+        trace: |claimed| Box::new(Recorded(claimed.traceparent.clone())),
+        ..run(&queue, &api, &resend)
+    };
+    mailer.deliver_due(10).expect("first attempt");
+    queue.advance(31);
+    mailer.deliver_due(10).expect("second attempt");
+    assert_eq!(
+        *SPANS.lock().expect("spans"),
+        [
+            (Some(SENT_BY.to_owned()), "RetryIn".to_owned()),
+            (Some(SENT_BY.to_owned()), "MarkSent".to_owned())
+        ],
+        "both attempts continue the sender's trace, each with its outcome"
+    );
 }
 
 #[test]
