@@ -22,6 +22,8 @@ pub struct Span {
     /// The exporting process's `service.name`.
     pub service: String,
     pub attributes: Vec<(String, String)>,
+    /// The spans this one links to: (trace id, span id).
+    pub links: Vec<(String, String)>,
 }
 
 impl Span {
@@ -116,6 +118,11 @@ impl Handler for Receiver {
                                     .attributes
                                     .iter()
                                     .map(|kv| (kv.key.clone(), value(kv)))
+                                    .collect(),
+                                links: span
+                                    .links
+                                    .iter()
+                                    .map(|l| (hex::encode(&l.trace_id), hex::encode(&l.span_id)))
                                     .collect(),
                             });
                         }

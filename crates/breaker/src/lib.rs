@@ -66,6 +66,10 @@ pub enum State {
     HalfOpen,
 }
 
+/// Hears every decision [`Breaker::admit`] makes: the Spin edge puts each in the
+/// request's trace (fin_spin_edge::breaker).
+pub type Observer = fn(name: &str, decision: &Result<Permit, Open>);
+
 pub struct Breaker<K> {
     kv: K,
     name: String,
@@ -74,6 +78,7 @@ pub struct Breaker<K> {
     kv_trial: String,
     kv_last_trial: String,
     settings: Settings,
+    observer: Option<Observer>,
 }
 
 impl<K: Kv> Breaker<K> {
@@ -91,6 +96,15 @@ impl<K: Kv> Breaker<K> {
                 cooldown: settings.cooldown.max(1),
                 trial_window: settings.trial_window.max(1),
             },
+            observer: None,
+        }
+    }
+
+    /// The same breaker, telling `observer` each decision it makes.
+    pub fn observed(self, observer: Observer) -> Self {
+        Self {
+            observer: Some(observer),
+            ..self
         }
     }
 
@@ -154,6 +168,14 @@ impl<K: Kv> Breaker<K> {
 
     /// Whether a call may be made now.
     pub fn admit(&self, now: i64) -> Result<Result<Permit, Open>, K::Error> {
+        let decision = self.decide(now)?;
+        if let Some(observer) = self.observer {
+            observer(&self.name, &decision);
+        }
+        Ok(decision)
+    }
+
+    fn decide(&self, now: i64) -> Result<Result<Permit, Open>, K::Error> {
         let opened_at = self.opened_at()?;
         if opened_at == 0 {
             return Ok(Ok(Permit::Closed));
@@ -497,5 +519,34 @@ mod tests {
         assert_eq!(admit(&b, now + 1), Ok(Permit::Closed));
         let gates = kv.keys().iter().filter(|k| k.contains(":trial:")).count();
         assert!(gates <= 2, "{:?}", kv.keys());
+    }
+
+    #[test]
+    fn every_decision_is_told_to_the_observer() {
+        static HEARD: std::sync::Mutex<Vec<(String, Result<Permit, Open>)>> =
+            std::sync::Mutex::new(Vec::new());
+        let kv = MemoryKv::default();
+        let b = breaker(&kv).observed(|name, decision| {
+            if let Ok(mut heard) = HEARD.lock() {
+                heard.push((name.to_owned(), *decision));
+            }
+        });
+        let closed = admit(&b, 100).expect("closed");
+        for _ in 0..3 {
+            fail(&b, closed, 100);
+        }
+        let _ = admit(&b, 101);
+        let trial = admit(&b, 130).expect("trial");
+        let _ = admit(&b, 130);
+        let heard: Vec<_> = HEARD.lock().map(|h| h.clone()).unwrap_or_default();
+        assert_eq!(
+            heard,
+            [
+                ("clients".to_owned(), Ok(Permit::Closed)),
+                ("clients".to_owned(), Err(Open { retry_after: 29 })),
+                ("clients".to_owned(), Ok(trial)),
+                ("clients".to_owned(), Err(Open { retry_after: 5 })),
+            ]
+        );
     }
 }

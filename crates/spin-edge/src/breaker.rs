@@ -6,10 +6,11 @@
 //! `x_breaker_cooldown_seconds`; its trial window is the call's timeout plus a second,
 //! so a trial that hangs cannot hold the breaker longer than it may take.
 
-use fin_breaker::{Breaker, Settings, State};
+use fin_breaker::{Breaker, Open, Permit, Settings, State};
 use fin_problem::Fault;
 
 use crate::kv::SpinKv;
+use crate::trace::{Kind, Span};
 
 /// Every breaker the app has, by name: what `/readyz` reports.
 pub const NAMES: &[&str] = &["clients", "stripe", "mail"];
@@ -21,7 +22,23 @@ pub fn open(name: &str, call_timeout_ms: u64) -> Result<Breaker<SpinKv>, Fault> 
         cooldown: variable(&format!("{name}_breaker_cooldown_seconds"))?,
         trial_window: (call_timeout_ms.div_ceil(1000) + 1) as i64,
     };
-    Ok(Breaker::new(SpinKv::open("breaker")?, name, settings))
+    Ok(Breaker::new(SpinKv::open("breaker")?, name, settings).observed(trace_decision))
+}
+
+/// `breaker <name>` in the trace, where the decision was made: `breaker.decision` is
+/// `call` (closed), `trial` (the half-open trial) or `refuse` (open, with
+/// `breaker.retry_after`). Nothing where nothing is traced.
+fn trace_decision(name: &str, decision: &Result<Permit, Open>) {
+    let mut span = Span::start(&format!("breaker {name}"), Kind::Internal, None);
+    span.set("breaker.name", name);
+    match decision {
+        Ok(Permit::Closed) => span.set("breaker.decision", "call"),
+        Ok(Permit::Trial { .. }) => span.set("breaker.decision", "trial"),
+        Err(Open { retry_after }) => {
+            span.set("breaker.decision", "refuse");
+            span.set("breaker.retry_after", &retry_after.to_string());
+        }
+    }
 }
 
 /// What an operator reads of one breaker.

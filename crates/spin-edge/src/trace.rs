@@ -38,6 +38,18 @@ impl TraceParent {
         Self::new(trace_id, span_id, flags & 1 == 1)
     }
 
+    /// The ids as Spin's WASI OTel gives them: hex without leading zeros (it formats them
+    /// with `{:x}`, so one id in sixteen comes a digit short, and would otherwise be lost
+    /// as no context).
+    #[cfg_attr(not(feature = "otel"), allow(dead_code))]
+    fn from_host(trace_id: &str, span_id: &str, sampled: bool) -> Option<Self> {
+        Self::new(
+            &format!("{trace_id:0>32}"),
+            &format!("{span_id:0>16}"),
+            sampled,
+        )
+    }
+
     fn new(trace_id: &str, span_id: &str, sampled: bool) -> Option<Self> {
         let trace_id = hex(trace_id, 32)?;
         let span_id = hex(span_id, 16)?;
@@ -83,6 +95,10 @@ pub fn current() -> Option<TraceParent> {
     None
 }
 
+/// Links one span keeps (a batch of a few hundred events would otherwise make one span
+/// of tens of kilobytes).
+pub const MAX_LINKS: usize = 32;
+
 /// A span of the app's own; it ends when dropped.
 #[must_use = "the span ends when dropped"]
 pub struct Span {
@@ -115,6 +131,19 @@ impl Span {
         let _ = (key, value);
     }
 
+    /// Links the span to the one `traceparent` names (work that consumes many events at
+    /// once cannot sit in each one's trace, so it points to them); at most
+    /// [`MAX_LINKS`] are kept, the rest only counted, and what does not parse is passed
+    /// over.
+    pub fn link(&mut self, traceparent: &str) {
+        #[cfg(feature = "otel")]
+        if let (Some(live), Some(to)) = (&mut self.live, TraceParent::parse(traceparent)) {
+            live.link(to);
+        }
+        #[cfg(not(feature = "otel"))]
+        let _ = traceparent;
+    }
+
     /// Marks the span failed, with why.
     pub fn fail(&mut self, reason: &str) {
         #[cfg(feature = "otel")]
@@ -142,6 +171,21 @@ mod tests {
             TraceParent::parse(&unsampled).map(|t| t.to_string()),
             Some(unsampled)
         );
+    }
+
+    #[test]
+    fn ids_the_host_gives_short_of_their_leading_zeros_are_whole_again() {
+        let host = TraceParent::from_host("bbb275a8c6f5c8b15882213042b05fa", "1e0b9a902b7", true);
+        assert_eq!(
+            host.map(|t| t.to_string()).as_deref(),
+            Some("00-0bbb275a8c6f5c8b15882213042b05fa-000001e0b9a902b7-01")
+        );
+        assert_eq!(
+            TraceParent::from_host("0", "0", true),
+            None,
+            "the host untraced"
+        );
+        assert_eq!(TraceParent::from_host(&"a".repeat(33), "1", true), None);
     }
 
     #[test]

@@ -11,14 +11,21 @@
 //! component runs in a process of its own (`scripts/projector.sh`), apart from the
 //! HTTP API.
 
+use std::cell::RefCell;
+
 use analytics::catch_up::{catch_up, Hint};
 use analytics::store::PgReadModel;
+use fin_feed::Observed;
+use fin_spin_edge::trace::{Kind, Span};
 use fin_spin_edge::{config, Fault};
 use spin_sdk::redis_component;
 
 #[redis_component]
 fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
     let nudge = describe(&message);
+    // One statement applies a batch of events, so the span cannot sit in each event's
+    // trace: it links to the request that wrote each one instead.
+    let span = RefCell::new(Span::start("project", Kind::Consumer, None));
     let result = (|| {
         let batch_size: u32 = config::get("projector_batch_size")
             .map_err(|_| Fault::from("variable `projector_batch_size` is missing or invalid"))?;
@@ -31,8 +38,25 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
         let feed = billing::feed::OutboxFeed::on(model.connection());
         #[cfg(feature = "composed")]
         let feed = fin_feed::ImportedFeed;
+        let feed = Observed {
+            feed,
+            seen: |event: &fin_feed::FeedEvent| {
+                if let Some(traceparent) = &event.traceparent {
+                    span.borrow_mut().link(traceparent);
+                }
+            },
+        };
         catch_up(&feed, &model, batch_size, &Hint::read(&message))
     })();
+    let mut span = span.into_inner();
+    match &result {
+        Ok(done) => {
+            span.set("events.applied", &done.applied.to_string());
+            span.set("events.skipped", &done.skipped.to_string());
+        }
+        Err(reason) => span.fail(&reason.to_string()),
+    }
+    drop(span);
     match result {
         Ok(done) if done.applied + done.skipped > 0 => {
             println!(

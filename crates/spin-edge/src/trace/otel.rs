@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{Kind, TraceParent};
+use super::{Kind, TraceParent, MAX_LINKS};
 
 mod bindings {
     wit_bindgen::generate!({
@@ -15,13 +15,13 @@ mod bindings {
 }
 
 use bindings::wasi::clocks::wall_clock::Datetime;
-use bindings::wasi::otel::tracing::{self as host, SpanContext, SpanData, SpanKind, Status};
+use bindings::wasi::otel::tracing::{self as host, Link, SpanContext, SpanData, SpanKind, Status};
 use bindings::wasi::otel::types::{InstrumentationScope, KeyValue};
 
 /// The host's span, when the host traces (an untraced host answers all-zero ids).
 pub(super) fn current() -> Option<TraceParent> {
     let outer = host::outer_span_context();
-    TraceParent::new(
+    TraceParent::from_host(
         &outer.trace_id,
         &outer.span_id,
         outer.trace_flags.contains(host::TraceFlags::SAMPLED),
@@ -36,6 +36,8 @@ pub(super) struct Live {
     name: String,
     start: Datetime,
     attributes: Vec<KeyValue>,
+    links: Vec<Link>,
+    dropped_links: u32,
     status: Status,
 }
 
@@ -45,11 +47,7 @@ impl Live {
         let context = SpanContext {
             trace_id: parent.trace_id.clone(),
             span_id: span_id(),
-            trace_flags: if parent.sampled {
-                host::TraceFlags::SAMPLED
-            } else {
-                host::TraceFlags::empty()
-            },
+            trace_flags: flags(parent.sampled),
             is_remote: false,
             trace_state: Vec::new(),
         };
@@ -61,6 +59,8 @@ impl Live {
             name: name.to_owned(),
             start: now(),
             attributes: Vec::new(),
+            links: Vec::new(),
+            dropped_links: 0,
             status: Status::Unset,
         })
     }
@@ -70,6 +70,23 @@ impl Live {
             key: key.to_owned(),
             // The interface carries every value as JSON.
             value: serde_json::Value::from(value).to_string(),
+        });
+    }
+
+    pub(super) fn link(&mut self, to: TraceParent) {
+        if self.links.len() >= MAX_LINKS {
+            self.dropped_links = self.dropped_links.saturating_add(1);
+            return;
+        }
+        self.links.push(Link {
+            span_context: SpanContext {
+                trace_id: to.trace_id,
+                span_id: to.span_id,
+                trace_flags: flags(to.sampled),
+                is_remote: true,
+                trace_state: Vec::new(),
+            },
+            attributes: Vec::new(),
         });
     }
 
@@ -97,7 +114,7 @@ impl Drop for Live {
             end_time: now(),
             attributes: std::mem::take(&mut self.attributes),
             events: Vec::new(),
-            links: Vec::new(),
+            links: std::mem::take(&mut self.links),
             status,
             instrumentation_scope: InstrumentationScope {
                 name: "fin-freelancer".to_owned(),
@@ -107,8 +124,16 @@ impl Drop for Live {
             },
             dropped_attributes: 0,
             dropped_events: 0,
-            dropped_links: 0,
+            dropped_links: self.dropped_links,
         });
+    }
+}
+
+fn flags(sampled: bool) -> host::TraceFlags {
+    if sampled {
+        host::TraceFlags::SAMPLED
+    } else {
+        host::TraceFlags::empty()
     }
 }
 
