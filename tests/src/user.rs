@@ -52,6 +52,19 @@ impl User {
         reply.json()
     }
 
+    /// Saves the business profile a document needs (a seller in Berlin named
+    /// `legal_name`), for the first time: 201.
+    pub fn put_profile(&self, legal_name: &str) {
+        let put = self
+            .call("PUT", "/business-profile")
+            .json(&json!({
+                "legal_name": legal_name, "email": "ada@lovelace.example",
+                "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"}
+            }))
+            .send();
+        assert_eq!(put.status, 201, "{}", put.body);
+    }
+
     /// A new client of this user's, invoiced in `currency` by default: its id.
     pub fn client(&self, currency: &str) -> String {
         id(&self.created(

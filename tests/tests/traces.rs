@@ -77,6 +77,11 @@ fn trace_of(route: &str, min_sql: usize, min_calls: usize) -> Vec<Span> {
         .iter()
         .rfind(|s| is_root(s))
         .unwrap_or_else(|| panic!("no root span {route}:\n{}", dump(&spans)));
+    trace_with(&spans, root)
+}
+
+/// The spans of `root`'s trace.
+fn trace_with(spans: &[Span], root: &Span) -> Vec<Span> {
     spans
         .iter()
         .filter(|s| s.trace_id == root.trace_id)
@@ -114,6 +119,14 @@ fn children<'a>(trace: &'a [Span], parent: &Span) -> Vec<&'a Span> {
         .iter()
         .filter(|s| s.parent_id == parent.span_id)
         .collect()
+}
+
+/// The statement that wrote a change's events.
+fn writes_outbox(span: &Span) -> bool {
+    is_sql(span)
+        && span
+            .attribute("statement")
+            .is_some_and(|q| q.contains("INSERT INTO outbox"))
 }
 
 fn is_sql(span: &Span) -> bool {
@@ -215,26 +228,15 @@ fn a_write_is_traced_through_its_statement_to_the_event_it_publishes() {
         .iter()
         .find(|s| is_root(s))
         .unwrap_or_else(|| panic!("no POST /invoices:\n{}", dump(&spans)));
-    let trace: Vec<Span> = spans
-        .iter()
-        .filter(|s| s.trace_id == root.trace_id)
-        .cloned()
-        .collect();
+    let trace = trace_with(&spans, root);
     assert_one_tree(&trace, root);
     assert_eq!(root.attribute("http.response.status_code"), Some("201"));
-    let insert = trace
-        .iter()
-        .find(|s| {
-            is_sql(s)
-                && s.attribute("statement")
-                    .is_some_and(|q| q.contains("INSERT INTO outbox"))
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "the invoice and its outbox row in one statement:\n{}",
-                dump(&trace)
-            )
-        });
+    let insert = trace.iter().find(|s| writes_outbox(s)).unwrap_or_else(|| {
+        panic!(
+            "the invoice and its outbox row in one statement:\n{}",
+            dump(&trace)
+        )
+    });
     let publish = trace
         .iter()
         .find(|s| s.name.starts_with("PUBLISH "))
@@ -291,14 +293,7 @@ fn a_write_is_traced_through_its_statement_to_the_event_it_publishes() {
 fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
     let app = app();
     let user = User::sign_up(app, "traces-send");
-    let put = user
-        .call("PUT", "/business-profile")
-        .json(&json!({
-            "legal_name": "Ada Lovelace", "email": "ada@lovelace.example",
-            "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"}
-        }))
-        .send();
-    assert_eq!(put.status, 201, "{}", put.body);
+    user.put_profile("Ada Lovelace");
     let to = "ap-traced@acme.example";
     let client = id(&user.created(
         "/clients",
@@ -318,11 +313,7 @@ fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
     // the tree to be whole.
     let spans = receiver().wait_for(Duration::from_secs(20), |spans| {
         spans.iter().filter(|s| is_root(s)).any(|root| {
-            let trace: Vec<Span> = spans
-                .iter()
-                .filter(|s| s.trace_id == root.trace_id)
-                .cloned()
-                .collect();
+            let trace = trace_with(spans, root);
             trace.iter().any(|s| {
                 s.attribute("url.full")
                     .is_some_and(|u| u.starts_with(mail_api.as_str()))
@@ -333,11 +324,7 @@ fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
         .iter()
         .find(|s| is_root(s))
         .unwrap_or_else(|| panic!("no POST {send_path}:\n{}", dump(&spans)));
-    let trace: Vec<Span> = spans
-        .iter()
-        .filter(|s| s.trace_id == root.trace_id)
-        .cloned()
-        .collect();
+    let trace = trace_with(&spans, root);
     // The request, the mailer's attempt minutes (here: moments) later in another process,
     // and the API calls that attempt made back into the app: one tree under the request.
     assert_one_tree(&trace, root);
@@ -350,11 +337,7 @@ fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
     assert_eq!(deliver.attribute("delivery.outcome"), Some("sent"));
     let insert = trace
         .iter()
-        .find(|s| {
-            is_sql(s)
-                && s.attribute("statement")
-                    .is_some_and(|q| q.contains("INSERT INTO outbox"))
-        })
+        .find(|s| writes_outbox(s))
         .unwrap_or_else(|| panic!("the send's outbox row:\n{}", dump(&trace)));
     assert_eq!(
         deliver.parent_id, insert.parent_id,

@@ -33,14 +33,7 @@ fn at(quote: &Value) -> String {
 /// A freelancer with a business profile (the page names the seller) and a client in EUR.
 fn freelancer(tag: &str) -> (User, String) {
     let user = User::sign_up(app(), tag);
-    let put = user
-        .call("PUT", "/business-profile")
-        .json(&json!({
-            "legal_name": "Ada Lovelace Studio", "email": "ada@lovelace.example",
-            "address": {"line1": "Torstraße 1", "postal_code": "10119", "city": "Berlin", "country": "DE"}
-        }))
-        .send();
-    assert_eq!(put.status, 201, "{}", put.body);
+    user.put_profile("Ada Lovelace Studio");
     let client = user.client("EUR");
     (user, client)
 }
