@@ -1,8 +1,10 @@
 //! Spans for the app's own work where Spin's host spans cannot name it: an event a
 //! Redis-triggered component acts on belongs to the request that wrote it, and Spin starts
 //! a fresh trace for every Redis message. The writer stores [`current`]'s context beside
-//! the event; the reader opens a [`Span`] under it, and Spin puts the reader's SQL and
-//! outbound calls under that span, so a request and the e-mail it caused are one trace.
+//! the event; the reader opens a [`Span`] under it, and Spin puts the reader's outbound
+//! calls (and so all the app's API did for them) under that span, so a request and the
+//! e-mail it caused are one trace. Its statements stay in the message's trace: Spin 4.0.2
+//! nests only the oldest Postgres interface's host spans (docs/observability.md).
 //!
 //! The spans go out through Spin's WASI OTel (`spin up --experimental-wasi-otel`, Spin 3.4
 //! and later), compiled in only with the feature `otel` (`FIN_OTEL=1`,

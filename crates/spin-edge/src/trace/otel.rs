@@ -1,6 +1,7 @@
 //! [`Span`](super::Span) over `wasi:otel/tracing` (the WIT in `wit-otel/`): the guest
-//! makes the ids and times, the host exports the span and parents its own spans (SQL,
-//! outbound HTTP, key-value) under the guest's innermost open one.
+//! makes the ids and times, the host exports the span and parents its own spans
+//! (outbound HTTP, key-value, variables; not spin-sdk's Postgres calls) under the guest's
+//! innermost open one.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
