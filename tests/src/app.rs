@@ -234,6 +234,7 @@ impl App {
 
         // The HTTP components in one process (per instance), as `make up` runs them.
         let variables_args = variable_args(&root, &variables);
+        let otel_args = script_lines(&root, &["scripts/otel.sh"]);
         let mut supervisors = Vec::new();
         let mut base_urls = Vec::new();
         for (instance, &port) in ports.iter().enumerate() {
@@ -257,7 +258,7 @@ impl App {
                         .iter()
                         .flat_map(|id| ["--component-id", id.as_str()]),
                 )
-                .args(script_lines(&root, &["scripts/otel.sh"]))
+                .args(&otel_args)
                 .args(&variables_args)
                 .stdin(Stdio::null())
                 .stdout(log_file(&work, &log("stdout")))
