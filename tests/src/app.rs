@@ -182,6 +182,10 @@ impl App {
                 "identity_encryption_key".to_owned(),
                 IDENTITY_KEY.to_owned(),
             ),
+            (
+                "metrics_token".to_owned(),
+                crate::metrics::METRICS_TOKEN.to_owned(),
+            ),
         ];
         if let Some(proxy) = options.db_proxy {
             variables.push(("db_host".into(), proxy.address()));

@@ -18,6 +18,7 @@ mod fixture;
 mod holdings;
 pub mod idempotency;
 pub mod images;
+pub mod metrics;
 pub mod otlp;
 pub mod pdf;
 pub mod plans;

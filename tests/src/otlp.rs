@@ -1,11 +1,12 @@
 //! A receiver of OTLP over HTTP (what an OpenTelemetry collector listens with), for the
 //! tracing suite: Spin exports to it when `OTEL_EXPORTER_OTLP_ENDPOINT` names it, and it
-//! keeps every span, decoded with OpenTelemetry's own protobuf definitions.
+//! keeps every span and log record, decoded with OpenTelemetry's own protobuf definitions.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fin_standin::{Answer, Handler, Incoming};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
@@ -24,6 +25,9 @@ pub struct Span {
     pub attributes: Vec<(String, String)>,
     /// The spans this one links to: (trace id, span id).
     pub links: Vec<(String, String)>,
+    /// Its events' attributes, one list per event (Spin makes a component's log lines
+    /// events of the span that wrote them: `app_log`).
+    pub events: Vec<Vec<(String, String)>>,
 }
 
 impl Span {
@@ -35,10 +39,22 @@ impl Span {
     }
 }
 
+/// One log record: a line a component wrote, as Spin exports it.
+#[derive(Clone, Debug)]
+pub struct Log {
+    /// Empty when the record carries no trace context.
+    pub trace_id: String,
+    pub span_id: String,
+    pub body: String,
+    pub service: String,
+    pub attributes: Vec<(String, String)>,
+}
+
 #[derive(Clone)]
 pub struct Receiver {
     port: u16,
     spans: Arc<Mutex<Vec<Span>>>,
+    logs: Arc<Mutex<Vec<Log>>>,
     /// Requests whose body was not an export request: a test fails on any.
     malformed: Arc<Mutex<u32>>,
 }
@@ -49,6 +65,7 @@ impl Receiver {
         fin_standin::serve(0, 64 << 20, |port| Receiver {
             port,
             spans: Arc::default(),
+            logs: Arc::default(),
             malformed: Arc::default(),
         })
         .expect("the OTLP receiver")
@@ -70,6 +87,10 @@ impl Receiver {
 
     pub fn spans(&self) -> Vec<Span> {
         self.spans.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn logs(&self) -> Vec<Log> {
+        self.logs.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     pub fn malformed(&self) -> u32 {
@@ -94,6 +115,15 @@ impl Handler for Receiver {
     fn handle(&self, request: &Incoming) -> Answer {
         // An empty protobuf message is every Export…ServiceResponse: all accepted.
         let accepted = || fin_standin::typed(Vec::new(), 200, "application/x-protobuf");
+        if request.path == "/v1/logs" {
+            return match ExportLogsServiceRequest::decode(request.body.as_slice()) {
+                Ok(export) => {
+                    self.keep_logs(export);
+                    accepted()
+                }
+                Err(_) => self.refuse(),
+            };
+        }
         if request.path != "/v1/traces" {
             return accepted();
         }
@@ -124,6 +154,19 @@ impl Handler for Receiver {
                                     .iter()
                                     .map(|l| (hex::encode(&l.trace_id), hex::encode(&l.span_id)))
                                     .collect(),
+                                events: span
+                                    .events
+                                    .iter()
+                                    .map(|e| {
+                                        let mut attributes: Vec<(String, String)> = e
+                                            .attributes
+                                            .iter()
+                                            .map(|kv| (kv.key.clone(), value(kv)))
+                                            .collect();
+                                        attributes.push(("name".into(), e.name.clone()));
+                                        attributes
+                                    })
+                                    .collect(),
                             });
                         }
                     }
@@ -133,12 +176,50 @@ impl Handler for Receiver {
                 }
                 accepted()
             }
-            Err(_) => {
-                if let Ok(mut malformed) = self.malformed.lock() {
-                    *malformed += 1;
+            Err(_) => self.refuse(),
+        }
+    }
+}
+
+impl Receiver {
+    fn refuse(&self) -> Answer {
+        if let Ok(mut malformed) = self.malformed.lock() {
+            *malformed += 1;
+        }
+        fin_standin::typed(Vec::new(), 400, "application/x-protobuf")
+    }
+
+    fn keep_logs(&self, export: ExportLogsServiceRequest) {
+        let mut got = Vec::new();
+        for resource in export.resource_logs {
+            let service = resource
+                .resource
+                .as_ref()
+                .and_then(|r| text(&r.attributes, "service.name"))
+                .unwrap_or_default();
+            for scope in resource.scope_logs {
+                for record in scope.log_records {
+                    let body = match record.body.as_ref().and_then(|b| b.value.as_ref()) {
+                        Some(Any::StringValue(s)) => s.clone(),
+                        Some(other) => format!("{other:?}"),
+                        None => String::new(),
+                    };
+                    got.push(Log {
+                        trace_id: hex::encode(&record.trace_id),
+                        span_id: hex::encode(&record.span_id),
+                        body,
+                        service: service.clone(),
+                        attributes: record
+                            .attributes
+                            .iter()
+                            .map(|kv| (kv.key.clone(), value(kv)))
+                            .collect(),
+                    });
                 }
-                fin_standin::typed(Vec::new(), 400, "application/x-protobuf")
             }
+        }
+        if let Ok(mut logs) = self.logs.lock() {
+            logs.extend(got);
         }
     }
 }

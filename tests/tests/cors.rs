@@ -59,10 +59,14 @@ fn app() -> &'static App {
     App::shared(&APP, || AppOptions {
         name: "cors",
         redis_dbs: [14, 14, 14],
-        variables: vec![(
-            "cors_allowed_origins",
-            format!("{}, https://app.example", allowed_site().origin()),
-        )],
+        variables: vec![
+            (
+                "cors_allowed_origins",
+                format!("{}, https://app.example", allowed_site().origin()),
+            ),
+            // No figures for a scraper here (the default of a fresh deployment).
+            ("metrics_token", String::new()),
+        ],
         ..AppOptions::default()
     })
 }
@@ -268,4 +272,22 @@ fn answers_carry_cors_headers_only_for_an_allowed_origin() {
         None,
         "no Origin, no CORS"
     );
+}
+
+#[test]
+fn without_a_configured_metrics_token_there_are_no_figures_at_all() {
+    for path in ["/metrics/health", "/metrics/delivery", "/metrics/analytics"] {
+        for call in [
+            app().client().get(path),
+            app()
+                .client()
+                .get(path)
+                .bearer(fin_e2e::metrics::METRICS_TOKEN),
+            app().client().get(path).header("authorization", "Bearer "),
+        ] {
+            let reply = call.send();
+            assert_eq!(reply.problem(404)["type"], "/problems/not-found", "{path}");
+            assert!(!reply.body.contains("fin_"), "{path}");
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+use fin_e2e::metrics::METRICS_TOKEN;
 use fin_e2e::shared::{mail, redis};
 use fin_e2e::{id, App, AppOptions, User};
 use fin_mail_standin::{Fault, Received};
@@ -461,5 +462,73 @@ fn reminders_go_once_per_step_and_never_for_paid_void_draft_or_when_off() {
     assert_eq!(
         kinds(&quiet, &id(&late)),
         [("invoice".into(), "sent".into())]
+    );
+}
+
+#[test]
+fn the_figures_answer_the_operators_token_and_nobody_else() {
+    let user = User::sign_up(app(), "delivery-figures");
+    for path in ["/metrics/health", "/metrics/delivery", "/metrics/analytics"] {
+        let refused = [
+            ("no credentials", app().client().get(path)),
+            (
+                "a freelancer's own token",
+                app().client().get(path).bearer(&user.token),
+            ),
+            (
+                "a wrong token",
+                app()
+                    .client()
+                    .get(path)
+                    .bearer("e2e-metrics-token-0123456788"),
+            ),
+            (
+                "the token as a cookie",
+                app()
+                    .client()
+                    .get(path)
+                    .header("cookie", &format!("token={METRICS_TOKEN}")),
+            ),
+        ];
+        for (what, call) in refused {
+            let reply = call.send();
+            reply.problem(401);
+            assert!(
+                reply
+                    .header("www-authenticate")
+                    .is_some_and(|c| c.starts_with("Bearer")),
+                "{path} with {what}"
+            );
+            assert!(
+                !reply.body.contains("fin_"),
+                "{path} with {what} shows figures"
+            );
+        }
+        let scrape = app().scrape(path);
+        assert!(
+            scrape.text.contains("# TYPE fin_"),
+            "{path}: {}",
+            scrape.text
+        );
+    }
+    // Each family once, typed, and the queues' and the readers' samples there.
+    let delivery = app().scrape("/metrics/delivery");
+    for queue in ["invoice", "account"] {
+        assert!(delivery.expect("fin_delivery_due", &[("queue", queue)]) >= 0.0);
+    }
+    assert!(delivery.expect("fin_feed_lag_seconds", &[("reader", "mailer")]) >= 0.0);
+    let analytics = app().scrape("/metrics/analytics");
+    assert!(analytics.expect("fin_feed_lag_seconds", &[("reader", "projector")]) >= 0.0);
+    let health = app().scrape("/metrics/health");
+    for breaker in ["clients", "stripe", "mail"] {
+        assert_eq!(
+            health.expect("fin_breaker_state", &[("breaker", breaker)]),
+            0.0,
+            "{breaker}"
+        );
+    }
+    assert_eq!(
+        health.expect("fin_dependency_up", &[("dependency", "postgres")]),
+        1.0
     );
 }

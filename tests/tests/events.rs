@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use fin_e2e::dates::{date, today};
+use fin_e2e::metrics::Scrape;
 use fin_e2e::recompute;
 use fin_e2e::rng::Rng;
 use fin_e2e::shared::redis;
@@ -324,10 +325,19 @@ fn with_the_events_redis_down_the_api_works_and_the_projector_catches_up_after()
         dashboard_before["counts"],
         "the projector cannot have applied anything"
     );
+    // An operator sees the dashboards fall behind: as old as the first unapplied event.
+    let lag = |scrape: &Scrape| scrape.expect("fin_feed_lag_seconds", &[("reader", "projector")]);
+    let behind = lag(&app().scrape("/metrics/analytics"));
+    let bound = started.elapsed().as_secs_f64().ceil() + 1.0;
+    assert!(
+        (1.0..=bound).contains(&behind),
+        "the projector's lag {behind} s, the first event written at most {bound} s ago"
+    );
 
     redis().resume();
     wait_for_projector();
     wait_for_projection();
+    assert_eq!(lag(&app().scrape("/metrics/analytics")), 0.0, "caught up");
     let dashboard = alice.get("/dashboard").json();
     assert_eq!(
         dashboard,

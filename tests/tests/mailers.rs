@@ -257,6 +257,26 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         at_opening - calls,
         "an attempt per call, none spent while open: {waiting:?}"
     );
+    // What the operator is paged with: the breaker open, the queue holding, retries owed.
+    let breaker = |name| {
+        app()
+            .scrape("/metrics/health")
+            .expect(name, &[("breaker", "mail")])
+    };
+    assert_eq!(breaker("fin_breaker_state"), 2.0, "open");
+    assert!(breaker("fin_breaker_retry_after_seconds") <= 5.0);
+    let queue = |name| {
+        app()
+            .scrape("/metrics/delivery")
+            .expect(name, &[("queue", "invoice")])
+    };
+    let queued_while_open = queue("fin_delivery_queued");
+    assert!(queued_while_open >= 4.0, "{queued_while_open} queued");
+    assert!(
+        queue("fin_delivery_retrying") >= 1.0,
+        "the failed ones wait to retry"
+    );
+    assert_eq!(queue("fin_delivery_failed"), 0.0, "none given up on");
     // The provider heals: after the cool-down one trial goes through and closes the
     // breaker, and every queued e-mail goes out, once.
     mail().heal();
@@ -272,6 +292,16 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         [1, 1, 1, 1],
         "none twice"
     );
+    assert_eq!(breaker("fin_breaker_state"), 0.0, "closed");
+    assert_eq!(breaker("fin_breaker_failures"), 0.0);
+    assert!(
+        queue("fin_delivery_queued") <= queued_while_open - 4.0,
+        "the four sent are no longer queued"
+    );
+    let lag = app()
+        .scrape("/metrics/delivery")
+        .expect("fin_feed_lag_seconds", &[("reader", "mailer")]);
+    assert_eq!(lag, 0.0, "the mailer is at the end of billing's feed");
 }
 
 #[test]

@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use fin_e2e::metrics::METRICS_TOKEN;
 use fin_e2e::proxy::{Fault, Proxy};
 use fin_e2e::stripe;
 use fin_e2e::{
@@ -419,6 +420,10 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         200,
     );
     unavailable("not ready while Redis is down", app.client().get("/readyz"));
+    // Figures need no key-value store: the page says which dependency is down.
+    let health = app.scrape("/metrics/health");
+    let up = |dependency| health.expect("fin_dependency_up", &[("dependency", dependency)]);
+    assert_eq!((up("postgres"), up("redis")), (1.0, 0.0), "redis down");
     let mut after = footprint();
     after[0] -= 1; // the registration
     after[5] -= 1; // the webhook's event
@@ -519,6 +524,18 @@ fn outages_of_redis_and_postgres_are_answered_fast_fail_closed_write_nothing_and
         unavailable(
             &format!("postgres {fault:?}: readyz"),
             app.client().get("/readyz"),
+        );
+        unavailable(
+            &format!("postgres {fault:?}: the mail queues' figures"),
+            app.client().get("/metrics/delivery").bearer(METRICS_TOKEN),
+        );
+        // The operator's page: the database down, Redis up.
+        let health = app.scrape("/metrics/health");
+        let up = |dependency| health.expect("fin_dependency_up", &[("dependency", dependency)]);
+        assert_eq!(
+            (up("postgres"), up("redis")),
+            (0.0, 1.0),
+            "postgres {fault:?}"
         );
         answers(
             &format!("postgres {fault:?}: healthz"),

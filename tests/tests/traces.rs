@@ -396,3 +396,78 @@ fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
         assert!(found, "{what} under the attempt:\n{}", dump(&trace));
     }
 }
+
+#[test]
+fn each_log_line_is_json_and_names_the_span_it_was_written_under() {
+    let app = app();
+    let user = User::sign_up(app, "traces-logs");
+    user.put_profile("Ada Lovelace");
+    let to = "ap-logged@acme.example";
+    let client = id(&user.created(
+        "/clients",
+        &json!({"name": "Acme GmbH", "default_currency": "EUR", "email": to,
+                "address": {"line1": "Ring 1", "postal_code": "80331", "city": "München", "country": "DE"}}),
+    ));
+    let invoice = id(&user.draft(&client, 12_000));
+    let number = user.act(&invoice, "send")["number"]
+        .as_str()
+        .expect("number")
+        .to_owned();
+    assert_eq!(emails(to, &number, 1).len(), 1, "the e-mail went out");
+
+    // The mailer's line about this invoice's attempt, as Spin exported it (OTLP logs).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let (record, line) = loop {
+        let found = receiver().logs().into_iter().find_map(|record| {
+            let line: serde_json::Value = serde_json::from_str(record.body.trim()).ok()?;
+            let about = line["message"].as_str()?.contains(&invoice);
+            (about && line["context"] == "mailer").then_some((record, line))
+        });
+        match found {
+            Some(found) => break found,
+            None if std::time::Instant::now() > deadline => {
+                panic!("no mailer line about {invoice}: {:#?}", receiver().logs())
+            }
+            None => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    assert_eq!(line["level"], "info", "{line}");
+    assert!(
+        line["time"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{line}"
+    );
+    let (trace_id, span_id) = (
+        line["trace_id"]
+            .as_str()
+            .expect("a traced run's line names its trace"),
+        line["span_id"].as_str().expect("and its span"),
+    );
+    // That span is one the collector got, and Spin hung the same line on it as an event.
+    let spans = receiver().wait_for(Duration::from_secs(20), |spans| {
+        spans
+            .iter()
+            .any(|s| s.trace_id == trace_id && s.span_id == span_id)
+    });
+    let span = spans
+        .iter()
+        .find(|s| s.trace_id == trace_id && s.span_id == span_id)
+        .unwrap_or_else(|| panic!("no span {trace_id} {span_id}:\n{}", dump(&spans)));
+    assert!(
+        span.events.iter().any(|event| event
+            .iter()
+            .any(|(k, v)| k == "app_log" && v == &record.body)),
+        "the line is an event of {}: {:?}",
+        span.name,
+        span.events
+    );
+    // Every line any component wrote here is one JSON object.
+    for record in receiver().logs() {
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(record.body.trim());
+        assert!(
+            parsed.is_ok_and(|v| v.is_object()),
+            "not a JSON line: {:?} ({:?})",
+            record.body,
+            record.attributes
+        );
+    }
+}

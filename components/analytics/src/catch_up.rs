@@ -128,7 +128,7 @@ pub fn batch(events: &[FeedEvent], last: Position) -> Batch {
             Err(reason) => {
                 // A payload billing wrote and this code cannot read is a bug on one side;
                 // holding the whole feed back for it would stop every user's dashboard.
-                eprintln!("analytics: event skipped: {reason}");
+                fin_log::warn!("analytics", "event skipped: {reason}");
                 batch.skipped += 1;
                 continue;
             }

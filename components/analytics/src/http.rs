@@ -1,8 +1,9 @@
 //! `GET /dashboard`: the caller's figures, from the read model only.
+//! `GET /metrics/analytics`: the projector's lag for an operator's scraper (crate::metrics).
 
 use fin_spin_edge::auth;
 use fin_spin_edge::response::json;
-use fin_spin_edge::{config, ApiRequest, Problem, Route};
+use fin_spin_edge::{config, metrics, ApiRequest, Problem, Route};
 use spin_sdk::http::Response;
 use time::OffsetDateTime;
 
@@ -11,12 +12,19 @@ use crate::error::AnalyticsError;
 use crate::store::PgReadModel;
 
 /// Every route of this component; `docs/openapi.yaml` describes each (tests/tests/contract.rs).
-pub const ROUTES: &[Route] = &[Route::new("/dashboard", &["GET"])];
+pub const ROUTES: &[Route] = &[
+    Route::new("/dashboard", &["GET"]),
+    Route::new("/metrics/analytics", &["GET"]),
+];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let route = req.resolve(ROUTES)?;
     match (route.path, route.method) {
         ("/dashboard", "GET") => show(req),
+        ("/metrics/analytics", "GET") => {
+            let db_url: String = config::get("db_url")?;
+            metrics::answer(req, "analytics", || crate::metrics::figures(&db_url))
+        }
         _ => Err(Problem::no_route(&req.path)),
     }
 }

@@ -16,6 +16,8 @@ pub mod store;
 
 #[cfg(feature = "http-component")]
 pub mod http;
+#[cfg(feature = "http-component")]
+pub mod metrics;
 
 #[cfg(feature = "http-component")]
 fin_spin_edge::http_component!(http::route);

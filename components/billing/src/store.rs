@@ -665,8 +665,8 @@ impl PgInvoices {
         let written = invoice(row)?;
         match optional(row.get(COLUMN_COUNT)) {
             Ok(Some(envelopes)) => fin_spin_edge::nudge::publish_all(&envelopes),
-            Ok(None) => eprintln!("billing: a change to {} wrote no events", written.id),
-            Err(e) => eprintln!("billing: cannot read the events just written: {e}"),
+            Ok(None) => fin_log::warn!("billing", "a change to {} wrote no events", written.id),
+            Err(e) => fin_log::warn!("billing", "cannot read the events just written: {e}"),
         }
         Ok(Some(written))
     }

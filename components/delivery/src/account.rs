@@ -120,7 +120,7 @@ where
             let permit = match self.breaker.admit((self.now)())? {
                 Ok(permit) => permit,
                 Err(Open { retry_after }) => {
-                    eprintln!("mailer: the provider's breaker is open; sending resumes in {retry_after} s at the latest");
+                    fin_log::warn!("mailer", "the provider's breaker is open; sending resumes in {retry_after} s at the latest");
                     break;
                 }
             };

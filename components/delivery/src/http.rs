@@ -2,11 +2,12 @@
 //! e-mail stands. The invoice is first asked of billing with the caller's own token
 //! (service chaining), so another freelancer's invoice is the same 404 it is there.
 //! `GET`/`PUT /delivery-settings`: how the caller's e-mails read.
+//! `GET /metrics/delivery`: the queues for an operator's scraper (crate::metrics).
 
 use fin_spin_edge::auth;
 use fin_spin_edge::outbound::{self, Answer, CallError};
 use fin_spin_edge::response::json;
-use fin_spin_edge::{config, pg, ApiRequest, Fault, Problem, Route};
+use fin_spin_edge::{config, metrics, pg, ApiRequest, Fault, Problem, Route};
 use serde_json::json;
 use spin_sdk::http::Response;
 
@@ -17,10 +18,15 @@ use crate::store;
 pub const ROUTES: &[Route] = &[
     Route::new("/invoices/{id}/deliveries", &["GET"]),
     Route::new("/delivery-settings", &["GET", "PUT"]),
+    Route::new("/metrics/delivery", &["GET"]),
 ];
 
 pub async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
     let matched = req.resolve(ROUTES)?;
+    if matched.path == "/metrics/delivery" {
+        let db_url: String = config::get("db_url")?;
+        return metrics::answer(req, "delivery", || crate::metrics::figures(&db_url));
+    }
     let principal = auth::authenticate(req)?;
     let owner = principal.user_id;
     match (matched.path, matched.method) {

@@ -22,6 +22,8 @@ pub mod api;
 #[cfg(feature = "spin")]
 pub mod http;
 #[cfg(feature = "spin")]
+pub mod metrics;
+#[cfg(feature = "spin")]
 pub mod spin;
 #[cfg(feature = "spin")]
 pub mod store;

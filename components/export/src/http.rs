@@ -48,8 +48,9 @@ pub async fn route(req: &mut ApiRequest) -> Result<Reply, Problem> {
             let files = archive.finish()?;
             // The ZIP's central directory is the one thing kept until the end (the
             // format puts it last): what an export's memory grows with.
-            eprintln!(
-                "export: {files} files in {} s, {} MiB of memory at the end",
+            fin_log::warn!(
+                "export",
+                "{files} files in {} s, {} MiB of memory at the end",
                 now() - started,
                 memory_mib()
             );

@@ -9,9 +9,12 @@
 //!   this repository's Spin build; Postgres refused or reset at once — a frozen one is
 //!   a known host limit, docs/development.md). A ready answer also carries the state of
 //!   each outside service's breaker (`breakers`), for an operator.
+//! - `GET /metrics/health` — the same as figures for a scraper (fin_spin_edge::metrics):
+//!   whether each dependency answers, and each breaker's state.
 
+use fin_metrics::{Exposition, Family};
 use fin_spin_edge::response::{json, problem};
-use fin_spin_edge::{breaker, config, now, pg, ApiRequest, Fault, Problem, Route};
+use fin_spin_edge::{breaker, config, metrics, now, pg, ApiRequest, Fault, Problem, Route};
 use serde::Serialize;
 use spin_sdk::http::Response;
 use spin_sdk::wit::wasi::keyvalue::store;
@@ -40,6 +43,7 @@ struct Check {
 pub const ROUTES: &[Route] = &[
     Route::new("/healthz", &["GET", "HEAD"]),
     Route::new("/readyz", &["GET", "HEAD"]),
+    Route::new("/metrics/health", &["GET"]),
 ];
 
 fin_spin_edge::http_component!(route);
@@ -55,6 +59,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
             },
         )),
         "/readyz" => Ok(ready()),
+        "/metrics/health" => metrics::answer(req, "health", || Ok(figures())),
         _ => Err(Problem::no_route(&req.path)),
     }
 }
@@ -73,8 +78,9 @@ fn ready() -> Response {
     }
     let failed: Vec<&str> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
     for c in checks.iter().filter(|c| !c.ok) {
-        eprintln!(
-            "readyz: {} failed: {}",
+        fin_log::warn!(
+            "readyz",
+            "{} failed: {}",
             c.name,
             c.error.as_deref().unwrap_or("")
         );
@@ -84,6 +90,57 @@ fn ready() -> Response {
             .with_detail(format!("Not ready: {} unavailable.", failed.join(" and ")))
             .with_extension("checks", serde_json::to_value(&checks).unwrap_or_default()),
     )
+}
+
+/// Whether Postgres and Redis answer (1 or 0), and each breaker's state: an operator
+/// pages on a dependency down or a breaker open, not on this instance's readiness.
+fn figures() -> Exposition {
+    let checks = [check("postgres", postgres()), check("redis", redis())];
+    let mut up = Family::gauge(
+        "fin_dependency_up",
+        "1 if the dependency answered this scrape's check, else 0.",
+    );
+    for c in &checks {
+        up.push(&[("dependency", c.name)], f64::from(u8::from(c.ok)));
+        if let Some(error) = &c.error {
+            fin_log::warn!("metrics", "{} failed: {error}", c.name);
+        }
+    }
+    // With Redis down every breaker read would wait out its own timeout, to learn nothing.
+    let reports = if checks[1].ok { breakers() } else { Vec::new() };
+    let gauge = |name, help, value: fn(&breaker::Report) -> Option<f64>| {
+        let mut family = Family::gauge(name, help);
+        for report in &reports {
+            if let Some(v) = value(report) {
+                family.push(&[("breaker", &report.name)], v);
+            }
+        }
+        family
+    };
+    Exposition::new()
+        .family(up)
+        .family(gauge(
+            "fin_breaker_state",
+            "The breaker in front of an outside service: \
+             0 closed, 1 half-open (one trial call), 2 open (calls refused).",
+            |r| {
+                Some(match r.state {
+                    "closed" => 0.0,
+                    "half_open" => 1.0,
+                    _ => 2.0,
+                })
+            },
+        ))
+        .family(gauge(
+            "fin_breaker_failures",
+            "Consecutive failed calls of a closed breaker.",
+            |r| r.failures.map(|f| f as f64),
+        ))
+        .family(gauge(
+            "fin_breaker_retry_after_seconds",
+            "Seconds until an open breaker lets a trial call through.",
+            |r| r.retry_after.map(|s| s as f64),
+        ))
 }
 
 /// Each breaker's state as every instance sees it; one that cannot be read is left out
@@ -97,7 +154,7 @@ fn breakers() -> Vec<breaker::Report> {
             match state {
                 Ok(state) => Some(breaker::Report::of(name, state)),
                 Err(fault) => {
-                    eprintln!("readyz: breaker {name}: {fault}");
+                    fin_log::warn!("readyz", "breaker {name}: {fault}");
                     None
                 }
             }

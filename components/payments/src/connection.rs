@@ -98,7 +98,7 @@ impl<S: ConnectionStore> Sealed<'_, S> {
             return Ok(None);
         };
         if stored.key_id != vault.key_id() {
-            eprintln!("payments: {owner}'s Stripe key was sealed under another encryption key; they must connect again");
+            fin_log::warn!("payments", "{owner}'s Stripe key was sealed under another encryption key; they must connect again");
             return Ok(None);
         }
         Ok(Some((stored, vault)))

@@ -57,7 +57,7 @@ impl From<PaymentsError> for Problem {
                 )
             }
             PaymentsError::Pay(PayError::Stripe(StripeFailure::KeyRefused(reason))) => {
-                eprintln!("payments: Stripe refused a freelancer's key: {reason}");
+                fin_log::warn!("payments", "Stripe refused a freelancer's key: {reason}");
                 Problem::new(409, "card-payment-unavailable", "Card payment is not available for this invoice")
                     .with_detail("The seller's Stripe account refused the payment request; please pay by bank transfer or ask the seller.")
             }

@@ -148,8 +148,9 @@ pub fn receive(
                 }
                 Settlement::Unapplied { owner, reason } => {
                     // Money moved and could not be put on an invoice: never silently.
-                    eprintln!(
-                        "payments: {} {} {} from {} kept unapplied ({reason}) for {}",
+                    fin_log::warn!(
+                        "payments",
+                        "{} {} {} from {} kept unapplied ({reason}) for {}",
                         money.amount,
                         money.currency,
                         money.payment_ref,

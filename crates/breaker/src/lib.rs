@@ -157,12 +157,15 @@ impl<K: Kv> Breaker<K> {
     pub fn log(&self, transition: Transition) {
         let name = &self.name;
         match transition {
-            Transition::Opened => eprintln!(
-                "breaker {name}: OPEN after {} consecutive failures",
+            Transition::Opened => fin_log::warn!(
+                "breaker",
+                "{name}: OPEN after {} consecutive failures",
                 self.settings.failure_threshold
             ),
-            Transition::Reopened => eprintln!("breaker {name}: trial call failed; open again"),
-            Transition::Closed => eprintln!("breaker {name}: closed"),
+            Transition::Reopened => {
+                fin_log::warn!("breaker", "{name}: trial call failed; open again")
+            }
+            Transition::Closed => fin_log::info!("breaker", "{name}: closed"),
         }
     }
 

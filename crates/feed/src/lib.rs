@@ -6,7 +6,9 @@
 use fin_problem::Fault;
 
 mod hint;
+mod lag;
 pub use hint::Hint;
+pub use lag::lag;
 
 #[cfg(feature = "import")]
 mod import;

@@ -32,21 +32,24 @@ impl Fault {
     pub fn into_problem(self, context: &str) -> Problem {
         match self {
             Fault::Unavailable(reason) => {
-                eprintln!("{context}: dependency unavailable: {reason}");
+                fin_log::warn!(context, "dependency unavailable: {reason}");
                 Problem::unavailable(OUTAGE_RETRY_AFTER_SECONDS).with_detail(
                     "A service this request depends on is unavailable, so nothing was done. \
                      Try again shortly.",
                 )
             }
             Fault::Refused(reason) => {
-                eprintln!("{context}: the database refused a value of the request: {reason}");
+                fin_log::warn!(
+                    context,
+                    "the database refused a value of the request: {reason}"
+                );
                 Problem::validation(vec![FieldError::new(
                     "",
                     "holds a value that cannot be stored (such as U+0000); nothing was saved",
                 )])
             }
             Fault::Internal(reason) => {
-                eprintln!("{context}: internal error: {reason}");
+                fin_log::error!(context, "internal error: {reason}");
                 Problem::internal()
             }
         }

@@ -10,11 +10,11 @@ use fin_problem::Problem;
 /// The variable's value parsed as `T`.
 pub fn get<T: FromStr>(name: &str) -> Result<T, Problem> {
     let raw = spin_sdk::variables::get(name).map_err(|err| {
-        eprintln!("configuration: variable `{name}` is unavailable: {err}");
+        fin_log::error!("configuration", "variable `{name}` is unavailable: {err}");
         Problem::internal()
     })?;
     raw.trim().parse().map_err(|_| {
-        eprintln!("configuration: variable `{name}` has an invalid value");
+        fin_log::error!("configuration", "variable `{name}` has an invalid value");
         Problem::internal()
     })
 }

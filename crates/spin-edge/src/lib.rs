@@ -11,6 +11,7 @@ pub mod breaker;
 pub mod config;
 pub mod cors;
 pub mod kv;
+pub mod metrics;
 pub mod nudge;
 pub mod outbound;
 #[cfg(feature = "wasi-p3")]

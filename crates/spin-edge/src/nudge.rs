@@ -11,7 +11,7 @@ pub fn publish_all(envelopes_json: &str) {
     let envelopes: Vec<serde_json::Value> = match serde_json::from_str(envelopes_json) {
         Ok(envelopes) => envelopes,
         Err(err) => {
-            eprintln!("events: cannot read the envelopes to publish: {err}");
+            fin_log::warn!("events", "cannot read the envelopes to publish: {err}");
             return;
         }
     };
@@ -31,14 +31,18 @@ pub fn publish(messages: &[Vec<u8>]) {
         spin_sdk::variables::get("events_redis_url"),
         spin_sdk::variables::get("events_channel"),
     ) else {
-        eprintln!("events: `events_redis_url` or `events_channel` is not set; not published");
+        fin_log::warn!(
+            "events",
+            "`events_redis_url` or `events_channel` is not set; not published"
+        );
         return;
     };
     let connection = match spin_sdk::redis::Connection::open(&url) {
         Ok(connection) => connection,
         Err(err) => {
-            eprintln!(
-                "events: the events Redis is unreachable ({err}); {} event(s) wait in the outbox",
+            fin_log::warn!(
+                "events",
+                "the events Redis is unreachable ({err}); {} event(s) wait in the outbox",
                 messages.len()
             );
             return;
@@ -46,7 +50,10 @@ pub fn publish(messages: &[Vec<u8>]) {
     };
     for message in messages {
         if let Err(err) = connection.publish(&channel, message) {
-            eprintln!("events: publish failed ({err}); the event waits in the outbox");
+            fin_log::warn!(
+                "events",
+                "publish failed ({err}); the event waits in the outbox"
+            );
             return;
         }
     }

@@ -94,7 +94,7 @@ pub fn read_as_caller(
         ))),
         Err(CallError::Timeout) => Err(unavailable()),
         Err(CallError::Transport(reason)) => {
-            eprintln!("{context}: {logged}: {reason}");
+            fin_log::warn!(context, "{logged}: {reason}");
             Err(unavailable())
         }
         Err(CallError::Request(reason)) => Err(defect(format!("{logged}: {reason}"))),

@@ -16,7 +16,7 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
             .body(bytes)
             .build(),
         Err(err) => {
-            eprintln!("response serialisation failed: {err}");
+            fin_log::error!("response", "serialisation failed: {err}");
             problem(Problem::internal())
         }
     }
@@ -56,6 +56,7 @@ pub async fn serve(
     mut req: ApiRequest,
     route: impl AsyncFnOnce(&mut ApiRequest) -> Result<Response, Problem>,
 ) -> Response {
+    crate::trace::install_log();
     if let Some(preflight) = cors::preflight(&req) {
         return preflight;
     }

@@ -79,11 +79,11 @@ pub async fn serve(
     }
     let head = cors::allow(origin, head.body(Vec::new()).build());
     let Ok(response) = OutgoingResponse::try_from(head) else {
-        eprintln!("stream: the response head could not be built");
+        fin_log::warn!("stream", "the response head could not be built");
         return;
     };
     let Ok(body) = response.body() else {
-        eprintln!("stream: the response body was already taken");
+        fin_log::warn!("stream", "the response body was already taken");
         return;
     };
     out.set(response);
@@ -103,11 +103,11 @@ pub async fn serve(
     match outcome {
         Ok(()) => {
             if let Err(e) = OutgoingBody::finish(body, None) {
-                eprintln!("stream: ending the body failed: {e:?}");
+                fin_log::warn!("stream", "ending the body failed: {e:?}");
             }
         }
         // Dropped unfinished: the host aborts the response instead of completing it.
-        Err(fault) => eprintln!("stream: abandoned mid-body: {fault:?}"),
+        Err(fault) => fin_log::warn!("stream", "abandoned mid-body: {fault:?}"),
     }
 }
 
@@ -115,11 +115,11 @@ pub async fn serve(
 async fn send_whole(out: ResponseOutparam, mut response: Response) {
     let body = std::mem::take(response.body_mut());
     let Ok(outgoing) = OutgoingResponse::try_from(response) else {
-        eprintln!("stream: a response could not be built");
+        fin_log::warn!("stream", "a response could not be built");
         return;
     };
     if let Err(e) = out.set_with_body(outgoing, body).await {
-        eprintln!("stream: the body could not be written: {e:?}");
+        fin_log::warn!("stream", "the body could not be written: {e:?}");
     }
 }
 

@@ -157,6 +157,20 @@ impl Span {
     }
 }
 
+/// The current span's ids for a log line (fin_log): what [`current`] knows.
+fn log_ids() -> Option<fin_log::TraceIds> {
+    current().map(|at| fin_log::TraceIds {
+        trace_id: at.trace_id,
+        span_id: at.span_id,
+    })
+}
+
+/// Lets every log line of this component name its span (fin_log); each entry point
+/// calls it (the HTTP one in `response::serve`).
+pub fn install_log() {
+    fin_log::install(log_ids);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,7 +55,7 @@ impl Vault {
         }
         let vault = Vault::from_base64(value);
         if vault.is_err() {
-            eprintln!("configuration: {name} is not 32 bytes of base64");
+            fin_log::error!("configuration", "{name} is not 32 bytes of base64");
         }
         vault.ok()
     }

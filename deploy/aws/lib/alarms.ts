@@ -7,6 +7,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
 
 import { Data } from "./data";
+import { figure } from "./telemetry";
 
 /**
  * What pages an operator about the data stores and the app (docs/operations.md says what each means
@@ -87,6 +88,59 @@ export class Alarms extends Construct {
       redis("DatabaseMemoryUsagePercentage"),
     );
   
+    // The app's own figures (`/metrics/*`, lib/telemetry.ts). A stopped scrape is no
+    // outage of the app (the 5xx alarm and the dashboard's gap say so): missing data is
+    // not breaching.
+    const quietWhenMissing = { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    const worst = (name: string, dimensions: Record<string, string>) =>
+      figure(name, dimensions, "Maximum", fiveMinutes);
+    alarm(
+      "MailerLag",
+      "The mailer has not read billing's events for 10 minutes: invoices and reminders are not being e-mailed",
+      { threshold: 600, evaluationPeriods: 2, ...quietWhenMissing },
+      worst("fin_feed_lag_seconds", { reader: "mailer" }),
+    );
+    alarm(
+      "DashboardLag",
+      "The projector has not applied billing's events for 10 minutes: every dashboard shows old figures",
+      { threshold: 600, evaluationPeriods: 2, ...quietWhenMissing },
+      worst("fin_feed_lag_seconds", { reader: "projector" }),
+    );
+    alarm(
+      "MailWaiting",
+      "An invoice e-mail has been due for 15 minutes and is not sent: the provider or the mailer is failing",
+      { threshold: 900, evaluationPeriods: 2, ...quietWhenMissing },
+      worst("fin_delivery_oldest_due_seconds", { queue: "invoice" }),
+    );
+    alarm(
+      "MailGivenUp",
+      "An invoice e-mail was given up on (a permanent refusal or every retry spent): its freelancer must resend it",
+      {
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        ...quietWhenMissing,
+      },
+      new cloudwatch.MathExpression({
+        label: "e-mails given up on in 5 minutes",
+        expression: "DIFF(failed)",
+        period: fiveMinutes,
+        usingMetrics: { failed: worst("fin_delivery_failed", { queue: "invoice" }) },
+      }),
+    );
+    for (const [breaker, what] of [
+      ["stripe", "card payments are refused (\"Pay now\" is hidden)"],
+      ["mail", "e-mails wait in the queue"],
+      ["clients", "billing cannot read clients (invoices cannot be created)"],
+    ]) {
+      alarm(
+        `Breaker${breaker[0].toUpperCase()}${breaker.slice(1)}Open`,
+        `The ${breaker} breaker has been open for 15 minutes: ${what}`,
+        { threshold: 2, evaluationPeriods: 3, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, ...quietWhenMissing },
+        worst("fin_breaker_state", { breaker }),
+      );
+    }
+
     // What users see: the share of answers that are 5xx, the app's own (target) and the
     // load balancer's (no healthy pod, a timeout). Under 20 requests in 5 minutes says
     // nothing either way, and no traffic is not an outage of the app.

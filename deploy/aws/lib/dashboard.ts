@@ -6,10 +6,12 @@ import { Construct } from "constructs";
 import { Alarms } from "./alarms";
 import { Data } from "./data";
 import { Stage } from "./stage";
+import { everySeries, figure } from "./telemetry";
 
 /**
  * One page an operator opens first (`fin-<stage>` in CloudWatch): the alarms, then what
- * users feel (requests, 5xx, latency, healthy pods), then the data stores behind it.
+ * users feel (requests, 5xx, latency, healthy pods), each route's rate, errors and
+ * latency, the mail queue, the readers' lag and the breakers, then the data stores.
  */
 export class Dashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -57,6 +59,61 @@ export class Dashboard extends Construct {
           targets.metrics.healthyHostCount({ period: minute }),
           targets.metrics.unhealthyHostCount({ period: minute }),
         ],
+        width: 8,
+      }),
+    );
+    // Per route, from the server spans (lib/telemetry.ts: spanmetrics); a route is the
+    // span's name, `GET /invoices/:id`.
+    const route = ["span.name"];
+    const routeStatus = ["span.name", "http.response.status_code"];
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Requests per route (per minute)",
+        left: [everySeries("http.server.calls", route, "Sum", minute)],
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "p99 latency per route (ms)",
+        left: [everySeries("http.server.duration", route, "p99", minute)],
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "5xx per route (per minute)",
+        left: [
+          everySeries(
+            "http.server.calls",
+            routeStatus,
+            "Sum",
+            minute,
+            `(${["500", "502", "503", "504"].map((c) => `"http.response.status_code"="${c}"`).join(" OR ")})`,
+          ),
+        ],
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Refused tokens: 401 per route (per minute)",
+        left: [everySeries("http.server.calls", routeStatus, "Sum", minute, `"http.response.status_code"="401"`)],
+        width: 6,
+      }),
+    );
+    // The app's own figures (`/metrics/*`, scraped each minute).
+    const invoiceMail = (name: string) => figure(name, { queue: "invoice" }, "Maximum", minute);
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Invoice e-mails: queued, due, retrying, given up",
+        left: ["fin_delivery_queued", "fin_delivery_due", "fin_delivery_retrying", "fin_delivery_failed"].map(invoiceMail),
+        right: [invoiceMail("fin_delivery_oldest_due_seconds")],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Lag behind billing's events (s): mailer, dashboards",
+        left: ["mailer", "projector"].map((reader) => figure("fin_feed_lag_seconds", { reader }, "Maximum", minute)),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Breakers (0 closed, 1 trial, 2 open) and dependencies up",
+        left: ["clients", "stripe", "mail"].map((breaker) => figure("fin_breaker_state", { breaker }, "Maximum", minute)),
+        right: ["postgres", "redis"].map((dependency) => figure("fin_dependency_up", { dependency }, "Minimum", minute)),
         width: 8,
       }),
     );

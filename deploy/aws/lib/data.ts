@@ -25,6 +25,8 @@ export class Data extends Construct {
   readonly redisAuth: secrets.Secret;
   /** The app's own secrets (docs/configuration.md): JWT key, webhook secret, … */
   readonly appSecrets: secrets.Secret;
+  /** What the collector's scrapes of `/metrics/*` carry, and the app compares (`metrics_token`). */
+  readonly metricsToken: secrets.Secret;
 
   constructor(
     scope: Construct,
@@ -141,6 +143,14 @@ export class Data extends Construct {
         passwordLength: 64,
         excludePunctuation: true,
       },
+    });
+
+    // Generated, never in a template: the app (as `metrics_token`) and the collector read it.
+    this.metricsToken = new secrets.Secret(this, "MetricsToken", {
+      secretName: `fin-${stage.name}/metrics-token`,
+      description: "The bearer token of the collector's scrapes of Fin-Freelancer's /metrics/*",
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
     new CfnOutput(this, "DatabaseEndpoint", { value: this.database.dbInstanceEndpointAddress });

@@ -63,7 +63,14 @@ export class FinStack extends Stack {
     this.cluster = new Cluster(this, "Cluster", stage, this.network, this.key);
     const cluster = this.cluster.cluster;
     this.spinkube = new SpinKube(this, "SpinKube", cluster, this.cluster.nodes);
-    this.telemetry = new Telemetry(this, "Telemetry", stage, cluster, this.cluster.nodes);
+    this.telemetry = new Telemetry(this, "Telemetry", {
+      stage,
+      cluster,
+      nodes: this.cluster.nodes,
+      metricsToken: this.data.metricsToken,
+      key: this.key,
+      externalSecrets: this.spinkube.externalSecrets,
+    });
     this.ingress = new Ingress(this, "Ingress", stage, {
       network: this.network,
       hostname: props.hostname,

@@ -96,7 +96,7 @@ export function suppressions(stack: FinStack, stage: Stage): void {
     {
       id: "AwsSolutions-SMG4",
       reason:
-        "The database, Redis and app secrets are read into the cluster at deploy time (External Secrets); rotating them needs the app's pods restarted with the new value, which the runbook does by hand (docs/operations.md) until the rotation hook lands.",
+        "The database, Redis and app secrets and the metrics token are read into the cluster at deploy time (External Secrets); rotating them needs the app's pods restarted with the new value, which the runbook does by hand (docs/operations.md) until the rotation hook lands.",
     },
   ]) {
     Validations.of(stack).acknowledge(acknowledged);

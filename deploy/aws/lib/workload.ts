@@ -100,13 +100,13 @@ export class Workload extends Construct {
     );
 
     // Secrets Manager → the two Secrets the app reads, by a service account whose IAM
-    // role may read these three secrets and nothing else.
+    // role may read these four secrets and nothing else.
     const reader = cluster.addServiceAccount("SecretsReader", { name: "fin-secrets-reader", namespace });
     reader.node.addDependency(base);
     // Granted in the role's own policy (the key's policy trusts the account's IAM), not by
     // `secret.grantRead`, which would name the role in the key's policy: the key comes
     // before the cluster, the role after it.
-    const readable = [data.database.secret!, data.redisAuth, data.appSecrets];
+    const readable = [data.database.secret!, data.redisAuth, data.appSecrets, data.metricsToken];
     reader.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
@@ -157,11 +157,13 @@ export class Workload extends Construct {
             `postgres://{{ .db_username | urlquery }}:{{ .db_password | urlquery }}@${database}/fin?sslmode=require`,
           events_redis_url: redisUrl,
           ...Object.fromEntries(appKeys.map((k) => [k, `{{ .${k} }}`])),
+          metrics_token: "{{ .metrics_token }}",
         }, [
           remote("db_username", data.database.secret!.secretName, "username"),
           remote("db_password", data.database.secret!.secretName, "password"),
           remote("redis_token", data.redisAuth.secretName),
           ...appKeys.map((k) => remote(k, app, k)),
+          remote("metrics_token", data.metricsToken.secretName),
         ]),
         externalSecret(runtimeConfig.metadata.name, namespace, store, {
           "runtime-config.toml": (runtimeConfig.stringData["runtime-config.toml"] as string)

@@ -7,7 +7,17 @@ import { test } from "node:test";
 import { Match } from "aws-cdk-lib/assertions";
 
 import { VERSIONS } from "../lib/spinkube";
-import { COLLECTOR_CHART, COLLECTOR_ENDPOINT } from "../lib/telemetry";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import {
+  APP_SERVICE,
+  COLLECTOR_CHART,
+  COLLECTOR_ENDPOINT,
+  METRIC_DECLARATIONS,
+  SCRAPE_SECRET,
+  SCRAPED,
+} from "../lib/telemetry";
 import { appManifests, CA_SECRET, TRUST } from "../lib/workload";
 
 import { stages, synth, Synthesized } from "./synth";
@@ -32,6 +42,14 @@ function applied({ template }: Synthesized): { id: string; objects: any[]; after
     after: r.DependsOn ?? [],
   }));
 }
+
+/** The collector chart's values. */
+const collectorValues = ({ template }: Synthesized): any => {
+  const chart = Object.values(template.findResources("Custom::AWSCDK-EKS-HelmChart")).find(
+    (c: any) => c.Properties.Release === "otel-collector",
+  )!;
+  return parsed(chart.Properties.Values);
+};
 
 const find = (s: Synthesized, kind: string, name: string) => {
   for (const resource of applied(s)) {
@@ -202,6 +220,76 @@ for (const [name, s] of Object.entries(stages)) {
     template.hasResourceProperties("AWS::EKS::Addon", { AddonName: "amazon-cloudwatch-observability" });
   });
 
+  test(`${name}: each route's rate, errors and latency come from the server spans, and only those`, () => {
+    const values = collectorValues(s);
+    const config = values.alternateConfig;
+    const red = config.service.pipelines["traces/red"];
+    assert.deepEqual(red.exporters, ["spanmetrics"], "the server spans feed the connector");
+    assert.ok(red.processors.includes("filter/server"));
+    assert.deepEqual(config.processors["filter/server"].traces.span, ["kind != SPAN_KIND_SERVER"]);
+    assert.ok(config.service.pipelines.metrics.receivers.includes("spanmetrics"));
+    assert.equal(config.connectors.spanmetrics.namespace, "http.server");
+    assert.ok(config.connectors.spanmetrics.histogram.exponential, "percentiles survive EMF");
+  });
+
+  test(`${name}: the collector scrapes every /metrics route the app serves, with the token from Secrets Manager`, () => {
+    const manifest = fs.readFileSync(path.join(__dirname, "..", "..", "..", "..", "spin.toml"), "utf8");
+    const routed = [...manifest.matchAll(/^route = "(\/metrics\/[^"]+)"/gm)].map((m) => m[1]).sort();
+    assert.deepEqual([...SCRAPED].sort(), routed, "spin.toml's /metrics routes and the scrapes agree");
+    const values = collectorValues(s);
+    const scrapes = values.alternateConfig.receivers.prometheus.config.scrape_configs;
+    assert.deepEqual(scrapes.map((c: any) => c.metrics_path).sort(), routed);
+    const [api] = appManifests().filter((o) => o.kind === "SpinApp" && o.metadata.name === "fin-api");
+    assert.equal(APP_SERVICE, `${api.metadata.name}.${api.metadata.namespace}.svc.cluster.local:80`);
+    for (const scrape of scrapes) {
+      assert.deepEqual(scrape.static_configs, [{ targets: [APP_SERVICE] }]);
+      assert.deepEqual(scrape.authorization, { type: "Bearer", credentials: "${env:FIN_METRICS_TOKEN}" });
+    }
+    const env = values.extraEnvs.find((e: any) => e.name === "FIN_METRICS_TOKEN");
+    assert.deepEqual(env.valueFrom.secretKeyRef, { name: SCRAPE_SECRET, key: "token" });
+    // The Secret comes from Secrets Manager, the same secret the app's `metrics_token` does.
+    const made = find(s, "ExternalSecret", SCRAPE_SECRET).object;
+    const appSecret = find(s, "ExternalSecret", "fin-secrets").object;
+    const fromApp = appSecret.spec.data.find((d: any) => d.secretKey === "metrics_token");
+    assert.equal(appSecret.spec.target.template.data.metrics_token, "{{ .metrics_token }}");
+    assert.deepEqual(made.spec.data[0].remoteRef, fromApp.remoteRef);
+    assert.ok(
+      api.spec.variables.some((v: any) => v.name === "metrics_token" && v.valueFrom.secretKeyRef.key === "metrics_token"),
+      "the API reads metrics_token from fin-secrets",
+    );
+  });
+
+  test(`${name}: every figure the app exposes reaches CloudWatch, under the dimensions it is sampled with`, () => {
+    // The families the Rust code writes: `Family::gauge("fin_…"` and the columns' names.
+    const root = path.join(__dirname, "..", "..", "..", "..");
+    const sources = ["components/health/src/lib.rs", "components/delivery/src/metrics.rs", "components/analytics/src/metrics.rs"];
+    const families = new Set<string>();
+    for (const file of sources) {
+      const text = fs.readFileSync(path.join(root, file), "utf8");
+      for (const m of text.matchAll(/"(fin_[a-z_]+)"/g)) {
+        families.add(m[1]);
+      }
+    }
+    assert.ok(families.size >= 10, `found ${[...families]}`);
+    const values = collectorValues(s);
+    const declarations = values.alternateConfig.exporters.awsemf.metric_declarations;
+    assert.deepEqual(declarations, METRIC_DECLARATIONS);
+    for (const family of families) {
+      assert.ok(
+        declarations.some((d: any) => d.metric_name_selectors.some((r: string) => new RegExp(r).test(family))),
+        `${family} is declared for EMF`,
+      );
+    }
+    for (const spanMetric of ["http.server.calls", "http.server.duration"]) {
+      assert.ok(declarations[0].metric_name_selectors.some((r: string) => new RegExp(r).test(spanMetric)), spanMetric);
+    }
+    const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
+    const namespaced = (a: any) =>
+      a.Properties.Namespace === "FinFreelancer" ||
+      (a.Properties.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.Namespace === "FinFreelancer");
+    assert.equal(alarms.filter(namespaced).length, 7, "lag ×2, mail waiting, mail given up, a breaker each");
+  });
+
   test(`${name}: the dashboard shows the alarms, what users feel and the data stores`, () => {
     const [dashboard] = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
     assert.equal(dashboard.Properties.DashboardName, `fin-${name}`);
@@ -268,10 +356,12 @@ test("the first deploy (-c app=false) makes the registry and the cluster, not th
   const first = synth("dev", { withApp: false });
   const objects = applied(first).flatMap((r) => r.objects);
   const kinds = objects.map((o) => o.kind);
-  for (const kind of ["Job", "SpinApp", "TargetGroupBinding", "ExternalSecret"]) {
-    assert.ok(!kinds.includes(kind), `${kind} is left for the second deploy`);
-  }
   const fin = files.find((o) => o.kind === "Namespace")!.metadata.name;
+  // The collector's own scrape token is the cluster's, not the app's: it may come first.
+  const appKinds = objects.filter((o) => o.metadata?.namespace !== "observability").map((o) => o.kind);
+  for (const kind of ["Job", "SpinApp", "TargetGroupBinding", "ExternalSecret"]) {
+    assert.ok(!appKinds.includes(kind), `${kind} is left for the second deploy`);
+  }
   assert.ok(!objects.some((o) => o.kind === "Namespace" && o.metadata.name === fin), "the app's namespace too");
   first.template.resourceCountIs("AWS::ECR::Repository", 2);
   first.template.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);

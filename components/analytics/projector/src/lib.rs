@@ -22,6 +22,7 @@ use spin_sdk::redis_component;
 
 #[redis_component]
 fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
+    fin_spin_edge::trace::install_log();
     let nudge = describe(&message);
     // One statement applies a batch of events, so the span cannot sit in each event's
     // trace: it links to the request that wrote each one instead.
@@ -59,9 +60,13 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
     drop(span);
     match result {
         Ok(done) if done.applied + done.skipped > 0 => {
-            println!(
-                "projector: {nudge}: applied {} event(s), skipped {}, now at {}:{}",
-                done.applied, done.skipped, done.position.tx, done.position.seq
+            fin_log::info!(
+                "projector",
+                "{nudge}: applied {} event(s), skipped {}, now at {}:{}",
+                done.applied,
+                done.skipped,
+                done.position.tx,
+                done.position.seq
             );
             Ok(())
         }
@@ -69,7 +74,7 @@ fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
         // The next message retries from the same checkpoint; nothing is half-applied
         // (each batch is one statement).
         Err(reason) => {
-            eprintln!("projector: {nudge}: catch-up failed: {reason}");
+            fin_log::warn!("projector", "{nudge}: catch-up failed: {reason}");
             Ok(())
         }
     }

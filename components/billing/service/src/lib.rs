@@ -35,7 +35,7 @@ struct BillingService;
 impl event_feed::Guest for BillingService {
     fn read(after: Option<Position>, limit: u32) -> Result<Vec<Event>, FeedError> {
         let unavailable = |reason: String| {
-            eprintln!("billing-service: event feed: {reason}");
+            fin_log::warn!("billing-service", "event feed: {reason}");
             FeedError::Unavailable(reason)
         };
         let url: String = config::get("db_url").map_err(|_| unavailable("db_url".into()))?;
@@ -69,7 +69,11 @@ impl event_feed::Guest for BillingService {
 impl invoice_payments::Guest for BillingService {
     fn settle(payment: invoice_payments::ProviderPayment) -> Result<Settlement, SettleError> {
         let unavailable = |reason: String| {
-            eprintln!("billing-service: settle {}: {reason}", payment.payment_ref);
+            fin_log::warn!(
+                "billing-service",
+                "settle {}: {reason}",
+                payment.payment_ref
+            );
             SettleError::Unavailable(reason)
         };
         let received_on = parse_date(&payment.received_on).map_err(unavailable)?;

@@ -102,7 +102,7 @@ impl ClientDirectory for HttpClients {
             Ok(outcome) => match outcome? {
                 Outcome::Answered(lookup) => Ok(lookup),
                 Outcome::Failed(reason) => {
-                    eprintln!("billing: clients call failed: {reason}");
+                    fin_log::warn!("billing", "clients call failed: {reason}");
                     let retry_after = self.breaker.retry_after(now()).map_err(Self::kv_failed)?;
                     Err(BillingError::ClientsUnavailable { retry_after })
                 }

@@ -84,8 +84,9 @@ impl<'a> Clients<'a> {
             "database" => Ok(Clients::Database(PgDirectory { conn, owner })),
             "http" => Ok(Clients::Http(HttpClients::open(authorization)?)),
             other => {
-                eprintln!(
-                    "configuration: `clients_directory` is `{other}`, not `database` or `http`"
+                fin_log::error!(
+                    "configuration",
+                    "`clients_directory` is `{other}`, not `database` or `http`"
                 );
                 Err(Problem::internal())
             }

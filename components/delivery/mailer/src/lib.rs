@@ -44,9 +44,10 @@ const PER_MESSAGE: usize = 20;
 
 #[redis_component]
 fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
+    fin_spin_edge::trace::install_log();
     if let Err(reason) = run(&message) {
         // The next message tries again from the same checkpoint and the same rows.
-        eprintln!("mailer: {reason}");
+        fin_log::warn!("mailer", "{reason}");
     }
     Ok(())
 }
@@ -59,19 +60,22 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
     let feed = OutboxFeed::on(queue.connection());
     let queued = enqueue_owed(&feed, &queue, setting("projector_batch_size")?)?;
     if queued > 0 {
-        println!("mailer: queued {queued} deliver(ies)");
+        fin_log::info!("mailer", "queued {queued} deliver(ies)");
     }
     let accounts = queue.enqueue_account_mail()?;
     if accounts > 0 {
-        println!("mailer: queued {accounts} account e-mail(s)");
+        fin_log::info!("mailer", "queued {accounts} account e-mail(s)");
     }
     let reminders = queue.sweep(test_today(message)?.as_deref())?;
     if reminders > 0 {
-        println!("mailer: queued {reminders} reminder(s)");
+        fin_log::info!("mailer", "queued {reminders} reminder(s)");
     }
     let api_key: String = setting("mail_api_key")?;
     if api_key.is_empty() {
-        eprintln!("mailer: `mail_api_key` is not set; deliveries wait in the queue");
+        fin_log::warn!(
+            "mailer",
+            "`mail_api_key` is not set; deliveries wait in the queue"
+        );
         return Ok(());
     }
     let mail_timeout_ms = setting("mail_call_timeout_ms")?;
@@ -104,12 +108,15 @@ fn run(message: &[u8]) -> Result<(), delivery::Fault> {
     };
     for delivered in mailer.deliver_all(&queue, PER_MESSAGE)? {
         match delivered {
-            Delivered::Account(mail, next) => println!(
-                "mailer: account e-mail {} (attempt {}): {next:?}",
-                mail.id, mail.attempt
+            Delivered::Account(mail, next) => fin_log::info!(
+                "mailer",
+                "account e-mail {} (attempt {}): {next:?}",
+                mail.id,
+                mail.attempt
             ),
-            Delivered::Invoice(claimed, next) => println!(
-                "mailer: {} of invoice {} (attempt {}): {next:?}",
+            Delivered::Invoice(claimed, next) => fin_log::info!(
+                "mailer",
+                "{} of invoice {} (attempt {}): {next:?}",
                 claimed.kind.as_key(),
                 claimed.invoice_id,
                 claimed.attempt

@@ -22,9 +22,10 @@ const LEASE_SECONDS: u32 = 120;
 
 #[redis_component]
 fn on_message(message: bytes::Bytes) -> anyhow::Result<()> {
+    fin_spin_edge::trace::install_log();
     if let Err(reason) = run(&message) {
         // The next message tries again from the same rows.
-        eprintln!("recurring: {reason}");
+        fin_log::warn!("recurring", "{reason}");
     }
     Ok(())
 }
@@ -54,7 +55,10 @@ fn run(message: &[u8]) -> Result<(), String> {
     let periods = PgRuns::open(&setting("db_url")?).map_err(|e| format!("{e:?}"))?;
     let decided = decide_due(&periods, now).map_err(|e| format!("{e:?}"))?;
     if decided > 0 {
-        println!("recurring: decided the due periods of {decided} template(s)");
+        fin_log::info!(
+            "recurring",
+            "decided the due periods of {decided} template(s)"
+        );
     }
     let timeout_ms = setting("api_call_timeout_ms")?
         .parse()
@@ -65,9 +69,11 @@ fn run(message: &[u8]) -> Result<(), String> {
     {
         let what = format!("template {} period {}", owed.template_id, owed.period);
         match outcome {
-            Outcome::Made(made, id) => println!("recurring: {what}: invoice {id} {}", made.state()),
-            Outcome::Failed(reason) => eprintln!("recurring: {what}: refused: {reason}"),
-            Outcome::Later(reason) => eprintln!("recurring: {what}: later: {reason}"),
+            Outcome::Made(made, id) => {
+                fin_log::info!("recurring", "{what}: invoice {id} {}", made.state())
+            }
+            Outcome::Failed(reason) => fin_log::warn!("recurring", "{what}: refused: {reason}"),
+            Outcome::Later(reason) => fin_log::warn!("recurring", "{what}: later: {reason}"),
         }
     }
     Ok(())

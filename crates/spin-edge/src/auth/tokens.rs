@@ -64,7 +64,7 @@ pub fn revoke(principal: &Principal) -> Result<(), TokenError> {
         .map_err(store_error)?;
     // Housekeeping must not fail a logout that has already taken effect.
     if let Err(err) = blocklist.sweep_if_due(now()) {
-        eprintln!("tokens: blocklist sweep failed: {err:?}");
+        fin_log::warn!("tokens", "blocklist sweep failed: {err:?}");
     }
     Ok(())
 }
