@@ -76,13 +76,14 @@ BEGIN
      WHERE status = 'paid' AND owner_id IN (SELECT id FROM seed_users);
 
     -- Each issued invoice was e-mailed; one in a hundred could not be (a bad address).
+    -- An attempt's end sets next_attempt_at to its own time (no wait for sent or failed).
     INSERT INTO deliveries (owner_id, invoice_id, kind, status, recipient, attempts,
-                            last_error, created_at, updated_at, sent_at)
+                            last_error, next_attempt_at, created_at, updated_at, sent_at)
     SELECT i.owner_id, i.id, 'invoice',
            CASE WHEN i.number_seq % 100 = 7 THEN 'failed' ELSE 'sent' END,
            'accounts@client.example', 1,
            CASE WHEN i.number_seq % 100 = 7 THEN 'the recipient address is on the suppression list' END,
-           i.sent_at, i.sent_at, CASE WHEN i.number_seq % 100 <> 7 THEN i.sent_at END
+           i.sent_at, i.sent_at, i.sent_at, CASE WHEN i.number_seq % 100 <> 7 THEN i.sent_at END
       FROM invoices i JOIN seed_users u ON u.id = i.owner_id
      WHERE i.status <> 'draft';
 

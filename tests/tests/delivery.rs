@@ -171,9 +171,16 @@ fn a_provider_500_then_200_is_one_email_and_a_422_fails_with_the_reason() {
     let d = deliveries_once(&user, &id(&retried), "sent");
     assert_eq!(d[0]["attempts"], 3, "{d:?}");
 
+    let given_up = || {
+        app()
+            .scrape("/metrics/delivery")
+            .expect("fin_delivery_failed_last_hour", &[("queue", "invoice")])
+    };
+    let before = given_up();
     mail().fail_next(&[Fault::Status(422)]);
     let refused = sent(&user, &client, "Refused");
     let d = deliveries_once(&user, &id(&refused), "failed");
+    assert!(given_up() > before, "the operator sees it given up on");
     assert_eq!(d[0]["status"], "failed", "{d:?}");
     assert_eq!(d[0]["attempts"], 1, "no retry after a 422");
     assert!(

@@ -232,6 +232,11 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         mail_breaker_becomes("open", Duration::from_secs(30)).as_deref(),
         Some("open")
     );
+    // The operator's page says so too, moments after (the cool-down is 5 s).
+    let health = app().scrape("/metrics/health");
+    let mail_breaker = |name| health.expect(name, &[("breaker", "mail")]);
+    assert_eq!(mail_breaker("fin_breaker_state"), 2.0, "open");
+    assert!((1.0..=5.0).contains(&mail_breaker("fin_breaker_retry_after_seconds")));
     // A call admitted just before the opening may still be on its way: let it land.
     std::thread::sleep(Duration::from_secs(1));
     let at_opening = mail().calls();
@@ -263,8 +268,12 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
             .scrape("/metrics/health")
             .expect(name, &[("breaker", "mail")])
     };
-    assert_eq!(breaker("fin_breaker_state"), 2.0, "open");
-    assert!(breaker("fin_breaker_retry_after_seconds") <= 5.0);
+    // Open (2), or — on a slow machine, past the 5 s cool-down — trying again (1).
+    let state = breaker("fin_breaker_state");
+    assert!(
+        state == 2.0 || state == 1.0,
+        "not closed while failing: {state}"
+    );
     let queue = |name| {
         app()
             .scrape("/metrics/delivery")
@@ -276,7 +285,11 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         queue("fin_delivery_retrying") >= 1.0,
         "the failed ones wait to retry"
     );
-    assert_eq!(queue("fin_delivery_failed"), 0.0, "none given up on");
+    assert_eq!(
+        queue("fin_delivery_failed_last_hour"),
+        0.0,
+        "none given up on"
+    );
     // The provider heals: after the cool-down one trial goes through and closes the
     // breaker, and every queued e-mail goes out, once.
     mail().heal();

@@ -209,4 +209,21 @@ fn every_hot_query_is_an_index_scan_for_the_largest_and_the_smallest_user() {
             );
         }
     }
+    an_operators_scrape_reads_no_table_whole();
+}
+
+/// An operator's scrape, every minute whatever the users do: no table read whole, and no
+/// more than a page's worth of rows — the queues through their partial indexes, a reader's
+/// lag through one row of the outbox after its checkpoint. (Called from the test above:
+/// the plan tap is one for the suite.)
+fn an_operators_scrape_reads_no_table_whole() {
+    for path in ["/metrics/delivery", "/metrics/analytics", "/metrics/health"] {
+        plans().1.clear();
+        let reply = app().scrape_reply(path);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+        let seen = plans().1.taken();
+        assert_indexed(path, "the operator", &seen);
+        let read = seen.iter().map(Plan::rows_read).fold(0.0, f64::max);
+        assert!(read <= PAGE_READ, "{path} read {read} rows");
+    }
 }

@@ -289,12 +289,10 @@ fn a_write_is_traced_through_its_statement_to_the_event_it_publishes() {
     );
 }
 
-#[test]
-fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
-    let app = app();
-    let user = User::sign_up(app, "traces-send");
+/// An invoice a new freelancer sent to `to`, once its e-mail is out: its id.
+fn emailed_invoice(tag: &str, to: &str) -> String {
+    let user = User::sign_up(app(), tag);
     user.put_profile("Ada Lovelace");
-    let to = "ap-traced@acme.example";
     let client = id(&user.created(
         "/clients",
         &json!({"name": "Acme GmbH", "default_currency": "EUR", "email": to,
@@ -304,6 +302,12 @@ fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
     let sent = user.act(&invoice, "send");
     let number = sent["number"].as_str().expect("number");
     assert_eq!(emails(to, number, 1).len(), 1, "the e-mail went out");
+    invoice
+}
+
+#[test]
+fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
+    let invoice = emailed_invoice("traces-send", "ap-traced@acme.example");
 
     let send_path = format!("/invoices/{invoice}/send");
     let is_root =
@@ -399,21 +403,7 @@ fn an_invoice_sent_and_its_email_delivered_are_one_trace() {
 
 #[test]
 fn each_log_line_is_json_and_names_the_span_it_was_written_under() {
-    let app = app();
-    let user = User::sign_up(app, "traces-logs");
-    user.put_profile("Ada Lovelace");
-    let to = "ap-logged@acme.example";
-    let client = id(&user.created(
-        "/clients",
-        &json!({"name": "Acme GmbH", "default_currency": "EUR", "email": to,
-                "address": {"line1": "Ring 1", "postal_code": "80331", "city": "München", "country": "DE"}}),
-    ));
-    let invoice = id(&user.draft(&client, 12_000));
-    let number = user.act(&invoice, "send")["number"]
-        .as_str()
-        .expect("number")
-        .to_owned();
-    assert_eq!(emails(to, &number, 1).len(), 1, "the e-mail went out");
+    let invoice = emailed_invoice("traces-logs", "ap-logged@acme.example");
 
     // The mailer's line about this invoice's attempt, as Spin exported it (OTLP logs).
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

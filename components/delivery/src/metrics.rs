@@ -11,28 +11,25 @@ use fin_spin_edge::pg::{int, query, text};
 use crate::service::Queue;
 use crate::store::PgQueue;
 
-/// One row per queue (invoice and reminder e-mails; account e-mails), over the due index's
-/// rows and the partial index of failed ones (V45) — never the sent history.
-const QUEUES: &str = "\
-    SELECT 'invoice' AS queue, count(*) FILTER (WHERE status = 'queued'), \
-           count(*) FILTER (WHERE status = 'sending'), \
-           count(*) FILTER (WHERE status = 'queued' AND next_attempt_at <= now()), \
-           count(*) FILTER (WHERE status = 'queued' AND attempts > 0), \
-           COALESCE(floor(extract(epoch FROM now() - min(next_attempt_at) \
-                    FILTER (WHERE status = 'queued' AND next_attempt_at <= now()))), 0)::bigint, \
-           (SELECT count(*) FROM deliveries WHERE status = 'failed') \
-      FROM deliveries WHERE status IN ('queued', 'sending') \
-    UNION ALL \
-    SELECT 'account', count(*) FILTER (WHERE status = 'queued'), \
-           count(*) FILTER (WHERE status = 'sending'), \
-           count(*) FILTER (WHERE status = 'queued' AND next_attempt_at <= now()), \
-           count(*) FILTER (WHERE status = 'queued' AND attempts > 0), \
-           COALESCE(floor(extract(epoch FROM now() - min(next_attempt_at) \
-                    FILTER (WHERE status = 'queued' AND next_attempt_at <= now()))), 0)::bigint, \
-           (SELECT count(*) FROM account_deliveries WHERE status = 'failed') \
-      FROM account_deliveries WHERE status IN ('queued', 'sending')";
+/// One queue's row (invoice and reminder e-mails: `deliveries`; account e-mails:
+/// `account_deliveries`), over the due index's rows and the last hour of the partial
+/// index of failed ones (V45) — never the history. A failed row's `next_attempt_at` is
+/// when it was given up (`store::row_state`: no wait).
+fn queue_row(queue: &str, table: &str) -> String {
+    format!(
+        "SELECT '{queue}' AS queue, count(*) FILTER (WHERE status = 'queued'), \
+                count(*) FILTER (WHERE status = 'sending'), \
+                count(*) FILTER (WHERE status = 'queued' AND next_attempt_at <= now()), \
+                count(*) FILTER (WHERE status = 'queued' AND attempts > 0), \
+                COALESCE(floor(extract(epoch FROM now() - min(next_attempt_at) \
+                         FILTER (WHERE status = 'queued' AND next_attempt_at <= now()))), 0)::bigint, \
+                (SELECT count(*) FROM {table} WHERE status = 'failed' \
+                    AND next_attempt_at > now() - interval '1 hour') \
+           FROM {table} WHERE status IN ('queued', 'sending')"
+    )
+}
 
-/// (help, metric) for each column after the queue's name, in order.
+/// (name, help) of the figure in each column after the queue's name, in order.
 const COLUMNS: [(&str, &str); 6] = [
     (
         "fin_delivery_queued",
@@ -55,14 +52,19 @@ const COLUMNS: [(&str, &str); 6] = [
         "How long the oldest due e-mail has waited past its time.",
     ),
     (
-        "fin_delivery_failed",
-        "E-mails given up on (a permanent refusal or every retry spent).",
+        "fin_delivery_failed_last_hour",
+        "E-mails given up on in the last hour (a permanent refusal or every retry spent).",
     ),
 ];
 
 pub fn figures(db_url: &str) -> Result<Exposition, Fault> {
     let queue = PgQueue::open(db_url)?;
-    let rows = query(queue.connection(), QUEUES, &[])?;
+    let statement = format!(
+        "{} UNION ALL {}",
+        queue_row("invoice", "deliveries"),
+        queue_row("account", "account_deliveries")
+    );
+    let rows = query(queue.connection(), &statement, &[])?;
     let mut families: Vec<Family> = COLUMNS
         .iter()
         .map(|(name, help)| Family::gauge(name, help))

@@ -114,19 +114,14 @@ export class Alarms extends Construct {
     );
     alarm(
       "MailGivenUp",
-      "An invoice e-mail was given up on (a permanent refusal or every retry spent): its freelancer must resend it",
+      "An invoice e-mail was given up on in the last hour (a permanent refusal or every retry spent): its freelancer must resend it",
       {
         threshold: 0,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         ...quietWhenMissing,
       },
-      new cloudwatch.MathExpression({
-        label: "e-mails given up on in 5 minutes",
-        expression: "DIFF(failed)",
-        period: fiveMinutes,
-        usingMetrics: { failed: worst("fin_delivery_failed", { queue: "invoice" }) },
-      }),
+      worst("fin_delivery_failed_last_hour", { queue: "invoice" }),
     );
     for (const [breaker, what] of [
       ["stripe", "card payments are refused (\"Pay now\" is hidden)"],

@@ -100,8 +100,8 @@ export class Dashboard extends Construct {
     const invoiceMail = (name: string) => figure(name, { queue: "invoice" }, "Maximum", minute);
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: "Invoice e-mails: queued, due, retrying, given up",
-        left: ["fin_delivery_queued", "fin_delivery_due", "fin_delivery_retrying", "fin_delivery_failed"].map(invoiceMail),
+        title: "Invoice e-mails: queued, due, retrying, given up (last hour)",
+        left: ["fin_delivery_queued", "fin_delivery_due", "fin_delivery_retrying", "fin_delivery_failed_last_hour"].map(invoiceMail),
         right: [invoiceMail("fin_delivery_oldest_due_seconds")],
         width: 8,
       }),
