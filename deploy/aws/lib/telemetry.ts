@@ -6,6 +6,7 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as secrets from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 
+import { grantSecretsRead, secretStore } from "./secrets-reader";
 import { Stage } from "./stage";
 
 /** Pinned like SpinKube's charts (lib/spinkube.ts). */
@@ -121,38 +122,13 @@ export class Telemetry extends Construct {
     );
     // The scrape's token: Secrets Manager → a Secret here, read by the collector's own
     // service account (it may read this one secret).
-    account.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        resources: [props.metricsToken.secretArn],
-      }),
-    );
-    account.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["kms:Decrypt"],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      }),
-    );
+    grantSecretsRead(account.role, [props.metricsToken], props.key, region);
     const store = "aws-secrets-manager";
     const token = new eks.KubernetesManifest(this, "ScrapeToken", {
       cluster,
       overwrite: true,
       manifest: [
-        {
-          apiVersion: "external-secrets.io/v1",
-          kind: "SecretStore",
-          metadata: { name: store, namespace },
-          spec: {
-            provider: {
-              aws: {
-                service: "SecretsManager",
-                region,
-                auth: { jwt: { serviceAccountRef: { name: account.serviceAccountName } } },
-              },
-            },
-          },
-        },
+        secretStore(store, namespace, region, account.serviceAccountName),
         {
           apiVersion: "external-secrets.io/v1",
           kind: "ExternalSecret",

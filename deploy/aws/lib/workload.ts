@@ -3,12 +3,12 @@ import * as fs from "node:fs";
 
 import { Duration, Stack } from "aws-cdk-lib";
 import * as eks from "aws-cdk-lib/aws-eks-v2";
-import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 
 import { Data, POSTGRES_PORT, REDIS_PORT } from "./data";
 import { Registry } from "./registry";
+import { grantSecretsRead, secretStore } from "./secrets-reader";
 import { readManifests, SpinKube, vendored, VERSIONS } from "./spinkube";
 import { COLLECTOR_ENDPOINT } from "./telemetry";
 
@@ -103,22 +103,11 @@ export class Workload extends Construct {
     // role may read these four secrets and nothing else.
     const reader = cluster.addServiceAccount("SecretsReader", { name: "fin-secrets-reader", namespace });
     reader.node.addDependency(base);
-    // Granted in the role's own policy (the key's policy trusts the account's IAM), not by
-    // `secret.grantRead`, which would name the role in the key's policy: the key comes
-    // before the cluster, the role after it.
-    const readable = [data.database.secret!, data.redisAuth, data.appSecrets, data.metricsToken];
-    reader.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        resources: readable.map((s) => s.secretArn),
-      }),
-    );
-    reader.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["kms:Decrypt"],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      }),
+    grantSecretsRead(
+      reader.role,
+      [data.database.secret!, data.redisAuth, data.appSecrets, data.metricsToken],
+      props.key,
+      region,
     );
     const store = "aws-secrets-manager";
     const remote = (secretKey: string, key: string, property?: string): Remote => ({
@@ -138,20 +127,7 @@ export class Workload extends Construct {
     const secrets = apply(
       "Secrets",
       [
-        {
-          apiVersion: "external-secrets.io/v1",
-          kind: "SecretStore",
-          metadata: { name: store, namespace },
-          spec: {
-            provider: {
-              aws: {
-                service: "SecretsManager",
-                region,
-                auth: { jwt: { serviceAccountRef: { name: reader.serviceAccountName } } },
-              },
-            },
-          },
-        },
+        secretStore(store, namespace, region, reader.serviceAccountName),
         externalSecret("fin-secrets", namespace, store, {
           db_url:
             `postgres://{{ .db_username | urlquery }}:{{ .db_password | urlquery }}@${database}/fin?sslmode=require`,
