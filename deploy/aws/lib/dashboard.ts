@@ -68,8 +68,8 @@ export class Dashboard extends Construct {
     const routeStatus = ["span.name", "http.response.status_code"];
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: "Requests per route (per minute)",
-        left: [everySeries("http.server.calls", route, "Sum", minute)],
+        title: "Requests per route and status (per minute)",
+        left: [everySeries("http.server.calls", routeStatus, "Sum", minute)],
         width: 6,
       }),
       new cloudwatch.GraphWidget({

@@ -31,10 +31,10 @@ export const SCRAPE_SECRET = "fin-metrics-token";
  * route being the span's name (`GET /invoices/:id`) — and the app's own figures.
  */
 export const METRIC_DECLARATIONS = [
-  {
-    dimensions: [["span.name"], ["span.name", "http.response.status_code"]],
-    metric_name_selectors: ["^http\\.server\\.(calls|duration)$"],
-  },
+  // A series costs $0.30 a month: calls by route and status (a route's rate is their
+  // sum), latency by route only.
+  { dimensions: [["span.name", "http.response.status_code"]], metric_name_selectors: ["^http\\.server\\.calls$"] },
+  { dimensions: [["span.name"]], metric_name_selectors: ["^http\\.server\\.duration$"] },
   { dimensions: [["dependency"]], metric_name_selectors: ["^fin_dependency_up$"] },
   { dimensions: [["breaker"]], metric_name_selectors: ["^fin_breaker_"] },
   { dimensions: [["queue"]], metric_name_selectors: ["^fin_delivery_"] },

@@ -280,8 +280,12 @@ for (const [name, s] of Object.entries(stages)) {
         `${family} is declared for EMF`,
       );
     }
-    for (const spanMetric of ["http.server.calls", "http.server.duration"]) {
-      assert.ok(declarations[0].metric_name_selectors.some((r: string) => new RegExp(r).test(spanMetric)), spanMetric);
+    for (const [spanMetric, dimensions] of [
+      ["http.server.calls", ["span.name", "http.response.status_code"]],
+      ["http.server.duration", ["span.name"]],
+    ] as const) {
+      const declared: any = declarations.find((d: any) => d.metric_name_selectors.some((r: string) => new RegExp(r).test(spanMetric)));
+      assert.deepEqual(declared?.dimensions, [dimensions], spanMetric);
     }
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
     const namespaced = (a: any) =>
