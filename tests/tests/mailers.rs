@@ -233,10 +233,13 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         Some("open")
     );
     // The operator's page says so too, moments after (the cool-down is 5 s).
-    let health = app().scrape("/metrics/health");
-    let mail_breaker = |name| health.expect(name, &[("breaker", "mail")]);
-    assert_eq!(mail_breaker("fin_breaker_state"), 2.0, "open");
-    assert!((1.0..=5.0).contains(&mail_breaker("fin_breaker_retry_after_seconds")));
+    let breaker = |name| {
+        app()
+            .scrape("/metrics/health")
+            .expect(name, &[("breaker", "mail")])
+    };
+    assert_eq!(breaker("fin_breaker_state"), 2.0, "open");
+    assert!((1.0..=5.0).contains(&breaker("fin_breaker_retry_after_seconds")));
     // A call admitted just before the opening may still be on its way: let it land.
     std::thread::sleep(Duration::from_secs(1));
     let at_opening = mail().calls();
@@ -263,11 +266,6 @@ fn a_failing_provider_opens_the_breaker_and_every_queued_email_goes_out_once_it_
         "an attempt per call, none spent while open: {waiting:?}"
     );
     // What the operator is paged with: the breaker open, the queue holding, retries owed.
-    let breaker = |name| {
-        app()
-            .scrape("/metrics/health")
-            .expect(name, &[("breaker", "mail")])
-    };
     // Open (2), or — on a slow machine, past the 5 s cool-down — trying again (1).
     let state = breaker("fin_breaker_state");
     assert!(

@@ -3,7 +3,7 @@
 //! and the feed billing publishes (linked, as the projector links it).
 
 use billing::feed::OutboxFeed;
-use fin_metrics::{Exposition, Family};
+use fin_metrics::{feed_lag, Exposition};
 use fin_problem::Fault;
 
 use crate::catch_up::ReadModel;
@@ -14,11 +14,5 @@ pub fn figures(db_url: &str) -> Result<Exposition, Fault> {
     let checkpoint = model.checkpoint()?.position;
     let feed = OutboxFeed::on(model.connection());
     let lag = fin_feed::lag(&feed, checkpoint, fin_spin_edge::now())?;
-    Ok(Exposition::new().family(
-        Family::gauge(
-            "fin_feed_lag_seconds",
-            "Age of the oldest billing event a reader has not applied yet (0: caught up).",
-        )
-        .sample(&[("reader", "projector")], lag as f64),
-    ))
+    Ok(Exposition::new().family(feed_lag("projector", lag)))
 }

@@ -4,7 +4,7 @@
 //! feed. Read from delivery's own tables and the feed billing publishes, nothing else.
 
 use billing::feed::OutboxFeed;
-use fin_metrics::{Exposition, Family};
+use fin_metrics::{feed_lag, Exposition, Family};
 use fin_problem::Fault;
 use fin_spin_edge::pg::{int, query, text};
 
@@ -78,13 +78,8 @@ pub fn figures(db_url: &str) -> Result<Exposition, Fault> {
     }
     let feed = OutboxFeed::on(queue.connection());
     let lag = fin_feed::lag(&feed, queue.checkpoint()?, fin_spin_edge::now())?;
-    let lag = Family::gauge(
-        "fin_feed_lag_seconds",
-        "Age of the oldest billing event a reader has not applied yet (0: caught up).",
-    )
-    .sample(&[("reader", "mailer")], lag as f64);
     Ok(families
         .into_iter()
         .fold(Exposition::new(), Exposition::family)
-        .family(lag))
+        .family(feed_lag("mailer", lag)))
 }

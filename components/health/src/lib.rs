@@ -65,7 +65,7 @@ async fn route(req: &mut ApiRequest) -> Result<Response, Problem> {
 }
 
 fn ready() -> Response {
-    let checks = vec![check("postgres", postgres()), check("redis", redis())];
+    let checks = checks("readyz");
     if checks.iter().all(|c| c.ok) {
         return json(
             200,
@@ -77,14 +77,6 @@ fn ready() -> Response {
         );
     }
     let failed: Vec<&str> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
-    for c in checks.iter().filter(|c| !c.ok) {
-        fin_log::warn!(
-            "readyz",
-            "{} failed: {}",
-            c.name,
-            c.error.as_deref().unwrap_or("")
-        );
-    }
     problem(
         Problem::unavailable(fin_spin_edge::OUTAGE_RETRY_AFTER_SECONDS)
             .with_detail(format!("Not ready: {} unavailable.", failed.join(" and ")))
@@ -95,16 +87,13 @@ fn ready() -> Response {
 /// Whether Postgres and Redis answer (1 or 0), and each breaker's state: an operator
 /// pages on a dependency down or a breaker open, not on this instance's readiness.
 fn figures() -> Exposition {
-    let checks = [check("postgres", postgres()), check("redis", redis())];
+    let checks = checks("metrics");
     let mut up = Family::gauge(
         "fin_dependency_up",
         "1 if the dependency answered this scrape's check, else 0.",
     );
     for c in &checks {
         up.push(&[("dependency", c.name)], f64::from(u8::from(c.ok)));
-        if let Some(error) = &c.error {
-            fin_log::warn!("metrics", "{} failed: {error}", c.name);
-        }
     }
     // With Redis down every breaker read would wait out its own timeout, to learn nothing.
     let reports = if checks[1].ok { breakers() } else { Vec::new() };
@@ -160,6 +149,18 @@ fn breakers() -> Vec<breaker::Report> {
             }
         })
         .collect()
+}
+
+/// Postgres, then Redis (the order the answers list them in); each failure logged under
+/// `context` with its reason, which is never answered.
+fn checks(context: &str) -> Vec<Check> {
+    let checks = vec![check("postgres", postgres()), check("redis", redis())];
+    for c in &checks {
+        if let Some(error) = &c.error {
+            fin_log::warn!(context, "{} failed: {error}", c.name);
+        }
+    }
+    checks
 }
 
 fn check(name: &'static str, result: Result<(), Fault>) -> Check {

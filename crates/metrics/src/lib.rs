@@ -68,6 +68,16 @@ impl Family {
     }
 }
 
+/// How far one of billing's feed readers trails it (fin_feed::lag): the one family two
+/// contexts report, so its name and meaning are written once.
+pub fn feed_lag(reader: &str, seconds: i64) -> Family {
+    Family::gauge(
+        "fin_feed_lag_seconds",
+        "Age of the oldest billing event a reader has not applied yet (0: caught up).",
+    )
+    .sample(&[("reader", reader)], seconds as f64)
+}
+
 /// The text a scrape answers with, family after family.
 #[derive(Debug, Default)]
 pub struct Exposition {
